@@ -1,0 +1,1 @@
+"""The Jinja templates that render page contexts into Markdown (data only, no code)."""

@@ -1,0 +1,1 @@
+"""Catalog → model: read a live PostgreSQL catalog, read-only, in bulk queries."""

@@ -1,0 +1,31 @@
+-- Primary key, foreign key, unique, check and exclusion constraints, columns read from
+-- conkey/confkey in key order.
+SELECT k.conrelid AS relid,
+       k.conname AS name,
+       k.contype::text AS contype,
+       ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum
+             ORDER BY u.ord) AS columns,
+       pg_get_constraintdef(k.oid, true) AS definition,
+       fn.nspname AS ref_schema,
+       fc.relname AS ref_name,
+       ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum
+             ORDER BY u.ord) AS ref_columns,
+       k.confupdtype::text AS on_update,
+       k.confdeltype::text AS on_delete,
+       k.confmatchtype::text AS match,
+       k.condeferrable AS deferrable,
+       k.condeferred AS deferred,
+       k.convalidated AS validated,
+       k.conparentid <> 0 AS inherited,
+       d.description AS comment
+FROM pg_constraint k
+JOIN pg_class c ON c.oid = k.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class fc ON fc.oid = k.confrelid
+LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+LEFT JOIN pg_description d ON d.objoid = k.oid AND d.classoid = 'pg_constraint'::regclass
+WHERE k.contype IN ('p', 'f', 'u', 'c', 'x')
+  AND {user_schema}
+  AND {not_extension_relation}

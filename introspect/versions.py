@@ -1,0 +1,23 @@
+"""Every difference between PostgreSQL versions, in one place.
+
+In: the server's `server_version_num`. Out: the SQL fragments substituted into the
+`{placeholders}` of the query files in `queries/`, so the files themselves stay version-free.
+"""
+
+from __future__ import annotations
+
+SUPPORTED_MIN = 140000  # PostgreSQL 14
+
+
+def versions(server_version_num: int) -> dict[str, str]:
+    """The SQL fragments for this server version."""
+    return {
+        # Schemas that are never documented: the system ones and temporary/TOAST ones.
+        "user_schema": "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'",
+        "not_extension_relation": (
+            "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass"
+            " AND e.objid = c.oid AND e.deptype = 'e')"
+        ),
+        # UNIQUE NULLS NOT DISTINCT arrived in PostgreSQL 15.
+        "nulls_not_distinct": "i.indnullsnotdistinct" if server_version_num >= 150000 else "false",
+    }

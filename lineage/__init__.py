@@ -1,0 +1,1 @@
+"""Model → networkx graphs: entity relationships and view lineage."""

@@ -1,0 +1,1 @@
+"""schemadocs: a documentation and lineage site for a live PostgreSQL catalog."""

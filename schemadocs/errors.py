@@ -1,0 +1,39 @@
+"""The one error hierarchy. Only the CLI turns these into exit codes.
+
+Every message names the object that failed, says why, and says what to do next.
+A message must never contain a password: build them from `redact`ed DSNs only.
+"""
+
+
+class SchemadocsError(Exception):
+    """Base of every error the user can cause; anything else is a bug in schemadocs."""
+
+    exit_code = 2
+
+
+class ConnectionFailed(SchemadocsError):
+    """The database could not be reached or refused our credentials."""
+
+
+class IntrospectionError(SchemadocsError):
+    """The catalog could not be read."""
+
+
+class SnapshotError(SchemadocsError):
+    """A snapshot file is missing, unreadable or of an unknown format."""
+
+
+class BuildError(SchemadocsError):
+    """Rendering pages or running MkDocs failed; the previous site is untouched."""
+
+
+class EmbeddedServerError(SchemadocsError):
+    """The embedded PostgreSQL server could not be started."""
+
+
+class ServeError(SchemadocsError):
+    """The built site could not be served (for example, the port is busy)."""
+
+
+class ConfigError(SchemadocsError):
+    """The command line or configuration is invalid."""

@@ -1,0 +1,263 @@
+"""The catalog model: plain, frozen, sorted data in PostgreSQL's own vocabulary.
+
+In: nothing (introspection builds it, the snapshot loader rebuilds it).
+Out: `Catalog`, the single value every later stage (lineage, pages, diagrams) works from.
+Identity is always a `QualifiedName`; a bare relation name is never enough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+
+from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
+
+FORMAT_VERSION = 1
+
+
+_KEYWORDS = RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier exactly as PostgreSQL's quote_ident() does."""
+    plain = bool(name) and not name[0].isdigit() and all(
+        "a" <= c <= "z" or "0" <= c <= "9" or c == "_" for c in name
+    )
+    if plain and name not in _KEYWORDS:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+class RelationKind(StrEnum):
+    TABLE = "table"
+    PARTITIONED_TABLE = "partitioned_table"
+    VIEW = "view"
+    MATERIALIZED_VIEW = "materialized_view"
+    FOREIGN_TABLE = "foreign_table"
+
+    @property
+    def is_view(self) -> bool:
+        return self in (RelationKind.VIEW, RelationKind.MATERIALIZED_VIEW)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class ConstraintKind(StrEnum):
+    PRIMARY_KEY = "primary_key"
+    FOREIGN_KEY = "foreign_key"
+    UNIQUE = "unique"
+    CHECK = "check"
+    EXCLUSION = "exclusion"
+
+
+@dataclass(frozen=True, order=True)
+class QualifiedName:
+    schema: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{quote_ident(self.schema)}.{quote_ident(self.name)}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool
+    default: str | None = None
+    comment: str | None = None
+    position: int = 0
+    identity: str | None = None  # "always" | "by default"
+    generated: str | None = None  # expression of a GENERATED ALWAYS AS (...) STORED column
+    collation: str | None = None  # only when not the type's default
+
+
+@dataclass(frozen=True, kw_only=True)
+class Constraint:
+    name: str
+    kind: ConstraintKind
+    columns: tuple[str, ...] = ()
+    definition: str = ""
+    comment: str | None = None
+    deferrable: bool = False
+    deferred: bool = False
+    validated: bool = True
+    inherited: bool = False  # cloned by PostgreSQL from a partitioned parent
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForeignKey(Constraint):
+    ref_schema: str
+    ref_name: str
+    ref_columns: tuple[str, ...]
+    on_update: str = "NO ACTION"
+    on_delete: str = "NO ACTION"
+    match: str = "SIMPLE"
+
+    @property
+    def target(self) -> QualifiedName:
+        return QualifiedName(self.ref_schema, self.ref_name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Index:
+    name: str
+    definition: str
+    columns: tuple[str, ...] = ()  # key columns; expressions appear as their text
+    method: str = "btree"
+    unique: bool = False
+    primary: bool = False
+    nulls_not_distinct: bool = False
+    predicate: str | None = None
+    valid: bool = True
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Trigger:
+    name: str
+    function: QualifiedName
+    timing: str  # BEFORE | AFTER | INSTEAD OF
+    events: tuple[str, ...]
+    level: str  # ROW | STATEMENT
+    enabled: str = "ORIGIN"  # ORIGIN | DISABLED | REPLICA | ALWAYS
+    condition: str | None = None
+    definition: str = ""
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Policy:
+    name: str
+    command: str  # ALL | SELECT | INSERT | UPDATE | DELETE
+    roles: tuple[str, ...]
+    permissive: bool = True
+    using: str | None = None
+    with_check: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RelationRead:
+    """One relation a view reads, with the columns PostgreSQL recorded it using (pg_depend)."""
+
+    schema: str
+    name: str
+    columns: tuple[str, ...] = ()
+
+    @property
+    def target(self) -> QualifiedName:
+        return QualifiedName(self.schema, self.name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Relation:
+    schema: str
+    name: str
+    kind: RelationKind
+    comment: str | None = None
+    owner: str | None = None
+    columns: tuple[Column, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    view_definition: str | None = None
+    reads: tuple[RelationRead, ...] = ()
+    populated: bool | None = None  # materialized views only
+    partition_key: str | None = None
+    partition_of: QualifiedName | None = None
+    partition_bound: str | None = None
+
+    @property
+    def qname(self) -> QualifiedName:
+        return QualifiedName(self.schema, self.name)
+
+    @property
+    def foreign_keys(self) -> tuple[ForeignKey, ...]:
+        return tuple(c for c in self.constraints if isinstance(c, ForeignKey))
+
+    @property
+    def primary_key(self) -> Constraint | None:
+        return next((c for c in self.constraints if c.kind is ConstraintKind.PRIMARY_KEY), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Schema:
+    name: str
+    owner: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Routine:
+    schema: str
+    name: str
+    arguments: str  # pg_get_function_identity_arguments
+    kind: str  # function | procedure | aggregate | window
+    returns: str | None
+    language: str
+    volatility: str = "volatile"
+    security_definer: bool = False
+    definition: str | None = None
+    comment: str | None = None
+
+    @property
+    def signature(self) -> str:
+        return f"{QualifiedName(self.schema, self.name)}({self.arguments})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnumType:
+    schema: str
+    name: str
+    labels: tuple[str, ...]
+    comment: str | None = None
+
+    @property
+    def qname(self) -> QualifiedName:
+        return QualifiedName(self.schema, self.name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Catalog:
+    format_version: int = FORMAT_VERSION
+    database: str
+    server_version: str
+    schemas: tuple[Schema, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    routines: tuple[Routine, ...] = ()
+    enums: tuple[EnumType, ...] = ()
+
+    @cached_property
+    def by_name(self) -> dict[QualifiedName, Relation]:
+        return {r.qname: r for r in self.relations}
+
+    def relation(self, qname: QualifiedName) -> Relation | None:
+        return self.by_name.get(qname)
+
+    def in_schema(self, schema: str) -> tuple[Relation, ...]:
+        return tuple(r for r in self.relations if r.schema == schema)
+
+    @cached_property
+    def referenced_by(self) -> dict[QualifiedName, tuple[tuple[Relation, ForeignKey], ...]]:
+        """For each relation, the (relation, foreign key) pairs that point at it."""
+        found: dict[QualifiedName, list[tuple[Relation, ForeignKey]]] = {}
+        for rel in self.relations:
+            for fk in rel.foreign_keys:
+                found.setdefault(fk.target, []).append((rel, fk))
+        return {k: tuple(v) for k, v in found.items()}
+
+    @cached_property
+    def read_by(self) -> dict[QualifiedName, tuple[Relation, ...]]:
+        """For each relation, the views and materialized views that read it."""
+        found: dict[QualifiedName, list[Relation]] = {}
+        for rel in self.relations:
+            for read in rel.reads:
+                found.setdefault(read.target, []).append(rel)
+        return {k: tuple(v) for k, v in found.items()}

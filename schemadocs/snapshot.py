@@ -1,0 +1,117 @@
+"""The versioned JSON snapshot: `Catalog` ⇄ bytes, deterministic and lossless.
+
+In: a `Catalog` (save) or a snapshot file (load). Out: the other one.
+The same catalog always gives byte-identical JSON, and load → save round-trips exactly.
+The format is documented in `snapshot.schema.json` beside this file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+import types
+import typing
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from schemadocs.errors import SnapshotError
+from schemadocs.model import FORMAT_VERSION, Catalog, Constraint, ConstraintKind, ForeignKey
+
+
+def dumps(catalog: Catalog) -> str:
+    """Serialize a catalog to its canonical JSON text."""
+    return json.dumps(to_plain(catalog), indent=1, ensure_ascii=False) + "\n"
+
+
+def loads(text: str, source: str = "snapshot") -> Catalog:
+    """Parse snapshot JSON text back into a catalog."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"{source} is not valid JSON ({exc}); pass a file written by `schemadocs snapshot`") from None
+    if not isinstance(data, dict) or "format_version" not in data:
+        raise SnapshotError(f"{source} has no format_version; pass a file written by `schemadocs snapshot`")
+    if data["format_version"] != FORMAT_VERSION:
+        raise SnapshotError(
+            f"{source} has format_version {data['format_version']!r}, this schemadocs reads {FORMAT_VERSION}; "
+            "re-create it with this version's `schemadocs snapshot`"
+        )
+    try:
+        return from_plain(Catalog, data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SnapshotError(f"{source} does not match the snapshot format ({exc}); re-create it with `schemadocs snapshot`") from None
+
+
+def save(catalog: Catalog, path: Path) -> None:
+    """Write the snapshot atomically: a crash never leaves a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(dumps(catalog))
+    os.replace(tmp, path)
+
+
+def load(path: Path) -> Catalog:
+    """Read a snapshot file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SnapshotError(f"cannot read snapshot {path}: {exc.strerror}; check the path") from None
+    return loads(text, source=f"snapshot {path}")
+
+
+def to_plain(value: Any) -> Any:
+    """Dataclasses become dicts in field order; tuples become lists; enums their values."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def from_plain(cls: Any, data: Any) -> Any:
+    """Rebuild a value of type `cls` from its plain JSON form, strictly."""
+    origin = typing.get_origin(cls)
+    if origin in (types.UnionType, typing.Union):
+        if data is None:
+            return None
+        (inner,) = [a for a in typing.get_args(cls) if a is not type(None)]
+        return from_plain(inner, data)
+    if origin is tuple:
+        item = typing.get_args(cls)[0]
+        if not isinstance(data, list):
+            raise TypeError(f"expected a list, got {type(data).__name__}")
+        return tuple(from_plain(item, v) for v in data)
+    if isinstance(cls, type) and issubclass(cls, Enum):
+        return cls(data)
+    if dataclasses.is_dataclass(cls):
+        if not isinstance(data, dict):
+            raise TypeError(f"expected an object for {cls.__name__}")
+        if cls is Constraint and data.get("kind") == ConstraintKind.FOREIGN_KEY:
+            cls = ForeignKey
+        hints = _hints(cls)
+        names = {f.name for f in dataclasses.fields(cls) if f.init}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown keys {sorted(unknown)} in {cls.__name__}")
+        return cls(**{k: from_plain(hints[k], v) for k, v in data.items()})
+    if cls is float and isinstance(data, int):
+        return float(data)
+    if isinstance(cls, type) and not isinstance(data, cls):
+        raise TypeError(f"expected {cls.__name__}, got {type(data).__name__}")
+    return data
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
