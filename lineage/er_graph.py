@@ -1,0 +1,48 @@
+"""The entity-relationship graph: which relation references which, by foreign key.
+
+In: a `Catalog`. Out: a networkx `MultiDiGraph` whose nodes are the `QualifiedName`s of
+tables (partitions rolled up into their root parent) and whose edges run from the
+referencing relation to the referenced one, one per foreign key (key: constraint name,
+data: `fk`, the `ForeignKey`). Every edge points at a node that exists.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from schemadocs.model import Catalog, QualifiedName
+
+
+def er_graph(catalog: Catalog) -> nx.MultiDiGraph:
+    """Build the FK graph over tables, partitioned tables and foreign tables."""
+    graph = nx.MultiDiGraph()
+    for rel in catalog.relations:
+        if not rel.kind.is_view and rel.partition_of is None:
+            graph.add_node(rel.qname, relation=rel)
+    for rel in catalog.relations:
+        source = partition_root(catalog, rel.qname)
+        for fk in rel.foreign_keys:
+            target = partition_root(catalog, fk.target)
+            if fk.inherited or source not in graph or target not in graph:
+                continue
+            graph.add_edge(source, target, key=f"{rel.qname}.{fk.name}", fk=fk, owner=rel.qname)
+    return graph
+
+
+def partition_root(catalog: Catalog, qname: QualifiedName) -> QualifiedName:
+    """The top-level partitioned table a partition belongs to (itself if not a partition)."""
+    seen = {qname}
+    rel = catalog.relation(qname)
+    while rel is not None and rel.partition_of is not None and rel.partition_of not in seen:
+        seen.add(rel.partition_of)
+        qname = rel.partition_of
+        rel = catalog.relation(qname)
+    return qname
+
+
+def neighbours(graph: nx.MultiDiGraph, qname: QualifiedName) -> list[QualifiedName]:
+    """Relations directly linked to `qname` by a foreign key, either way, sorted."""
+    if qname not in graph:
+        return []
+    return sorted((set(graph.successors(qname)) | set(graph.predecessors(qname))) - {qname})
+

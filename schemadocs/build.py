@@ -1,0 +1,155 @@
+"""The build pipeline after introspection: model → pages in the docs dir → MkDocs → site.
+
+In: a `Catalog`, the output directory and (optionally) an mkdocs.yml. Out: the built site in
+the output directory, swapped in only when MkDocs succeeded, so a failed build leaves the
+previous site untouched. Generated pages are tracked in a manifest inside the docs dir:
+they are rewritten only when their text changes, stale ones are removed, and hand-written
+pages beside them are kept and added to the navigation.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from schemadocs.errors import BuildError
+from schemadocs.model import Catalog
+from schemadocs.render.render_site import NavEntry, render_site
+
+MANIFEST = ".schemadocs-manifest.json"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    docs_dir: Path
+    generated_pages: int
+    hand_written_pages: int
+
+
+def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None) -> BuildResult:
+    """Render the catalog into the docs dir and build the site into `out_dir`, atomically."""
+    config_file = resolve_config(config_file)
+    docs_dir = docs_dir_of(config_file)
+    site = render_site(catalog, docs_dir.parent / ".schemadocs-cache" / "diagrams")
+    hand_written = sync_pages(docs_dir, site.pages)
+    nav = site.nav + [{_title(p): p} for p in hand_written]
+    run_mkdocs(config_file, docs_dir, nav, Path(out_dir))
+    return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir, generated_pages=len(site.pages),
+                       hand_written_pages=len(hand_written))
+
+
+def default_config() -> Path:
+    return Path(str(resources.files("schemadocs").joinpath("default_mkdocs.yml")))
+
+
+def resolve_config(config_file: Path | None) -> Path:
+    """--config, else ./mkdocs.yml, else the bundled default (docs dir ./site_src)."""
+    if config_file is not None:
+        if not Path(config_file).is_file():
+            raise BuildError(f"config file {config_file} does not exist; pass the path of your mkdocs.yml")
+        return Path(config_file).resolve()
+    local = Path("mkdocs.yml")
+    return local.resolve() if local.is_file() else default_config()
+
+
+def docs_dir_of(config_file: Path) -> Path:
+    """The docs dir the config names (relative to the config), or ./site_src for the default."""
+    if config_file == default_config():
+        return Path("site_src").resolve()
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        cfg = load_config(config_file=str(config_file))
+    except ConfigurationError as exc:
+        raise BuildError(f"{config_file} is not a valid MkDocs config ({exc}); fix it or pass --config") from None
+    return Path(cfg["docs_dir"])
+
+
+def sync_pages(docs_dir: Path, pages: dict[str, str]) -> list[str]:
+    """Write generated pages (only those whose text changed), drop stale ones; return hand-written pages."""
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = docs_dir / MANIFEST
+    previous = set(json.loads(manifest_path.read_text())) if manifest_path.exists() else set()
+    for path, text in pages.items():
+        target = docs_dir / path
+        if target.exists() and path not in previous and target.read_text(encoding="utf-8") != text:
+            raise BuildError(f"{target} is a hand-written page where schemadocs generates one; rename or move it")
+    for path, text in pages.items():
+        target = docs_dir / path
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    for stale in sorted(previous - set(pages)):
+        (docs_dir / stale).unlink(missing_ok=True)
+    manifest_path.write_text(json.dumps(sorted(pages), indent=0) + "\n", encoding="utf-8")
+    return sorted(
+        p for p in (f.relative_to(docs_dir).as_posix() for f in docs_dir.rglob("*.md"))
+        if p not in pages and not any(part.startswith(".") for part in p.split("/"))
+    )
+
+
+def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: Path) -> None:
+    """Build with MkDocs into a temporary sibling of `out_dir`, then swap it in."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    warnings = _WarningCollector()
+    logging.getLogger("mkdocs").addHandler(warnings)
+    try:
+        with tempfile.TemporaryDirectory(prefix="schemadocs-mkdocs-") as tmp:
+            derived = Path(tmp) / "mkdocs.yml"
+            derived.write_text(json.dumps({
+                "INHERIT": str(config_file),
+                "docs_dir": str(docs_dir),
+                "site_dir": str(staging),
+                "use_directory_urls": False,
+                "nav": nav,
+            }, ensure_ascii=False), encoding="utf-8")
+            cfg = load_config(config_file=str(derived), strict=True)
+            mkdocs_build(cfg)
+    except (MkDocsException, OSError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        detail = "; ".join(warnings.messages[:3]) or str(exc)
+        raise BuildError(f"MkDocs could not build the site ({detail}); the previous site in {out_dir} is untouched") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warnings)
+    swap_in(staging, out_dir)
+
+
+def swap_in(staging: Path, out_dir: Path) -> None:
+    """Replace `out_dir` by `staging` with two renames; the old site is removed last."""
+    old = None
+    if out_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        os.rename(out_dir, old / "site")
+    os.rename(staging, out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _title(path: str) -> str:
+    return Path(path).stem.replace("-", " ").replace("_", " ").capitalize()
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))

@@ -1,0 +1,153 @@
+"""The `schemadocs` command line: the only place errors become exit codes.
+
+In: argv. Out: files (snapshot, site), progress on stderr, and an exit code: 0 on success,
+2 (or the error's own code) with a one-line `error: ...` message for anything the user can
+fix, 130 on Ctrl-C. A traceback always means a bug in schemadocs.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from schemadocs.errors import ConfigError, SchemadocsError
+from schemadocs.model import Catalog
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        cli.main(standalone_mode=False)
+    except SchemadocsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="schemadocs")
+def cli() -> None:
+    """Document a PostgreSQL database as a static site, from its live catalog."""
+
+
+def database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--dsn and the timeouts, shared by every command that reads a database."""
+    @click.option("--dsn", help="Database to document (URI or 'key=value' string). "
+                  "Default: $DATABASE_URL, then libpq's PG* variables.")
+    @click.option("--statement-timeout", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
+                  help="Seconds any one catalog query may run.")
+    @click.option("--lock-timeout", default=2.0, show_default=True, type=click.FloatRange(min=0.01),
+                  help="Seconds to wait for a lock before giving up (never queue behind a migration).")
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+@cli.command()
+@database_options
+@click.option("-o", "--output", default="-", show_default=True, help="Snapshot file to write ('-' for stdout).")
+def snapshot(dsn: str | None, statement_timeout: float, lock_timeout: float, output: str) -> None:
+    """Write the catalog as a JSON snapshot."""
+    from schemadocs import snapshot as snap
+
+    catalog = _introspect(dsn, statement_timeout, lock_timeout)
+    if output == "-":
+        sys.stdout.write(snap.dumps(catalog))
+    else:
+        snap.save(catalog, Path(output))
+        click.echo(f"wrote {output} ({len(catalog.relations)} relations)", err=True)
+
+
+@cli.command()
+@database_options
+@click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Build from a snapshot file instead of a database (offline).")
+@click.option("--out", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory the site is built into (replaced only when the build succeeds).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="mkdocs.yml to build with. Default: ./mkdocs.yml, else the bundled one.")
+def build(dsn: str | None, statement_timeout: float, lock_timeout: float, snapshot_file: Path | None,
+          out_dir: Path, config_file: Path | None) -> None:
+    """Introspect (or load a snapshot), render the pages and build the site."""
+    if snapshot_file is not None and dsn:
+        raise ConfigError("pass either --dsn or --snapshot, not both")
+    if snapshot_file is not None:
+        from schemadocs import snapshot as snap
+
+        catalog = snap.load(snapshot_file)
+    else:
+        catalog = _introspect(dsn, statement_timeout, lock_timeout)
+    _build(catalog, out_dir, config_file)
+
+
+@cli.command()
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Serve the site until Ctrl-C.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--out", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
+def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | None) -> None:
+    """Start an embedded PostgreSQL, load the demo schema, build its site and serve it."""
+    from schemadocs.embedded import DEMO_DATABASE, create_database, demo_sql, embedded
+    from schemadocs.serve import bind, serve_forever
+
+    server = bind(host, port) if serve else None  # fail fast when the port is busy
+    try:
+        started = time.perf_counter()
+        with embedded() as server_dsn:
+            dsn = create_database(server_dsn, DEMO_DATABASE, demo_sql())
+            click.echo(f"loaded the demo schema into an embedded PostgreSQL ({time.perf_counter() - started:.1f}s)", err=True)
+            catalog = _introspect(dsn, 60.0, 2.0)
+        result = _build(catalog, out_dir, config_file)
+        if server is not None:
+            click.echo(f"serving {result.out_dir} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", err=True)
+            serve_forever(server, result.out_dir)
+    finally:
+        if server is not None:
+            server.server_close()
+
+
+def _introspect(dsn: str | None, statement_timeout: float, lock_timeout: float) -> Catalog:
+    from introspect.connect import resolve_dsn
+    from introspect.introspect import introspect
+
+    started = time.perf_counter()
+    catalog = introspect(resolve_dsn(dsn), statement_timeout_ms=int(statement_timeout * 1000),
+                         lock_timeout_ms=int(lock_timeout * 1000))
+    click.echo(f"read {len(catalog.relations)} relations in {len(catalog.schemas)} schemas from "
+               f"{catalog.database!r} ({time.perf_counter() - started:.2f}s)", err=True)
+    return catalog
+
+
+def _build(catalog: Catalog, out_dir: Path, config_file: Path | None):  # type: ignore[no-untyped-def]
+    from schemadocs.build import build as build_site
+
+    started = time.perf_counter()
+    result = build_site(catalog, out_dir, config_file)
+    click.echo(f"built {result.generated_pages} generated and {result.hand_written_pages} hand-written pages "
+               f"into {result.out_dir} ({time.perf_counter() - started:.1f}s)", err=True)
+    click.echo(f"site: {result.out_dir.resolve() / 'index.html'}")
+    return result
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""A throwaway PostgreSQL server for the demo and the tests, with no system install.
+
+In: nothing (or SCHEMADOCS_EMBEDDED=system to skip pgserver). Out: a context manager that
+yields a superuser DSN and, on exit (Ctrl-C included), stops the server and deletes its
+data, leaving no process or lock behind. It prefers PyPI's pgserver (PostgreSQL 16); where
+that can't run, it makes a cluster with the system's initdb/pg_ctl, as an unprivileged
+user when running as root (initdb refuses root).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import psycopg
+
+from schemadocs.errors import EmbeddedServerError
+
+DEMO_DATABASE = "shopwise"
+
+
+@contextmanager
+def embedded(backend: str | None = None) -> Iterator[str]:
+    """Start a throwaway server; yield a DSN for its `postgres` database."""
+    backend = backend or os.environ.get("SCHEMADOCS_EMBEDDED", "auto")
+    if backend in ("auto", "pgserver"):
+        datadir = tempfile.mkdtemp(prefix="schemadocs-pg-")
+        try:
+            with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+                warnings.simplefilter("ignore")
+                import pgserver
+
+            server = pgserver.get_server(datadir, cleanup_mode="delete")
+        except Exception as exc:  # pgserver fails in platform-specific ways: fall back
+            shutil.rmtree(datadir, ignore_errors=True)
+            if backend == "pgserver":
+                raise EmbeddedServerError(f"pgserver could not start PostgreSQL ({exc}); try SCHEMADOCS_EMBEDDED=system") from None
+        else:
+            try:
+                yield psycopg.conninfo.make_conninfo(server.get_uri())
+            finally:
+                server.cleanup()
+                shutil.rmtree(datadir, ignore_errors=True)
+            return
+    with _system_cluster() as dsn:
+        yield dsn
+
+
+def create_database(server_dsn: str, name: str, sql: str | None = None) -> str:
+    """Create a database on the throwaway server, optionally load SQL into it; return its DSN."""
+    with psycopg.connect(server_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    dsn = psycopg.conninfo.make_conninfo(server_dsn, dbname=name)
+    if sql is not None:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(sql)  # no parameters: several statements run in one call
+    return dsn
+
+
+def demo_sql() -> str:
+    return resources.files("schemadocs").joinpath("demo", "demo.sql").read_text(encoding="utf-8")
+
+
+@contextmanager
+def _system_cluster() -> Iterator[str]:
+    bindir = _find_bindir()
+    root = Path(tempfile.mkdtemp(prefix="schemadocs-pg-"))
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        # initdb and postgres refuse to run as root: run them as an unprivileged user.
+        run_as = ["runuser", "-u", "nobody", "--"]
+        shutil.chown(root, user="nobody")
+        root.chmod(0o700)
+    data, sock = root / "data", root
+    try:
+        _run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+              "-E", "UTF8", "--locale=C", "--no-sync"])
+        _run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-s", "-l", str(root / "log"), "-o",
+              f"-k {sock} -c listen_addresses='' -c fsync=off -c full_page_writes=off", "start"])
+    except EmbeddedServerError:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    try:
+        yield f"host={sock} port=5432 user=postgres dbname=postgres"
+    finally:
+        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-s", "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _find_bindir() -> Path:
+    candidates = [os.environ.get("SCHEMADOCS_PG_BINDIR", "")]
+    found = shutil.which("pg_ctl")
+    if found:
+        candidates.append(str(Path(found).resolve().parent))
+    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    for c in candidates:
+        if c and (Path(c) / "initdb").exists() and (Path(c) / "pg_ctl").exists():
+            return Path(c)
+    raise EmbeddedServerError(
+        "no embedded PostgreSQL could start: pgserver failed and no initdb/pg_ctl was found; "
+        "install PostgreSQL server binaries or set SCHEMADOCS_PG_BINDIR"
+    )
+
+
+def _run(cmd: list[str]) -> None:
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise EmbeddedServerError(f"{Path(cmd[cmd.index('--') + 1] if '--' in cmd else cmd[0]).name} failed: {tail[0]}; "
+                                  "check the PostgreSQL installation")

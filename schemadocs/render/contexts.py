@@ -1,0 +1,287 @@
+"""Page contexts: everything a template shows, computed in Python from the model and graphs.
+
+In: a `Catalog` and its ER and lineage graphs. Out: one context object per page (home,
+schema, relation), holding display-ready values and page-relative links, so templates
+hold no logic beyond loops and presence checks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from schemadocs.model import Catalog, ConstraintKind, QualifiedName, Relation, RelationKind
+from schemadocs.render.slugs import (
+    HOME_PAGE,
+    column_anchor,
+    relation_page,
+    relative_html,
+    schema_page,
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str | None  # page-relative URL in the built site; None when the target isn't documented
+
+
+@dataclass(frozen=True)
+class ColumnRow:
+    name: str
+    anchor: str
+    type: str
+    nullable: bool
+    default: str | None
+    comment: str | None
+    badges: tuple[str, ...]
+    references: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ConstraintRow:
+    name: str
+    kind: str
+    definition: str
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    name: str
+    definition: str
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class RelationshipRow:
+    relation: Link
+    columns: str
+    ref_columns: str
+    constraint: str
+
+
+@dataclass(frozen=True)
+class ReadRow:
+    relation: Link
+    columns: str
+
+
+@dataclass(frozen=True)
+class TriggerRow:
+    name: str
+    when: str
+    function: str
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    name: str
+    command: str
+    roles: str
+    permissive: str
+    using: str | None
+    with_check: str | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class RelationPage:
+    path: str
+    title: str
+    kind: str
+    schema: Link
+    home: Link
+    comment: str | None
+    owner: str | None
+    columns: tuple[ColumnRow, ...]
+    constraints: tuple[ConstraintRow, ...]
+    indexes: tuple[IndexRow, ...]
+    references: tuple[RelationshipRow, ...]
+    referenced_by: tuple[RelationshipRow, ...]
+    triggers: tuple[TriggerRow, ...]
+    policies: tuple[PolicyRow, ...]
+    rls: str | None
+    partition_key: str | None
+    partition_of: Link | None
+    partition_bound: str | None
+    partitions: tuple[ReadRow, ...]
+    view_definition: str | None
+    reads: tuple[ReadRow, ...]
+    read_by: tuple[Link, ...]
+    diagram: str = ""  # filled in once diagrams are rendered (HTML: inline SVG or Mermaid)
+
+
+@dataclass(frozen=True)
+class SchemaRow:
+    link: Link
+    comment: str | None
+    counts: str
+
+
+@dataclass(frozen=True)
+class RelationRow:
+    link: Link
+    kind: str
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class RoutineRow:
+    signature: str
+    kind: str
+    returns: str | None
+    language: str
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class EnumRow:
+    name: str
+    labels: str
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class SchemaPage:
+    path: str
+    title: str
+    home: Link
+    comment: str | None
+    owner: str | None
+    relations: tuple[RelationRow, ...]
+    routines: tuple[RoutineRow, ...]
+    enums: tuple[EnumRow, ...]
+
+
+@dataclass(frozen=True)
+class HomePage:
+    path: str
+    database: str
+    server_version: str
+    counts: tuple[tuple[str, int], ...]
+    schemas: tuple[SchemaRow, ...]
+    extra_pages: tuple[Link, ...] = field(default=())
+
+
+def home_page(catalog: Catalog) -> HomePage:
+    """The database, its server version, its schemas and what they hold."""
+    kinds = Counter(r.kind for r in catalog.relations)
+    counts = (
+        ("schemas", len(catalog.schemas)),
+        *((f"{k.label}s", kinds[k]) for k in RelationKind if kinds[k]),
+        ("columns", sum(len(r.columns) for r in catalog.relations)),
+        ("foreign keys", sum(1 for r in catalog.relations for fk in r.foreign_keys if not fk.inherited)),
+        ("indexes", sum(len(r.indexes) for r in catalog.relations)),
+        ("functions and procedures", len(catalog.routines)),
+        ("enums", len(catalog.enums)),
+    )
+    rows = []
+    for schema in catalog.schemas:
+        per_kind = Counter(r.kind for r in catalog.in_schema(schema.name))
+        rows.append(SchemaRow(
+            link=Link(schema.name, relative_html(HOME_PAGE, schema_page(schema.name))),
+            comment=schema.comment,
+            counts=", ".join(f"{per_kind[k]} {k.label}{'s' if per_kind[k] != 1 else ''}" for k in RelationKind if per_kind[k])
+            or "empty",
+        ))
+    return HomePage(path=HOME_PAGE, database=catalog.database, server_version=catalog.server_version,
+                    counts=counts, schemas=tuple(rows))
+
+
+def schema_page_context(catalog: Catalog, schema: str) -> SchemaPage:
+    """One schema: its relations, routines and enums."""
+    page = schema_page(schema)
+    info = next(s for s in catalog.schemas if s.name == schema)
+    return SchemaPage(
+        path=page,
+        title=schema,
+        home=Link("Home", relative_html(page, HOME_PAGE)),
+        comment=info.comment,
+        owner=info.owner,
+        relations=tuple(
+            RelationRow(link=Link(r.name, relative_html(page, relation_page(r.qname))),
+                        kind=r.kind.label + (" (partition)" if r.partition_of else ""), comment=r.comment)
+            for r in catalog.in_schema(schema)
+        ),
+        routines=tuple(
+            RoutineRow(signature=f"{f.name}({f.arguments})", kind=f.kind, returns=f.returns, language=f.language,
+                       comment=f.comment)
+            for f in catalog.routines if f.schema == schema
+        ),
+        enums=tuple(EnumRow(name=e.name, labels=", ".join(e.labels), comment=e.comment)
+                    for e in catalog.enums if e.schema == schema),
+    )
+
+
+def relation_page_context(catalog: Catalog, er: nx.MultiDiGraph, rel: Relation) -> RelationPage:
+    """One table or view: columns, keys, indexes, relationships, partitions, SQL."""
+    page = relation_page(rel.qname)
+
+    def link(qname: QualifiedName, anchor: str | None = None) -> Link:
+        known = catalog.relation(qname) is not None
+        href = relative_html(page, relation_page(qname)) + (f"#{anchor}" if anchor else "") if known else None
+        return Link(str(qname) if qname.schema != rel.schema else qname.name, href)
+
+    pk = set(rel.primary_key.columns) if rel.primary_key else set()
+    unique = {c for k in rel.constraints if k.kind is ConstraintKind.UNIQUE for c in k.columns}
+    fk_by_column: dict[str, list[Link]] = {}
+    for fk in rel.foreign_keys:
+        for col, ref_col in zip(fk.columns, fk.ref_columns):
+            target = link(fk.target, column_anchor(ref_col))
+            fk_by_column.setdefault(col, []).append(Link(f"{target.text}.{ref_col}", target.href))
+    columns = tuple(
+        ColumnRow(
+            name=c.name, anchor=column_anchor(c.name), type=c.type, nullable=c.nullable, default=c.default,
+            comment=c.comment,
+            badges=tuple(b for b, on in (("PK", c.name in pk), ("FK", c.name in fk_by_column),
+                                         ("unique", c.name in unique), ("identity", bool(c.identity)),
+                                         ("generated", bool(c.generated))) if on),
+            references=tuple(fk_by_column.get(c.name, ())),
+        )
+        for c in rel.columns
+    )
+    referenced_by = tuple(
+        RelationshipRow(relation=link(src.qname), columns=", ".join(fk.columns),
+                        ref_columns=", ".join(fk.ref_columns), constraint=fk.name)
+        for src, fk in catalog.referenced_by.get(rel.qname, ()) if not fk.inherited
+    )
+    partitions = tuple(
+        ReadRow(relation=link(p.qname), columns=p.partition_bound or "")
+        for p in catalog.relations if p.partition_of == rel.qname
+    )
+    return RelationPage(
+        path=page,
+        title=str(rel.qname),
+        kind=rel.kind.label,
+        schema=Link(rel.schema, relative_html(page, schema_page(rel.schema))),
+        home=Link("Home", relative_html(page, HOME_PAGE)),
+        comment=rel.comment,
+        owner=rel.owner,
+        columns=columns,
+        constraints=tuple(ConstraintRow(name=k.name, kind=k.kind.value.replace("_", " "), definition=k.definition,
+                                        comment=k.comment) for k in rel.constraints),
+        indexes=tuple(IndexRow(name=i.name, definition=i.definition, comment=i.comment) for i in rel.indexes),
+        references=tuple(
+            RelationshipRow(relation=link(fk.target), columns=", ".join(fk.columns),
+                            ref_columns=", ".join(fk.ref_columns), constraint=fk.name)
+            for fk in rel.foreign_keys
+        ),
+        referenced_by=referenced_by,
+        triggers=tuple(TriggerRow(name=t.name, when=f"{t.timing} {' OR '.join(t.events)} FOR EACH {t.level}",
+                                  function=str(t.function), comment=t.comment) for t in rel.triggers),
+        policies=tuple(PolicyRow(name=p.name, command=p.command, roles=", ".join(p.roles),
+                                 permissive="permissive" if p.permissive else "restrictive",
+                                 using=p.using, with_check=p.with_check, comment=p.comment) for p in rel.policies),
+        rls=("enabled and forced" if rel.rls_forced else "enabled") if rel.rls_enabled else None,
+        partition_key=rel.partition_key,
+        partition_of=link(rel.partition_of) if rel.partition_of else None,
+        partition_bound=rel.partition_bound,
+        partitions=partitions,
+        view_definition=rel.view_definition,
+        reads=tuple(ReadRow(relation=link(r.target), columns=", ".join(r.columns)) for r in rel.reads),
+        read_by=tuple(link(v.qname) for v in catalog.read_by.get(rel.qname, ())),
+    )

@@ -1,0 +1,140 @@
+"""ER neighbourhood diagrams: Graphviz SVG where `dot` exists, Mermaid where it doesn't.
+
+In: the catalog, the ER graph and the page a diagram goes on. Out: a `Diagram` (its DOT and
+Mermaid sources), then, via `render_diagrams`, one HTML fragment per diagram: inline SVG
+whose nodes link to their pages, or a Mermaid block the browser draws. SVGs are cached by
+a hash of their DOT source and rendered in parallel on all cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import graphviz
+import networkx as nx
+
+from schemadocs.errors import BuildError
+from schemadocs.model import Catalog, QualifiedName, Relation
+from schemadocs.render.slugs import column_anchor, relation_page, relative_html
+
+MAX_NEIGHBOURS = 20
+MAX_COLUMNS = 12
+_WARNED: list[bool] = []
+
+
+@dataclass(frozen=True)
+class Diagram:
+    dot: str
+    mermaid: str
+
+
+def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, page: str) -> Diagram:
+    """The table and its direct FK neighbours, capped at MAX_NEIGHBOURS with a '+N more' node."""
+    around = sorted((set(graph.successors(center)) | set(graph.predecessors(center))) - {center})
+    shown = [center, *around[:MAX_NEIGHBOURS]]
+    ids = {q: f"n{i}" for i, q in enumerate(shown)}
+    dot = graphviz.Digraph("er", graph_attr={"rankdir": "LR", "bgcolor": "transparent", "fontname": "Helvetica"},
+                           node_attr={"shape": "plain", "fontname": "Helvetica", "fontsize": "10"},
+                           edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#607080"})
+    lines = ["flowchart LR"]
+    for qname in shown:
+        rel = catalog.relation(qname)
+        href = relative_html(page, relation_page(qname))
+        dot.node(ids[qname], label=_html_label(rel, qname, page, highlight=qname == center),
+                 URL=href, tooltip=str(qname), target="_top")
+        lines.append(f'  {ids[qname]}["{_mermaid_text(str(qname))}"]')
+        lines.append(f'  click {ids[qname]} href "{href}"')
+    for source, target, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["fk"].name)):
+        if source in ids and target in ids and center in (source, target):
+            fk = data["fk"]
+            label = ", ".join(fk.columns)
+            dot.edge(ids[source], ids[target], label=_short(label), tooltip=fk.name)
+            lines.append(f'  {ids[source]} -->|"{_mermaid_text(_short(label))}"| {ids[target]}')
+    if len(around) > MAX_NEIGHBOURS:
+        more = f"+{len(around) - MAX_NEIGHBOURS} more"
+        dot.node("more", label=more, shape="note", tooltip="listed on the page")
+        dot.edge(ids[center], "more", style="dashed", arrowhead="none")
+        lines.append(f'  more["{more}"]')
+        lines.append(f"  {ids[center]} -.- more")
+    return Diagram(dot=dot.source, mermaid="\n".join(lines) + "\n")
+
+
+def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[str]:
+    """HTML for each diagram: cached/parallel Graphviz SVG, or Mermaid without `dot`."""
+    dot_exe = shutil.which(os.environ.get("SCHEMADOCS_DOT", "dot"))
+    if dot_exe is None:
+        if not _WARNED:
+            _WARNED.append(True)
+            print("warning: Graphviz 'dot' was not found, so diagrams are drawn by Mermaid in the browser; "
+                  "install Graphviz (apt-get install graphviz, brew install graphviz) for SVG diagrams",
+                  file=sys.stderr)
+        return [f'<pre class="mermaid"><code>{html.escape(d.mermaid)}</code></pre>' for d in diagrams]
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return list(pool.map(lambda d: _svg(d.dot, dot_exe, cache_dir), diagrams))
+
+
+def _svg(source: str, dot_exe: str, cache_dir: Path) -> str:
+    key = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    cached = cache_dir / f"{key}.svg"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    try:
+        done = subprocess.run([dot_exe, "-Tsvg"], input=source.encode("utf-8"), capture_output=True,
+                              timeout=120, check=True)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        raise BuildError(f"Graphviz failed to draw a diagram ({detail.decode(errors='replace').strip() or exc}); "
+                         "check the Graphviz installation or uninstall it to fall back to Mermaid") from None
+    svg = _clean_svg(done.stdout.decode("utf-8"))
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(svg, encoding="utf-8")
+    os.replace(tmp, cached)
+    return svg
+
+
+def _clean_svg(svg: str) -> str:
+    """Inline-ready SVG: no XML prolog, doctype or comments; scales down to the page width."""
+    svg = re.sub(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg class="sd-er" style="max-width:100%;height:auto"', svg, count=1)
+    return "\n".join(line for line in svg.splitlines() if line.strip())
+
+
+def _html_label(rel: Relation | None, qname: QualifiedName, page: str, highlight: bool) -> str:
+    href = relative_html(page, relation_page(qname))
+    head_bg = "#3f51b5" if highlight else "#5c6b7a"
+    rows = [f'<TR><TD BGCOLOR="{head_bg}" HREF="{_e(href)}" TITLE="{_e(str(qname))}">'
+            f'<FONT COLOR="white"><B>{_e(_short(str(qname), 48))}</B></FONT></TD></TR>']
+    if rel is not None:
+        pk = set(rel.primary_key.columns) if rel.primary_key else set()
+        fk = {c for f in rel.foreign_keys for c in f.columns}
+        for col in rel.columns[:MAX_COLUMNS]:
+            mark = "PK " if col.name in pk else "FK " if col.name in fk else ""
+            rows.append(f'<TR><TD ALIGN="LEFT" HREF="{_e(href)}#{column_anchor(col.name)}" TITLE="{_e(col.name)}">'
+                        f'{_e(mark)}{_e(_short(col.name, 32))} <FONT COLOR="#7a8591">{_e(_short(col.type, 24))}</FONT></TD></TR>')
+        if len(rel.columns) > MAX_COLUMNS:
+            rows.append(f'<TR><TD ALIGN="LEFT"><I>+{len(rel.columns) - MAX_COLUMNS} more columns</I></TD></TR>')
+    return f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">{"".join(rows)}</TABLE>>'
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _mermaid_text(text: str) -> str:
+    """Text safe inside a quoted Mermaid label: entity codes for the characters Mermaid reads."""
+    return "".join({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "\n": " "}.get(c, c) for c in text)

@@ -1,0 +1,57 @@
+"""Stable, unique, safe file names for any PostgreSQL identifier.
+
+In: schema and relation names (anything PostgreSQL allows: quotes, slashes, dots, `..`,
+unicode, names that differ only in case, reserved file names). Out: page paths inside the
+docs dir and anchors inside a page. A name that is already a safe lowercase slug is used
+as is; any other gets a readable ASCII stem plus a hash of the exact name, so two
+different names never share a path, even on a case-insensitive file system.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+
+from schemadocs.model import QualifiedName
+
+HOME_PAGE = "index.md"
+COLUMN_INDEX_PAGE = "columns.md"
+_SAFE = re.compile(r"[a-z0-9_]{1,60}")
+# Names a page may not take: the section index, Windows device names, our own pages.
+_RESERVED = {"index", "columns", "con", "prn", "aux", "nul", "assets", "search", "sitemap", "404"} | {
+    f"{d}{i}" for d in ("com", "lpt") for i in range(10)
+}
+
+
+def slug(name: str) -> str:
+    """The file-name-safe slug of one identifier."""
+    if _SAFE.fullmatch(name) and name not in _RESERVED:
+        return name
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    stem = re.sub(r"[^a-z0-9_]+", "-", ascii_name).strip("-")[:40] or "x"
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return f"{stem}-{digest}"
+
+
+def schema_page(schema: str) -> str:
+    return f"schemas/{slug(schema)}/index.md"
+
+
+def relation_page(qname: QualifiedName) -> str:
+    return f"schemas/{slug(qname.schema)}/{slug(qname.name)}.md"
+
+
+def column_anchor(column: str) -> str:
+    return f"col-{slug(column)}"
+
+
+def relative(from_page: str, to_page: str) -> str:
+    """The link from one page (docs-dir path) to another, as Markdown wants it (.md)."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def relative_html(from_page: str, to_page: str) -> str:
+    """The same link as the built site serves it (use_directory_urls: false): for raw HTML/SVG."""
+    return relative(from_page, to_page)[: -len(".md")] + ".html"
