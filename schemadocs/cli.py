@@ -7,6 +7,7 @@ fix, 130 on Ctrl-C. A traceback always means a bug in schemadocs.
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import time
@@ -23,6 +24,10 @@ from schemadocs.model import Catalog
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    logging.getLogger("schemadocs").addHandler(handler)
+    logging.getLogger("schemadocs").propagate = False
     try:
         cli.main(standalone_mode=False)
     except SchemadocsError as exc:

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import networkx as nx
+from markupsafe import Markup
 
 from schemadocs.model import Catalog, ConstraintKind, QualifiedName, Relation, RelationKind
 from schemadocs.render.slugs import (
@@ -112,7 +113,7 @@ class RelationPage:
     view_definition: str | None
     reads: tuple[ReadRow, ...]
     read_by: tuple[Link, ...]
-    diagram: str = ""  # filled in once diagrams are rendered (HTML: inline SVG or Mermaid)
+    diagram: Markup = Markup("")  # filled in once diagrams are rendered: inline SVG or Mermaid
 
 
 @dataclass(frozen=True)

@@ -14,22 +14,23 @@ import os
 import re
 import shutil
 import subprocess
-import sys
+import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import graphviz
+from markupsafe import Markup
 import networkx as nx
 
 from schemadocs.errors import BuildError
 from schemadocs.model import Catalog, QualifiedName, Relation
 from schemadocs.render.slugs import column_anchor, relation_page, relative_html
 
+log = logging.getLogger(__name__)
 MAX_NEIGHBOURS = 20
 MAX_COLUMNS = 12
-_WARNED: list[bool] = []
 
 
 @dataclass(frozen=True)
@@ -69,19 +70,20 @@ def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, 
     return Diagram(dot=dot.source, mermaid="\n".join(lines) + "\n")
 
 
-def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[str]:
-    """HTML for each diagram: cached/parallel Graphviz SVG, or Mermaid without `dot`."""
+def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup]:
+    """HTML for each diagram: cached/parallel Graphviz SVG, or Mermaid without `dot`.
+
+    The result is trusted markup: Graphviz escapes the (already escaped) label text it is
+    given, and the Mermaid source is HTML-escaped here.
+    """
     dot_exe = shutil.which(os.environ.get("SCHEMADOCS_DOT", "dot"))
     if dot_exe is None:
-        if not _WARNED:
-            _WARNED.append(True)
-            print("warning: Graphviz 'dot' was not found, so diagrams are drawn by Mermaid in the browser; "
-                  "install Graphviz (apt-get install graphviz, brew install graphviz) for SVG diagrams",
-                  file=sys.stderr)
-        return [f'<pre class="mermaid"><code>{html.escape(d.mermaid)}</code></pre>' for d in diagrams]
+        log.warning("Graphviz 'dot' was not found, so diagrams are drawn by Mermaid in the browser; "
+                    "install Graphviz (apt-get install graphviz, brew install graphviz) for SVG diagrams")
+        return [Markup('<pre class="mermaid"><code>{}</code></pre>').format(d.mermaid) for d in diagrams]
     cache_dir.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return list(pool.map(lambda d: _svg(d.dot, dot_exe, cache_dir), diagrams))
+        return [Markup(svg) for svg in pool.map(lambda d: _svg(d.dot, dot_exe, cache_dir), diagrams)]
 
 
 def _svg(source: str, dot_exe: str, cache_dir: Path) -> str:

@@ -1,0 +1,153 @@
+"""The built site, checked as a user meets it: parsed HTML, followed links, hostile input."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from schemadocs.build import build
+from schemadocs.errors import BuildError
+from schemadocs.model import QualifiedName, RelationKind
+from schemadocs.render.render_site import render_site
+from schemadocs.render.slugs import column_anchor, relation_page
+from tests.conftest import build_in
+from tests.sitecheck import check_links
+
+Q = QualifiedName
+
+
+def html_of(site: Path, qname: QualifiedName) -> BeautifulSoup:
+    return BeautifulSoup((site / relation_page(qname).replace(".md", ".html")).read_text(), "html.parser")
+
+
+@pytest.mark.parametrize("which", ["demo_site", "edge_site"])
+def test_no_broken_internal_links(which, request):
+    report = check_links(request.getfixturevalue(which))
+    assert report.pages > 10 and report.links > 100
+    assert report.broken == []
+
+
+def test_every_page_is_there(demo_site, demo_catalog):
+    assert (demo_site / "index.html").exists()
+    for schema in demo_catalog.schemas:
+        assert (demo_site / "schemas" / schema.name / "index.html").exists()
+    for rel in demo_catalog.relations:
+        assert (demo_site / relation_page(rel.qname).replace(".md", ".html")).exists(), rel.qname
+    home = BeautifulSoup((demo_site / "index.html").read_text(), "html.parser")
+    assert home.select_one("article h1").text.strip().rstrip("¶") == demo_catalog.database
+    assert {"app", "billing", "analytics"} <= {a.text for a in home.select("table[data-sd=schemas] a")}
+
+
+def test_table_page_shows_columns_keys_and_relationships(demo_site, demo_catalog):
+    rel = demo_catalog.relation(Q("app", "order_items"))
+    page = html_of(demo_site, rel.qname)
+    rows = page.select("table[data-sd=columns] tbody tr")
+    assert [r["id"] for r in rows] == [column_anchor(c.name) for c in rel.columns]
+    tenant = page.find(id=column_anchor("tenant_id"))
+    assert {"PK", "FK"} <= {b.text for b in tenant.select(".sd-badge")}
+    assert tenant.find("a", href="orders.html#col-tenant_id"), "FK links to the target column"
+    assert page.find(string=rel.comment.split("\n")[0].strip()[:20]) or rel.comment[:20] in page.text
+    assert "order_items_order_fkey" in page.select_one("table[data-sd=relationships]").text
+    assert page.select("table[data-sd=constraints] tr") and page.select("table[data-sd=indexes] tr")
+
+
+def test_table_page_has_a_clickable_er_diagram(demo_site):
+    page = html_of(demo_site, Q("app", "orders"))
+    svg = page.select_one(".sd-diagram svg")
+    assert svg is not None
+    targets = {a.get("xlink:href") or a.get("href") for a in svg.find_all("a")} - {None}
+    assert {"tenants.html", "users.html", "order_items.html", "orders.html"} <= {t.split("#")[0] for t in targets}
+
+
+def test_view_page_shows_sql_and_reads(demo_site, demo_catalog):
+    view = demo_catalog.relation(Q("analytics", "tenant_scorecard"))
+    page = html_of(demo_site, view.qname)
+    code = page.select_one("pre code, div.highlight pre")
+    assert code is not None and "tenant_monthly_revenue" in code.text
+    assert {a["href"] for a in page.select("table[data-sd=reads] a")} >= {"tenant_monthly_revenue.html", "../app/tenants.html"}
+    base = html_of(demo_site, Q("analytics", "tenant_monthly_revenue"))
+    assert base.select_one("ul.sd-read-by a[href='tenant_scorecard.html']")
+
+
+def test_hostile_comments_never_become_html(edge_site, edge_catalog):
+    for page in edge_site.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        content = soup.select_one("article") or soup
+        assert not any("alert" in (s.string or "") for s in content.find_all("script")), page
+        assert not content.find_all(attrs={"onerror": True}), page
+        assert not content.find_all("img", src="x"), page
+        for a in content.find_all("a", href=True):
+            assert not a["href"].lower().startswith(("javascript:", "data:", "vbscript:")), page
+    text = "".join(p.read_text() for p in edge_site.rglob("*.html"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, "the comment is shown, escaped"
+    assert "{{ 7*7 }}" in text and "{% raw %}" in text, "Jinja syntax is shown, not run"
+
+
+def test_hostile_names_get_pages(edge_site, edge_catalog):
+    for rel in edge_catalog.relations:
+        page = html_of(edge_site, rel.qname)
+        assert rel.name in page.select_one("article h1").text.replace("\\", "")
+
+
+def test_rendering_twice_gives_identical_bytes(edge_catalog, tmp_path):
+    first = render_site(edge_catalog, tmp_path / "cache")
+    second = render_site(edge_catalog, tmp_path / "cache2")
+    assert first.pages == second.pages
+
+
+def test_hand_written_pages_are_kept_and_linked(demo_catalog, tmp_path):
+    (tmp_path / "site_src").mkdir()
+    (tmp_path / "site_src" / "runbook.md").write_text("# Runbook\n\nHand-written.\n")
+    site = build_in(tmp_path, demo_catalog)
+    assert (tmp_path / "site_src" / "runbook.md").read_text() == "# Runbook\n\nHand-written.\n"
+    assert "Hand-written." in (site / "runbook.html").read_text()
+    assert BeautifulSoup((site / "index.html").read_text(), "html.parser").select_one("nav a[href='runbook.html']")
+    generated = (tmp_path / "site_src" / ".schemadocs-manifest.json").read_text()
+    assert "runbook.md" not in generated and "index.md" in generated
+
+
+def test_stale_generated_pages_are_removed(demo_catalog, edge_catalog, tmp_path):
+    build_in(tmp_path, edge_catalog)
+    build_in(tmp_path, demo_catalog)
+    assert not (tmp_path / "site_src" / "schemas" / "weird").exists() or not any(
+        (tmp_path / "site_src" / "schemas" / "weird").rglob("*.md"))
+    assert not (tmp_path / "site" / "schemas" / "weird").exists()
+
+
+def test_hand_written_page_in_the_way_is_refused(demo_catalog, tmp_path):
+    (tmp_path / "site_src").mkdir()
+    (tmp_path / "site_src" / "index.md").write_text("# mine\n")
+    with pytest.raises(BuildError, match="hand-written"):
+        build_in(tmp_path, demo_catalog)
+    assert (tmp_path / "site_src" / "index.md").read_text() == "# mine\n"
+
+
+def test_failed_build_leaves_previous_site_untouched(demo_catalog, tmp_path):
+    site = build_in(tmp_path, demo_catalog)
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in site.rglob("*") if p.is_file()}
+    (tmp_path / "site_src" / "broken.md").write_text("# Broken\n\n[missing](nowhere.md)\n")
+    with pytest.raises(BuildError, match="untouched"):
+        build(demo_catalog, site, tmp_path / "mkdocs.yml")
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_without_graphviz_diagrams_fall_back_to_mermaid(demo_catalog, tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("SCHEMADOCS_DOT", "/nonexistent/dot")
+    with caplog.at_level(logging.WARNING, logger="schemadocs"):
+        site = build_in(tmp_path, demo_catalog)
+    warnings = [r for r in caplog.records if "Graphviz" in r.getMessage()]
+    assert len(warnings) == 1 and "install Graphviz" in warnings[0].getMessage()
+    page = html_of(site, Q("app", "orders"))
+    mermaid = page.select_one("pre.mermaid code")
+    assert mermaid is not None and mermaid.text.startswith("flowchart LR") and "click n1" in mermaid.text
+    assert page.select_one(".sd-diagram svg") is None
+
+
+def test_views_are_kinds_we_document(demo_catalog):
+    assert {r.kind for r in demo_catalog.relations if r.reads} <= {RelationKind.VIEW, RelationKind.MATERIALIZED_VIEW}
