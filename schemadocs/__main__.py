@@ -1,0 +1,5 @@
+"""`python -m schemadocs` runs the CLI."""
+
+from schemadocs.cli import main
+
+main()

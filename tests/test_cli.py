@@ -1,0 +1,160 @@
+"""The command line end to end, as a user runs it: real processes, real server, real exit codes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+SECRET = "hunter2-very-secret"
+ENV_KEYS = ("DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGSERVICE")
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
+    env.update(extra)
+    return env
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "schemadocs", *args], capture_output=True, text=True,
+                          env=env or clean_env(), cwd=cwd, timeout=timeout)
+
+
+def assert_clean_error(done: subprocess.CompletedProcess, *needles: str) -> None:
+    assert done.returncode != 0
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert "Traceback" not in done.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    assert SECRET not in done.stderr + done.stdout
+
+
+def embedded_postgres_pids() -> set[int]:
+    pids = set()
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if b"schemadocs-pg-" in cmd and b"postgres" in cmd:
+                pids.add(int(proc.name))
+    return pids
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_database(tmp_path):
+    done = run("snapshot", "--dsn", f"postgresql://someone:{SECRET}@127.0.0.1:1/nodb")
+    assert_clean_error(done, "cannot connect", "check the host")
+
+
+def test_bad_credentials_never_print_the_password(demo_dsn):
+    done = run("snapshot", "--dsn", make_conninfo(demo_dsn, user="no_such_role", password=SECRET))
+    assert_clean_error(done, "cannot connect", "no_such_role")
+
+
+def test_no_database_given():
+    assert_clean_error(run("build"), "no database given", "--dsn")
+
+
+def test_snapshot_then_offline_build(demo_dsn, tmp_path):
+    snap = tmp_path / "catalog.json"
+    done = run("snapshot", "--dsn", demo_dsn, "-o", str(snap))
+    assert done.returncode == 0, done.stderr
+    done = run("build", "--snapshot", str(snap), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "schemas" / "app" / "orders.html").exists()
+    assert (tmp_path / "site_src" / "index.md").exists(), "bundled config: docs dir ./site_src"
+
+
+def test_dsn_from_database_url_and_pg_variables(demo_dsn):
+    by_url = run("snapshot", env=clean_env(DATABASE_URL=demo_dsn))
+    params = conninfo_to_dict(demo_dsn)
+    by_pg = run("snapshot", env=clean_env(PGHOST=params["host"], PGPORT=str(params.get("port", 5432)),
+                                          PGUSER=params["user"], PGDATABASE=params["dbname"]))
+    assert by_url.returncode == 0 and by_pg.returncode == 0, by_url.stderr + by_pg.stderr
+    assert by_url.stdout == by_pg.stdout and '"format_version": 1' in by_url.stdout
+
+
+def test_missing_snapshot_file(tmp_path):
+    assert_clean_error(run("build", "--snapshot", str(tmp_path / "nope.json")), "cannot read snapshot")
+
+
+def test_busy_port_fails_fast(tmp_path):
+    with socket.socket() as busy:
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            busy.bind(("127.0.0.1", 8000))
+            busy.listen()
+        except OSError:
+            pass  # something else already holds 8000: the point stands
+        before = embedded_postgres_pids()
+        done = run("demo", cwd=tmp_path)
+    assert_clean_error(done, "port 8000", "already in use", "--port")
+    assert embedded_postgres_pids() <= before
+    assert not (tmp_path / "site").exists()
+
+
+def test_demo_no_serve_leaves_nothing_running(tmp_path):
+    before = embedded_postgres_pids()
+    done = run("demo", "--no-serve", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert str(tmp_path / "site" / "index.html") in done.stdout
+    assert (tmp_path / "site" / "schemas" / "analytics" / "tenant_scorecard.html").exists()
+    assert embedded_postgres_pids() <= before
+
+
+def test_demo_serves_until_ctrl_c(tmp_path):
+    port = free_port()
+    before = embedded_postgres_pids()
+    proc = subprocess.Popen([sys.executable, "-m", "schemadocs", "demo", "--port", str(port)], cwd=tmp_path,
+                            env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/schemas/app/orders.html", timeout=2) as resp:
+                    assert resp.status == 200 and b"app.orders" in resp.read()
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.communicate()[1]
+                assert time.monotonic() < deadline, "demo never served"
+                time.sleep(0.3)
+        assert embedded_postgres_pids() <= before, "the database stops before serving"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert embedded_postgres_pids() <= before
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_during_load_leaves_no_server(tmp_path, signum):
+    before = embedded_postgres_pids()
+    proc = subprocess.Popen([sys.executable, "-m", "schemadocs", "demo", "--no-serve"], cwd=tmp_path,
+                            env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (embedded_postgres_pids() - before) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    time.sleep(0.5)
+    assert embedded_postgres_pids() <= before
