@@ -7,12 +7,15 @@ read-only REPEATABLE READ transaction; rows are grouped by relation OID in Pytho
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import psycopg
 import sqlalchemy
 
 from introspect.connect import connect, first_line
@@ -21,31 +24,54 @@ from schemadocs.errors import IntrospectionError
 from schemadocs.model import (
     Catalog,
     Column,
+    CompositeType,
     Constraint,
     ConstraintKind,
+    Domain,
     EnumType,
+    Extension,
     ForeignKey,
+    Grant,
     Index,
     Policy,
     QualifiedName,
     Relation,
     RelationKind,
     RelationRead,
+    RelationStats,
     Routine,
     Schema,
     Trigger,
 )
+from schemadocs.model import Sequence as SequenceModel
 
 Row = Any  # a SQLAlchemy Row: attribute access by column name
 
 
-def introspect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms: int = 2_000) -> Catalog:
-    """Connect read-only and read the whole catalog."""
-    with connect(dsn, statement_timeout_ms=statement_timeout_ms, lock_timeout_ms=lock_timeout_ms) as conn:
-        return read_catalog(conn)
+def introspect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms: int = 2_000,
+               stats: bool = True) -> Catalog:
+    """Connect read-only and read the whole catalog (with statistics unless `stats` is False).
+
+    If an object is dropped between the transaction's snapshot and a catalog function that
+    needs it (pg_get_viewdef and friends read the live catalog), PostgreSQL raises an error;
+    the read is then retried in a fresh transaction, whose snapshot no longer has the object.
+    """
+    for _ in range(ATTEMPTS):
+        try:
+            with connect(dsn, statement_timeout_ms=statement_timeout_ms, lock_timeout_ms=lock_timeout_ms) as conn:
+                return read_catalog(conn, stats=stats)
+        except CatalogChanged:
+            continue
+    raise IntrospectionError(
+        f"the catalog kept changing while it was read ({ATTEMPTS} attempts); retry once the migrations are done"
+    )
 
 
-def read_catalog(conn: sqlalchemy.Connection) -> Catalog:
+class CatalogChanged(IntrospectionError):
+    """An object vanished between the snapshot and a catalog function call (concurrent DDL)."""
+
+
+def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
     """Read the catalog through an open (read-only) connection."""
     (db,) = run(conn, "database", {})
     if db.server_version_num < SUPPORTED_MIN:
@@ -54,17 +80,22 @@ def read_catalog(conn: sqlalchemy.Connection) -> Catalog:
         )
     frags = versions(db.server_version_num)
     rows = {name: run(conn, name, frags) for name in (
-        "schemas", "relations", "columns", "constraints", "indexes", "triggers",
-        "policies", "view_reads", "routines", "enums",
+        "schemas", "relations", "columns", "constraints", "indexes", "triggers", "policies",
+        "view_reads", "routines", "enums", "domains", "composite_types", "sequences", "extensions",
     )}
+    rows["stats"], rows["sizes"] = (run(conn, "stats", frags), read_sizes(conn, frags)) if stats else ((), ())
+    relations = build_relations(rows)
+    skipped = tuple(sorted(
+        r.qname for r in relations if r.stats and r.kind in SIZED and r.stats.total_size is None
+    ))
     return Catalog(
         database=db.name,
         server_version=db.server_version,
         schemas=tuple(sorted(
-            (Schema(name=r.name, owner=r.owner, comment=r.comment) for r in rows["schemas"]),
+            (Schema(name=r.name, owner=r.owner, comment=r.comment, grants=grants(r.grants)) for r in rows["schemas"]),
             key=lambda s: s.name,
         )),
-        relations=build_relations(rows),
+        relations=relations,
         routines=tuple(sorted((build_routine(r) for r in rows["routines"]),
                               key=lambda f: (f.schema, f.name, f.arguments))),
         enums=tuple(sorted(
@@ -72,8 +103,41 @@ def read_catalog(conn: sqlalchemy.Connection) -> Catalog:
              for r in rows["enums"]),
             key=lambda e: (e.schema, e.name),
         )),
+        domains=tuple(sorted((build_domain(r) for r in rows["domains"]), key=lambda d: (d.schema, d.name))),
+        composite_types=tuple(sorted(
+            (CompositeType(schema=r.schema, name=r.name, attributes=tuple((a, t) for a, t in r.attributes),
+                           owner=r.owner, comment=r.comment) for r in rows["composite_types"]),
+            key=lambda t: (t.schema, t.name),
+        )),
+        sequences=tuple(sorted((build_sequence(r) for r in rows["sequences"]), key=lambda q: (q.schema, q.name))),
+        extensions=tuple(sorted(
+            (Extension(name=r.name, version=r.version, schema=r.schema, comment=r.comment) for r in rows["extensions"]),
+            key=lambda e: e.name,
+        )),
+        skipped_sizes=skipped,
     )
 
+
+def read_sizes(conn: sqlalchemy.Connection, frags: dict[str, str]) -> Sequence[Row]:
+    """Relation sizes, never waiting behind a migration's lock.
+
+    Relations with an ACCESS EXCLUSIVE lock held or requested are left out by the query
+    itself; if a lock is taken between that check and the size call, lock_timeout cancels
+    the query inside a savepoint and it is retried. After three tries sizes are skipped.
+    """
+    sql = query_text("sizes").format(**frags)
+    for _ in range(3):
+        savepoint = conn.begin_nested()
+        try:
+            result = conn.exec_driver_sql(sql).all()
+        except sqlalchemy.exc.DBAPIError as exc:
+            savepoint.rollback()
+            if not isinstance(exc.orig, psycopg.errors.LockNotAvailable):
+                raise IntrospectionError(f"catalog query sizes.sql failed: {first_line(exc.orig)}") from None
+            continue
+        savepoint.commit()
+        return result
+    return ()
 
 def run(conn: sqlalchemy.Connection, name: str, frags: dict[str, str]) -> Sequence[Row]:
     """Run one query file from `queries/` with the version fragments filled in."""
@@ -81,6 +145,8 @@ def run(conn: sqlalchemy.Connection, name: str, frags: dict[str, str]) -> Sequen
     try:
         return conn.exec_driver_sql(sql).all()
     except sqlalchemy.exc.DBAPIError as exc:
+        if CONCURRENT_DDL.search(str(exc.orig)):
+            raise CatalogChanged(f"an object was dropped while {name}.sql ran: {first_line(exc.orig)}") from None
         raise IntrospectionError(
             f"catalog query {name}.sql failed: {first_line(exc.orig)}; "
             "if it timed out, raise --statement-timeout or --lock-timeout and retry"
@@ -95,6 +161,8 @@ def query_text(name: str) -> str:
 def build_relations(rows: dict[str, Sequence[Row]]) -> tuple[Relation, ...]:
     by_rel = {kind: group_by_relid(rows[kind]) for kind in (
         "columns", "constraints", "indexes", "triggers", "policies", "view_reads")}
+    stats = {r.relid: r for r in rows["stats"]}
+    sizes = {r.relid: r for r in rows["sizes"]}
     relations = []
     for r in rows["relations"]:
         relations.append(Relation(
@@ -106,7 +174,8 @@ def build_relations(rows: dict[str, Sequence[Row]]) -> tuple[Relation, ...]:
             columns=tuple(build_column(c) for c in sorted(by_rel["columns"][r.relid], key=lambda c: c.position)),
             constraints=tuple(sorted((build_constraint(c) for c in by_rel["constraints"][r.relid]),
                                      key=lambda c: (CONSTRAINT_ORDER[c.kind], c.name))),
-            indexes=tuple(sorted((build_index(i) for i in by_rel["indexes"][r.relid]), key=lambda i: i.name)),
+            indexes=tuple(sorted((build_index(i, stats.get(i.indexrelid), sizes.get(i.indexrelid))
+                                  for i in by_rel["indexes"][r.relid]), key=lambda i: i.name)),
             triggers=tuple(sorted((build_trigger(t) for t in by_rel["triggers"][r.relid]), key=lambda t: t.name)),
             policies=tuple(sorted((build_policy(p) for p in by_rel["policies"][r.relid]), key=lambda p: p.name)),
             rls_enabled=r.rls_enabled,
@@ -121,6 +190,10 @@ def build_relations(rows: dict[str, Sequence[Row]]) -> tuple[Relation, ...]:
             partition_key=r.partition_key,
             partition_of=QualifiedName(r.parent_schema, r.parent_name) if r.parent_name else None,
             partition_bound=r.partition_bound,
+            foreign_server=r.foreign_server,
+            foreign_options=tuple(r.foreign_options or ()),
+            grants=grants(r.grants, r.column_grants),
+            stats=build_stats(stats[r.relid], sizes.get(r.relid)) if r.relid in stats else None,
         ))
     return tuple(sorted(relations, key=lambda rel: (rel.schema, rel.name)))
 
@@ -143,7 +216,7 @@ def build_constraint(c: Row) -> Constraint:
     common = dict(
         name=c.name, kind=CONSTRAINT_KINDS[c.contype], columns=tuple(c.columns), definition=c.definition,
         comment=c.comment, deferrable=c.deferrable, deferred=c.deferred, validated=c.validated,
-        inherited=c.inherited,
+        inherited=c.inherited, nulls_not_distinct=c.nulls_not_distinct,
     )
     if c.contype != "f":
         return Constraint(**common)
@@ -153,12 +226,78 @@ def build_constraint(c: Row) -> Constraint:
     )
 
 
-def build_index(i: Row) -> Index:
+def build_index(i: Row, stat: Row | None, size: Row | None) -> Index:
     return Index(
-        name=i.name, definition=i.definition, columns=tuple(i.columns), method=i.method, unique=i.unique,
-        primary=i.primary, nulls_not_distinct=i.nulls_not_distinct, predicate=i.predicate, valid=i.valid,
-        comment=i.comment,
+        name=i.name, definition=i.definition, columns=tuple(i.columns), include_columns=tuple(i.include_columns),
+        method=i.method, unique=i.unique, primary=i.primary, nulls_not_distinct=i.nulls_not_distinct,
+        predicate=i.predicate, valid=i.valid, comment=i.comment,
+        size=size.total_size if size else None, scans=stat.index_scans if stat else None,
     )
+
+
+def build_stats(s: Row, size: Row | None) -> RelationStats:
+    return RelationStats(
+        estimated_rows=s.estimated_rows,
+        table_size=size.table_size if size else None,
+        index_size=size.index_size if size else None,
+        total_size=size.total_size if size else None,
+        seq_scans=s.seq_scan, index_scans=s.idx_scan,
+        last_vacuum=_iso(s.last_vacuum), last_autovacuum=_iso(s.last_autovacuum),
+        last_analyze=_iso(s.last_analyze), last_autoanalyze=_iso(s.last_autoanalyze),
+    )
+
+
+def build_domain(r: Row) -> Domain:
+    return Domain(
+        schema=r.schema, name=r.name, base_type=r.base_type, nullable=r.nullable, default=r.default,
+        constraints=tuple((n, d) for n, d in r.constraints), owner=r.owner, comment=r.comment,
+    )
+
+
+def build_sequence(r: Row) -> SequenceModel:
+    return SequenceModel(
+        schema=r.schema, name=r.name, type=r.type, start=r.start, increment=r.increment, min_value=r.min_value,
+        max_value=r.max_value, cache=r.cache, cycle=r.cycle,
+        owned_by=QualifiedName(r.owned_by_schema, r.owned_by_table) if r.owned_by_table else None,
+        owned_by_column=r.owned_by_column, identity=bool(r.identity), owner=r.owner, comment=r.comment,
+        grants=grants(r.grants),
+    )
+
+
+def grants(table_level: Iterable[Sequence[str]], column_level: Iterable[Sequence[str]] = ()) -> tuple[Grant, ...]:
+    """Grants from aclexplode rows: [grantee, privilege, grantable] and [column, grantee, ...]."""
+    found = [Grant(grantee=g, privilege=p, grantable=ok == "true") for g, p, ok in table_level or ()]
+    found += [Grant(grantee=g, privilege=p, grantable=ok == "true", column=c) for c, g, p, ok in column_level or ()]
+    return tuple(sorted(set(found), key=lambda g: (g.grantee, g.privilege, g.column or "", g.grantable)))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def trigger_condition(definition: str) -> str | None:
+    """The WHEN (...) condition of a trigger, cut from pg_get_triggerdef's fixed layout.
+
+    PostgreSQL has no function that deparses tgqual alone (its OLD/NEW references defeat
+    pg_get_expr), so the balanced parenthesis after ' WHEN ' is taken, minding quotes.
+    """
+    start = definition.find(" WHEN (", definition.find(" FOR EACH "))
+    if start < 0:
+        return None
+    depth, quote = 0, ""
+    for i in range(start + 6, len(definition)):
+        c = definition[i]
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return definition[start + 7:i]
+    return None
 
 
 def build_trigger(t: Row) -> Trigger:
@@ -168,7 +307,7 @@ def build_trigger(t: Row) -> Trigger:
     return Trigger(
         name=t.name, function=QualifiedName(t.function_schema, t.function_name), timing=timing, events=events,
         level="ROW" if tgtype & 1 else "STATEMENT", enabled=TRIGGER_ENABLED[t.enabled],
-        definition=t.definition, comment=t.comment,
+        condition=trigger_condition(t.definition or ""), definition=t.definition, comment=t.comment,
     )
 
 
@@ -183,10 +322,14 @@ def build_routine(r: Row) -> Routine:
     return Routine(
         schema=r.schema, name=r.name, arguments=r.arguments, kind=ROUTINE_KINDS[r.prokind], returns=r.returns,
         language=r.language, volatility=VOLATILITY[r.volatility], security_definer=r.security_definer,
-        definition=r.definition, comment=r.comment,
+        definition=r.definition, comment=r.comment, owner=r.owner, settings=tuple(r.settings),
+        grants=grants(r.grants),
     )
 
 
+ATTEMPTS = 3
+CONCURRENT_DDL = re.compile(r"could not open relation with OID|cache lookup failed")
+SIZED = (RelationKind.TABLE, RelationKind.MATERIALIZED_VIEW)
 RELKINDS = {
     "r": RelationKind.TABLE, "p": RelationKind.PARTITIONED_TABLE, "v": RelationKind.VIEW,
     "m": RelationKind.MATERIALIZED_VIEW, "f": RelationKind.FOREIGN_TABLE,

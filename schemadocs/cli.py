@@ -57,6 +57,12 @@ def database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                   help="Seconds any one catalog query may run.")
     @click.option("--lock-timeout", default=2.0, show_default=True, type=click.FloatRange(min=0.01),
                   help="Seconds to wait for a lock before giving up (never queue behind a migration).")
+    @click.option("--stats/--no-stats", default=True, show_default=True,
+                  help="Read row estimates, sizes, vacuum/analyze times and scan counts (never column values).")
+    @click.option("--include", multiple=True, metavar="GLOB",
+                  help="Only these schemas (GLOB) or relations (SCHEMA_GLOB.NAME_GLOB); repeatable.")
+    @click.option("--exclude", multiple=True, metavar="GLOB",
+                  help="Leave out these schemas or relations (same syntax); repeatable; wins over --include.")
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
@@ -66,11 +72,11 @@ def database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 @cli.command()
 @database_options
 @click.option("-o", "--output", default="-", show_default=True, help="Snapshot file to write ('-' for stdout).")
-def snapshot(dsn: str | None, statement_timeout: float, lock_timeout: float, output: str) -> None:
+def snapshot(output: str, **db: Any) -> None:
     """Write the catalog as a JSON snapshot."""
     from schemadocs import snapshot as snap
 
-    catalog = _introspect(dsn, statement_timeout, lock_timeout)
+    catalog = _introspect(**db)
     if output == "-":
         sys.stdout.write(snap.dumps(catalog))
     else:
@@ -86,17 +92,17 @@ def snapshot(dsn: str | None, statement_timeout: float, lock_timeout: float, out
               help="Directory the site is built into (replaced only when the build succeeds).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="mkdocs.yml to build with. Default: ./mkdocs.yml, else the bundled one.")
-def build(dsn: str | None, statement_timeout: float, lock_timeout: float, snapshot_file: Path | None,
-          out_dir: Path, config_file: Path | None) -> None:
+def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site."""
-    if snapshot_file is not None and dsn:
+    if snapshot_file is not None and db["dsn"]:
         raise ConfigError("pass either --dsn or --snapshot, not both")
     if snapshot_file is not None:
+        from introspect.filters import filter_catalog
         from schemadocs import snapshot as snap
 
-        catalog = snap.load(snapshot_file)
+        catalog = filter_catalog(snap.load(snapshot_file), db["include"], db["exclude"])
     else:
-        catalog = _introspect(dsn, statement_timeout, lock_timeout)
+        catalog = _introspect(**db)
     _build(catalog, out_dir, config_file)
 
 
@@ -117,7 +123,7 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
         with embedded() as server_dsn:
             dsn = create_database(server_dsn, DEMO_DATABASE, demo_sql())
             click.echo(f"loaded the demo schema into an embedded PostgreSQL ({time.perf_counter() - started:.1f}s)", err=True)
-            catalog = _introspect(dsn, 60.0, 2.0)
+            catalog = _introspect(dsn)
         result = _build(catalog, out_dir, config_file)
         if server is not None:
             click.echo(f"serving {result.out_dir} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", err=True)
@@ -127,15 +133,23 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
             server.server_close()
 
 
-def _introspect(dsn: str | None, statement_timeout: float, lock_timeout: float) -> Catalog:
+def _introspect(dsn: str | None, statement_timeout: float = 60.0, lock_timeout: float = 2.0, stats: bool = True,
+                include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> Catalog:
     from introspect.connect import resolve_dsn
+    from introspect.filters import filter_catalog
     from introspect.introspect import introspect
 
     started = time.perf_counter()
     catalog = introspect(resolve_dsn(dsn), statement_timeout_ms=int(statement_timeout * 1000),
-                         lock_timeout_ms=int(lock_timeout * 1000))
+                         lock_timeout_ms=int(lock_timeout * 1000), stats=stats)
+    catalog = filter_catalog(catalog, include, exclude)
     click.echo(f"read {len(catalog.relations)} relations in {len(catalog.schemas)} schemas from "
                f"{catalog.database!r} ({time.perf_counter() - started:.2f}s)", err=True)
+    if catalog.skipped_sizes:
+        shown = ", ".join(str(q) for q in catalog.skipped_sizes[:5])
+        more = f" and {len(catalog.skipped_sizes) - 5} more" if len(catalog.skipped_sizes) > 5 else ""
+        click.echo(f"warning: sizes skipped for {len(catalog.skipped_sizes)} relations locked by another session "
+                   f"({shown}{more}); rerun later for complete sizes", err=True)
     return catalog
 
 

@@ -32,7 +32,7 @@ def embedded(backend: str | None = None) -> Iterator[str]:
     """Start a throwaway server; yield a DSN for its `postgres` database."""
     backend = backend or os.environ.get("SCHEMADOCS_EMBEDDED", "auto")
     if backend in ("auto", "pgserver"):
-        datadir = tempfile.mkdtemp(prefix="schemadocs-pg-")
+        datadir = tempfile.mkdtemp(prefix=f"schemadocs-pg-{os.getpid()}-")
         try:
             with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
                 warnings.simplefilter("ignore")
@@ -72,7 +72,7 @@ def demo_sql() -> str:
 @contextmanager
 def _system_cluster() -> Iterator[str]:
     bindir = _find_bindir()
-    root = Path(tempfile.mkdtemp(prefix="schemadocs-pg-"))
+    root = Path(tempfile.mkdtemp(prefix=f"schemadocs-pg-{os.getpid()}-"))
     run_as: list[str] = []
     if os.geteuid() == 0:
         # initdb and postgres refuse to run as root: run them as an unprivileged user.

@@ -62,6 +62,32 @@ class QualifiedName:
         return f"{quote_ident(self.schema)}.{quote_ident(self.name)}"
 
 
+@dataclass(frozen=True, order=True)
+class Grant:
+    """One privilege held by one role (PUBLIC included), optionally on one column only."""
+
+    grantee: str
+    privilege: str
+    grantable: bool = False
+    column: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RelationStats:
+    """Planner and activity statistics; never column values. Sizes are None when skipped."""
+
+    estimated_rows: int | None = None
+    table_size: int | None = None
+    index_size: int | None = None
+    total_size: int | None = None
+    seq_scans: int | None = None
+    index_scans: int | None = None
+    last_vacuum: str | None = None
+    last_autovacuum: str | None = None
+    last_analyze: str | None = None
+    last_autoanalyze: str | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Column:
     name: str
@@ -86,6 +112,7 @@ class Constraint:
     deferred: bool = False
     validated: bool = True
     inherited: bool = False  # cloned by PostgreSQL from a partitioned parent
+    nulls_not_distinct: bool = False  # UNIQUE NULLS NOT DISTINCT (PostgreSQL 15+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,6 +134,7 @@ class Index:
     name: str
     definition: str
     columns: tuple[str, ...] = ()  # key columns; expressions appear as their text
+    include_columns: tuple[str, ...] = ()  # INCLUDE (...) columns
     method: str = "btree"
     unique: bool = False
     primary: bool = False
@@ -114,6 +142,8 @@ class Index:
     predicate: str | None = None
     valid: bool = True
     comment: str | None = None
+    size: int | None = None
+    scans: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,6 +203,10 @@ class Relation:
     partition_key: str | None = None
     partition_of: QualifiedName | None = None
     partition_bound: str | None = None
+    foreign_server: str | None = None
+    foreign_options: tuple[str, ...] = ()
+    grants: tuple[Grant, ...] = ()
+    stats: RelationStats | None = None
 
     @property
     def qname(self) -> QualifiedName:
@@ -192,6 +226,7 @@ class Schema:
     name: str
     owner: str | None = None
     comment: str | None = None
+    grants: tuple[Grant, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,6 +241,9 @@ class Routine:
     security_definer: bool = False
     definition: str | None = None
     comment: str | None = None
+    owner: str | None = None
+    settings: tuple[str, ...] = ()  # proconfig, e.g. "search_path=pg_catalog, public"
+    grants: tuple[Grant, ...] = ()
 
     @property
     def signature(self) -> str:
@@ -225,6 +263,66 @@ class EnumType:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Domain:
+    schema: str
+    name: str
+    base_type: str
+    nullable: bool = True
+    default: str | None = None
+    constraints: tuple[tuple[str, str], ...] = ()  # (name, CHECK definition)
+    owner: str | None = None
+    comment: str | None = None
+
+    @property
+    def qname(self) -> QualifiedName:
+        return QualifiedName(self.schema, self.name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompositeType:
+    schema: str
+    name: str
+    attributes: tuple[tuple[str, str], ...]  # (name, type)
+    owner: str | None = None
+    comment: str | None = None
+
+    @property
+    def qname(self) -> QualifiedName:
+        return QualifiedName(self.schema, self.name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sequence:
+    schema: str
+    name: str
+    type: str
+    start: int
+    increment: int
+    min_value: int
+    max_value: int
+    cache: int = 1
+    cycle: bool = False
+    owned_by: QualifiedName | None = None  # the owning table
+    owned_by_column: str | None = None
+    identity: bool = False  # backs an identity column
+    owner: str | None = None
+    comment: str | None = None
+    grants: tuple[Grant, ...] = ()
+
+    @property
+    def qname(self) -> QualifiedName:
+        return QualifiedName(self.schema, self.name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Extension:
+    name: str
+    version: str
+    schema: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Catalog:
     format_version: int = FORMAT_VERSION
     database: str
@@ -233,6 +331,11 @@ class Catalog:
     relations: tuple[Relation, ...] = ()
     routines: tuple[Routine, ...] = ()
     enums: tuple[EnumType, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    composite_types: tuple[CompositeType, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    skipped_sizes: tuple[QualifiedName, ...] = ()  # relations whose size was skipped (locked)
 
     @cached_property
     def by_name(self) -> dict[QualifiedName, Relation]:

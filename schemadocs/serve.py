@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import sys
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -16,6 +17,11 @@ from schemadocs.errors import ServeError
 
 class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser that gave up (e.g. it connected while the site was still building) is not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def bind(host: str, port: int) -> ThreadingHTTPServer:

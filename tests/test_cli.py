@@ -39,7 +39,9 @@ def assert_clean_error(done: subprocess.CompletedProcess, *needles: str) -> None
     assert SECRET not in done.stderr + done.stdout
 
 
-def embedded_postgres_pids() -> set[int]:
+def embedded_postgres_pids(owner: int | None = None) -> set[int]:
+    """PostgreSQL processes of embedded servers (data dirs are named after the owning pid)."""
+    marker = f"schemadocs-pg-{owner}-".encode() if owner else b"schemadocs-pg-"
     pids = set()
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
@@ -47,7 +49,7 @@ def embedded_postgres_pids() -> set[int]:
                 cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
             except OSError:
                 continue
-            if b"schemadocs-pg-" in cmd and b"postgres" in cmd:
+            if marker in cmd and b"postgres" in cmd:
                 pids.add(int(proc.name))
     return pids
 
@@ -103,25 +105,24 @@ def test_busy_port_fails_fast(tmp_path):
             busy.listen()
         except OSError:
             pass  # something else already holds 8000: the point stands
-        before = embedded_postgres_pids()
         done = run("demo", cwd=tmp_path)
     assert_clean_error(done, "port 8000", "already in use", "--port")
-    assert embedded_postgres_pids() <= before
     assert not (tmp_path / "site").exists()
 
 
 def test_demo_no_serve_leaves_nothing_running(tmp_path):
-    before = embedded_postgres_pids()
-    done = run("demo", "--no-serve", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert str(tmp_path / "site" / "index.html") in done.stdout
+    proc = subprocess.Popen([sys.executable, "-m", "schemadocs", "demo", "--no-serve"], cwd=tmp_path,
+                            env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err
+    assert str(tmp_path / "site" / "index.html") in out
     assert (tmp_path / "site" / "schemas" / "analytics" / "tenant_scorecard.html").exists()
-    assert embedded_postgres_pids() <= before
+    assert not embedded_postgres_pids(proc.pid)
+    assert not list(Path("/tmp").glob(f"schemadocs-pg-{proc.pid}-*")), "data directory removed"
 
 
 def test_demo_serves_until_ctrl_c(tmp_path):
     port = free_port()
-    before = embedded_postgres_pids()
     proc = subprocess.Popen([sys.executable, "-m", "schemadocs", "demo", "--port", str(port)], cwd=tmp_path,
                             env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -135,26 +136,26 @@ def test_demo_serves_until_ctrl_c(tmp_path):
                 assert proc.poll() is None, proc.communicate()[1]
                 assert time.monotonic() < deadline, "demo never served"
                 time.sleep(0.3)
-        assert embedded_postgres_pids() <= before, "the database stops before serving"
+        assert not embedded_postgres_pids(proc.pid), "the database stops before serving"
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130 and "Traceback" not in err
-    assert embedded_postgres_pids() <= before
+    assert not embedded_postgres_pids(proc.pid)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_during_load_leaves_no_server(tmp_path, signum):
-    before = embedded_postgres_pids()
     proc = subprocess.Popen([sys.executable, "-m", "schemadocs", "demo", "--no-serve"], cwd=tmp_path,
                             env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not (embedded_postgres_pids() - before) and proc.poll() is None and time.monotonic() < deadline:
+    while not embedded_postgres_pids(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
+    assert proc.poll() is None, "interrupted while the server runs"
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
     assert "Traceback" not in err
     time.sleep(0.5)
-    assert embedded_postgres_pids() <= before
+    assert not embedded_postgres_pids(proc.pid)

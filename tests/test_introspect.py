@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 import psycopg
 import pytest
 import sqlalchemy
+from psycopg.conninfo import make_conninfo
 
 from introspect.connect import connect
+from introspect.filters import filter_catalog
+import introspect.introspect as introspect_module
+from introspect.introspect import CatalogChanged, introspect, read_catalog
+from schemadocs import snapshot
 from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, RelationKind
 
 Q = QualifiedName
@@ -101,3 +108,117 @@ def test_transaction_is_read_only_with_timeouts(demo_dsn):
         assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "567ms"
         with pytest.raises(sqlalchemy.exc.InternalError, match="read-only transaction"):
             conn.exec_driver_sql("CREATE TABLE app.should_not_exist (id int)")
+
+
+def test_every_object_kind_is_read(edge_catalog):
+    cat = edge_catalog
+    acc = cat.relation(Q("coverage", "accounts"))
+    by_name = {c.name: c for c in acc.constraints}
+    assert by_name["code_not_blank"].validated is False
+    assert by_name["accounts_email_key"].nulls_not_distinct is True
+    (incl,) = [i for i in acc.indexes if i.name == "accounts_code_incl"]
+    assert incl.columns == ("code",) and incl.include_columns == ("email",) and incl.predicate == "code <> 'x'::text"
+    (trigger,) = acc.triggers
+    assert trigger.enabled == "DISABLED" and trigger.events == ("UPDATE",) and trigger.level == "ROW"
+    assert trigger.condition == "old.code IS DISTINCT FROM new.code AND new.code <> ')'::text"
+    assert acc.rls_enabled and acc.rls_forced
+    (policy,) = acc.policies
+    assert not policy.permissive and policy.command == "UPDATE" and policy.roles == ("schemadocs_reader",)
+    assert {(g.grantee, g.privilege, g.column, g.grantable) for g in acc.grants} >= {
+        ("PUBLIC", "SELECT", None, False), ("schemadocs_reader", "SELECT", None, False),
+        ("schemadocs_reader", "UPDATE", "email", True)}
+    cols = {c.name: c for c in acc.columns}
+    assert cols["id"].identity == "by default" and cols["code"].collation == '"C"' and cols["qty"].type == "coverage.positive_int"
+    (domain,) = cat.domains
+    assert domain.base_type == "integer" and not domain.nullable and domain.constraints == (("positive", "CHECK (VALUE > 0)"),)
+    (composite,) = cat.composite_types
+    assert composite.attributes == (("amount", "numeric(12,2)"), ("currency", "character(3)"))
+    seqs = {s.name: s for s in cat.sequences if s.schema == "coverage"}
+    assert seqs["accounts_id_seq"].identity and seqs["accounts_id_seq"].owned_by == acc.qname
+    inv = seqs["invoice_no"]
+    assert (inv.type, inv.start, inv.increment, inv.min_value, inv.max_value, inv.cycle) == ("integer", 1000, 10, 1000, 999999, True)
+    assert inv.owned_by_column == "id" and not inv.identity
+    routines = {r.name: r for r in cat.routines if r.schema == "coverage"}
+    assert routines["touch"].security_definer and routines["touch"].settings == ("search_path=pg_catalog, coverage",)
+    assert routines["reset"].kind == "procedure" and "PUBLIC" not in {g.grantee for g in routines["reset"].grants}
+    remote = cat.relation(Q("coverage", "remote_books"))
+    assert remote.kind is RelationKind.FOREIGN_TABLE and remote.foreign_server == "remote_books"
+    assert remote.foreign_options == ("table_name=books",)
+    assert cat.relation(Q("coverage", "empty_mv")).populated is False
+    assert "plpgsql" in {e.name for e in cat.extensions}
+
+
+def test_statistics_are_read_and_can_be_turned_off(demo_dsn, demo_catalog):
+    orders = demo_catalog.relation(Q("app", "orders"))
+    assert orders.stats is not None and orders.stats.total_size and orders.stats.total_size >= orders.stats.table_size
+    assert all(i.size for i in orders.indexes)
+    bare = introspect(demo_dsn, stats=False)
+    assert all(r.stats is None for r in bare.relations) and all(i.size is None for r in bare.relations for i in r.indexes)
+
+
+def test_role_without_select_gets_the_whole_structure(new_database, edge_dsn, edge_catalog):
+    with psycopg.connect(edge_dsn, autocommit=True) as conn:
+        conn.execute("DO $$ BEGIN CREATE ROLE schemadocs_nobody LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        assert not conn.execute("SELECT has_table_privilege('schemadocs_nobody', 'admin.users', 'SELECT')").fetchone()[0]
+    as_nobody = introspect(make_conninfo(edge_dsn, user="schemadocs_nobody"), stats=False)
+    as_owner = introspect(edge_dsn, stats=False)
+    assert snapshot.dumps(as_nobody) == snapshot.dumps(as_owner)
+
+
+DROPPABLE = ("CREATE SCHEMA s; CREATE TABLE s.t (id int PRIMARY KEY, v text);"
+             "CREATE VIEW s.v AS SELECT id, v FROM s.t; CREATE INDEX t_v ON s.t (v);"
+             "CREATE TABLE s.keep (id int PRIMARY KEY);")
+
+
+def test_a_stale_snapshot_is_detected(new_database):
+    dsn = new_database(DROPPABLE)
+    with connect(dsn) as conn:
+        conn.exec_driver_sql("SELECT count(*) FROM pg_class").scalar()  # the snapshot is taken here
+        with psycopg.connect(dsn, autocommit=True) as other:
+            other.execute("DROP VIEW s.v; DROP TABLE s.t")
+        with pytest.raises(CatalogChanged):
+            read_catalog(conn)
+
+
+def test_objects_dropped_mid_introspection_do_not_crash(new_database, monkeypatch):
+    dsn = new_database(DROPPABLE)
+    calls = []
+
+    def drop_after_snapshot(conn, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            conn.exec_driver_sql("SELECT count(*) FROM pg_class").scalar()
+            with psycopg.connect(dsn, autocommit=True) as other:
+                other.execute("DROP VIEW s.v; DROP TABLE s.t")
+        return real_read(conn, **kwargs)
+
+    real_read = introspect_module.read_catalog
+    monkeypatch.setattr(introspect_module, "read_catalog", drop_after_snapshot)
+    catalog = introspect_module.introspect(dsn)
+    assert len(calls) == 2, "retried once in a fresh transaction"
+    assert {r.name for r in catalog.relations} == {"keep"}
+
+
+def test_sizes_never_wait_behind_a_migration(new_database):
+    dsn = new_database("CREATE SCHEMA s; CREATE TABLE s.busy (id int); CREATE TABLE s.free (id int);")
+    with psycopg.connect(dsn) as migration:
+        migration.execute("ALTER TABLE s.busy ADD COLUMN x int")  # holds ACCESS EXCLUSIVE until rollback
+        started = time.monotonic()
+        catalog = introspect(dsn, lock_timeout_ms=500)
+        elapsed = time.monotonic() - started
+        migration.rollback()
+    assert catalog.skipped_sizes == (Q("s", "busy"),)
+    assert catalog.relation(Q("s", "free")).stats.total_size is not None
+    assert elapsed < 5
+
+
+def test_include_and_exclude(demo_catalog, edge_catalog):
+    only_app = filter_catalog(demo_catalog, include=["app"])
+    assert {r.schema for r in only_app.relations} == {"app"} and [s.name for s in only_app.schemas] == ["app"]
+    no_partitions = filter_catalog(demo_catalog, exclude=["app.page_views_*", "analytics"])
+    names = {(r.schema, r.name) for r in no_partitions.relations}
+    assert ("app", "page_views") in names and ("app", "page_views_default") not in names
+    assert "analytics" not in {r.schema for r in no_partitions.relations}
+    mixed = filter_catalog(edge_catalog, include=["Sales", "sales.v_*"], exclude=["sales.v_orders_all"])
+    assert {r.name for r in mixed.relations if r.schema == "sales"} == {"v_region_totals"}
+    assert {r.schema for r in mixed.relations} == {"Sales", "sales"}

@@ -19,6 +19,7 @@ SELECT k.conrelid AS relid,
        k.condeferred AS deferred,
        k.convalidated AS validated,
        k.conparentid <> 0 AS inherited,
+       COALESCE(ci.nulls_not_distinct, false) AS nulls_not_distinct,
        d.description AS comment
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
@@ -26,6 +27,8 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class fc ON fc.oid = k.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 LEFT JOIN pg_description d ON d.objoid = k.oid AND d.classoid = 'pg_constraint'::regclass
+LEFT JOIN (SELECT i.indexrelid, {nulls_not_distinct} AS nulls_not_distinct FROM pg_index i) ci
+       ON k.contype = 'u' AND ci.indexrelid = k.conindid
 WHERE k.contype IN ('p', 'f', 'u', 'c', 'x')
   AND {user_schema}
   AND {not_extension_relation}

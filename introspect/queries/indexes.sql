@@ -1,5 +1,6 @@
 -- Every index on a user relation, with its key columns or expressions.
 SELECT i.indrelid AS relid,
+       i.indexrelid,
        ic.relname AS name,
        pg_get_indexdef(i.indexrelid) AS definition,
        am.amname AS method,
@@ -10,6 +11,8 @@ SELECT i.indrelid AS relid,
        pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
        ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
              FROM generate_series(1, i.indnkeyatts) k ORDER BY k) AS columns,
+       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+             FROM generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k) AS include_columns,
        d.description AS comment
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid

@@ -12,7 +12,16 @@ SELECT c.oid AS relid,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
        pn.nspname AS parent_schema,
-       pc.relname AS parent_name
+       pc.relname AS parent_name,
+       fs.srvname AS foreign_server,
+       ft.ftoptions AS foreign_options,
+       ARRAY(SELECT ARRAY[CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee)::text END,
+                                 x.privilege_type, x.is_grantable::text]
+             FROM aclexplode(c.relacl) x ORDER BY 1) AS grants,
+       ARRAY(SELECT ARRAY[a.attname::text, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee)::text END,
+                                 x.privilege_type, x.is_grantable::text]
+             FROM pg_attribute a, aclexplode(a.attacl) x
+             WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL ORDER BY 1) AS column_grants
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d
@@ -20,6 +29,8 @@ LEFT JOIN pg_description d
 LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
 LEFT JOIN pg_class pc ON pc.oid = i.inhparent
 LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+LEFT JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
+LEFT JOIN pg_foreign_server fs ON fs.oid = ft.ftserver
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
   AND {user_schema}
   AND {not_extension_relation}

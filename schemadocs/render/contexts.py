@@ -8,18 +8,19 @@ hold no logic beyond loops and presence checks.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 from markupsafe import Markup
 
-from schemadocs.model import Catalog, ConstraintKind, QualifiedName, Relation, RelationKind
+from schemadocs.model import Catalog, ConstraintKind, Grant, QualifiedName, Relation, RelationKind
 from schemadocs.render.slugs import (
     HOME_PAGE,
     column_anchor,
     relation_page,
     relative_html,
     schema_page,
+    slug,
 )
 
 
@@ -54,6 +55,9 @@ class IndexRow:
     name: str
     definition: str
     comment: str | None
+    size: str
+    scans: str
+    notes: str  # invalid, include columns...
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,16 @@ class ReadRow:
 class TriggerRow:
     name: str
     when: str
+    condition: str | None
     function: str
+    enabled: str
     comment: str | None
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    grantee: str
+    privileges: str
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,10 @@ class RelationPage:
     view_definition: str | None
     reads: tuple[ReadRow, ...]
     read_by: tuple[Link, ...]
+    foreign_table: str | None
+    populated: str | None
+    stats: tuple[tuple[str, str], ...]
+    grants: tuple[GrantRow, ...]
     diagram: Markup = Markup("")  # filled in once diagrams are rendered: inline SVG or Mermaid
 
 
@@ -132,10 +148,30 @@ class RelationRow:
 
 @dataclass(frozen=True)
 class RoutineRow:
+    anchor: str
     signature: str
     kind: str
     returns: str | None
     language: str
+    comment: str | None
+    facts: str  # volatility, SECURITY DEFINER, settings, owner
+    definition: str | None
+    grants: tuple[GrantRow, ...]
+
+
+@dataclass(frozen=True)
+class TypeRow:
+    name: str
+    kind: str
+    detail: str
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class SequenceRow:
+    name: str
+    detail: str
+    owned_by: Link | None
     comment: str | None
 
 
@@ -156,6 +192,9 @@ class SchemaPage:
     relations: tuple[RelationRow, ...]
     routines: tuple[RoutineRow, ...]
     enums: tuple[EnumRow, ...]
+    types: tuple[TypeRow, ...]
+    sequences: tuple[SequenceRow, ...]
+    grants: tuple[GrantRow, ...]
 
 
 @dataclass(frozen=True)
@@ -165,7 +204,8 @@ class HomePage:
     server_version: str
     counts: tuple[tuple[str, int], ...]
     schemas: tuple[SchemaRow, ...]
-    extra_pages: tuple[Link, ...] = field(default=())
+    extensions: tuple[tuple[str, str, str], ...]  # name, version, schema
+    skipped_sizes: tuple[str, ...]
 
 
 def home_page(catalog: Catalog) -> HomePage:
@@ -179,6 +219,11 @@ def home_page(catalog: Catalog) -> HomePage:
         ("indexes", sum(len(r.indexes) for r in catalog.relations)),
         ("functions and procedures", len(catalog.routines)),
         ("enums", len(catalog.enums)),
+        ("domains", len(catalog.domains)),
+        ("composite types", len(catalog.composite_types)),
+        ("sequences", len(catalog.sequences)),
+        ("triggers", sum(len(r.triggers) for r in catalog.relations)),
+        ("RLS policies", sum(len(r.policies) for r in catalog.relations)),
     )
     rows = []
     for schema in catalog.schemas:
@@ -190,7 +235,9 @@ def home_page(catalog: Catalog) -> HomePage:
             or "empty",
         ))
     return HomePage(path=HOME_PAGE, database=catalog.database, server_version=catalog.server_version,
-                    counts=counts, schemas=tuple(rows))
+                    counts=counts, schemas=tuple(rows),
+                    extensions=tuple((e.name, e.version, e.schema) for e in catalog.extensions),
+                    skipped_sizes=tuple(str(q) for q in catalog.skipped_sizes))
 
 
 def schema_page_context(catalog: Catalog, schema: str) -> SchemaPage:
@@ -209,13 +256,74 @@ def schema_page_context(catalog: Catalog, schema: str) -> SchemaPage:
             for r in catalog.in_schema(schema)
         ),
         routines=tuple(
-            RoutineRow(signature=f"{f.name}({f.arguments})", kind=f.kind, returns=f.returns, language=f.language,
-                       comment=f.comment)
+            RoutineRow(anchor=f"fn-{slug(f.name + '(' + f.arguments + ')')}", signature=f"{f.name}({f.arguments})",
+                       kind=f.kind, returns=f.returns, language=f.language, comment=f.comment,
+                       facts=" · ".join(x for x in (
+                           f.volatility, "SECURITY DEFINER" if f.security_definer else "",
+                           *(f"SET {setting}" for setting in f.settings), f"owner {f.owner}" if f.owner else "") if x),
+                       definition=f.definition, grants=grant_rows(f.grants))
             for f in catalog.routines if f.schema == schema
         ),
         enums=tuple(EnumRow(name=e.name, labels=", ".join(e.labels), comment=e.comment)
                     for e in catalog.enums if e.schema == schema),
+        types=tuple(
+            [TypeRow(name=d.name, kind="domain", comment=d.comment, detail=" ".join(x for x in (
+                d.base_type, "" if d.nullable else "NOT NULL", f"DEFAULT {d.default}" if d.default else "",
+                *(definition for _, definition in d.constraints)) if x))
+             for d in catalog.domains if d.schema == schema]
+            + [TypeRow(name=t.name, kind="composite", comment=t.comment,
+                       detail="(" + ", ".join(f"{a} {ty}" for a, ty in t.attributes) + ")")
+               for t in catalog.composite_types if t.schema == schema]
+        ),
+        sequences=tuple(
+            SequenceRow(
+                name=q.name, comment=q.comment,
+                detail=f"{q.type}, start {q.start}, increment {q.increment}, {q.min_value}..{q.max_value}"
+                       + (", cycle" if q.cycle else "") + (", identity" if q.identity else ""),
+                owned_by=Link(f"{q.owned_by.name}.{q.owned_by_column}",
+                              relative_html(page, relation_page(q.owned_by)) + f"#{column_anchor(q.owned_by_column or '')}")
+                if q.owned_by and catalog.relation(q.owned_by) else None,
+            )
+            for q in catalog.sequences if q.schema == schema
+        ),
+        grants=grant_rows(info.grants),
     )
+
+
+def grant_rows(grants: tuple[Grant, ...]) -> tuple[GrantRow, ...]:
+    """Grants grouped per role (and column): 'SELECT, UPDATE (with grant option)'."""
+    by_role: dict[str, list[str]] = {}
+    for g in grants:
+        who = g.grantee + (f" on column {g.column}" if g.column else "")
+        by_role.setdefault(who, []).append(g.privilege + (" (grantable)" if g.grantable else ""))
+    return tuple(GrantRow(grantee=who, privileges=", ".join(privs)) for who, privs in sorted(by_role.items()))
+
+
+def stats_rows(rel: Relation) -> tuple[tuple[str, str], ...]:
+    s = rel.stats
+    if s is None:
+        return ()
+    facts = (
+        ("estimated rows", f"{s.estimated_rows:,}" if s.estimated_rows is not None else "never analyzed"),
+        ("table size", human_size(s.table_size)), ("index size", human_size(s.index_size)),
+        ("total size", human_size(s.total_size)),
+        ("sequential scans", str(s.seq_scans) if s.seq_scans is not None else ""),
+        ("index scans", str(s.index_scans) if s.index_scans is not None else ""),
+        ("last vacuum", s.last_vacuum or s.last_autovacuum or "never"),
+        ("last analyze", s.last_analyze or s.last_autoanalyze or "never"),
+    )
+    return tuple((k, v) for k, v in facts if v)
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("bytes", "kB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return ""
 
 
 def relation_page_context(catalog: Catalog, er: nx.MultiDiGraph, rel: Relation) -> RelationPage:
@@ -265,7 +373,11 @@ def relation_page_context(catalog: Catalog, er: nx.MultiDiGraph, rel: Relation) 
         columns=columns,
         constraints=tuple(ConstraintRow(name=k.name, kind=k.kind.value.replace("_", " "), definition=k.definition,
                                         comment=k.comment) for k in rel.constraints),
-        indexes=tuple(IndexRow(name=i.name, definition=i.definition, comment=i.comment) for i in rel.indexes),
+        indexes=tuple(IndexRow(name=i.name, definition=i.definition, comment=i.comment, size=human_size(i.size),
+                               scans="" if i.scans is None else str(i.scans),
+                               notes=", ".join(x for x in ("" if i.valid else "INVALID",
+                                                           "NULLS NOT DISTINCT" if i.nulls_not_distinct else "") if x))
+                      for i in rel.indexes),
         references=tuple(
             RelationshipRow(relation=link(fk.target), columns=", ".join(fk.columns),
                             ref_columns=", ".join(fk.ref_columns), constraint=fk.name)
@@ -273,7 +385,10 @@ def relation_page_context(catalog: Catalog, er: nx.MultiDiGraph, rel: Relation) 
         ),
         referenced_by=referenced_by,
         triggers=tuple(TriggerRow(name=t.name, when=f"{t.timing} {' OR '.join(t.events)} FOR EACH {t.level}",
-                                  function=str(t.function), comment=t.comment) for t in rel.triggers),
+                                  condition=t.condition, function=str(t.function),
+                                  enabled={"ORIGIN": "enabled", "DISABLED": "disabled", "REPLICA": "replica only",
+                                           "ALWAYS": "always"}[t.enabled],
+                                  comment=t.comment) for t in rel.triggers),
         policies=tuple(PolicyRow(name=p.name, command=p.command, roles=", ".join(p.roles),
                                  permissive="permissive" if p.permissive else "restrictive",
                                  using=p.using, with_check=p.with_check, comment=p.comment) for p in rel.policies),
@@ -285,4 +400,9 @@ def relation_page_context(catalog: Catalog, er: nx.MultiDiGraph, rel: Relation) 
         view_definition=rel.view_definition,
         reads=tuple(ReadRow(relation=link(r.target), columns=", ".join(r.columns)) for r in rel.reads),
         read_by=tuple(link(v.qname) for v in catalog.read_by.get(rel.qname, ())),
+        foreign_table=(f"server {rel.foreign_server}" + (f" OPTIONS ({', '.join(rel.foreign_options)})"
+                                                          if rel.foreign_options else "")) if rel.foreign_server else None,
+        populated=None if rel.populated is None else ("populated" if rel.populated else "not populated (WITH NO DATA)"),
+        stats=stats_rows(rel),
+        grants=grant_rows(rel.grants),
     )

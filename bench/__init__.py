@@ -1,0 +1,1 @@
+"""Benchmarks and benchmark fixtures (not part of the test suite)."""
