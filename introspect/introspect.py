@@ -8,6 +8,7 @@ read-only REPEATABLE READ transaction; rows are grouped by relation OID in Pytho
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -55,13 +56,23 @@ def introspect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms:
     If an object is dropped between the transaction's snapshot and a catalog function that
     needs it (pg_get_viewdef and friends read the live catalog), PostgreSQL raises an error;
     the read is then retried in a fresh transaction, whose snapshot no longer has the object.
+    The deparsing functions (pg_get_indexdef, pg_get_viewdef, ...) also take ACCESS SHARE
+    locks; when a migration holds a relation, lock_timeout cancels the read and it is retried
+    after a pause, then given up with a clear message: introspection never queues for long.
     """
-    for _ in range(ATTEMPTS):
+    for attempt in range(1, ATTEMPTS + 1):
         try:
             with connect(dsn, statement_timeout_ms=statement_timeout_ms, lock_timeout_ms=lock_timeout_ms) as conn:
                 return read_catalog(conn, stats=stats)
         except CatalogChanged:
             continue
+        except CatalogLocked as exc:
+            if attempt == ATTEMPTS:
+                raise IntrospectionError(
+                    f"{exc}: another session (a migration?) held a lock for the whole of {ATTEMPTS} attempts; "
+                    "rerun when it has finished, or raise --lock-timeout"
+                ) from None
+            time.sleep(attempt)
     raise IntrospectionError(
         f"the catalog kept changing while it was read ({ATTEMPTS} attempts); retry once the migrations are done"
     )
@@ -69,6 +80,10 @@ def introspect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms:
 
 class CatalogChanged(IntrospectionError):
     """An object vanished between the snapshot and a catalog function call (concurrent DDL)."""
+
+
+class CatalogLocked(IntrospectionError):
+    """A catalog function waited longer than lock_timeout for a lock another session holds."""
 
 
 def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
@@ -122,8 +137,9 @@ def read_sizes(conn: sqlalchemy.Connection, frags: dict[str, str]) -> Sequence[R
     """Relation sizes, never waiting behind a migration's lock.
 
     Relations with an ACCESS EXCLUSIVE lock held or requested are left out by the query
-    itself; if a lock is taken between that check and the size call, lock_timeout cancels
-    the query inside a savepoint and it is retried. After three tries sizes are skipped.
+    itself (and reported in `Catalog.skipped_sizes`); if a lock is taken between that check
+    and the size call, lock_timeout cancels the query inside a savepoint and it is retried.
+    After three tries all sizes are skipped.
     """
     sql = query_text("sizes").format(**frags)
     for _ in range(3):
@@ -147,6 +163,8 @@ def run(conn: sqlalchemy.Connection, name: str, frags: dict[str, str]) -> Sequen
     except sqlalchemy.exc.DBAPIError as exc:
         if CONCURRENT_DDL.search(str(exc.orig)):
             raise CatalogChanged(f"an object was dropped while {name}.sql ran: {first_line(exc.orig)}") from None
+        if isinstance(exc.orig, psycopg.errors.LockNotAvailable):
+            raise CatalogLocked(f"catalog query {name}.sql could not get a lock") from None
         raise IntrospectionError(
             f"catalog query {name}.sql failed: {first_line(exc.orig)}; "
             "if it timed out, raise --statement-timeout or --lock-timeout and retry"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import psycopg
@@ -14,6 +15,7 @@ from introspect.filters import filter_catalog
 import introspect.introspect as introspect_module
 from introspect.introspect import CatalogChanged, introspect, read_catalog
 from schemadocs import snapshot
+from schemadocs.errors import IntrospectionError
 from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, RelationKind
 
 Q = QualifiedName
@@ -210,6 +212,31 @@ def test_sizes_never_wait_behind_a_migration(new_database):
     assert catalog.skipped_sizes == (Q("s", "busy"),)
     assert catalog.relation(Q("s", "free")).stats.total_size is not None
     assert elapsed < 5
+
+
+def test_a_migration_holding_a_lock_is_waited_for_briefly_then_reported(new_database):
+    dsn = new_database("CREATE SCHEMA s; CREATE TABLE s.busy (id int PRIMARY KEY, v text); CREATE INDEX ON s.busy (v);")
+    with psycopg.connect(dsn) as migration:
+        migration.execute("ALTER TABLE s.busy ADD COLUMN x int")
+        started = time.monotonic()
+        with pytest.raises(IntrospectionError, match="held a lock .* rerun when it has finished"):
+            introspect(dsn, lock_timeout_ms=200)
+        assert time.monotonic() - started < 10
+        migration.rollback()
+
+
+def test_a_short_migration_is_outwaited(new_database):
+    dsn = new_database("CREATE SCHEMA s; CREATE TABLE s.busy (id int PRIMARY KEY, v text); CREATE INDEX ON s.busy (v);")
+    migration = psycopg.connect(dsn)
+    migration.execute("ALTER TABLE s.busy ADD COLUMN x int")
+    timer = threading.Timer(0.8, migration.commit)
+    timer.start()
+    try:
+        catalog = introspect(dsn, lock_timeout_ms=200)
+    finally:
+        timer.join()
+        migration.close()
+    assert [c.name for c in catalog.relation(Q("s", "busy")).columns] == ["id", "v", "x"]
 
 
 def test_include_and_exclude(demo_catalog, edge_catalog):
