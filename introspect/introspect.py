@@ -20,11 +20,15 @@ import psycopg
 import sqlalchemy
 
 from introspect.connect import connect, first_line
+from introspect.node_tree import node_tree
+from introspect.view_lineage import view_lineage
 from introspect.versions import SUPPORTED_MIN, versions
 from schemadocs.errors import IntrospectionError
 from schemadocs.model import (
     Catalog,
     Column,
+    ColumnLineage,
+    ColumnRef,
     CompositeType,
     Constraint,
     ConstraintKind,
@@ -88,6 +92,10 @@ class CatalogLocked(IntrospectionError):
 
 def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
     """Read the catalog through an open (read-only) connection."""
+    # Deparsed text (defaults, constraint and view definitions, type names) leaves out the
+    # schema of whatever is on search_path, so a role's own setting (ALTER ROLE ... SET
+    # search_path) would change the snapshot. Pin it for this transaction.
+    conn.exec_driver_sql("SELECT set_config('search_path', 'public', true)")
     (db,) = run(conn, "database", {})
     if db.server_version_num < SUPPORTED_MIN:
         raise IntrospectionError(
@@ -97,6 +105,7 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
     rows = {name: run(conn, name, frags) for name in (
         "schemas", "relations", "columns", "constraints", "indexes", "triggers", "policies",
         "view_reads", "routines", "enums", "domains", "composite_types", "sequences", "extensions",
+        "view_rules", "rule_targets",
     )}
     rows["stats"], rows["sizes"] = (run(conn, "stats", frags), read_sizes(conn, frags)) if stats else ((), ())
     relations = build_relations(rows)
@@ -179,6 +188,7 @@ def query_text(name: str) -> str:
 def build_relations(rows: dict[str, Sequence[Row]]) -> tuple[Relation, ...]:
     by_rel = {kind: group_by_relid(rows[kind]) for kind in (
         "columns", "constraints", "indexes", "triggers", "policies", "view_reads")}
+    lineage = column_lineage(rows["view_rules"], rows["rule_targets"])
     stats = {r.relid: r for r in rows["stats"]}
     sizes = {r.relid: r for r in rows["sizes"]}
     relations = []
@@ -204,6 +214,9 @@ def build_relations(rows: dict[str, Sequence[Row]]) -> tuple[Relation, ...]:
                  for v in by_rel["view_reads"][r.relid]),
                 key=lambda v: (v.schema, v.name),
             )),
+            column_lineage=lineage[r.relid][0] if r.relid in lineage else (),
+            filter_columns=lineage[r.relid][1] if r.relid in lineage else (),
+            lineage_unresolved=lineage[r.relid][2] if r.relid in lineage else (),
             populated=r.populated,
             partition_key=r.partition_key,
             partition_of=QualifiedName(r.parent_schema, r.parent_name) if r.parent_name else None,
@@ -214,6 +227,33 @@ def build_relations(rows: dict[str, Sequence[Row]]) -> tuple[Relation, ...]:
             stats=build_stats(stats[r.relid], sizes.get(r.relid)) if r.relid in stats else None,
         ))
     return tuple(sorted(relations, key=lambda rel: (rel.schema, rel.name)))
+
+
+def column_lineage(
+    rules: Sequence[Row], targets: Sequence[Row]
+) -> dict[int, tuple[tuple[ColumnLineage, ...], tuple[ColumnRef, ...], tuple[str, ...]]]:
+    """Per view OID: its column lineage, filter columns and unresolved parts (from ev_action)."""
+    attnums = {t.relid: dict(zip(t.attnums, t.attnames)) for t in targets}
+    names = {t.relid: (t.schema, t.name) for t in targets}
+    unknown: list[str] = []
+
+    def ref(key: tuple[int, int]) -> ColumnRef | None:
+        relid, attnum = key
+        if relid in names and attnum in attnums[relid]:
+            return ColumnRef(*names[relid], attnums[relid][attnum])
+        unknown.append(f"column {attnum} of relation OID {relid}")
+        return None
+
+    def refs(keys: Iterable[tuple[int, int]]) -> tuple[ColumnRef, ...]:
+        return tuple(sorted({r for r in map(ref, keys) if r is not None}))
+
+    result = {}
+    for rule in rules:
+        unknown.clear()
+        found = view_lineage(node_tree(rule.action), attnums)
+        columns = tuple(ColumnLineage(column=name, sources=refs(keys)) for name, keys in found.columns)
+        result[rule.relid] = (columns, refs(found.filter), tuple(sorted(set(found.unresolved + unknown))))
+    return result
 
 
 def group_by_relid(rows: Iterable[Row]) -> defaultdict[int, list[Row]]:

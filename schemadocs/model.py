@@ -183,6 +183,30 @@ class RelationRead:
         return QualifiedName(self.schema, self.name)
 
 
+@dataclass(frozen=True, order=True)
+class ColumnRef:
+    """One column of one relation."""
+
+    schema: str
+    name: str
+    column: str
+
+    @property
+    def relation(self) -> QualifiedName:
+        return QualifiedName(self.schema, self.name)
+
+    def __str__(self) -> str:
+        return f"{self.relation}.{quote_ident(self.column)}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ColumnLineage:
+    """Where one output column of a view gets its value: columns of the relations it reads directly."""
+
+    column: str
+    sources: tuple[ColumnRef, ...] = ()
+
+
 @dataclass(frozen=True, kw_only=True)
 class Relation:
     schema: str
@@ -199,6 +223,9 @@ class Relation:
     rls_forced: bool = False
     view_definition: str | None = None
     reads: tuple[RelationRead, ...] = ()
+    column_lineage: tuple[ColumnLineage, ...] = ()  # views: per output column, its value sources
+    filter_columns: tuple[ColumnRef, ...] = ()  # views: columns used only in WHERE, JOIN, GROUP BY, ...
+    lineage_unresolved: tuple[str, ...] = ()  # parts of the query tree that could not be followed
     populated: bool | None = None  # materialized views only
     partition_key: str | None = None
     partition_of: QualifiedName | None = None

@@ -85,3 +85,30 @@ def demo_dsn_conn(demo_dsn: str):
 
     with psycopg.connect(demo_dsn, autocommit=True) as conn:
         yield conn
+
+
+@pytest.fixture(scope="session")
+def corpus_server() -> Iterator[str]:
+    """A server for the corpus: the system PostgreSQL (with contrib), never pgserver, which
+    has no contrib modules and cannot load half of the corpus."""
+    with embedded("system") as dsn:
+        yield dsn
+
+
+@pytest.fixture(scope="session")
+def corpus_db(corpus_server: str):
+    """Factory: the corpus entry loaded into a database of its own (once per session)."""
+    from tests.corpus import load_entry
+
+    loaded: dict[str, object] = {}
+
+    def get(entry: str):
+        if entry not in loaded:
+            try:
+                loaded[entry] = load_entry(corpus_server, entry)
+            except Exception as exc:  # a failed load fails every test of the entry, but runs once
+                loaded[entry] = exc
+        if isinstance(loaded[entry], Exception):
+            raise loaded[entry]
+        return loaded[entry]
+    return get
