@@ -1,46 +1,103 @@
-"""The lineage graph: which views and materialized views read which relations.
+"""The lineage graph: how data flows from base tables out to the analytics views.
 
-In: a `Catalog`. Out: a networkx `DiGraph` whose nodes are relation `QualifiedName`s and
-whose edges run in the direction data flows, from the relation read to the view reading it
-(data: `columns`, the columns PostgreSQL recorded the view using). Partitions roll up to
-their root parent. Only relations in the catalog become nodes.
+In: a `Catalog`. Out: a networkx `DiGraph` whose edges run in the direction data flows.
+Nodes are relation `QualifiedName`s, column `ColumnRef`s and routine `RoutineKey`s, every
+one of them an object of the catalog. Edges carry `kind`:
+- "reads": relation → the view or materialized view that reads it (PostgreSQL's pg_depend);
+- "value": column → a view column whose value is computed from it;
+- "filter": column → a view that uses it only in WHERE, JOIN, GROUP BY, ORDER BY, ...;
+- "trigger": table → the function its trigger runs;
+- "routine_reads" / "routine_writes": table → routine that reads it / routine → table it writes.
+Partitions roll up to their root parent, columns included.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import networkx as nx
 
 from lineage.er_graph import partition_root
-from schemadocs.model import Catalog, QualifiedName
+from schemadocs.model import Catalog, ColumnRef, QualifiedName, quote_ident
+
+
+@dataclass(frozen=True, order=True)
+class RoutineKey:
+    schema: str
+    name: str
+    arguments: str
+
+    def __str__(self) -> str:
+        return f"{quote_ident(self.schema)}.{quote_ident(self.name)}({self.arguments})"
+
+
+Node = QualifiedName | ColumnRef | RoutineKey
 
 
 def lineage_graph(catalog: Catalog) -> nx.DiGraph:
-    """Build the relation-level lineage graph."""
+    """Build the lineage graph (relations, columns and routines)."""
+    from lineage.routine_lineage import routine_lineage
+
     graph = nx.DiGraph()
+
+    def root(qname: QualifiedName) -> QualifiedName:
+        return partition_root(catalog, qname)
+
+    def col(ref: ColumnRef) -> ColumnRef:
+        top = root(ref.relation)
+        return ColumnRef(top.schema, top.name, ref.column)
+
     for rel in catalog.relations:
         if rel.partition_of is None:
-            graph.add_node(rel.qname, kind=rel.kind)
+            graph.add_node(rel.qname, type="relation", kind=rel.kind)
+            for c in rel.columns:
+                graph.add_node(ColumnRef(rel.schema, rel.name, c.name), type="column", relation=rel.qname)
     for view in catalog.relations:
+        if view.qname not in graph:
+            continue
         for read in view.reads:
-            source = partition_root(catalog, read.target)
-            if source in graph and view.qname in graph and source != view.qname:
-                known = graph.edges[source, view.qname]["columns"] if graph.has_edge(source, view.qname) else ()
-                graph.add_edge(source, view.qname, columns=tuple(sorted(set(known) | set(read.columns))))
+            if root(read.target) in graph and root(read.target) != view.qname:
+                graph.add_edge(root(read.target), view.qname, kind="reads")
+        for lineage in view.column_lineage:
+            target = ColumnRef(view.schema, view.name, lineage.column)
+            for source in map(col, lineage.sources):
+                if source in graph and target in graph:
+                    graph.add_edge(source, target, kind="value")
+        for source in map(col, view.filter_columns):
+            if source in graph:
+                graph.add_edge(source, view.qname, kind="filter")
+    routines = {RoutineKey(f.schema, f.name, f.arguments): f for f in catalog.routines}
+    for key in routines:
+        graph.add_node(key, type="routine")
+    for rel in catalog.relations:
+        for trigger in rel.triggers:
+            for key in routines:
+                if (key.schema, key.name) == (trigger.function.schema, trigger.function.name) and root(rel.qname) in graph:
+                    graph.add_edge(root(rel.qname), key, kind="trigger", trigger=trigger.name)
+    for key, routine in routines.items():
+        found = routine_lineage(catalog, routine)
+        for table in found.reads:
+            if root(table) in graph:
+                graph.add_edge(root(table), key, kind="routine_reads")
+        for table in found.writes:
+            if root(table) in graph:
+                graph.add_edge(key, root(table), kind="routine_writes")
+        graph.nodes[key]["unresolved"] = found.unresolved
     return graph
 
 
-def upstream(graph: nx.DiGraph, qname: QualifiedName, depth: int | None = None) -> list[QualifiedName]:
-    """Everything `qname` reads from, directly or transitively (up to `depth` hops)."""
-    return _reach(graph.reverse(copy=False), qname, depth)
+def upstream(graph: nx.DiGraph, node: Node, depth: int | None = None) -> list[Node]:
+    """Everything `node` is computed from or reads, directly or transitively (up to `depth` hops)."""
+    return _reach(graph.reverse(copy=False), node, depth)
 
 
-def downstream(graph: nx.DiGraph, qname: QualifiedName, depth: int | None = None) -> list[QualifiedName]:
-    """Everything that reads `qname`, directly or transitively (up to `depth` hops)."""
-    return _reach(graph, qname, depth)
+def downstream(graph: nx.DiGraph, node: Node, depth: int | None = None) -> list[Node]:
+    """Everything computed from or reading `node`, directly or transitively (up to `depth` hops)."""
+    return _reach(graph, node, depth)
 
 
-def _reach(graph: nx.DiGraph, qname: QualifiedName, depth: int | None) -> list[QualifiedName]:
-    if qname not in graph:
+def _reach(graph: nx.DiGraph, node: Node, depth: int | None) -> list[Node]:
+    if node not in graph:
         return []
-    lengths = nx.single_source_shortest_path_length(graph, qname, cutoff=depth)
-    return sorted(n for n in lengths if n != qname)
+    lengths = nx.single_source_shortest_path_length(graph, node, cutoff=depth)
+    return sorted((n for n in lengths if n != node), key=lambda n: (type(n).__name__, n))

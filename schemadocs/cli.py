@@ -94,16 +94,37 @@ def snapshot(output: str, **db: Any) -> None:
               help="mkdocs.yml to build with. Default: ./mkdocs.yml, else the bundled one.")
 def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site."""
-    if snapshot_file is not None and db["dsn"]:
-        raise ConfigError("pass either --dsn or --snapshot, not both")
-    if snapshot_file is not None:
-        from introspect.filters import filter_catalog
-        from schemadocs import snapshot as snap
+    _build(_catalog(snapshot_file, db), out_dir, config_file)
 
-        catalog = filter_catalog(snap.load(snapshot_file), db["include"], db["exclude"])
-    else:
-        catalog = _introspect(**db)
-    _build(catalog, out_dir, config_file)
+
+@cli.command()
+@database_options
+@click.argument("name", required=False)
+@click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read a snapshot file instead of a database.")
+@click.option("--upstream", "direction", flag_value="upstream", default=True,
+              help="Where NAME comes from, back to base tables (default).")
+@click.option("--downstream", "direction", flag_value="downstream", help="What reads NAME, out to the analytics views.")
+@click.option("--depth", type=click.IntRange(min=0), help="Stop after this many hops.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--all", "all_views", is_flag=True, help="Print the direct column lineage of every view (JSON).")
+def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth: int | None, fmt: str,
+            all_views: bool, **db: Any) -> None:
+    """Trace a relation or column (schema.relation[.column]) upstream or downstream."""
+    import json
+
+    from lineage.direct import direct_lineage
+    from lineage.lineage_graph import lineage_graph
+    from lineage.trace import parse_name, trace
+
+    if all_views == bool(name):
+        raise ConfigError("pass either NAME (schema.relation or schema.relation.column) or --all")
+    catalog = _catalog(snapshot_file, db)
+    if all_views:
+        sys.stdout.write(json.dumps(direct_lineage(catalog), indent=2, ensure_ascii=False) + "\n")
+        return
+    tree = trace(lineage_graph(catalog), parse_name(catalog, name or ""), upstream=direction == "upstream", depth=depth)
+    sys.stdout.write(json.dumps(tree.to_json(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else tree.to_text())
 
 
 @cli.command()
@@ -131,6 +152,18 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
     finally:
         if server is not None:
             server.server_close()
+
+
+def _catalog(snapshot_file: Path | None, db: dict[str, Any]) -> Catalog:
+    """The catalog from --snapshot (offline) or from the database, filtered by --include/--exclude."""
+    if snapshot_file is not None and db["dsn"]:
+        raise ConfigError("pass either --dsn or --snapshot, not both")
+    if snapshot_file is None:
+        return _introspect(**db)
+    from introspect.filters import filter_catalog
+    from schemadocs import snapshot as snap
+
+    return filter_catalog(snap.load(snapshot_file), db["include"], db["exclude"])
 
 
 def _introspect(dsn: str | None, statement_timeout: float = 60.0, lock_timeout: float = 2.0, stats: bool = True,
