@@ -77,6 +77,8 @@ class _Resolver:
             kind = node["_"]
             if kind == "VAR":
                 found |= self.var(node, stack)
+            elif kind == "WINDOWFUNC":  # its value also depends on its window's PARTITION BY / ORDER BY
+                found |= self.value(_window_keys(stack[-1], int(node["winref"])), stack)
             elif kind == "SUBLINK" and isinstance(node.get("subselect"), dict):
                 sub = node["subselect"]
                 for tle in sub.get("targetList") or ():
@@ -137,6 +139,15 @@ class _Resolver:
             if node["_"] == "VAR":
                 found |= self.var(node, depth_stack)
         return found
+
+
+def _window_keys(query: Node, winref: int) -> list[Any]:
+    """The PARTITION BY and ORDER BY expressions of window `winref` of `query`."""
+    clause = next((w for w in query.get("windowClause") or () if int(w["winref"]) == winref), None)
+    if clause is None:
+        return []
+    refs = {int(c["tleSortGroupRef"]) for c in (clause.get("partitionClause") or []) + (clause.get("orderClause") or [])}
+    return [t["expr"] for t in query.get("targetList") or () if int(t.get("ressortgroupref") or 0) in refs]
 
 
 def _leaves(setop: Node) -> Iterator[int]:

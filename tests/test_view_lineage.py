@@ -1,0 +1,200 @@
+"""Column lineage: exact against pg_depend, the shapes it must follow, impact vs DROP ... CASCADE."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import psycopg
+import pytest
+
+from introspect.introspect import introspect
+from lineage.direct import direct_lineage
+from lineage.impact import impact
+from lineage.lineage_graph import RoutineKey, lineage_graph
+from lineage.routine_lineage import routine_lineage
+from lineage.trace import parse_name, trace
+from schemadocs import snapshot
+from schemadocs.errors import ConfigError
+from schemadocs.model import ColumnRef, QualifiedName, RelationKind, quote_ident
+from tests.lineage_check import check_lineage
+
+Q, C = QualifiedName, ColumnRef
+
+SHAPES = """
+CREATE SCHEMA l;
+CREATE TABLE l.t (id int PRIMARY KEY, v text, w int, ts timestamptz);
+CREATE TABLE l.u (id int, t_id int, z text);
+CREATE VIEW l.expr AS
+  WITH c AS (SELECT id, w FROM l.t WHERE w > 0)
+  SELECT t.id, upper(t.v) AS uv, (SELECT max(z) FROM l.u WHERE u.t_id = t.id) AS mz, c.w,
+         CASE WHEN t.ts > now() THEN 'future' ELSE 'past' END AS tense
+  FROM l.t JOIN c ON c.id = t.id WHERE t.v <> '' ORDER BY t.w;
+CREATE VIEW l.setop AS SELECT id, uv FROM l.expr UNION SELECT id, z FROM l.u
+                       INTERSECT SELECT t_id, z FROM l.u EXCEPT SELECT w, v FROM l.t;
+CREATE VIEW l.agg AS SELECT w, count(*) AS n, sum(id) AS total, rank() OVER (ORDER BY sum(id)) AS r
+                     FROM l.t GROUP BY w HAVING max(ts) IS NOT NULL;
+CREATE VIEW l.rec AS WITH RECURSIVE r(n, id) AS (SELECT 1, id FROM l.t UNION ALL SELECT n + 1, r.id FROM r WHERE n < 3)
+                     SELECT n, id FROM r;
+CREATE VIEW l.lat AS SELECT x.a, t.v FROM l.t, LATERAL unnest(ARRAY[t.w, t.id]) AS x(a);
+CREATE VIEW l.vals AS SELECT vv.k, t.v FROM (VALUES (1, 'a'), (2, 'b')) AS vv(k, l) JOIN l.t ON t.id = vv.k;
+CREATE VIEW l.whole AS SELECT row_to_json(t) AS j FROM l.t;
+CREATE VIEW l.star AS SELECT * FROM l.u;
+CREATE MATERIALIZED VIEW l.mv AS SELECT s.id, s.uv FROM l.setop s;
+CREATE VIEW l.top AS SELECT id, uv AS label FROM l.mv;
+"""
+
+
+@pytest.fixture(scope="module")
+def shapes(new_database):
+    dsn = new_database(SHAPES)
+    return dsn, introspect(dsn, stats=False)
+
+
+def sources(catalog, view, column):
+    rel = catalog.relation(Q("l", view))
+    return {str(s) for s in next(c for c in rel.column_lineage if c.column == column).sources}
+
+
+def test_value_lineage_follows_every_shape(shapes):
+    _, cat = shapes
+    assert sources(cat, "expr", "uv") == {"l.t.v"}
+    assert sources(cat, "expr", "mz") == {"l.u.z"}, "scalar subquery: its output column"
+    assert sources(cat, "expr", "w") == {"l.t.w"}, "through the CTE"
+    assert sources(cat, "expr", "tense") == {"l.t.ts"}, "CASE conditions"
+    assert sources(cat, "setop", "uv") == {"l.expr.uv", "l.u.z", "l.t.v"}, "every set-operation branch"
+    assert sources(cat, "agg", "total") == {"l.t.id"} and sources(cat, "agg", "n") == set()
+    assert sources(cat, "agg", "r") == {"l.t.id"}, "window function over an aggregate"
+    assert sources(cat, "rec", "id") == {"l.t.id"}, "recursive CTE"
+    assert sources(cat, "lat", "a") == {"l.t.w", "l.t.id"}, "set-returning function in FROM"
+    assert sources(cat, "vals", "k") == set() and sources(cat, "vals", "v") == {"l.t.v"}
+    assert sources(cat, "whole", "j") == {"l.t.id", "l.t.v", "l.t.w", "l.t.ts"}, "whole-row reference"
+    assert [c.column for c in cat.relation(Q("l", "star")).column_lineage] == ["id", "t_id", "z"]
+    assert sources(cat, "mv", "uv") == {"l.setop.uv"} and sources(cat, "top", "label") == {"l.mv.uv"}
+    expr = cat.relation(Q("l", "expr"))
+    assert {str(c) for c in expr.filter_columns} == {"l.u.t_id"}
+    assert {str(c) for c in cat.relation(Q("l", "agg")).filter_columns} == {"l.t.ts"}
+
+
+@pytest.mark.parametrize("which", ["shapes", "demo", "edge"])
+def test_lineage_is_exact_against_pg_depend(which, request):
+    if which == "shapes":
+        dsn, cat = request.getfixturevalue("shapes")
+    else:
+        dsn, cat = request.getfixturevalue(f"{which}_dsn"), request.getfixturevalue(f"{which}_catalog")
+    check = check_lineage(cat, dsn)
+    print(f"{which}: {check.views} views, {check.edges_checked} edges checked, "
+          f"{len(check.mismatches)} mismatches, {len(check.unresolved)} unresolved")
+    assert check.views > 0 and check.edges_checked > 0
+    assert check.mismatches == [] and check.unresolved == []
+
+
+def test_direct_lineage_json_shape(edge_catalog):
+    data = direct_lineage(edge_catalog)
+    assert set(data) == {str(r.qname) for r in edge_catalog.relations if r.kind.is_view}
+    union = data['sales."v Orders Union"']
+    assert all(v == sorted(v) for cols in data.values() for v in cols.values())
+    assert any('"Sales"."Customer Orders"' in s or "sales.v_orders_all" in s for v in union.values() for s in v)
+    assert '"Sales"."Ünïcødé View"' in data
+
+
+@pytest.mark.parametrize("column", [("l", "t", "id"), ("l", "t", "v"), ("l", "t", "w"), ("l", "t", "ts"),
+                                    ("l", "u", "z"), ("l", "u", "t_id")])
+def test_impact_equals_what_postgres_drops(shapes, column):
+    dsn, cat = shapes
+    ours = impact(cat, C(*column))
+    views = "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v','m')"
+    with psycopg.connect(dsn) as conn:
+        before = set(conn.execute(views).fetchall())
+        conn.execute(f"ALTER TABLE {C(*column).relation} DROP COLUMN {quote_ident(column[2])} CASCADE")
+        after = set(conn.execute(views).fetchall())
+        conn.rollback()
+    assert {Q(*v) for v in before - after} == set(ours.all)
+
+
+def test_impact_on_the_demo_and_edge(demo_dsn, demo_catalog, edge_dsn, edge_catalog):
+    checked = 0
+    for dsn, cat in ((demo_dsn, demo_catalog), (edge_dsn, edge_catalog)):
+        views = "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v','m')"
+        with psycopg.connect(dsn) as conn:
+            before = set(conn.execute(views).fetchall())
+            for rel in cat.relations:
+                if rel.kind is not RelationKind.TABLE or rel.partition_of:
+                    continue
+                for col in rel.columns[:3]:
+                    conn.execute("SAVEPOINT s")
+                    conn.execute(f"ALTER TABLE {rel.qname} DROP COLUMN {quote_ident(col.name)} CASCADE")
+                    dropped = {Q(*v) for v in before - set(conn.execute(views).fetchall())}
+                    conn.execute("ROLLBACK TO SAVEPOINT s")
+                    assert dropped == set(impact(cat, C(rel.schema, rel.name, col.name)).all), (rel.qname, col.name)
+                    checked += 1
+            conn.rollback()
+    assert checked > 30
+
+
+def test_trace_up_and_down(demo_catalog):
+    g = lineage_graph(demo_catalog)
+    up = trace(g, C("analytics", "tenant_scorecard_snapshot", "health"), upstream=True)
+    text = up.to_text()
+    assert "billing.invoices.status" in text and text.startswith("analytics.tenant_scorecard_snapshot.health\n")
+    down = trace(g, C("app", "order_items", "quantity"), upstream=False)
+    assert [str(c.node) for c in down.children] == ["analytics.order_totals.units"]
+    shallow = trace(g, Q("app", "orders"), upstream=False, depth=1)
+    assert shallow.children and all(c.more or not c.children for c in shallow.children)
+
+
+def test_parse_name(edge_catalog):
+    assert parse_name(edge_catalog, '"Sales"."Customer Orders"."say ""hi"""') == C("Sales", "Customer Orders", 'say "hi"')
+    assert parse_name(edge_catalog, "admin.users") == Q("admin", "users")
+    with pytest.raises(ConfigError, match="ambiguous"):
+        parse_name(edge_catalog, "users")
+    with pytest.raises(ConfigError, match="names no relation"):
+        parse_name(edge_catalog, "nope.nothing")
+
+
+def test_routines_read_and_write_tables(demo_catalog, edge_catalog):
+    audit = next(r for r in demo_catalog.routines if r.name == "audit_row_change")
+    assert routine_lineage(demo_catalog, audit).writes == (Q("app", "audit_log"),)
+    reset = next(r for r in edge_catalog.routines if r.name == "reset")
+    found = routine_lineage(edge_catalog, reset)
+    assert found.writes == (Q("coverage", "accounts"),) and found.unresolved == ()
+    g = lineage_graph(demo_catalog)
+    key = RoutineKey(audit.schema, audit.name, audit.arguments)
+    assert g.edges[Q("billing", "invoices"), key]["kind"] == "trigger"
+    assert g.edges[key, Q("app", "audit_log")]["kind"] == "routine_writes"
+    for routine in demo_catalog.routines + edge_catalog.routines:
+        assert lineage_graph(demo_catalog).nodes.get(RoutineKey(routine.schema, routine.name, routine.arguments),
+                                                     {}).get("unresolved", ()) == ()
+
+
+def test_graph_edges_point_at_real_objects(demo_catalog, edge_catalog):
+    for cat in (demo_catalog, edge_catalog):
+        g = lineage_graph(cat)
+        routines = {RoutineKey(r.schema, r.name, r.arguments) for r in cat.routines}
+        for source, target in g.edges():
+            for node in (source, target):
+                if isinstance(node, QualifiedName):
+                    assert cat.relation(node) is not None
+                elif isinstance(node, ColumnRef):
+                    assert node.column in {c.name for c in cat.relation(node.relation).columns}
+                else:
+                    assert node in routines
+
+
+def test_lineage_cli(demo_dsn, tmp_path):
+    snap = tmp_path / "s.json"
+    snapshot.save(introspect(demo_dsn, stats=False), snap)
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "schemadocs", "lineage", "--snapshot", str(snap), *args],
+                              capture_output=True, text=True, timeout=60)
+
+    done = cli("analytics.order_totals.units")
+    assert done.returncode == 0 and done.stdout.splitlines() == ["analytics.order_totals.units", "└─ app.order_items.quantity"]
+    tree = json.loads(cli("--downstream", "--format", "json", "app.order_items.quantity").stdout)
+    assert tree["name"] == "app.order_items.quantity" and tree["children"][0]["name"] == "analytics.order_totals.units"
+    everything = json.loads(cli("--all", "--format", "json").stdout)
+    assert everything["analytics.order_totals"]["units"] == ["app.order_items.quantity"]
+    bad = cli("no_such.thing")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
