@@ -82,6 +82,7 @@ def raw_floor(dsn: str) -> dict[str, Any]:
     with psycopg.connect(dsn, application_name="schemadocs-bench", connect_timeout=10) as conn:
         cur = conn.cursor()
         cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cur.execute("SELECT set_config('search_path', 'public', true)")
         cur.execute("SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)",
                     ("60000ms", "2000ms"))
         cur.execute(query_text("database").format())
@@ -179,9 +180,10 @@ def vm_hwm_kib():  # this process image's own RSS high-water mark (Linux), None 
 base = vm_hwm_kib()
 t = time.perf_counter()
 catalog = introspect(sys.argv[1])
+after_introspect = vm_hwm_kib()
 text = dumps(catalog)
 seconds = time.perf_counter() - t
-print(json.dumps({"hwm_kib": vm_hwm_kib(), "baseline_kib": base, "seconds": seconds, "json_bytes": len(text),
+print(json.dumps({"hwm_kib": vm_hwm_kib(), "baseline_kib": base, "after_introspect_kib": after_introspect, "seconds": seconds, "json_bytes": len(text),
                   "ru_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
@@ -199,6 +201,7 @@ def peak_memory(dsn: str) -> dict[str, Any]:
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     peak_kib = figures["hwm_kib"] or figures["ru_maxrss_kib"]
     return {"peak_bytes": peak_kib * 1024, "baseline_bytes": (figures["baseline_kib"] or 0) * 1024,
+            "after_introspect_bytes": (figures["after_introspect_kib"] or 0) * 1024,
             "source": "VmHWM" if figures["hwm_kib"] else "ru_maxrss",
             "ru_maxrss_bytes": figures["ru_maxrss_kib"] * 1024, "seconds": figures["seconds"]}
 
@@ -335,7 +338,8 @@ def report(res: dict[str, Any]) -> str:
                  f"target <= {s['target']}x: {'MET' if s['met'] else 'NOT MET'}")
     mem = res["memory"]
     lines.append(f"peak RSS of snapshot path (fresh process, {mem['source']}): {mem['peak_bytes'] / 2**20:.0f} MiB "
-                 f"(after imports {mem['baseline_bytes'] / 2**20:.0f} MiB; took {mem['seconds']:.2f} s); "
+                 f"(after imports {mem['baseline_bytes'] / 2**20:.0f} MiB, after introspect "
+                 f"{mem['after_introspect_bytes'] / 2**20:.0f} MiB; took {mem['seconds']:.2f} s); "
                  f"target < 1 GiB: {'MET' if mem['met'] else 'NOT MET'}")
     return "\n".join(lines)
 

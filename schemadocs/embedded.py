@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import warnings
@@ -38,7 +39,8 @@ def embedded(backend: str | None = None) -> Iterator[str]:
                 warnings.simplefilter("ignore")
                 import pgserver
 
-            server = pgserver.get_server(datadir, cleanup_mode="delete")
+            with _signals_deferred():  # a Ctrl-C now would orphan a half-started server
+                server = pgserver.get_server(datadir, cleanup_mode="delete")
         except Exception as exc:  # pgserver fails in platform-specific ways: fall back
             shutil.rmtree(datadir, ignore_errors=True)
             if backend == "pgserver":
@@ -47,8 +49,9 @@ def embedded(backend: str | None = None) -> Iterator[str]:
             try:
                 yield psycopg.conninfo.make_conninfo(server.get_uri())
             finally:
-                server.cleanup()
-                shutil.rmtree(datadir, ignore_errors=True)
+                with _signals_deferred():
+                    server.cleanup()
+                    shutil.rmtree(datadir, ignore_errors=True)
             return
     with _system_cluster() as dsn:
         yield dsn
@@ -80,6 +83,29 @@ def _system_cluster() -> Iterator[str]:
         shutil.chown(root, user="nobody")
         root.chmod(0o700)
     data, sock = root / "data", root
+    with _signals_deferred():
+        _start_cluster(run_as, bindir, root, data, sock)
+    try:
+        yield f"host={sock} port=5432 user=postgres dbname=postgres"
+    finally:
+        with _signals_deferred():
+            subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-s", "-m", "immediate", "stop"],
+                           capture_output=True)
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends (start-up and clean-up must not be cut short)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _start_cluster(run_as: list[str], bindir: Path, root: Path, data: Path, sock: Path) -> None:
     try:
         _run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
               "-E", "UTF8", "--locale=C", "--no-sync"])
@@ -88,12 +114,6 @@ def _system_cluster() -> Iterator[str]:
     except EmbeddedServerError:
         shutil.rmtree(root, ignore_errors=True)
         raise
-    try:
-        yield f"host={sock} port=5432 user=postgres dbname=postgres"
-    finally:
-        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-s", "-m", "immediate", "stop"],
-                       capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _find_bindir() -> Path:

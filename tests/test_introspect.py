@@ -89,6 +89,18 @@ def test_hostile_names_survive_exactly(edge_catalog):
     assert isinstance(fk, ForeignKey) and fk.target == Q("Sales", "Customer Orders") and len(fk.columns) == 2
 
 
+def test_index_columns_are_plain_names(edge_catalog):
+    # like constraint columns: the column's name, not its quoted SQL ("Email")
+    twin = edge_catalog.relation(Q("admin", "Users"))
+    assert {i.columns for i in twin.indexes} == {("ID",), ("Email",)}
+
+
+def test_role_search_path_does_not_change_the_snapshot(demo_dsn):
+    # deparsed text leaves out schemas on search_path; a role's own setting must not matter
+    other = make_conninfo(demo_dsn, options="-c search_path=app,public")
+    assert snapshot.dumps(introspect(other, stats=False)) == snapshot.dumps(introspect(demo_dsn, stats=False))
+
+
 def test_two_level_partitions(edge_catalog):
     sub = [r for r in edge_catalog.relations if r.partition_of and r.kind is RelationKind.PARTITIONED_TABLE]
     assert sub, "a partition that is itself partitioned"

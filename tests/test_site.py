@@ -151,3 +151,31 @@ def test_without_graphviz_diagrams_fall_back_to_mermaid(demo_catalog, tmp_path, 
 
 def test_views_are_kinds_we_document(demo_catalog):
     assert {r.kind for r in demo_catalog.relations if r.reads} <= {RelationKind.VIEW, RelationKind.MATERIALIZED_VIEW}
+
+
+def test_view_page_has_column_lineage_and_diagram(demo_site):
+    page = html_of(demo_site, Q("analytics", "tenant_scorecard"))
+    rows = page.select("table[data-sd=column-lineage] tbody tr")
+    assert rows and rows[0].find("a")["href"] == "#col-tenant_id"
+    assert rows[0].select("td")[1].find("a")["href"] == "../app/tenants.html#col-id"
+    svg = page.select_one("h2#lineage-diagram ~ div.sd-diagram svg")
+    targets = {a.get("xlink:href") for a in svg.find_all("a")} - {None}
+    assert {"tenant_monthly_revenue.html", "tenant_scorecard_snapshot.html", "../app/tenants.html"} <= targets
+
+
+def test_table_page_lists_column_dependents(demo_site):
+    page = html_of(demo_site, Q("app", "order_items"))
+    table = page.select_one("table[data-sd=dependents]")
+    assert table is not None
+    feeds = {a["href"] for a in table.select("a")}
+    assert "../analytics/order_totals.html#col-units" in feeds
+
+
+def test_lineage_overview_lays_out_layers(demo_site, demo_catalog):
+    page = BeautifulSoup((demo_site / "lineage.html").read_text(), "html.parser")
+    headings = [h.text.strip().rstrip("¶") for h in page.select("article h2")]
+    assert headings[0] == "Base relations" and headings[-1] == "Views, level 4"
+    assert page.select_one(".sd-diagram svg") is not None
+    listed = {a.text for a in page.select("ul.sd-layer a")}
+    assert listed == {str(r.qname) for r in demo_catalog.relations if r.kind.is_view} | {
+        str(x.target) for r in demo_catalog.relations for x in r.reads}

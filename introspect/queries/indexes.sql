@@ -1,4 +1,5 @@
--- Every index on a user relation, with its key columns or expressions.
+-- Every index on a user relation, with its key columns (plain columns by name, unquoted,
+-- like constraints' columns; expressions as their text).
 SELECT i.indrelid AS relid,
        i.indexrelid,
        ic.relname AS name,
@@ -9,10 +10,14 @@ SELECT i.indrelid AS relid,
        i.indisvalid AS valid,
        {nulls_not_distinct} AS nulls_not_distinct,
        pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
-       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
-             FROM generate_series(1, i.indnkeyatts) k ORDER BY k) AS columns,
-       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
-             FROM generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k) AS include_columns,
+       ARRAY(SELECT COALESCE(a.attname::text, pg_get_indexdef(i.indexrelid, k, true))
+             FROM generate_series(1, i.indnkeyatts) k
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] AND a.attnum > 0
+             ORDER BY k) AS columns,
+       ARRAY(SELECT COALESCE(a.attname::text, pg_get_indexdef(i.indexrelid, k, true))
+             FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] AND a.attnum > 0
+             ORDER BY k) AS include_columns,
        d.description AS comment
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid

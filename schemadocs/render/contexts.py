@@ -13,15 +13,21 @@ from dataclasses import dataclass
 import networkx as nx
 from markupsafe import Markup
 
-from schemadocs.model import Catalog, ConstraintKind, Grant, QualifiedName, Relation, RelationKind
+from schemadocs.model import Catalog, ColumnRef, ConstraintKind, Grant, QualifiedName, Relation, RelationKind
+from lineage.layers import Layers
 from schemadocs.render.slugs import (
     HOME_PAGE,
+    LINEAGE_PAGE,
     column_anchor,
     relation_page,
     relative_html,
     schema_page,
     slug,
 )
+
+
+MAX_OVERVIEW_NODES = 250  # beyond this the overview is listed by layer, not drawn
+MAX_LISTED = 12  # dependents listed per column on a page before "and N more"
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,22 @@ class TriggerRow:
 
 
 @dataclass(frozen=True)
+class LineageRow:
+    column: str
+    anchor: str
+    sources: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class DependentsRow:
+    column: str
+    anchor: str
+    values: tuple[Link, ...]  # view columns computed from this column
+    filters: tuple[Link, ...]  # views that filter, join or group on it
+    more: int  # dependents left out of the page (listed by `schemadocs lineage --downstream`)
+
+
+@dataclass(frozen=True)
 class GrantRow:
     grantee: str
     privileges: str
@@ -129,6 +151,10 @@ class RelationPage:
     populated: str | None
     stats: tuple[tuple[str, str], ...]
     grants: tuple[GrantRow, ...]
+    column_lineage: tuple[LineageRow, ...]
+    filter_columns: tuple[Link, ...]
+    dependents: tuple[DependentsRow, ...]
+    lineage_diagram: Markup = Markup("")
     diagram: Markup = Markup("")  # filled in once diagrams are rendered: inline SVG or Mermaid
 
 
@@ -206,6 +232,39 @@ class HomePage:
     schemas: tuple[SchemaRow, ...]
     extensions: tuple[tuple[str, str, str], ...]  # name, version, schema
     skipped_sizes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    title: str
+    relations: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    path: str
+    home: Link
+    layers: tuple[LayerRow, ...]
+    relations: int
+    drawn: bool  # False when the analytics layer is too large for one readable diagram
+    diagram: Markup = Markup("")
+
+
+def overview_page(found: Layers) -> OverviewPage:
+    """The lineage overview: base tables → intermediate views → analytics views, by layer."""
+    page = LINEAGE_PAGE
+    total = sum(len(layer) for layer in found.layers)
+    return OverviewPage(
+        path=page,
+        home=Link("Home", relative_html(page, HOME_PAGE)),
+        layers=tuple(
+            LayerRow(title="Base relations" if i == 0 else f"Views, level {i}",
+                     relations=tuple(Link(str(q), relative_html(page, relation_page(q))) for q in layer))
+            for i, layer in enumerate(found.layers)
+        ),
+        relations=total,
+        drawn=0 < total <= MAX_OVERVIEW_NODES,
+    )
 
 
 def home_page(catalog: Catalog) -> HomePage:
@@ -326,14 +385,18 @@ def human_size(size: int | None) -> str:
     return ""
 
 
-def relation_page_context(catalog: Catalog, er: nx.MultiDiGraph, rel: Relation) -> RelationPage:
-    """One table or view: columns, keys, indexes, relationships, partitions, SQL."""
+def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) -> RelationPage:
+    """One table or view: columns, keys, indexes, relationships, partitions, SQL, lineage."""
     page = relation_page(rel.qname)
 
     def link(qname: QualifiedName, anchor: str | None = None) -> Link:
         known = catalog.relation(qname) is not None
         href = relative_html(page, relation_page(qname)) + (f"#{anchor}" if anchor else "") if known else None
         return Link(str(qname) if qname.schema != rel.schema else qname.name, href)
+
+    def column_link(ref: ColumnRef) -> Link:
+        target = link(ref.relation, column_anchor(ref.column))
+        return Link(f"{target.text}.{ref.column}", target.href)
 
     pk = set(rel.primary_key.columns) if rel.primary_key else set()
     unique = {c for k in rel.constraints if k.kind is ConstraintKind.UNIQUE for c in k.columns}
@@ -405,4 +468,26 @@ def relation_page_context(catalog: Catalog, er: nx.MultiDiGraph, rel: Relation) 
         populated=None if rel.populated is None else ("populated" if rel.populated else "not populated (WITH NO DATA)"),
         stats=stats_rows(rel),
         grants=grant_rows(rel.grants),
+        column_lineage=tuple(LineageRow(column=c.column, anchor=column_anchor(c.column),
+                                        sources=tuple(map(column_link, c.sources))) for c in rel.column_lineage),
+        filter_columns=tuple(map(column_link, rel.filter_columns)),
+        dependents=dependents_rows(lineage, rel, column_link, link),
     )
+
+
+def dependents_rows(lineage: nx.DiGraph, rel: Relation, column_link, link) -> tuple[DependentsRow, ...]:  # type: ignore[no-untyped-def]
+    """Per column of `rel`, the view columns computed from it and the views filtering on it."""
+    rows = []
+    for col in rel.columns:
+        ref = ColumnRef(rel.schema, rel.name, col.name)
+        if ref not in lineage:
+            continue
+        out = sorted(lineage.out_edges(ref, data="kind"), key=lambda e: (type(e[1]).__name__, e[1]))
+        values = [column_link(t) for _, t, k in out if k == "value"]
+        filters = [link(t) for _, t, k in out if k == "filter"]
+        if values or filters:
+            shown_values, shown_filters = values[:MAX_LISTED], filters[:max(0, MAX_LISTED - len(values))]
+            rows.append(DependentsRow(column=col.name, anchor=column_anchor(col.name), values=tuple(shown_values),
+                                      filters=tuple(shown_filters),
+                                      more=len(values) + len(filters) - len(shown_values) - len(shown_filters)))
+    return tuple(rows)

@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,35 +39,93 @@ class Diagram:
     mermaid: str
 
 
+class _Drawing:
+    """One diagram built once and written twice: Graphviz DOT and its Mermaid fallback."""
+
+    def __init__(self, name: str, page: str) -> None:
+        self.page = page
+        self.dot = graphviz.Digraph(name, graph_attr={"rankdir": "LR", "bgcolor": "transparent",
+                                                      "fontname": "Helvetica", "nodesep": "0.25"},
+                                    node_attr={"fontname": "Helvetica", "fontsize": "10"},
+                                    edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#607080"})
+        self.mermaid = ["flowchart LR"]
+        self.ids: dict[object, str] = {}
+
+    def node(self, key: object, text: str, href: str | None, html_label: str | None = None, **attrs: str) -> str:
+        node_id = self.ids.setdefault(key, f"n{len(self.ids)}")
+        if html_label is not None:
+            self.dot.node(node_id, label=html_label, shape="plain", tooltip=text, **({"URL": href, "target": "_top"} if href else {}))
+        else:
+            style = {"shape": "box", "style": "rounded,filled", "fillcolor": "white", **attrs}
+            self.dot.node(node_id, label=_short(text, 48), tooltip=text,
+                          **({"URL": href, "target": "_top"} if href else {}), **style)
+        self.mermaid.append(f'  {node_id}["{_mermaid_text(_short(text, 48))}"]')
+        if href:
+            self.mermaid.append(f'  click {node_id} href "{href}"')
+        return node_id
+
+    def edge(self, source: object, target: object, label: str = "", dashed: bool = False) -> None:
+        a, b = self.ids[source], self.ids[target]
+        self.dot.edge(a, b, label=_short(label), **({"style": "dashed"} if dashed else {}))
+        arrow = "-.->" if dashed else "-->"
+        self.mermaid.append(f'  {a} {arrow}|"{_mermaid_text(_short(label))}"| {b}' if label else f"  {a} {arrow} {b}")
+
+    def more(self, key: object, count: int, attach_to: object, upstream: bool = False) -> None:
+        text = f"+{count} more"
+        self.node(key, text, None, shape="note", fillcolor="#f4f4f4")
+        self.edge(key, attach_to, dashed=True) if upstream else self.edge(attach_to, key, dashed=True)
+
+    def done(self) -> Diagram:
+        return Diagram(dot=self.dot.source, mermaid="\n".join(self.mermaid) + "\n")
+
+
 def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, page: str) -> Diagram:
     """The table and its direct FK neighbours, capped at MAX_NEIGHBOURS with a '+N more' node."""
     around = sorted((set(graph.successors(center)) | set(graph.predecessors(center))) - {center})
-    shown = [center, *around[:MAX_NEIGHBOURS]]
-    ids = {q: f"n{i}" for i, q in enumerate(shown)}
-    dot = graphviz.Digraph("er", graph_attr={"rankdir": "LR", "bgcolor": "transparent", "fontname": "Helvetica"},
-                           node_attr={"shape": "plain", "fontname": "Helvetica", "fontsize": "10"},
-                           edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#607080"})
-    lines = ["flowchart LR"]
-    for qname in shown:
-        rel = catalog.relation(qname)
+    drawing = _Drawing("er", page)
+    for qname in [center, *around[:MAX_NEIGHBOURS]]:
         href = relative_html(page, relation_page(qname))
-        dot.node(ids[qname], label=_html_label(rel, qname, page, highlight=qname == center),
-                 URL=href, tooltip=str(qname), target="_top")
-        lines.append(f'  {ids[qname]}["{_mermaid_text(str(qname))}"]')
-        lines.append(f'  click {ids[qname]} href "{href}"')
-    for source, target, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["fk"].name)):
-        if source in ids and target in ids and center in (source, target):
-            fk = data["fk"]
-            label = ", ".join(fk.columns)
-            dot.edge(ids[source], ids[target], label=_short(label), tooltip=fk.name)
-            lines.append(f'  {ids[source]} -->|"{_mermaid_text(_short(label))}"| {ids[target]}')
+        drawing.node(qname, str(qname), href, _html_label(catalog.relation(qname), qname, page, qname == center))
+    edges = {(s, t, d["fk"].name): d["fk"] for s, t, d in
+             [*graph.out_edges(center, data=True), *graph.in_edges(center, data=True)]}  # a self-reference is in both
+    for (source, target, _), fk in sorted(edges.items()):
+        if source in drawing.ids and target in drawing.ids:
+            drawing.edge(source, target, ", ".join(fk.columns))
     if len(around) > MAX_NEIGHBOURS:
-        more = f"+{len(around) - MAX_NEIGHBOURS} more"
-        dot.node("more", label=more, shape="note", tooltip="listed on the page")
-        dot.edge(ids[center], "more", style="dashed", arrowhead="none")
-        lines.append(f'  more["{more}"]')
-        lines.append(f"  {ids[center]} -.- more")
-    return Diagram(dot=dot.source, mermaid="\n".join(lines) + "\n")
+        drawing.more("more", len(around) - MAX_NEIGHBOURS, center)
+    return drawing.done()
+
+
+def lineage_diagram(catalog: Catalog, graph: nx.DiGraph, center: QualifiedName, page: str) -> Diagram:
+    """One hop of relation lineage each way: what the view reads → view → what reads it."""
+    def neighbours(edges: Iterable[tuple[object, object, str]], pick: int) -> list[QualifiedName]:
+        return sorted({e[pick] for e in edges if e[2] == "reads"})  # type: ignore[misc]
+
+    ups = neighbours(graph.in_edges(center, data="kind"), 0)
+    downs = neighbours(graph.out_edges(center, data="kind"), 1)
+    drawing = _Drawing("lineage", page)
+    drawing.node(center, str(center), relative_html(page, relation_page(center)), fillcolor="#c5cae9")
+    for upstream, side in ((True, ups), (False, downs)):
+        for qname in side[:MAX_NEIGHBOURS]:
+            drawing.node(qname, str(qname), relative_html(page, relation_page(qname)))
+            drawing.edge(qname, center) if upstream else drawing.edge(center, qname)
+        if len(side) > MAX_NEIGHBOURS:
+            drawing.more(("more", upstream), len(side) - MAX_NEIGHBOURS, center, upstream)
+    return drawing.done()
+
+
+def overview_diagram(catalog: Catalog, layers: Sequence[Sequence[QualifiedName]], edges: Iterable[tuple[QualifiedName, QualifiedName]],
+                     page: str) -> Diagram:
+    """The analytics layer left to right: one column of nodes per layer, edges between them."""
+    drawing = _Drawing("overview", page)  # dot ranks nodes left to right along the edges
+    for depth, layer in enumerate(layers):
+        for qname in layer:
+            drawing.node(qname, str(qname), relative_html(page, relation_page(qname)),
+                         fillcolor="#e8eaf6" if depth else "white")
+    for source, target in edges:
+        if source in drawing.ids and target in drawing.ids:
+            drawing.edge(source, target)
+    return drawing.done()
 
 
 def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup]:

@@ -18,9 +18,10 @@ from schemadocs.model import QualifiedName
 
 HOME_PAGE = "index.md"
 COLUMN_INDEX_PAGE = "columns.md"
+LINEAGE_PAGE = "lineage.md"
 _SAFE = re.compile(r"[a-z0-9_]{1,60}")
 # Names a page may not take: the section index, Windows device names, our own pages.
-_RESERVED = {"index", "columns", "con", "prn", "aux", "nul", "assets", "search", "sitemap", "404"} | {
+_RESERVED = {"index", "columns", "lineage", "con", "prn", "aux", "nul", "assets", "search", "sitemap", "404"} | {
     f"{d}{i}" for d in ("com", "lpt") for i in range(10)
 }
 
