@@ -55,8 +55,9 @@ class Loaded:
     seconds: float  # wall time of load.sh
 
 
-def load_entry(server_dsn: str, entry: str, *, timeout: float = 300) -> Loaded:
-    """Create a fresh database on the server and run the entry's load.sh into it."""
+def load_entry(server_dsn: str, entry: str, *, timeout: float = 300, env_extra: dict[str, str] | None = None) -> Loaded:
+    """Create a fresh database on the server and run the entry's load.sh into it (env_extra: e.g.
+    JAFFLE_VARIANT=all_views)."""
     script = CORPUS / entry / "load.sh"
     if not script.is_file():
         raise FileNotFoundError(f"no corpus entry {entry!r}: {script} is missing")
@@ -64,6 +65,7 @@ def load_entry(server_dsn: str, entry: str, *, timeout: float = 300) -> Loaded:
     dsn = create_database(server_dsn, f"corpus_{entry.replace('-', '_')}_{uuid.uuid4().hex[:8]}")
     env = dict(os.environ)
     env["PATH"] = f"{Path(psql).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.update(env_extra or {})
     started = time.monotonic()
     done = subprocess.run(["bash", str(script), dsn], capture_output=True, text=True, env=env, timeout=timeout)
     seconds = time.monotonic() - started
