@@ -1,6 +1,8 @@
 # Two entry points, both self-installing: `make demo` and `make test` (see README).
 VENV ?= .venv
 PYTHON ?= python3
+# The catalog tests run a second time on the system's PostgreSQL (15 here; 16 is pgserver's).
+CATALOG_TESTS = tests/test_introspect.py tests/test_snapshot.py tests/test_view_lineage.py tests/test_lineage.py
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,3 +18,4 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/pytest
+	SCHEMADOCS_EMBEDDED=system $(VENV)/bin/pytest -q $(CATALOG_TESTS)
