@@ -7,10 +7,13 @@ read-only REPEATABLE READ transaction; rows are grouped by relation OID in Pytho
 
 from __future__ import annotations
 
+import gc
+import queue
 import re
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -18,6 +21,7 @@ from typing import Any
 
 import psycopg
 import sqlalchemy
+from psycopg.rows import namedtuple_row
 
 from introspect.connect import connect, first_line
 from introspect.node_tree import node_tree
@@ -92,6 +96,16 @@ class CatalogLocked(IntrospectionError):
 
 def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
     """Read the catalog through an open (read-only) connection."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small objects and no cycles: collection only costs time
+    try:
+        return _read_catalog(conn, stats=stats)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _read_catalog(conn: sqlalchemy.Connection, *, stats: bool) -> Catalog:
     # Deparsed text (defaults, constraint and view definitions, type names) leaves out the
     # schema of whatever is on search_path, so a role's own setting (ALTER ROLE ... SET
     # search_path) would change the snapshot. Pin it for this transaction.
@@ -102,12 +116,20 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
             f"database {db.name!r} runs PostgreSQL {db.server_version}; schemadocs supports 14 and later"
         )
     frags = versions(db.server_version_num)
-    rows = {name: run(conn, name, frags) for name in (
-        "schemas", "relations", "columns", "constraints", "indexes", "triggers", "policies",
-        "view_reads", "routines", "enums", "domains", "composite_types", "sequences", "extensions",
-        "view_rules", "rule_targets",
-    )}
-    rows["stats"], rows["sizes"] = (run(conn, "stats", frags), read_sizes(conn, frags)) if stats else ((), ())
+    # The queries run one after another in a worker thread while this thread turns the
+    # results already in into model objects: the Python work hides behind server time.
+    # The lineage inputs come first, as parsing query trees is the largest Python cost, and
+    # the slow size query right after, so it runs while those trees are parsed.
+    names = ("rule_targets", "view_rules", *(("sizes", "stats") if stats else ()), "columns", "schemas",
+             "relations", "constraints", "indexes", "triggers", "policies", "view_reads", "routines", "enums",
+             "domains", "composite_types", "sequences", "extensions")
+    rows: dict[str, Sequence[Row]] = {"stats": (), "sizes": ()}
+    for name, result in fetch_in_background(conn, frags, names):
+        rows[name] = result
+        if name == "view_rules":
+            rows["lineage"] = column_lineage(result, rows["rule_targets"])  # type: ignore[assignment]
+        elif name == "columns":
+            rows["built_columns"] = build_columns(result)  # type: ignore[assignment]
     relations = build_relations(rows)
     skipped = tuple(sorted(
         r.qname for r in relations if r.stats and r.kind in SIZED and r.stats.total_size is None
@@ -116,14 +138,15 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
         database=db.name,
         server_version=db.server_version,
         schemas=tuple(sorted(
-            (Schema(name=r.name, owner=r.owner, comment=r.comment, grants=grants(r.grants)) for r in rows["schemas"]),
+            (Schema(name=r.name, owner=r.owner, comment=r.comment, grants=grants(r.grants), oid=r.oid)
+             for r in rows["schemas"]),
             key=lambda s: s.name,
         )),
         relations=relations,
         routines=tuple(sorted((build_routine(r) for r in rows["routines"]),
                               key=lambda f: (f.schema, f.name, f.arguments))),
         enums=tuple(sorted(
-            (EnumType(schema=r.schema, name=r.name, labels=tuple(r.labels), comment=r.comment)
+            (EnumType(schema=r.schema, name=r.name, labels=tuple(r.labels), comment=r.comment, oid=r.oid)
              for r in rows["enums"]),
             key=lambda e: (e.schema, e.name),
         )),
@@ -140,6 +163,38 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
         )),
         skipped_sizes=skipped,
     )
+
+
+def fetch_in_background(conn: sqlalchemy.Connection, frags: dict[str, str],
+                        names: Sequence[str]) -> Iterator[tuple[str, Sequence[Row]]]:
+    """Run the named queries in order in a worker thread; yield each result as it arrives.
+
+    Only the worker touches the connection until it is done; if the consumer stops early
+    (an error, Ctrl-C), the running query is cancelled and the worker joined first.
+    """
+    results: queue.Queue[tuple[str, Sequence[Row]] | BaseException | None] = queue.Queue()
+
+    def work() -> None:
+        try:
+            for name in names:
+                results.put((name, read_sizes(conn, frags) if name == "sizes" else run(conn, name, frags)))
+            results.put(None)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            results.put(exc)
+
+    worker = threading.Thread(target=work, name="schemadocs-catalog-reader", daemon=True)
+    worker.start()
+    finished = False
+    try:
+        while (item := results.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+        finished = True
+    finally:
+        if not finished and worker.is_alive():
+            conn.connection.driver_connection.cancel()  # type: ignore[union-attr]
+        worker.join()
 
 
 def read_sizes(conn: sqlalchemy.Connection, frags: dict[str, str]) -> Sequence[Row]:
@@ -164,20 +219,29 @@ def read_sizes(conn: sqlalchemy.Connection, frags: dict[str, str]) -> Sequence[R
         return result
     return ()
 
+
 def run(conn: sqlalchemy.Connection, name: str, frags: dict[str, str]) -> Sequence[Row]:
-    """Run one query file from `queries/` with the version fragments filled in."""
+    """Run one query file from `queries/` with the version fragments filled in.
+
+    Rows are fetched through the psycopg cursor underneath SQLAlchemy's connection (same
+    transaction): SQLAlchemy's Result layer costs measurable time on 200,000-row reads.
+    """
     sql = query_text(name).format(**frags)
+    cursor = conn.connection.driver_connection.cursor(row_factory=namedtuple_row)  # type: ignore[union-attr]
     try:
-        return conn.exec_driver_sql(sql).all()
-    except sqlalchemy.exc.DBAPIError as exc:
-        if CONCURRENT_DDL.search(str(exc.orig)):
-            raise CatalogChanged(f"an object was dropped while {name}.sql ran: {first_line(exc.orig)}") from None
-        if isinstance(exc.orig, psycopg.errors.LockNotAvailable):
+        cursor.execute(sql)
+        return cursor.fetchall()
+    except psycopg.Error as exc:
+        if CONCURRENT_DDL.search(str(exc)):
+            raise CatalogChanged(f"an object was dropped while {name}.sql ran: {first_line(exc)}") from None
+        if isinstance(exc, psycopg.errors.LockNotAvailable):
             raise CatalogLocked(f"catalog query {name}.sql could not get a lock") from None
         raise IntrospectionError(
-            f"catalog query {name}.sql failed: {first_line(exc.orig)}; "
+            f"catalog query {name}.sql failed: {first_line(exc)}; "
             "if it timed out, raise --statement-timeout or --lock-timeout and retry"
         ) from None
+    finally:
+        cursor.close()
 
 
 @cache
@@ -187,8 +251,8 @@ def query_text(name: str) -> str:
 
 def build_relations(rows: dict[str, Sequence[Row]]) -> tuple[Relation, ...]:
     by_rel = {kind: group_by_relid(rows[kind]) for kind in (
-        "columns", "constraints", "indexes", "triggers", "policies", "view_reads")}
-    lineage = column_lineage(rows["view_rules"], rows["rule_targets"])
+        "constraints", "indexes", "triggers", "policies", "view_reads")}
+    lineage = rows["lineage"]
     stats = {r.relid: r for r in rows["stats"]}
     sizes = {r.relid: r for r in rows["sizes"]}
     relations = []
@@ -199,7 +263,7 @@ def build_relations(rows: dict[str, Sequence[Row]]) -> tuple[Relation, ...]:
             kind=RELKINDS[r.relkind],
             comment=r.comment,
             owner=r.owner,
-            columns=tuple(build_column(c) for c in sorted(by_rel["columns"][r.relid], key=lambda c: c.position)),
+            columns=rows["built_columns"].get(r.relid, ()),
             constraints=tuple(sorted((build_constraint(c) for c in by_rel["constraints"][r.relid]),
                                      key=lambda c: (CONSTRAINT_ORDER[c.kind], c.name))),
             indexes=tuple(sorted((build_index(i, stats.get(i.indexrelid), sizes.get(i.indexrelid))
@@ -224,6 +288,7 @@ def build_relations(rows: dict[str, Sequence[Row]]) -> tuple[Relation, ...]:
             foreign_server=r.foreign_server,
             foreign_options=tuple(r.foreign_options or ()),
             grants=grants(r.grants, r.column_grants),
+            oid=r.relid,
             stats=build_stats(stats[r.relid], sizes.get(r.relid)) if r.relid in stats else None,
         ))
     return tuple(sorted(relations, key=lambda rel: (rel.schema, rel.name)))
@@ -261,6 +326,12 @@ def group_by_relid(rows: Iterable[Row]) -> defaultdict[int, list[Row]]:
     for row in rows:
         grouped[row.relid].append(row)
     return grouped
+
+
+def build_columns(rows: Sequence[Row]) -> dict[int, tuple[Column, ...]]:
+    """Columns per relation OID, in attnum order."""
+    return {relid: tuple(build_column(c) for c in sorted(cols, key=lambda c: c.position))
+            for relid, cols in group_by_relid(rows).items()}
 
 
 def build_column(c: Row) -> Column:
@@ -381,7 +452,7 @@ def build_routine(r: Row) -> Routine:
         schema=r.schema, name=r.name, arguments=r.arguments, kind=ROUTINE_KINDS[r.prokind], returns=r.returns,
         language=r.language, volatility=VOLATILITY[r.volatility], security_definer=r.security_definer,
         definition=r.definition, comment=r.comment, owner=r.owner, settings=tuple(r.settings),
-        grants=grants(r.grants),
+        grants=grants(r.grants), oid=r.oid,
     )
 
 

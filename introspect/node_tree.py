@@ -15,51 +15,56 @@ from typing import Any
 
 _TOKEN = re.compile(r"(?:\\.|[^\s(){}\\])+|[(){}]", re.S)
 _UNESCAPE = re.compile(r"\\(.)", re.S)
-_SPECIAL = frozenset("(){}")
 
 
 def node_tree(text: str) -> Any:
-    """Parse one pg_node_tree value."""
-    tokens = _TOKEN.findall(text)
-    value, end = _value(tokens, 0)
-    return value
+    """Parse one pg_node_tree value (one pass over the tokens, no recursion)."""
+    root: list[Any] = []
+    # Frames: [dict, field, values] for a node; [list, is_number_list] for a list.
+    stack: list[list[Any]] = [[root, False]]
+    naming = False  # the token after "{" is the node's type
+    for tok in _TOKEN.findall(text):
+        if naming:
+            stack[-1][0]["_"] = tok
+            naming = False
+            continue
+        top = stack[-1]
+        if tok == "{":
+            stack.append([{}, None, []])
+            naming = True
+            continue
+        if tok == "(":
+            stack.append([[], None])
+            continue
+        if tok == "}" or tok == ")":
+            frame = stack.pop()
+            if tok == "}":
+                _close_field(frame)
+            value = frame[0]
+            top = stack[-1]
+        elif len(top) == 3 and tok[0] == ":":
+            _close_field(top)
+            top[1], top[2] = tok[1:], []
+            continue
+        elif len(top) == 2 and top[1] is None and not top[0] and tok in _NUMBER_LISTS:
+            top[1] = True  # (i 1 2), (o 23), (b 8 10), (x ...)
+            continue
+        else:
+            value = int(tok) if len(top) == 2 and top[1] else _atom(tok)
+        if len(top) == 3:
+            top[2].append(value)
+        else:
+            top[0].append(value)
+    return root[0] if root else None
 
 
-def _value(tokens: list[str], i: int) -> tuple[Any, int]:
-    tok = tokens[i]
-    if tok == "{":
-        return _node(tokens, i + 1)
-    if tok == "(":
-        return _list(tokens, i + 1)
-    return _atom(tok), i + 1
+_NUMBER_LISTS = frozenset({"i", "o", "b", "x"})
 
 
-def _node(tokens: list[str], i: int) -> tuple[dict[str, Any], int]:
-    node: dict[str, Any] = {"_": tokens[i]}
-    i += 1
-    while tokens[i] != "}":
-        field = tokens[i][1:]  # ":name"
-        i += 1
-        values = []
-        while tokens[i] != "}" and not (tokens[i].startswith(":") and tokens[i] not in _SPECIAL):
-            value, i = _value(tokens, i)
-            values.append(value)
-        node[field] = values[0] if len(values) == 1 else (None if not values else values)
-    return node, i + 1
-
-
-def _list(tokens: list[str], i: int) -> tuple[list[Any], int]:
-    items: list[Any] = []
-    if tokens[i] in ("i", "o", "b", "x"):  # integer, OID, bitmapset or XID list
-        i += 1
-        while tokens[i] != ")":
-            items.append(int(tokens[i]))
-            i += 1
-        return items, i + 1
-    while tokens[i] != ")":
-        value, i = _value(tokens, i)
-        items.append(value)
-    return items, i + 1
+def _close_field(frame: list[Any]) -> None:
+    node, field, values = frame
+    if field is not None:
+        node[field] = values[0] if len(values) == 1 else (values or None)
 
 
 def _atom(tok: str) -> Any:
