@@ -34,16 +34,17 @@ def dumps(catalog: Catalog) -> str:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # many small dicts, no cycles
     try:
-        plain = to_plain(catalog)
+        for field in dataclasses.fields(catalog):
+            value = getattr(catalog, field.name)
+            if isinstance(value, tuple) and value:
+                # One object at a time: its plain form is freed as soon as it is encoded.
+                items = ",\n".join(_ENCODE(to_plain(item)) for item in value)
+                parts.append(f"{_ENCODE(field.name)}: [\n{items}\n]")
+            else:
+                parts.append(f"{_ENCODE(field.name)}: {_ENCODE(to_plain(value))}")
     finally:
         if gc_was_enabled:
             gc.enable()
-    for key, value in plain.items():
-        if isinstance(value, list) and value:
-            items = ",\n".join(_ENCODE(item) for item in value)
-            parts.append(f"{_ENCODE(key)}: [\n{items}\n]")
-        else:
-            parts.append(f"{_ENCODE(key)}: {_ENCODE(value)}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
