@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -124,13 +124,20 @@ def _read_catalog(conn: sqlalchemy.Connection, *, stats: bool) -> Catalog:
              "relations", "constraints", "indexes", "triggers", "policies", "view_reads", "routines", "enums",
              "domains", "composite_types", "sequences", "extensions")
     rows: dict[str, Sequence[Row]] = {"stats": (), "sizes": ()}
+    parts: dict[str, Any] = {}  # per-relation model objects, built as their query's rows arrive
     for name, result in fetch_in_background(conn, frags, names):
         rows[name] = result
         if name == "view_rules":
-            rows["lineage"] = column_lineage(result, rows["rule_targets"])  # type: ignore[assignment]
-        elif name == "columns":
-            rows["built_columns"] = build_columns(result)  # type: ignore[assignment]
-    relations = build_relations(rows)
+            parts["lineage"] = column_lineage(result, rows["rule_targets"])
+        elif name in ("stats", "sizes"):
+            parts[name] = {r.relid: r for r in result}
+        elif name == "indexes":
+            stat, size = parts.get("stats", {}), parts.get("sizes", {})
+            parts[name] = per_relation(result, lambda i: build_index(i, stat.get(i.indexrelid), size.get(i.indexrelid)),
+                                       lambda i: i.name)
+        elif name in PER_RELATION:
+            parts[name] = per_relation(result, *PER_RELATION[name])
+    relations = build_relations(rows["relations"], parts)
     skipped = tuple(sorted(
         r.qname for r in relations if r.stats and r.kind in SIZED and r.stats.total_size is None
     ))
@@ -249,35 +256,26 @@ def query_text(name: str) -> str:
     return resources.files("introspect").joinpath("queries", f"{name}.sql").read_text(encoding="utf-8")
 
 
-def build_relations(rows: dict[str, Sequence[Row]]) -> tuple[Relation, ...]:
-    by_rel = {kind: group_by_relid(rows[kind]) for kind in (
-        "constraints", "indexes", "triggers", "policies", "view_reads")}
-    lineage = rows["lineage"]
-    stats = {r.relid: r for r in rows["stats"]}
-    sizes = {r.relid: r for r in rows["sizes"]}
+def build_relations(rows: Sequence[Row], parts: dict[str, Any]) -> tuple[Relation, ...]:
+    """Assemble relations from their rows and the per-relation objects built beforehand."""
+    lineage, stats, sizes = parts["lineage"], parts.get("stats", {}), parts.get("sizes", {})
     relations = []
-    for r in rows["relations"]:
+    for r in rows:
         relations.append(Relation(
             schema=r.schema,
             name=r.name,
             kind=RELKINDS[r.relkind],
             comment=r.comment,
             owner=r.owner,
-            columns=rows["built_columns"].get(r.relid, ()),
-            constraints=tuple(sorted((build_constraint(c) for c in by_rel["constraints"][r.relid]),
-                                     key=lambda c: (CONSTRAINT_ORDER[c.kind], c.name))),
-            indexes=tuple(sorted((build_index(i, stats.get(i.indexrelid), sizes.get(i.indexrelid))
-                                  for i in by_rel["indexes"][r.relid]), key=lambda i: i.name)),
-            triggers=tuple(sorted((build_trigger(t) for t in by_rel["triggers"][r.relid]), key=lambda t: t.name)),
-            policies=tuple(sorted((build_policy(p) for p in by_rel["policies"][r.relid]), key=lambda p: p.name)),
+            columns=parts["columns"].get(r.relid, ()),
+            constraints=parts["constraints"].get(r.relid, ()),
+            indexes=parts["indexes"].get(r.relid, ()),
+            triggers=parts["triggers"].get(r.relid, ()),
+            policies=parts["policies"].get(r.relid, ()),
             rls_enabled=r.rls_enabled,
             rls_forced=r.rls_forced,
             view_definition=r.view_definition,
-            reads=tuple(sorted(
-                (RelationRead(schema=v.ref_schema, name=v.ref_name, columns=tuple(sorted(v.columns)))
-                 for v in by_rel["view_reads"][r.relid]),
-                key=lambda v: (v.schema, v.name),
-            )),
+            reads=parts["view_reads"].get(r.relid, ()),
             column_lineage=lineage[r.relid][0] if r.relid in lineage else (),
             filter_columns=lineage[r.relid][1] if r.relid in lineage else (),
             lineage_unresolved=lineage[r.relid][2] if r.relid in lineage else (),
@@ -328,10 +326,13 @@ def group_by_relid(rows: Iterable[Row]) -> defaultdict[int, list[Row]]:
     return grouped
 
 
-def build_columns(rows: Sequence[Row]) -> dict[int, tuple[Column, ...]]:
-    """Columns per relation OID, in attnum order."""
-    return {relid: tuple(build_column(c) for c in sorted(cols, key=lambda c: c.position))
-            for relid, cols in group_by_relid(rows).items()}
+def per_relation(rows: Sequence[Row], build: Callable[[Row], Any], key: Callable[[Any], Any]) -> dict[int, tuple[Any, ...]]:
+    """Model objects per relation OID, each group sorted by `key`."""
+    return {relid: tuple(sorted(map(build, group), key=key)) for relid, group in group_by_relid(rows).items()}
+
+
+def build_read(v: Row) -> RelationRead:
+    return RelationRead(schema=v.ref_schema, name=v.ref_name, columns=tuple(sorted(v.columns)))
 
 
 def build_column(c: Row) -> Column:
@@ -456,6 +457,13 @@ def build_routine(r: Row) -> Routine:
     )
 
 
+PER_RELATION: dict[str, tuple[Callable[[Row], Any], Callable[[Any], Any]]] = {
+    "columns": (build_column, lambda c: c.position),
+    "constraints": (build_constraint, lambda c: (CONSTRAINT_ORDER[c.kind], c.name)),
+    "triggers": (build_trigger, lambda t: t.name),
+    "policies": (build_policy, lambda p: p.name),
+    "view_reads": (build_read, lambda v: (v.schema, v.name)),
+}
 ATTEMPTS = 3
 CONCURRENT_DDL = re.compile(r"could not open relation with OID|cache lookup failed")
 SIZED = (RelationKind.TABLE, RelationKind.MATERIALIZED_VIEW)

@@ -8,7 +8,6 @@ The format is documented in `snapshot.schema.json` beside this file.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import operator
 import os
@@ -19,6 +18,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from schemadocs.errors import SnapshotError
 from schemadocs.model import FORMAT_VERSION, Catalog, Constraint, ConstraintKind, ForeignKey
 
@@ -27,28 +28,18 @@ def dumps(catalog: Catalog) -> str:
     """Serialize a catalog to its canonical JSON text.
 
     Layout: one top-level key per line, and one schema, relation, routine, ... per line
-    inside the lists, so a snapshot committed to git diffs object by object, while the
-    encoding runs in json's C encoder (an indented dump would be several times slower).
+    inside the lists, so a snapshot committed to git diffs object by object. orjson encodes
+    the dataclasses natively, in field order, with UTF-8 kept as is; the output is the same
+    as `json.dumps(to_plain(...), ensure_ascii=False, separators=(",", ":"))` per object.
     """
     parts = []
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # many small dicts, no cycles
-    try:
-        for field in dataclasses.fields(catalog):
-            value = getattr(catalog, field.name)
-            if isinstance(value, tuple) and value:
-                # One object at a time: its plain form is freed as soon as it is encoded.
-                items = ",\n".join(_ENCODE(to_plain(item)) for item in value)
-                parts.append(f"{_ENCODE(field.name)}: [\n{items}\n]")
-            else:
-                parts.append(f"{_ENCODE(field.name)}: {_ENCODE(to_plain(value))}")
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return "{\n" + ",\n".join(parts) + "\n}\n"
-
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+    for field in dataclasses.fields(catalog):
+        value = getattr(catalog, field.name)
+        if isinstance(value, tuple) and value:
+            parts.append(orjson.dumps(field.name) + b": [\n" + b",\n".join(map(orjson.dumps, value)) + b"\n]")
+        else:
+            parts.append(orjson.dumps(field.name) + b": " + orjson.dumps(value))
+    return (b"{\n" + b",\n".join(parts) + b"\n}\n").decode("utf-8")
 
 
 def loads(text: str, source: str = "snapshot") -> Catalog:

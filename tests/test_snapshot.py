@@ -74,3 +74,12 @@ def test_bad_snapshots_give_clear_errors(text, message, tmp_path):
 def test_missing_snapshot_file(tmp_path):
     with pytest.raises(SnapshotError, match="cannot read snapshot"):
         snapshot.load(tmp_path / "nope.json")
+
+
+@pytest.mark.parametrize("which", ["demo_catalog", "edge_catalog"])
+def test_fast_encoding_equals_the_plain_form(which, request):
+    catalog = request.getfixturevalue(which)
+    data = json.loads(snapshot.dumps(catalog))
+    assert data == snapshot.to_plain(catalog)
+    lines = snapshot.dumps(catalog).splitlines()
+    assert len(lines) > len(catalog.relations), "one object per line"
