@@ -212,15 +212,12 @@ def read_sizes(conn: sqlalchemy.Connection, frags: dict[str, str]) -> Sequence[R
     and the size call, lock_timeout cancels the query inside a savepoint and it is retried.
     After three tries all sizes are skipped.
     """
-    sql = query_text("sizes").format(**frags)
     for _ in range(3):
         savepoint = conn.begin_nested()
         try:
-            result = conn.exec_driver_sql(sql).all()
-        except sqlalchemy.exc.DBAPIError as exc:
+            result = run(conn, "sizes", frags)
+        except CatalogLocked:
             savepoint.rollback()
-            if not isinstance(exc.orig, psycopg.errors.LockNotAvailable):
-                raise IntrospectionError(f"catalog query sizes.sql failed: {first_line(exc.orig)}") from None
             continue
         savepoint.commit()
         return result
