@@ -46,7 +46,8 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.pool import NullPool
 
 from bench.synthetic import synthetic_sql
-from introspect.introspect import introspect, query_text
+from introspect.fetch import query_text
+from introspect.introspect import introspect
 from introspect.versions import versions
 from schemadocs.embedded import create_database, embedded
 from schemadocs.snapshot import dumps

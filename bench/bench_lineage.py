@@ -22,7 +22,8 @@ import time
 import psycopg
 
 from bench.synthetic import synthetic_sql
-from introspect.introspect import column_lineage, introspect, query_text
+from introspect.fetch import query_text
+from introspect.introspect import column_lineage, introspect
 from introspect.node_tree import node_tree
 from introspect.versions import versions
 from introspect.view_lineage import view_lineage

@@ -1,5 +1,6 @@
 -- Enum types with their labels in sort order.
-SELECT n.nspname AS schema,
+SELECT t.oid AS oid,
+       n.nspname AS schema,
        t.typname AS name,
        ARRAY(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = t.oid
              ORDER BY e.enumsortorder) AS labels,

@@ -1,5 +1,6 @@
 -- Functions, procedures and aggregates (extension-owned ones left out).
-SELECT n.nspname AS schema,
+SELECT p.oid AS oid,
+       n.nspname AS schema,
        p.proname AS name,
        pg_get_function_identity_arguments(p.oid) AS arguments,
        p.prokind::text AS prokind,

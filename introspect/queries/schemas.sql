@@ -1,5 +1,6 @@
 -- Every user schema: system schemas and extension-owned schemas left out.
-SELECT n.nspname AS name,
+SELECT n.oid AS oid,
+       n.nspname AS name,
        pg_get_userbyid(n.nspowner) AS owner,
        d.description AS comment,
        ARRAY(SELECT ARRAY[CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee)::text END,

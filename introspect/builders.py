@@ -1,0 +1,174 @@
+"""Turn catalog rows into model objects: one function per object kind.
+
+In: rows of the query files (named tuples). Out: the frozen dataclasses of
+`schemadocs.model`, with PostgreSQL's one-letter codes spelled out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from schemadocs.model import (
+    Column,
+    Constraint,
+    ConstraintKind,
+    Domain,
+    ForeignKey,
+    Grant,
+    Index,
+    Policy,
+    QualifiedName,
+    RelationKind,
+    RelationRead,
+    RelationStats,
+    Routine,
+    Trigger,
+)
+from schemadocs.model import Sequence as SequenceModel
+
+Row = Any  # a named tuple: attribute access by column name
+
+
+def build_read(v: Row) -> RelationRead:
+    return RelationRead(schema=v.ref_schema, name=v.ref_name, columns=tuple(sorted(v.columns)))
+
+
+def build_column(c: Row) -> Column:
+    return Column(
+        name=c.name, type=c.type, nullable=c.nullable, default=c.default, comment=c.comment,
+        position=c.position, identity=c.identity, generated=c.generated, collation=c.collation,
+    )
+
+
+def build_constraint(c: Row) -> Constraint:
+    common = dict(
+        name=c.name, kind=CONSTRAINT_KINDS[c.contype], columns=tuple(c.columns), definition=c.definition,
+        comment=c.comment, deferrable=c.deferrable, deferred=c.deferred, validated=c.validated,
+        inherited=c.inherited, nulls_not_distinct=c.nulls_not_distinct,
+    )
+    if c.contype != "f":
+        return Constraint(**common)
+    return ForeignKey(
+        **common, ref_schema=c.ref_schema, ref_name=c.ref_name, ref_columns=tuple(c.ref_columns),
+        on_update=FK_ACTIONS[c.on_update], on_delete=FK_ACTIONS[c.on_delete], match=FK_MATCH[c.match],
+    )
+
+
+def build_index(i: Row, stat: Row | None, size: Row | None) -> Index:
+    return Index(
+        name=i.name, definition=i.definition, columns=tuple(i.columns), include_columns=tuple(i.include_columns),
+        method=i.method, unique=i.unique, primary=i.primary, nulls_not_distinct=i.nulls_not_distinct,
+        predicate=i.predicate, valid=i.valid, comment=i.comment,
+        size=size.total_size if size else None, scans=stat.index_scans if stat else None,
+    )
+
+
+def build_stats(s: Row, size: Row | None) -> RelationStats:
+    return RelationStats(
+        estimated_rows=s.estimated_rows,
+        table_size=size.table_size if size else None,
+        index_size=size.index_size if size else None,
+        total_size=size.total_size if size else None,
+        seq_scans=s.seq_scan, index_scans=s.idx_scan,
+        last_vacuum=_iso(s.last_vacuum), last_autovacuum=_iso(s.last_autovacuum),
+        last_analyze=_iso(s.last_analyze), last_autoanalyze=_iso(s.last_autoanalyze),
+    )
+
+
+def build_domain(r: Row) -> Domain:
+    return Domain(
+        schema=r.schema, name=r.name, base_type=r.base_type, nullable=r.nullable, default=r.default,
+        constraints=tuple((n, d) for n, d in r.constraints), owner=r.owner, comment=r.comment,
+    )
+
+
+def build_sequence(r: Row) -> SequenceModel:
+    return SequenceModel(
+        schema=r.schema, name=r.name, type=r.type, start=r.start, increment=r.increment, min_value=r.min_value,
+        max_value=r.max_value, cache=r.cache, cycle=r.cycle,
+        owned_by=QualifiedName(r.owned_by_schema, r.owned_by_table) if r.owned_by_table else None,
+        owned_by_column=r.owned_by_column, identity=bool(r.identity), owner=r.owner, comment=r.comment,
+        grants=grants(r.grants),
+    )
+
+
+def grants(table_level: Iterable[Sequence[str]], column_level: Iterable[Sequence[str]] = ()) -> tuple[Grant, ...]:
+    """Grants from aclexplode rows: [grantee, privilege, grantable] and [column, grantee, ...]."""
+    found = [Grant(grantee=g, privilege=p, grantable=ok == "true") for g, p, ok in table_level or ()]
+    found += [Grant(grantee=g, privilege=p, grantable=ok == "true", column=c) for c, g, p, ok in column_level or ()]
+    return tuple(sorted(set(found), key=lambda g: (g.grantee, g.privilege, g.column or "", g.grantable)))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def trigger_condition(definition: str) -> str | None:
+    """The WHEN (...) condition of a trigger, cut from pg_get_triggerdef's fixed layout.
+
+    PostgreSQL has no function that deparses tgqual alone (its OLD/NEW references defeat
+    pg_get_expr), so the balanced parenthesis after ' WHEN ' is taken, minding quotes.
+    """
+    start = definition.find(" WHEN (", definition.find(" FOR EACH "))
+    if start < 0:
+        return None
+    depth, quote = 0, ""
+    for i in range(start + 6, len(definition)):
+        c = definition[i]
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return definition[start + 7:i]
+    return None
+
+
+def build_trigger(t: Row) -> Trigger:
+    tgtype = t.tgtype
+    timing = "INSTEAD OF" if tgtype & 64 else "BEFORE" if tgtype & 2 else "AFTER"
+    events = tuple(name for bit, name in ((4, "INSERT"), (16, "UPDATE"), (8, "DELETE"), (32, "TRUNCATE")) if tgtype & bit)
+    return Trigger(
+        name=t.name, function=QualifiedName(t.function_schema, t.function_name), timing=timing, events=events,
+        level="ROW" if tgtype & 1 else "STATEMENT", enabled=TRIGGER_ENABLED[t.enabled],
+        condition=trigger_condition(t.definition or ""), definition=t.definition, comment=t.comment,
+    )
+
+
+def build_policy(p: Row) -> Policy:
+    return Policy(
+        name=p.name, command=POLICY_COMMANDS[p.command], roles=tuple(p.roles), permissive=p.permissive,
+        using=p.using, with_check=p.with_check, comment=p.comment,
+    )
+
+
+def build_routine(r: Row) -> Routine:
+    return Routine(
+        schema=r.schema, name=r.name, arguments=r.arguments, kind=ROUTINE_KINDS[r.prokind], returns=r.returns,
+        language=r.language, volatility=VOLATILITY[r.volatility], security_definer=r.security_definer,
+        definition=r.definition, comment=r.comment, owner=r.owner, settings=tuple(r.settings),
+        grants=grants(r.grants), oid=r.oid,
+    )
+
+
+RELKINDS = {
+    "r": RelationKind.TABLE, "p": RelationKind.PARTITIONED_TABLE, "v": RelationKind.VIEW,
+    "m": RelationKind.MATERIALIZED_VIEW, "f": RelationKind.FOREIGN_TABLE,
+}
+CONSTRAINT_KINDS = {
+    "p": ConstraintKind.PRIMARY_KEY, "f": ConstraintKind.FOREIGN_KEY, "u": ConstraintKind.UNIQUE,
+    "c": ConstraintKind.CHECK, "x": ConstraintKind.EXCLUSION,
+}
+CONSTRAINT_ORDER = {kind: i for i, kind in enumerate(ConstraintKind)}
+FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+FK_MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
+TRIGGER_ENABLED = {"O": "ORIGIN", "D": "DISABLED", "R": "REPLICA", "A": "ALWAYS"}
+POLICY_COMMANDS = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
+ROUTINE_KINDS = {"f": "function", "p": "procedure", "a": "aggregate", "w": "window"}
+VOLATILITY = {"i": "immutable", "s": "stable", "v": "volatile"}
