@@ -97,8 +97,8 @@ def _read_catalog(conn: sqlalchemy.Connection, *, stats: bool) -> Catalog:
     # Deparsed text (defaults, constraint and view definitions, type names) leaves out the
     # schema of whatever is on search_path, so a role's own setting (ALTER ROLE ... SET
     # search_path) would change the snapshot. Pin it for this transaction.
-    conn.exec_driver_sql("SELECT set_config('search_path', 'public', true)")
     (db,) = run(conn, "database", {})
+    conn.exec_driver_sql("SELECT set_config('search_path', 'public', true)")
     if db.server_version_num < SUPPORTED_MIN:
         raise IntrospectionError(
             f"database {db.name!r} runs PostgreSQL {db.server_version}; schemadocs supports 14 and later"
@@ -132,6 +132,7 @@ def _read_catalog(conn: sqlalchemy.Connection, *, stats: bool) -> Catalog:
     return Catalog(
         database=db.name,
         server_version=db.server_version,
+        search_path=db.search_path,
         schemas=tuple(sorted(
             (Schema(name=r.name, owner=r.owner, comment=r.comment, grants=grants(r.grants), oid=r.oid)
              for r in rows["schemas"]),

@@ -39,7 +39,7 @@ def routine_lineage(catalog: Catalog, routine: Routine) -> RoutineLineage:
     statements = list(_statements(routine, unresolved))
     reads: set[QualifiedName] = set()
     writes: set[QualifiedName] = set()
-    path = _search_path(routine)
+    path = _search_path(routine, catalog.search_path)
     for statement in statements:
         ctes = {n["ctename"] for n in _nodes(statement, "CommonTableExpr")}
         for kind in _WRITE_STATEMENTS:
@@ -60,8 +60,11 @@ def _statements(routine: Routine, unresolved: list[str]) -> Iterator[Any]:
     if routine.language == "sql":
         yield from _parse(routine.definition or "", unresolved)
         return
-    header = (f"PROCEDURE f({routine.arguments})" if routine.kind == "procedure"
-              else f"FUNCTION f({routine.arguments}) RETURNS {routine.returns or 'void'}")
+    # The parser resolves types only in pg_catalog and public, so the header keeps the
+    # parameter names (the body refers to them) and gives every type as text or record.
+    arguments = ", ".join(_untyped(a) for a in _split_list(routine.arguments))
+    header = (f"PROCEDURE f({arguments})" if routine.kind == "procedure"
+              else f"FUNCTION f({arguments}) RETURNS {_untyped_return(routine.returns or 'void')}")
     source = f"CREATE {header} LANGUAGE plpgsql AS $schemadocs$\n{routine.definition}\n$schemadocs$"
     try:
         tree = parse_plpgsql(source)
@@ -77,6 +80,38 @@ def _statements(routine: Routine, unresolved: list[str]) -> Iterator[Any]:
             if mode in _ASSIGNMENT_MODES:  # "target := expression": only the expression reads
                 query = query.split(":=", 1)[1] if ":=" in query else query.split("=", 1)[-1]
             yield from _parse(query if mode == 0 else f"SELECT {query}", unresolved)
+
+
+def _split_list(text: str) -> list[str]:
+    """Split 'a int, b numeric(10,2)' at the commas outside parentheses and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, c in enumerate(text):
+        if c == '"':
+            quoted = not quoted
+        elif not quoted and c in "()":
+            depth += 1 if c == "(" else -1
+        elif not quoted and c == "," and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    tail = text[start:].strip()
+    return [*parts, tail] if tail else parts
+
+
+def _untyped(argument: str) -> str:
+    """'INOUT f_user_id uuid' → 'INOUT f_user_id text'; an unnamed argument → 'text'."""
+    words = argument.split()
+    mode = [words.pop(0)] if words and words[0].upper() in ("IN", "OUT", "INOUT", "VARIADIC") else []
+    name = [words[0]] if len(words) > 1 else []
+    variadic = mode == ["VARIADIC"]
+    return " ".join([*mode, *name, "text[]" if variadic else "text"])
+
+
+def _untyped_return(returns: str) -> str:
+    if returns.startswith("TABLE("):
+        return "TABLE(" + ", ".join(_untyped(c) for c in _split_list(returns[6:-1])) + ")"
+    if returns.startswith("SETOF "):
+        return "SETOF record"
+    return returns if returns in ("void", "trigger", "event_trigger") else "record"
 
 
 def _parse(sql: str, unresolved: list[str]) -> Iterator[Any]:
@@ -106,12 +141,10 @@ def _resolve(catalog: Catalog, range_var: dict[str, Any], path: list[str], ctes:
     return None
 
 
-def _search_path(routine: Routine) -> list[str]:
-    for setting in routine.settings:
-        key, _, value = setting.partition("=")
-        if key == "search_path":
-            return [p.strip().strip('"') for p in value.split(",") if p.strip() and p.strip() != '"$user"']
-    return ["public"]
+def _search_path(routine: Routine, default: str) -> list[str]:
+    """The function's own SET search_path, else the one sessions start with."""
+    value = next((v for k, _, v in (s.partition("=") for s in routine.settings) if k == "search_path"), default)
+    return [p.strip().strip('"') for p in value.split(",") if p.strip() and p.strip() != '"$user"']
 
 
 def _nodes(tree: Any, kind: str) -> Iterator[dict[str, Any]]:

@@ -234,6 +234,7 @@ class Relation:
     foreign_options: tuple[str, ...] = ()
     grants: tuple[Grant, ...] = ()
     stats: RelationStats | None = None
+    oid: int | None = None  # pg_class.oid: same object across renames, in this database only
 
     @property
     def qname(self) -> QualifiedName:
@@ -254,6 +255,7 @@ class Schema:
     owner: str | None = None
     comment: str | None = None
     grants: tuple[Grant, ...] = ()
+    oid: int | None = None  # pg_namespace.oid
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -271,6 +273,7 @@ class Routine:
     owner: str | None = None
     settings: tuple[str, ...] = ()  # proconfig, e.g. "search_path=pg_catalog, public"
     grants: tuple[Grant, ...] = ()
+    oid: int | None = None  # pg_proc.oid
 
     @property
     def signature(self) -> str:
@@ -283,6 +286,7 @@ class EnumType:
     name: str
     labels: tuple[str, ...]
     comment: str | None = None
+    oid: int | None = None  # pg_type.oid
 
     @property
     def qname(self) -> QualifiedName:
@@ -354,6 +358,7 @@ class Catalog:
     format_version: int = FORMAT_VERSION
     database: str
     server_version: str
+    search_path: str = "public"  # the search_path sessions start with (database/role default)
     schemas: tuple[Schema, ...] = ()
     relations: tuple[Relation, ...] = ()
     routines: tuple[Routine, ...] = ()
