@@ -4,7 +4,9 @@ In: a `Catalog`, the output directory and (optionally) an mkdocs.yml. Out: the b
 the output directory, swapped in only when MkDocs succeeded, so a failed build leaves the
 previous site untouched. Generated pages are tracked in a manifest inside the docs dir:
 they are rewritten only when their text changes, stale ones are removed, and hand-written
-pages beside them are kept and added to the navigation.
+pages beside them are kept and added to the navigation. When only a few pages changed since
+the previous build, MkDocs renders just those over a copy of the previous site
+(`schemadocs/incremental.py` decides, and keeps the search index whole).
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from schemadocs import incremental, inline_diagrams
 from schemadocs.errors import BuildError
 from schemadocs.model import Catalog
+from schemadocs.render.changes import BuildChanges
 from schemadocs.render.render_site import NavEntry, render_site
 
 MANIFEST = ".schemadocs-manifest.json"
+SNAPSHOT_FILE = "catalog.json"  # the snapshot a site was built from, kept in the site
+HISTORY_FILE = "changes.json"  # the site's change history (schemadocs.diff.history)
 
 
 @dataclass(frozen=True)
@@ -31,18 +37,57 @@ class BuildResult:
     docs_dir: Path
     generated_pages: int
     hand_written_pages: int
+    rebuilt_files: int | None  # docs-dir files MkDocs rendered again; None after a full build
+    changes: int | None = None  # schema changes since the previous build; None without a previous snapshot
 
 
-def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None) -> BuildResult:
-    """Render the catalog into the docs dir and build the site into `out_dir`, atomically."""
+def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None) -> BuildResult:
+    """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
+
+    The site keeps the snapshot it was built from (`catalog.json`) and, once something has
+    changed, its change history (`changes.json`); see `build_changes` for `previous`.
+    """
+    from schemadocs import snapshot
+    from schemadocs.diff import history
+
     config_file = resolve_config(config_file)
     docs_dir = docs_dir_of(config_file)
-    site = render_site(catalog, docs_dir.parent / ".schemadocs-cache" / "diagrams")
-    hand_written = sync_pages(docs_dir, site.pages)
+    changes = build_changes(catalog, previous)
+    site = render_site(catalog, diagram_cache_of(docs_dir), changes=changes)
+    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog)}
+    if changes is not None and changes.history:
+        files[HISTORY_FILE] = history.dumps(changes.history)
+    hand_written = sync_pages(docs_dir, files)
     nav = site.nav + [{_title(p): p} for p in hand_written]
-    run_mkdocs(config_file, docs_dir, nav, Path(out_dir))
+    plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written))
     return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir, generated_pages=len(site.pages),
-                       hand_written_pages=len(hand_written))
+                       hand_written_pages=len(hand_written),
+                       rebuilt_files=None if plan.changed is None else len(plan.changed),
+                       changes=None if changes is None else len(changes.this_build.changes) if changes.this_build else 0)
+
+
+def build_changes(catalog: Catalog, previous: Path | None) -> BuildChanges | None:
+    """What changed since the previous build, and the history; None without `previous`.
+
+    `previous` is the previous build's snapshot file, its history being the `changes.json`
+    beside it (both as downloaded from a published site, say), or a built site directory
+    (its `catalog.json` and `changes.json`). The site then gets a Changes page and a
+    "changed in this build" badge on the pages of the relations that changed.
+    """
+    import dataclasses
+
+    from schemadocs import snapshot
+    from schemadocs.diff import history
+    from schemadocs.diff.diff import diff
+
+    if previous is None:
+        return None
+    source = Path(previous) / SNAPSHOT_FILE if Path(previous).is_dir() else Path(previous)
+    old, past = snapshot.load(source), history.load(source.parent / HISTORY_FILE)
+    label = "the previous build" if Path(previous).is_dir() else source.name
+    found = dataclasses.replace(diff(old, catalog), old=label, new=catalog.database)
+    recorded = history.record(past, found)
+    return BuildChanges(history=recorded, this_build=recorded[0] if found else None)
 
 
 def default_config() -> Path:
@@ -96,8 +141,21 @@ def sync_pages(docs_dir: Path, pages: dict[str, str]) -> list[str]:
     )
 
 
-def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: Path) -> None:
-    """Build with MkDocs into a temporary sibling of `out_dir`, then swap it in."""
+def diagram_cache_of(docs_dir: Path) -> Path:
+    """Where the diagrams' SVG files are kept between builds (pages name them; see inline_diagrams)."""
+    return docs_dir.parent / ".schemadocs-cache" / "diagrams"
+
+
+def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: Path,
+               hand_written: tuple[str, ...] = ()) -> incremental.Plan:
+    """Build with MkDocs into a temporary sibling of `out_dir`, then swap it in.
+
+    The diagrams' SVG, which the pages name by placeholder, is put into the built pages from
+    the diagram cache beside the docs dir (`schemadocs.inline_diagrams`).
+
+    When the previous site in `out_dir` was built from the same configuration and only a
+    few docs-dir files changed, only those are rendered, over a copy of the previous site.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -107,6 +165,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     warnings = _WarningCollector()
     logging.getLogger("mkdocs").addHandler(warnings)
+    dirty_notice = _DirtyNotice()
     try:
         with tempfile.TemporaryDirectory(prefix="schemadocs-mkdocs-") as tmp:
             derived = Path(tmp) / "mkdocs.yml"
@@ -118,7 +177,16 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
                 "nav": nav,
             }, ensure_ascii=False), encoding="utf-8")
             cfg = load_config(config_file=str(derived), strict=True)
-            mkdocs_build(cfg)
+            plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
+            cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(diagram_cache_of(docs_dir))
+            if plan.changed is None:
+                mkdocs_build(cfg)
+            else:
+                incremental.prepare(plan, docs_dir, out_dir, staging)
+                logging.getLogger("mkdocs.commands.build").addFilter(dirty_notice)
+                mkdocs_build(cfg, dirty=True)
+                incremental.merge_search_index(plan, docs_dir, out_dir, staging)
+            incremental.write_stamp(plan, staging)
     except (MkDocsException, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         detail = "; ".join(warnings.messages[:3]) or str(exc)
@@ -128,7 +196,9 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
         raise
     finally:
         logging.getLogger("mkdocs").removeHandler(warnings)
+        logging.getLogger("mkdocs.commands.build").removeFilter(dirty_notice)
     swap_in(staging, out_dir)
+    return plan
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
@@ -144,6 +214,14 @@ def swap_in(staging: Path, out_dir: Path) -> None:
 
 def _title(path: str) -> str:
     return Path(path).stem.replace("-", " ").replace("_", " ").capitalize()
+
+
+class _DirtyNotice(logging.Filter):
+    """Drops MkDocs' warning that a dirty build may leave stale navigation: ours cannot (same
+    navigation and pages, checked by content), and in strict mode the warning would fail it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 class _WarningCollector(logging.Handler):

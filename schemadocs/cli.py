@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from schemadocs.errors import ConfigError, SchemadocsError
+from schemadocs.errors import ChangesFound, ConfigError, SchemadocsError
 from schemadocs.model import Catalog
 
 
@@ -92,9 +92,13 @@ def snapshot(output: str, **db: Any) -> None:
               help="Directory the site is built into (replaced only when the build succeeds).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="mkdocs.yml to build with. Default: ./mkdocs.yml, else the bundled one.")
-def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, **db: Any) -> None:
+@click.option("--previous", "previous", type=click.Path(path_type=Path),
+              help="The previous build: its snapshot file (with its changes.json beside it) or its site "
+                   "directory. Adds what changed since to the Changes page, and badges to the changed pages.")
+def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, previous: Path | None,
+          **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site."""
-    _build(_catalog(snapshot_file, db), out_dir, config_file)
+    _build(_catalog(snapshot_file, db), out_dir, config_file, previous)
 
 
 @cli.command()
@@ -186,15 +190,97 @@ def _introspect(dsn: str | None, statement_timeout: float = 60.0, lock_timeout: 
     return catalog
 
 
-def _build(catalog: Catalog, out_dir: Path, config_file: Path | None):  # type: ignore[no-untyped-def]
+def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None):  # type: ignore[no-untyped-def]
     from schemadocs.build import build as build_site
 
     started = time.perf_counter()
-    result = build_site(catalog, out_dir, config_file)
+    result = build_site(catalog, out_dir, config_file, previous)
+    if result.changes is not None:
+        click.echo(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
+                   + (" (see the Changes page)" if result.changes else ""), err=True)
     click.echo(f"built {result.generated_pages} generated and {result.hand_written_pages} hand-written pages "
                f"into {result.out_dir} ({time.perf_counter() - started:.1f}s)", err=True)
     click.echo(f"site: {result.out_dir.resolve() / 'index.html'}")
     return result
+
+
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text for a terminal, markdown for a pull-request comment, json for machines.")
+@click.option("--fail-on", type=click.Choice(["breaking", "any", "never"]), default="never", show_default=True,
+              help="Exit 1 when there is a breaking change (breaking) or any change (any): a CI gate.")
+@click.option("--include", multiple=True, metavar="GLOB", help="Compare only these schemas or relations; repeatable.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Leave these schemas or relations out; repeatable.")
+def diff_command(old: str, new: str, fmt: str, fail_on: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
+    """Show what changed from OLD to NEW, each a snapshot file or a DSN, and what it breaks.
+
+    A side containing '://' or '=' is a DSN (read live, without statistics), else a snapshot
+    file. Exit codes: 0, 1 when --fail-on trips, 2 on errors.
+    """
+    import dataclasses
+
+    from schemadocs.diff.diff import diff
+    from schemadocs.diff.render import render
+
+    (before, old_label), (after, new_label) = (_diff_side(side, include, exclude) for side in (old, new))
+    result = dataclasses.replace(diff(before, after), old=old_label, new=new_label)
+    sys.stdout.write(render(result, fmt))
+    sys.stdout.flush()
+    failing = result.breaking if fail_on == "breaking" else result.changes if fail_on == "any" else ()
+    if failing:
+        kind = "breaking " if fail_on == "breaking" else ""
+        raise ChangesFound(f"{len(failing)} {kind}schema change{'s' if len(failing) != 1 else ''} "
+                           f"(--fail-on {fail_on}); review them above, and pass --fail-on never to accept them")
+
+
+@cli.command()
+@database_options
+@click.option("--snapshot", "snapshot_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The committed snapshot the database should match.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+def check(snapshot_file: Path, fmt: str, **db: Any) -> None:
+    """Exit 1 and print the diff when the database no longer matches a committed snapshot.
+
+    Statistics are never compared (the database is read without them).
+    """
+    import dataclasses
+
+    from introspect.connect import redact, resolve_dsn
+    from introspect.filters import filter_catalog
+    from schemadocs import snapshot as snap
+    from schemadocs.diff.diff import diff
+    from schemadocs.diff.render import render
+
+    committed = filter_catalog(snap.load(snapshot_file), db["include"], db["exclude"])
+    live = _introspect(**{**db, "stats": False})
+    result = dataclasses.replace(diff(committed, live), old=str(snapshot_file),
+                                 new=redact(resolve_dsn(db["dsn"])).strip("'"))
+    if not result:
+        click.echo(f"{snapshot_file} matches the database", err=True)
+        return
+    sys.stdout.write(render(result, fmt))
+    sys.stdout.flush()
+    count = f"{len(result.changes)} change{'s' if len(result.changes) != 1 else ''}"
+    raise ChangesFound(f"the database no longer matches {snapshot_file} ({count}, "
+                       f"{len(result.breaking)} breaking); regenerate it with "
+                       f"`schemadocs snapshot --no-stats -o {snapshot_file}` and commit it")
+
+
+# `check` reads the database without statistics whatever --stats says: hide the option.
+check.params = [p for p in check.params if p.name != "stats"]
+
+
+def _diff_side(side: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> tuple[Catalog, str]:
+    """A diff argument as a catalog and the label to show for it: a DSN or a snapshot file."""
+    from introspect.connect import redact
+    from introspect.filters import filter_catalog
+    from schemadocs import snapshot as snap
+
+    if "://" in side or "=" in side:
+        return _introspect(side, stats=False, include=include, exclude=exclude), redact(side).strip("'")
+    return filter_catalog(snap.load(Path(side)), include, exclude), side
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:

@@ -37,3 +37,10 @@ class ServeError(SchemadocsError):
 
 class ConfigError(SchemadocsError):
     """The command line or configuration is invalid."""
+
+
+class ChangesFound(SchemadocsError):
+    """A CI gate tripped: `diff --fail-on` found changes it fails on, or `check` found the
+    database no longer matching the committed snapshot. Exit code 1, not 2: nothing failed."""
+
+    exit_code = 1

@@ -358,7 +358,7 @@ class Catalog:
     format_version: int = FORMAT_VERSION
     database: str
     server_version: str
-    search_path: str = "public"  # the search_path sessions start with (database/role default)
+    search_path: str = "public"  # sessions' starting search_path, role settings aside
     schemas: tuple[Schema, ...] = ()
     relations: tuple[Relation, ...] = ()
     routines: tuple[Routine, ...] = ()

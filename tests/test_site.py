@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -12,12 +15,14 @@ from bs4 import BeautifulSoup
 from schemadocs.build import build
 from schemadocs.errors import BuildError
 from schemadocs.model import QualifiedName, RelationKind
+from schemadocs.render import contexts
 from schemadocs.render.render_site import render_site
 from schemadocs.render.slugs import column_anchor, relation_page
 from tests.conftest import build_in
 from tests.sitecheck import check_links
 
 Q = QualifiedName
+MAX_INDEX_BYTES_PER_PAGE = 700  # 10,000 tables make ~13,000 pages: this keeps the index under 10 MB
 
 
 def html_of(site: Path, qname: QualifiedName) -> BeautifulSoup:
@@ -179,3 +184,76 @@ def test_lineage_overview_lays_out_layers(demo_site, demo_catalog):
     listed = {a.text for a in page.select("ul.sd-layer a")}
     assert listed == {str(r.qname) for r in demo_catalog.relations if r.kind.is_view} | {
         str(x.target) for r in demo_catalog.relations for x in r.reads}
+
+
+def search_index(site: Path) -> dict:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def search_terms(index: dict, doc: dict) -> set[str]:
+    """The terms mkdocs-material's search makes of one document: tags are boundaries, then its separator."""
+    separator = re.compile(index["config"]["separator"])
+    text = re.sub(r"<[^>]*>", " ", f"{doc['title']} {doc['text']}")
+    return {t.lower() for t in separator.split(html.unescape(text)) if t}
+
+
+def test_search_index_holds_names_not_every_cell(demo_site):
+    index = search_index(demo_site)
+    pages = {d["location"].split("#")[0] for d in index["docs"]}
+    size = (demo_site / "search" / "search_index.json").stat().st_size
+    assert size / len(pages) < MAX_INDEX_BYTES_PER_PAGE, f"{size} bytes for {len(pages)} pages"
+    text = " ".join(d["text"] for d in index["docs"])
+    for left_out in ("CREATE INDEX", "PRIMARY KEY", "timestamp with time zone", "sequential scans", "ON DELETE CASCADE"):
+        assert left_out not in text, f"{left_out!r} is indexed"
+    sections = {d["location"].split("#")[1] for d in index["docs"] if "#" in d["location"]}
+    assert "columns" in sections and not sections & {"indexes", "constraints", "relationships-diagram", "statistics"}
+
+
+@pytest.mark.parametrize("column", ["tenant_id", "line_total", "order_no"])
+def test_a_column_name_finds_every_table_that_has_it(demo_site, demo_catalog, column):
+    index = search_index(demo_site)
+    found = {d["location"].split("#")[0] for d in index["docs"] if column in search_terms(index, d)}
+    having = {relation_page(r.qname).replace(".md", ".html") for r in demo_catalog.relations
+              if r.partition_of is None and any(c.name == column for c in r.columns)}
+    assert having and having <= found
+
+
+def test_a_relation_is_found_by_its_name_and_comment(demo_site, demo_catalog):
+    index = search_index(demo_site)
+    rel = demo_catalog.relation(Q("app", "tenants"))
+    doc = next(d for d in index["docs"] if d["location"] == "schemas/app/tenants.html")
+    assert {"tenants", "app", "customer", "platform"} <= search_terms(index, doc), rel.comment
+
+
+@pytest.mark.parametrize("which", ["demo_site", "edge_site"])
+def test_column_index_lists_every_column_with_a_working_link(which, request):
+    site = request.getfixturevalue(which)
+    catalog = request.getfixturevalue(which.replace("site", "catalog"))
+    page = BeautifulSoup((site / "columns.html").read_text(encoding="utf-8"), "html.parser")
+    rows = page.select("table[data-sd=column-index] tbody tr")
+    expected = sorted((c.name, str(r.qname)) for r in catalog.relations if r.partition_of is None for c in r.columns)
+    assert sorted((r.select("td")[0].text, r.select("td")[1].text) for r in rows) == expected
+    for row in rows:
+        name, href = row.select("td")[0].text, row.select_one("td a")["href"]
+        assert href.endswith("#" + column_anchor(name)), href
+    assert BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser").select_one(
+        "nav a[href='columns.html']"), "the column index is in the navigation"
+    assert [b for b in check_links(site).broken if b.startswith("columns.html")] == []
+
+
+def test_a_large_column_index_is_split_by_initial_letter(edge_catalog, tmp_path, monkeypatch):
+    monkeypatch.setattr(contexts, "MAX_COLUMN_INDEX_ROWS", 10)
+    site = build_in(tmp_path, edge_catalog)
+    index = BeautifulSoup((site / "columns.html").read_text(encoding="utf-8"), "html.parser")
+    parts = [a["href"] for a in index.select("table[data-sd=column-index-parts] a")]
+    assert len(parts) > 1 and all(p.startswith("columns/") for p in parts)
+    assert index.select("table[data-sd=column-index] tbody tr") == []
+    listed = []
+    for href in parts:
+        part = BeautifulSoup((site / href).read_text(encoding="utf-8"), "html.parser")
+        rows = part.select("table[data-sd=column-index] tbody tr")
+        assert rows, href
+        listed += [(r.select("td")[0].text, r.select("td")[1].text) for r in rows]
+    assert sorted(listed) == sorted((c.name, str(r.qname)) for r in edge_catalog.relations
+                                    if r.partition_of is None for c in r.columns)
+    assert [b for b in check_links(site).broken if b.startswith("columns")] == []

@@ -1,8 +1,8 @@
 """Page contexts: everything a template shows, computed in Python from the model and graphs.
 
 In: a `Catalog` and its ER and lineage graphs. Out: one context object per page (home,
-schema, relation), holding display-ready values and page-relative links, so templates
-hold no logic beyond loops and presence checks.
+schema, relation, lineage overview, column index), holding display-ready values and
+page-relative links, so templates hold no logic beyond loops and presence checks.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from markupsafe import Markup
 from schemadocs.model import Catalog, ColumnRef, ConstraintKind, Grant, QualifiedName, Relation, RelationKind
 from lineage.layers import Layers
 from schemadocs.render.slugs import (
+    COLUMN_INDEX_PAGE,
     HOME_PAGE,
     LINEAGE_PAGE,
     column_anchor,
+    column_index_part,
     relation_page,
     relative_html,
     schema_page,
@@ -28,6 +30,7 @@ from schemadocs.render.slugs import (
 
 MAX_OVERVIEW_NODES = 250  # beyond this the overview is listed by layer, not drawn
 MAX_LISTED = 12  # dependents listed per column on a page before "and N more"
+MAX_COLUMN_INDEX_ROWS = 5000  # columns on one column index page; beyond, one page per initial letter
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ class RelationPage:
     dependents: tuple[DependentsRow, ...]
     lineage_diagram: Markup = Markup("")
     diagram: Markup = Markup("")  # filled in once diagrams are rendered: inline SVG or Mermaid
+    changed: Link | None = None  # "changed in this build", linking to the Changes page (render.changes)
 
 
 @dataclass(frozen=True)
@@ -248,6 +252,89 @@ class OverviewPage:
     relations: int
     drawn: bool  # False when the analytics layer is too large for one readable diagram
     diagram: Markup = Markup("")
+
+
+@dataclass(frozen=True)
+class ColumnIndexRow:
+    anchor: str | None  # set on the first row of each column name: <page>#<anchor>
+    column: str
+    relation: Link  # to the column's anchor on its relation's page
+    type: str
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class ColumnIndexPart:
+    link: Link  # "a", "b", ... "other": the part's page
+    columns: int
+    names: int
+
+
+@dataclass(frozen=True)
+class ColumnIndexPage:
+    path: str
+    title: str
+    home: Link
+    index: Link | None  # the column index, from one of its parts
+    rows: tuple[ColumnIndexRow, ...]  # empty on the index of a split column index
+    parts: tuple[ColumnIndexPart, ...]  # the pages of a split column index, on its index page
+    columns: int
+    names: int  # distinct column names
+    partitions: int  # partitions left out (their columns are their parent's)
+
+
+def column_index_pages(catalog: Catalog) -> list[ColumnIndexPage]:
+    """Every column of every relation (partitions aside), sorted by column name, then relation.
+
+    Up to MAX_COLUMN_INDEX_ROWS columns make one page; beyond, the column index lists one page
+    per initial letter (names that start otherwise share the page "other"), so no page grows
+    past what a browser shows at once and a migration re-renders only the letters it touches.
+    """
+    listed = sorted(((c.name, rel.qname, c.type, c.comment)
+                     for rel in catalog.relations if rel.partition_of is None for c in rel.columns),
+                    key=lambda row: (row[0].casefold(), row[0], row[1].schema, row[1].name))
+    partitions = sum(1 for r in catalog.relations if r.partition_of)
+    names = len({name for name, *_ in listed})
+    home = Link("Home", relative_html(COLUMN_INDEX_PAGE, HOME_PAGE))
+    if len(listed) <= MAX_COLUMN_INDEX_ROWS:
+        return [ColumnIndexPage(path=COLUMN_INDEX_PAGE, title="Columns", home=home, index=None,
+                                rows=_column_rows(COLUMN_INDEX_PAGE, listed), parts=(), columns=len(listed),
+                                names=names, partitions=partitions)]
+    by_key: dict[str, list[tuple[str, QualifiedName, str, str | None]]] = {}
+    for row in listed:
+        by_key.setdefault(column_index_key(row[0]), []).append(row)
+    pages = [ColumnIndexPage(
+        path=column_index_part(key), title=f"Columns: {key}",
+        home=Link("Home", relative_html(column_index_part(key), HOME_PAGE)),
+        index=Link("Columns", relative_html(column_index_part(key), COLUMN_INDEX_PAGE)),
+        rows=_column_rows(column_index_part(key), rows), parts=(), columns=len(rows),
+        names=len({name for name, *_ in rows}), partitions=partitions,
+    ) for key, rows in sorted(by_key.items(), key=lambda kv: (kv[0] == "other", kv[0]))]
+    index = ColumnIndexPage(
+        path=COLUMN_INDEX_PAGE, title="Columns", home=home, index=None, rows=(),
+        parts=tuple(ColumnIndexPart(link=Link(p.title.removeprefix("Columns: "), relative_html(COLUMN_INDEX_PAGE, p.path)),
+                                    columns=p.columns, names=p.names) for p in pages),
+        columns=len(listed), names=names, partitions=partitions)
+    return [index, *pages]
+
+
+def column_index_key(name: str) -> str:
+    """The part of a split column index a column name is listed on: its initial a-z, else "other"."""
+    first = name[:1].lower()
+    return first if "a" <= first <= "z" else "other"
+
+
+def _column_rows(page: str, listed: list[tuple[str, QualifiedName, str, str | None]]) -> tuple[ColumnIndexRow, ...]:
+    rows, seen = [], set()
+    for name, qname, type_, comment in listed:
+        rows.append(ColumnIndexRow(
+            anchor=None if name in seen else f"name-{slug(name)}",
+            column=name,
+            relation=Link(str(qname), relative_html(page, relation_page(qname)) + f"#{column_anchor(name)}"),
+            type=type_, comment=comment,
+        ))
+        seen.add(name)
+    return tuple(rows)
 
 
 def overview_page(found: Layers) -> OverviewPage:

@@ -2,7 +2,9 @@
 
 In: a `Catalog` and the diagram cache directory. Out: `Site`, the generated Markdown pages
 (docs-dir path → text) and the MkDocs navigation for them. Nothing is written here, so a
-failure can never leave a half-rendered docs dir behind.
+failure can never leave a half-rendered docs dir behind. `render_site` runs the stages in
+order (graphs, page contexts, diagrams, templates); each is its own function so that the
+benchmark can time them apart.
 """
 
 from __future__ import annotations
@@ -12,13 +14,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+
 from lineage.er_graph import er_graph
-from lineage.layers import layers
+from lineage.layers import Layers, layers
 from lineage.lineage_graph import lineage_graph
 from schemadocs.model import Catalog
-from schemadocs.render.contexts import home_page, overview_page, relation_page_context, schema_page_context
+from schemadocs.render.changes import CHANGES_PAGE, BuildChanges, changed_badge, changes_page
+from schemadocs.render.contexts import (
+    OverviewPage,
+    RelationPage,
+    column_index_pages,
+    home_page,
+    overview_page,
+    relation_page_context,
+    schema_page_context,
+)
 from schemadocs.render.diagrams import Diagram, er_diagram, lineage_diagram, overview_diagram, render_diagrams
-from schemadocs.render.slugs import HOME_PAGE, LINEAGE_PAGE, schema_page
+from schemadocs.render.slugs import COLUMN_INDEX_PAGE, HOME_PAGE, LINEAGE_PAGE, schema_page
 from schemadocs.render.templates import render, stylesheet
 
 NavEntry = dict[str, Any]
@@ -31,33 +44,85 @@ class Site:
     nav: list[NavEntry]
 
 
-def render_site(catalog: Catalog, diagram_cache: Path) -> Site:
-    """Build every page context, draw the diagrams, and render the templates."""
-    er, lineage = er_graph(catalog), lineage_graph(catalog)
-    relations = [relation_page_context(catalog, lineage, rel) for rel in catalog.relations]
-    found = layers(lineage)
-    overview = overview_page(found)
-    wanted: list[tuple[int | None, str, Diagram]] = []  # (relation index or None for the overview, field, diagram)
-    for i, (rel, page) in enumerate(zip(catalog.relations, relations)):
+@dataclass(frozen=True)
+class Graphs:
+    er: nx.MultiDiGraph
+    lineage: nx.DiGraph
+    layers: Layers
+
+
+@dataclass(frozen=True)
+class Contexts:
+    relations: list[RelationPage]  # in catalog.relations order
+    overview: OverviewPage
+
+
+def render_site(catalog: Catalog, diagram_cache: Path, draw: bool = True, changes: BuildChanges | None = None) -> Site:
+    """Build every page context, draw the diagrams (unless `draw` is False), render the templates;
+    with `changes`, a Changes page and a badge on the pages of the relations this build changed."""
+    graphs = build_graphs(catalog)
+    contexts = page_contexts(catalog, graphs)
+    if draw:
+        contexts = with_diagrams(catalog, graphs, contexts, diagram_cache)
+    return render_pages(catalog, contexts, changes)
+
+
+def build_graphs(catalog: Catalog) -> Graphs:
+    """The ER graph, the lineage graph and the lineage layers of the catalog."""
+    lineage = lineage_graph(catalog)
+    return Graphs(er=er_graph(catalog), lineage=lineage, layers=layers(lineage))
+
+
+def page_contexts(catalog: Catalog, graphs: Graphs) -> Contexts:
+    """The contexts of the relation pages and the lineage overview, without diagrams."""
+    return Contexts(relations=[relation_page_context(catalog, graphs.lineage, rel) for rel in catalog.relations],
+                    overview=overview_page(graphs.layers))
+
+
+def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts) -> list[tuple[int | None, str, Diagram]]:
+    """Every diagram the site shows: (relation index, or None for the overview; context field; diagram)."""
+    er, lineage = graphs.er, graphs.lineage
+    wanted: list[tuple[int | None, str, Diagram]] = []
+    for i, (rel, page) in enumerate(zip(catalog.relations, contexts.relations)):
         if rel.qname in er:
             wanted.append((i, "diagram", er_diagram(catalog, er, rel.qname, page.path)))
         if rel.qname in lineage and any(k == "reads" for *_, k in
                                         [*lineage.in_edges(rel.qname, data="kind"), *lineage.out_edges(rel.qname, data="kind")]):
             wanted.append((i, "lineage_diagram", lineage_diagram(catalog, lineage, rel.qname, page.path)))
-    if overview.drawn:
-        wanted.append((None, "diagram", overview_diagram(catalog, found.layers, found.edges, overview.path)))
+    if contexts.overview.drawn:
+        wanted.append((None, "diagram", overview_diagram(catalog, graphs.layers.layers, graphs.layers.edges,
+                                                         contexts.overview.path)))
+    return wanted
+
+
+def with_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts, diagram_cache: Path) -> Contexts:
+    """The same contexts with their diagrams drawn (SVG from the cache where unchanged)."""
+    wanted = wanted_diagrams(catalog, graphs, contexts)
+    relations, overview = list(contexts.relations), contexts.overview
     for (i, name, _), html in zip(wanted, render_diagrams([d for *_, d in wanted], diagram_cache)):
         if i is None:
             overview = dataclasses.replace(overview, diagram=html)
         else:
             relations[i] = dataclasses.replace(relations[i], **{name: html})
+    return Contexts(relations=relations, overview=overview)
 
+
+def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None) -> Site:
+    """Every page's Markdown, and the navigation: Home, Lineage, Columns, then one entry per schema
+    (with a change history, a Changes page after Columns)."""
     pages = {HOME_PAGE: render("home.md.j2", home_page(catalog)), STYLESHEET: stylesheet(),
-             LINEAGE_PAGE: render("lineage.md.j2", overview)}
+             LINEAGE_PAGE: render("lineage.md.j2", contexts.overview),
+             **{part.path: render("columns.md.j2", part) for part in column_index_pages(catalog)}}
     for schema in catalog.schemas:
         context = schema_page_context(catalog, schema.name)
         pages[context.path] = render("schema.md.j2", context)
-    for context in relations:
-        pages[context.path] = render("relation.md.j2", context)
-    nav: list[NavEntry] = [{"Home": HOME_PAGE}, {"Lineage": LINEAGE_PAGE}, {"Schemas": [{s.name: schema_page(s.name)} for s in catalog.schemas]}]
+    for rel, relation in zip(catalog.relations, contexts.relations):
+        if changes is not None:
+            relation = dataclasses.replace(relation, changed=changed_badge(relation.path, changes, rel.qname))
+        pages[relation.path] = render("relation.md.j2", relation)
+    nav: list[NavEntry] = [{"Home": HOME_PAGE}, {"Lineage": LINEAGE_PAGE}, {"Columns": COLUMN_INDEX_PAGE},
+                           {"Schemas": [{s.name: schema_page(s.name)} for s in catalog.schemas]}]
+    if changes is not None and changes.history:
+        pages[CHANGES_PAGE] = render("changes.md.j2", changes_page(catalog, changes.history))
+        nav.insert(3, {"Changes": CHANGES_PAGE})
     return Site(pages=pages, nav=nav)

@@ -44,6 +44,11 @@ def relation_page(qname: QualifiedName) -> str:
     return f"schemas/{slug(qname.schema)}/{slug(qname.name)}.md"
 
 
+def column_index_part(key: str) -> str:
+    """The page of one part ("a".."z" or "other") of a column index split by initial letter."""
+    return f"columns/{key}.md"
+
+
 def column_anchor(column: str) -> str:
     return f"col-{slug(column)}"
 

@@ -1,0 +1,250 @@
+"""Benchmark: building the docs site from a synthetic schema, cold and after a one-table migration.
+
+In: table counts (`--tables 1000 10000`). Out: one table per size on stdout, stages side by
+side (progress on stderr), optionally the figures as JSON (`--json FILE`). Not a pytest test.
+
+For each size: a fresh embedded PostgreSQL, a database loaded with `bench.synthetic` and
+ANALYZEd, then three builds with `schemadocs.build.build`, each in a fresh child process (so
+peak memory is the build's own, as a `schemadocs build` run would see it), its stage
+functions wrapped in timers:
+
+  cold     an empty project dir and diagram cache. Stages: introspect (catalog → model),
+           graph (ER and lineage graphs), pages (page contexts and templates: `render_site`
+           less the diagrams), diagrams (every diagram drawn by Graphviz, nothing cached),
+           write (pages into the docs dir), mkdocs (MkDocs build and the swap of the site),
+           other (the rest of `build`: snapshot, diff against the previous build).
+  first    after `ALTER TABLE ... ADD COLUMN` on one table with foreign-key neighbours, in
+           the same project dir.
+  rebuild  after the same migration on another table: a second sample, reported stage by
+           stage against the cold build. Both report how many pages changed on disk, how
+           many diagrams were drawn anew (cache misses) and how many files MkDocs rendered.
+
+Each build also reports the site's size, the search index's size and its size per 1,000
+pages. Targets at 10,000 tables (issue 5): cold build under 3 minutes, rebuild under 15 %
+of the cold build, search index under 10 MB.
+
+    .venv/bin/python -m bench.bench_site --tables 1000 10000 [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from bench.synthetic import synthetic_sql
+from schemadocs.embedded import create_database, embedded
+
+ROOT = Path(__file__).resolve().parents[1]
+COLD_TARGET = 180.0  # seconds at 10,000 tables
+REBUILD_TARGET = 0.15  # of the cold build
+INDEX_TARGET = 10 * 1000 * 1000  # bytes
+STAGES = ("introspect", "graph", "pages", "diagrams", "write", "mkdocs")
+REPORTED = (*STAGES, "other")  # other: the rest of build(): snapshot, diff against the previous build
+ADDED_COLUMN = "bench_added_note"
+
+
+# -- one build, in a child process ------------------------------------------------------
+
+def child_build(dsn: str, project: Path) -> dict[str, Any]:
+    """Introspect, then run `schemadocs.build.build` in `project` (mkdocs.yml + site_src/) with
+    each stage's function wrapped in a timer; return the figures."""
+    from introspect.introspect import introspect
+    from schemadocs import build as build_module
+    from schemadocs.render import render_site as render_module
+
+    times: dict[str, float] = {name: 0.0 for name in STAGES}
+    counts: dict[str, int] = {}
+    overhead: dict[str, float] = {"count": 0.0}
+
+    def timed(module: Any, function: str, stage: str) -> None:
+        original = getattr(module, function)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                times[stage] += time.perf_counter() - started
+        setattr(module, function, wrapper)
+
+    original_sync = build_module.sync_pages
+
+    def write(docs_dir: Path, files: dict[str, str]) -> list[str]:
+        started = time.perf_counter()
+        counts["pages_changed"] = sum(1 for path, text in files.items() if path.endswith(".md") and (
+            not (docs_dir / path).exists() or (docs_dir / path).read_text(encoding="utf-8") != text))
+        overhead["count"] = time.perf_counter() - started  # the count is the benchmark's: not timed
+        started = time.perf_counter()
+        hand_written = original_sync(docs_dir, files)
+        times["write"] += time.perf_counter() - started
+        return hand_written
+
+    build_module.sync_pages = write
+    timed(render_module, "build_graphs", "graph")
+    timed(render_module, "page_contexts", "pages")
+    timed(render_module, "render_pages", "pages")
+    timed(render_module, "with_diagrams", "diagrams")
+    timed(build_module, "run_mkdocs", "mkdocs")
+
+    cache = project / ".schemadocs-cache" / "diagrams"
+    cached_before = set(cache.glob("*.svg")) if cache.exists() else set()
+    started = time.perf_counter()
+    catalog = introspect(dsn)
+    times["introspect"] = time.perf_counter() - started
+    started = time.perf_counter()
+    result = build_module.build(catalog, project / "site", project / "mkdocs.yml")
+    total = times["introspect"] + time.perf_counter() - started - overhead["count"]
+    times["other"] = total - sum(times[name] for name in STAGES)
+
+    out = project / "site"
+    index = out / "search" / "search_index.json"
+    docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
+    return {
+        "seconds": times,
+        "total": total,
+        "relations": len(catalog.relations),
+        "pages": sum(1 for _ in (project / "site_src").rglob("*.md")),
+        "pages_changed": counts.get("pages_changed", 0),
+        "rebuilt_files": result.rebuilt_files,
+        "diagrams": len(list(cache.glob("*.svg"))),
+        "diagrams_drawn": len(set(cache.glob("*.svg")) - cached_before),
+        "site_bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
+        "index_bytes": index.stat().st_size,
+        "index_docs": len(docs),
+        "index_pages": len({d["location"].split("#")[0] for d in docs}),
+        "column_index_bytes": max(f.stat().st_size for f in [out / "columns.html", *(out / "columns").glob("*.html")]),
+        "peak_rss_bytes": _vm_hwm_kib() * 1024,
+    }
+
+
+def _vm_hwm_kib() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
+def run_child(dsn: str, project: Path) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "bench.bench_site", "--child", dsn, str(project)],
+                          capture_output=True, text=True, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"build child failed: {done.stderr.strip()[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- the migration -------------------------------------------------------------------------
+
+def migrate_one_table(dsn: str, nth: int) -> str:
+    """Add a column to the `nth` plain table that has foreign keys both ways; return its name."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        (qname,) = conn.execute("""
+            SELECT format('%%I.%%I', n.nspname, c.relname)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND NOT c.relispartition AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+              AND EXISTS (SELECT FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = c.oid)
+              AND EXISTS (SELECT FROM pg_constraint k WHERE k.contype = 'f' AND k.confrelid = c.oid)
+            ORDER BY n.nspname, c.relname LIMIT 1 OFFSET %s""", (nth,)).fetchone()
+        conn.execute(f"ALTER TABLE {qname} ADD COLUMN {ADDED_COLUMN} text")
+        conn.execute(f"COMMENT ON COLUMN {qname}.{ADDED_COLUMN} IS 'Added by the benchmark migration.'")
+    return qname
+
+
+# -- running -------------------------------------------------------------------------------
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def new_project(parent: Path) -> Path:
+    project = parent / "project"
+    (project / "site_src").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'schemadocs' / 'default_mkdocs.yml'}\n"
+                                        "site_name: bench\ndocs_dir: site_src\n", encoding="utf-8")
+    return project
+
+
+def bench_size(n: int, seed: int) -> dict[str, Any]:
+    result: dict[str, Any] = {"tables_requested": n, "seed": seed}
+    sql = synthetic_sql(n, seed)
+    with embedded() as server, tempfile.TemporaryDirectory(prefix=f"bench-site-{n}-") as tmp:
+        t = time.perf_counter()
+        dsn = create_database(server, f"site_{n}", sql)
+        del sql
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("ANALYZE")
+        log(f"[{n}] loaded and analyzed in {time.perf_counter() - t:.1f} s; cold build")
+        project = new_project(Path(tmp))
+        result["cold"] = run_child(dsn, project)
+        log(f"[{n}] cold build {result['cold']['total']:.1f} s; migrating one table")
+        result["first_migrated"] = migrate_one_table(dsn, 0)
+        result["first_rebuild"] = run_child(dsn, project)
+        log(f"[{n}] first rebuild {result['first_rebuild']['total']:.1f} s; migrating another table")
+        result["migrated"] = migrate_one_table(dsn, 1)
+        result["rebuild"] = run_child(dsn, project)
+        log(f"[{n}] rebuild {result['rebuild']['total']:.1f} s")
+    return result
+
+
+def report(res: dict[str, Any]) -> str:
+    cold, first, warm = res["cold"], res["first_rebuild"], res["rebuild"]
+    mib = 1 << 20
+    lines = [
+        f"== {res['tables_requested']:,} tables: {cold['relations']:,} relations, {cold['pages']:,} pages, "
+        f"{cold['diagrams']:,} diagrams (seed {res['seed']}) ==",
+        f"{'stage':<12}{'cold s':>9}{'share':>8}{'rebuild s':>11}{'x cold':>8}",
+    ]
+    for name in REPORTED:
+        c, w = cold["seconds"][name], warm["seconds"][name]
+        lines.append(f"{name:<12}{c:>9.2f}{c / cold['total']:>8.0%}{w:>11.2f}{w / c if c > 0.005 else 0:>8.2f}")
+    lines.append(f"{'total':<12}{cold['total']:>9.2f}{1:>8.0%}{warm['total']:>11.2f}{warm['total'] / cold['total']:>8.2f}")
+    per_k = cold["index_bytes"] / cold["index_pages"] * 1000 / 1e6
+
+    def rebuilt(b: dict[str, Any]) -> str:
+        return "all (full build)" if b["rebuilt_files"] is None else f"{b['rebuilt_files']}"
+    lines += [
+        f"peak RSS: cold {cold['peak_rss_bytes'] / mib:.0f} MiB, rebuild {warm['peak_rss_bytes'] / mib:.0f} MiB",
+        f"site {cold['site_bytes'] / 1e6:.1f} MB (largest column index page {cold['column_index_bytes'] / 1e6:.1f} MB); "
+        f"search index {cold['index_bytes'] / 1e6:.2f} MB, {cold['index_docs']:,} entries over "
+        f"{cold['index_pages']:,} pages = {per_k:.2f} MB per 1,000 pages",
+        f"first migration (ADD COLUMN on {res['first_migrated']}): {first['pages_changed']} pages "
+        f"changed, {first['diagrams_drawn']} diagrams drawn anew, MkDocs rendered {rebuilt(first)}; "
+        f"{first['total']:.1f} s = {first['total'] / cold['total']:.0%} of cold",
+        f"migration (ADD COLUMN on {res['migrated']}): {warm['pages_changed']} of {warm['pages']:,} pages changed, "
+        f"{warm['diagrams_drawn']} of {warm['diagrams']:,} diagrams drawn anew, MkDocs rendered {rebuilt(warm)}; "
+        f"rebuild {warm['total']:.1f} s = {warm['total'] / cold['total']:.0%} of the cold build",
+    ]
+    if res["tables_requested"] >= 10_000:
+        lines.append(f"targets: cold < {COLD_TARGET:.0f} s {'met' if cold['total'] < COLD_TARGET else 'NOT met'}; "
+                     f"rebuild < {REBUILD_TARGET:.0%} of cold "
+                     f"{'met' if warm['total'] < REBUILD_TARGET * cold['total'] else 'NOT met'}; "
+                     f"search index < 10 MB {'met' if cold['index_bytes'] < INDEX_TARGET else 'NOT met'}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--child"]:
+        print(json.dumps(child_build(args[1], Path(args[2]))))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_site", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tables", type=int, nargs="+", default=[1000], metavar="N", help="table counts (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="synthetic schema seed (default 0)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    parsed = parser.parse_args(args)
+    results = []
+    for n in parsed.tables:
+        results.append(bench_size(n, parsed.seed))
+        print(report(results[-1]) + "\n", flush=True)
+        if parsed.json:  # rewritten after each size, so a long run keeps what it has
+            parsed.json.write_text(json.dumps({"results": results}, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Build the documentation site of the migrated database, with its Changes page.
+#
+# Usage: publish.sh [SITE_DIR]      (default: site)
+# Database: $DATABASE_URL (else libpq's PG* variables). Needs schemadocs, Graphviz and curl.
+# Environment: PREVIOUS_URL, the URL of the site as last published (optional).
+#
+# Every site keeps the snapshot it was built from (catalog.json) and its change history
+# (changes.json). With PREVIOUS_URL, both are fetched from the published site and the build
+# adds what changed since then to the Changes page, and a "changed in this build" badge to
+# the pages of the relations that changed. Without it, or when nothing is published yet,
+# the site is built without a Changes page.
+set -euo pipefail
+
+site=${1:-site}
+skip=(--exclude schemadocs_ci)  # migrate.sh's bookkeeping is not part of the schema
+previous=()
+if [ -n "${PREVIOUS_URL:-}" ]; then
+  fetched=$(mktemp -d)
+  trap 'rm -rf "$fetched"' EXIT
+  if curl -fsSL "${PREVIOUS_URL%/}/catalog.json" -o "$fetched/catalog.json"; then
+    curl -fsSL "${PREVIOUS_URL%/}/changes.json" -o "$fetched/changes.json" || rm -f "$fetched/changes.json"
+    previous=(--previous "$fetched/catalog.json")
+  else
+    echo "no snapshot published at $PREVIOUS_URL yet: building without a Changes page" >&2
+  fi
+fi
+schemadocs build "${skip[@]}" "${previous[@]}" --out "$site"

@@ -1,0 +1,164 @@
+"""Incremental site builds: after a small change, MkDocs renders only the pages that changed.
+
+In: the docs dir, the previous site (with the stamp it was built with), the navigation,
+the config files and the loaded MkDocs config. Out: a `Plan`, either a full build or the
+list of changed docs-dir files. For an incremental plan, `prepare` copies the previous
+site into the staging directory and deletes the outputs of the changed files, so MkDocs'
+dirty build (which skips any page whose output is newer than its source) renders exactly
+those; `merge_search_index` then puts every other page's search entries back, which a
+dirty build leaves out. `write_stamp` records what the new site was built from.
+
+A change is found by content (SHA-256 of every docs-dir file), never by time stamps. Any
+change outside the pages (configs, navigation, schemadocs, MkDocs, theme or Markdown
+versions), a page added or removed, a theme `custom_dir`, hooks, a plugin other than
+search, or a change to more than half of the files means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+STAMP = ".schemadocs-build.json"
+MAX_CHANGED_SHARE = 0.5  # beyond this a full build is as fast and simpler
+PACKAGES = ("schemadocs", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+SAFE_PLUGINS = {"search", "material/search"}  # plugins that see one page at a time
+
+
+@dataclass(frozen=True)
+class Plan:
+    fingerprint: str  # everything but the docs-dir files
+    files: dict[str, str]  # docs-dir path → SHA-256 of its bytes
+    changed: tuple[str, ...] | None  # None: build everything
+    reason: str  # why a full build, or how many files changed
+
+
+def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list[Path], cfg: MkDocsConfig,
+         always: tuple[str, ...] = ()) -> Plan:
+    """Decide between a full and an incremental build of `docs_dir` over `previous_site`.
+
+    `always` are files rendered in every incremental build too: hand-written pages, whose
+    Markdown links MkDocs checks against the pages they point to, changed or not.
+    """
+    files = hash_files(docs_dir)
+    fingerprint = _fingerprint(docs_dir, nav, config_files)
+
+    def full(reason: str) -> Plan:
+        return Plan(fingerprint=fingerprint, files=files, changed=None, reason=reason)
+
+    try:
+        stamp = json.loads((previous_site / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return full("no previous build")
+    if not isinstance(stamp, dict) or stamp.get("fingerprint") != fingerprint:
+        return full("configuration, navigation or versions changed")
+    if any("!ENV" in _read(f) for f in config_files):
+        return full("the configuration reads environment variables")
+    if cfg.theme.custom_dir or cfg.hooks or set(cfg.plugins) - SAFE_PLUGINS:
+        return full("theme overrides, hooks or plugins that may read every page")
+    before = stamp.get("files")
+    if not isinstance(before, dict) or set(before) != set(files):
+        return full("pages were added or removed")
+    if not (previous_site / "search" / "search_index.json").is_file():
+        return full("the previous site has no search index")
+    changed = {p for p, digest in files.items() if before[p] != digest}
+    if len(changed) > MAX_CHANGED_SHARE * len(files):
+        return full(f"{len(changed)} of {len(files)} files changed")
+    return Plan(fingerprint=fingerprint, files=files, changed=tuple(sorted(changed | (set(always) & set(files)))),
+                reason=f"{len(changed)} of {len(files)} files changed")
+
+
+def prepare(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> None:
+    """Copy the previous site into `staging` and remove the outputs of the changed files."""
+    assert plan.changed is not None
+    shutil.copytree(previous_site, staging, symlinks=True, dirs_exist_ok=True)
+    for path in plan.changed:
+        Path(_output(path, docs_dir, staging).abs_dest_path).unlink(missing_ok=True)
+
+
+def merge_search_index(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> None:
+    """The previous index with the changed pages' entries replaced by the ones just built."""
+    assert plan.changed is not None
+    index_path = staging / "search" / "search_index.json"
+    built = json.loads(index_path.read_text(encoding="utf-8"))
+    previous = json.loads((previous_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    fresh: dict[str, list[dict[str, Any]]] = {}
+    for doc in built["docs"]:
+        fresh.setdefault(_page_of(doc), []).append(doc)
+    # MkDocs also renders a page whose output went missing: its fresh entries replace the old too
+    rebuilt = {_output(p, docs_dir, staging).url for p in plan.changed} | set(fresh)
+    docs: list[dict[str, Any]] = []
+    for doc in previous["docs"]:  # keep the full build's order: each page's entries where they were
+        page = _page_of(doc)
+        if page not in rebuilt:
+            docs.append(doc)
+        elif page in fresh:
+            docs.extend(fresh.pop(page))
+    docs.extend(doc for entries in fresh.values() for doc in entries)  # pages that had no entries before
+    index_path.write_text(json.dumps({**built, "docs": docs}, separators=(",", ":"), default=str), encoding="utf-8")
+
+
+def write_stamp(plan: Plan, site: Path) -> None:
+    (site / STAMP).write_text(json.dumps({"fingerprint": plan.fingerprint, "files": plan.files}, sort_keys=True),
+                              encoding="utf-8")
+
+
+def hash_files(docs_dir: Path) -> dict[str, str]:
+    """Every file MkDocs may read from the docs dir (hidden ones aside), by content."""
+    return {
+        f.relative_to(docs_dir).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted(docs_dir.rglob("*"))
+        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(docs_dir).parts)
+    }
+
+
+def _fingerprint(docs_dir: Path, nav: list[Any], config_files: list[Path]) -> str:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    configs = {str(f): _read(f) for f in _with_inherited(config_files)}
+    text = json.dumps({"docs_dir": str(docs_dir.resolve()), "nav": nav, "configs": configs, "versions": versions},
+                      sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _with_inherited(config_files: list[Path]) -> list[Path]:
+    """The config files and every file they INHERIT from, transitively."""
+    seen: list[Path] = []
+    todo = [Path(f).resolve() for f in config_files]
+    while todo:
+        f = todo.pop()
+        if f in seen:
+            continue
+        seen.append(f)
+        match = re.search(r"^INHERIT:\s*['\"]?([^'\"\n#]+?)['\"]?\s*(?:#.*)?$", _read(f), flags=re.M)
+        if match:
+            todo.append((f.parent / match.group(1)).resolve())
+    return seen
+
+
+def _read(f: Path) -> str:
+    try:
+        return f.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def _output(path: str, docs_dir: Path, site: Path) -> File:
+    return File(path, src_dir=str(docs_dir), dest_dir=str(site), use_directory_urls=False)
+
+
+def _page_of(doc: dict[str, Any]) -> str:
+    return str(doc["location"]).split("#")[0]

@@ -1,0 +1,233 @@
+"""The example GitHub Actions workflow (examples/github-actions/): valid workflow YAML with the
+documented structure, and its shell steps run here, as CI runs them, against a real database:
+a git repository whose main branch holds the demo schema as a migration and whose pull
+request adds one more.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from schemadocs import snapshot
+from schemadocs.diff.markdown import MARKER
+from schemadocs.embedded import demo_sql
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "github-actions"
+WORKFLOW = EXAMPLE / "schemadocs.yml"
+SCRIPTS = ("migrate.sh", "schema-diff.sh", "comment.sh", "gate.sh", "publish.sh")
+BREAKING_MIGRATION = """
+ALTER TABLE app.page_views DROP COLUMN user_id CASCADE;
+ALTER TABLE app.users RENAME COLUMN full_name TO display_name;
+ALTER TABLE app.orders ADD COLUMN notes text;
+"""
+SAFE_MIGRATION = "ALTER TABLE app.orders ADD COLUMN notes text;\n"
+
+
+# ---------------------------------------------------------------------------------- the YAML
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    # YAML 1.1 (PyYAML) reads the key `on` as True; GitHub reads it as "on"
+    data["on"] = data.pop(True, data.get("on"))
+    return data
+
+
+def test_workflow_structure(workflow):
+    assert set(workflow) >= {"name", "on", "jobs"}
+    assert set(workflow["on"]["pull_request"]["types"]) >= {"opened", "synchronize", "labeled", "unlabeled"}
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"schema-diff", "publish"}
+    for job in jobs.values():
+        assert job["runs-on"] == "ubuntu-latest"
+        assert job["services"]["postgres"]["image"].startswith("postgres:")
+        assert job["steps"] and all(("uses" in s) != ("run" in s) for s in job["steps"])
+        assert job["steps"][0]["uses"].startswith("actions/checkout@")
+    assert jobs["schema-diff"]["if"] == "github.event_name == 'pull_request'"
+    assert jobs["schema-diff"]["permissions"]["pull-requests"] == "write"
+    assert jobs["schema-diff"]["steps"][0]["with"]["fetch-depth"] == 0
+    assert "refs/heads/main" in jobs["publish"]["if"]
+    assert jobs["publish"]["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    steps = jobs["publish"]["steps"]
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    build = next(i for i, s in enumerate(steps) if "publish.sh" in s.get("run", ""))
+    assert uses.index("actions/configure-pages") < build < uses.index("actions/upload-pages-artifact") \
+        < uses.index("actions/deploy-pages") == len(steps) - 1
+    assert steps[build]["env"]["PREVIOUS_URL"] == "${{ steps.pages.outputs.base_url }}"
+    assert steps[uses.index("actions/configure-pages")]["id"] == "pages"
+
+
+def test_workflow_steps_call_the_tested_scripts(workflow):
+    steps = {s.get("name", s.get("uses")): s for s in workflow["jobs"]["schema-diff"]["steps"]}
+    gate = steps["Fail on breaking changes"]
+    assert gate is workflow["jobs"]["schema-diff"]["steps"][-1]
+    assert gate["env"]["ALLOW_BREAKING"] == "${{ contains(github.event.pull_request.labels.*.name, env.OPT_OUT_LABEL) }}"
+    assert workflow["env"]["OPT_OUT_LABEL"] == "schema-breaking-ok"
+    called = set()
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            called |= set(re.findall(r'\$SCRIPTS/([\w-]+\.sh)', step.get("run", "")))
+    assert called == set(SCRIPTS)
+    for script in SCRIPTS:
+        path = EXAMPLE / script
+        assert os.access(path, os.X_OK), f"{script} is not executable"
+        assert path.read_text().startswith("#!/usr/bin/env bash\n")
+        assert subprocess.run(["bash", "-n", str(path)], check=False).returncode == 0
+
+
+# ---------------------------------------------------------------------------------- the scripts
+
+def env_for(dsn: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG") and k != "DATABASE_URL"}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), str(Path(shutil.which("psql") or "/usr/bin/psql").parent),
+                                   env.get("PATH", "")])
+    env.update(DATABASE_URL=dsn, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com", **extra)
+    return env
+
+
+def sh(script: str, *args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([str(EXAMPLE / script), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                   env=env_for("", GIT_CONFIG_GLOBAL="/dev/null"))
+
+
+def make_repo(tmp: Path, pr_migration: str) -> Path:
+    """A repository: main holds migrations/0001_demo.sql; the checked-out branch adds 0002."""
+    repo = tmp / "repo"
+    (repo / "migrations").mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "migrations" / "0001_demo.sql").write_text(demo_sql(), encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "demo")
+    git(repo, "checkout", "-q", "-b", "pr")
+    (repo / "migrations" / "0002_change.sql").write_text(pr_migration, encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "change")
+    return repo
+
+
+def test_breaking_pull_request_is_diffed_commented_and_gated(new_database, tmp_path):
+    repo = make_repo(tmp_path, BREAKING_MIGRATION)
+    env = env_for(new_database(prefix="ci"))
+    done = sh("schema-diff.sh", "main", "migrations", "schema-diff", cwd=repo, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "applying 0001_demo.sql" in done.stderr and "applying 0002_change.sql" in done.stderr
+    out = repo / "schema-diff"
+    assert done.stdout == (out / "diff.txt").read_text()
+    assert done.stdout.startswith("schema diff schema-diff/base.json → schema-diff/head.json: 4 changes (3 breaking, 1 safe)")
+    data = json.loads((out / "diff.json").read_text())
+    got = {(c["severity"], c["action"], c["name"]) for c in data["changes"]}
+    assert got == {
+        ("breaking", "removed", "analytics.daily_traffic"),
+        ("breaking", "removed", "app.page_views.user_id"),
+        ("breaking", "renamed", "app.users.display_name"),  # one database: the OID proves the rename
+        ("safe", "added", "app.orders.notes"),
+    }
+    assert (out / "diff.md").read_text().startswith(MARKER)
+    base = snapshot.load(out / "base.json")
+    assert "schemadocs_ci" not in {s.name for s in base.schemas}, "the bookkeeping schema is left out"
+
+    gated = sh("gate.sh", "schema-diff", cwd=repo, env=env)
+    assert gated.returncode == 1 and "column app.page_views.user_id removed" in gated.stdout
+    assert gated.stderr.strip().splitlines()[-1].startswith("error: 3 breaking schema changes")
+    allowed = sh("gate.sh", "schema-diff", cwd=repo, env={**env, "ALLOW_BREAKING": "true"})
+    assert allowed.returncode == 0 and allowed.stdout.startswith("::warning::3 breaking schema change(s) accepted")
+
+    # the migrations are already applied: running again applies nothing and changes nothing
+    again = sh("migrate.sh", "migrations", cwd=repo, env=env)
+    assert again.returncode == 0 and "applied 0 migration(s)" in again.stderr
+
+
+def test_safe_pull_request_passes_the_gate(new_database, tmp_path):
+    repo = make_repo(tmp_path, SAFE_MIGRATION)
+    env = env_for(new_database(prefix="ci"))
+    assert sh("schema-diff.sh", "main", cwd=repo, env=env).returncode == 0
+    gated = sh("gate.sh", cwd=repo, env=env)
+    assert gated.returncode == 0, gated.stderr
+    assert "1 change (0 breaking, 1 safe)" in gated.stdout
+
+
+def test_a_migration_edited_after_it_was_applied_is_refused(new_database, tmp_path):
+    repo = make_repo(tmp_path, SAFE_MIGRATION)
+    with (repo / "migrations" / "0001_demo.sql").open("a") as f:
+        f.write("\nCOMMENT ON TABLE app.orders IS 'edited';\n")
+    done = sh("schema-diff.sh", "main", cwd=repo, env=env_for(new_database(prefix="ci")))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "error: migration 0001_demo.sql was changed after it was applied; add a new migration instead of editing it")
+
+
+def test_failing_migration_stops_the_job(new_database, tmp_path):
+    repo = make_repo(tmp_path, "ALTER TABLE app.no_such_table ADD COLUMN x int;\n")
+    env = env_for(new_database(prefix="ci"))
+    done = sh("schema-diff.sh", "main", cwd=repo, env=env)
+    assert done.returncode != 0 and "no_such_table" in done.stderr
+    assert not (repo / "schema-diff" / "head.json").exists()
+
+
+FAKE_GH = """#!/usr/bin/env bash
+# records its arguments; answers the comment listing with $FAKE_GH_LIST
+echo "$*" >> "$FAKE_GH_LOG"
+case "$*" in *"--paginate"*) printf '%s' "${FAKE_GH_LIST:-}" ;; esac
+"""
+
+
+def test_comment_is_posted_then_updated(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(FAKE_GH)
+    (bin_dir / "gh").chmod(0o755)
+    (tmp_path / "diff.md").write_text(MARKER + "\n### Schema changes\n")
+    log = tmp_path / "gh.log"
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GITHUB_REPOSITORY": "acme/shop",
+           "FAKE_GH_LOG": str(log)}
+    first = sh("comment.sh", "17", "diff.md", cwd=tmp_path, env=env)
+    assert first.returncode == 0 and first.stdout == "commented on #17\n", first.stderr
+    second = sh("comment.sh", "17", "diff.md", cwd=tmp_path, env={**env, "FAKE_GH_LIST": "111\n222\n"})
+    assert second.returncode == 0 and second.stdout == "updated comment 222 on #17\n", second.stderr
+    calls = log.read_text().splitlines()
+    assert calls[0].startswith("api --paginate repos/acme/shop/issues/17/comments --jq ")
+    assert MARKER in calls[0]
+    assert calls[1] == "api --method POST repos/acme/shop/issues/17/comments -F body=@diff.md"
+    assert calls[3] == "api --method PATCH repos/acme/shop/issues/comments/222 -F body=@diff.md"
+
+
+def test_publish_builds_the_site_then_its_changes(new_database, tmp_path):
+    repo = make_repo(tmp_path, SAFE_MIGRATION)
+    env = env_for(new_database(prefix="ci"))
+    # first publication: nothing published before
+    assert sh("migrate.sh", "migrations", cwd=repo, env=env).returncode == 0
+    done = sh("publish.sh", "published", cwd=repo, env={**env, "PREVIOUS_URL": (tmp_path / "nothing").as_uri()})
+    assert done.returncode == 0, done.stderr
+    assert "no snapshot published at" in done.stderr
+    published = repo / "published"
+    assert (published / "index.html").is_file() and (published / "schemas" / "app" / "orders.html").is_file()
+    catalog = snapshot.load(published / "catalog.json")
+    assert "notes" in {c.name for c in catalog.by_name[next(q for q in catalog.by_name if q.name == "orders")].columns}
+    assert "schemadocs_ci" not in {s.name for s in catalog.schemas}
+    assert not (published / "changes.html").exists()
+    # the next push to main: one more migration, the previous site fetched from its URL
+    (repo / "migrations" / "0003_more.sql").write_text("ALTER TABLE app.users DROP COLUMN tags;\n")
+    assert sh("migrate.sh", "migrations", cwd=repo, env=env).returncode == 0
+    done = sh("publish.sh", "site", cwd=repo, env={**env, "PREVIOUS_URL": published.as_uri() + "/"})
+    assert done.returncode == 0, done.stderr
+    assert "1 schema change since the previous build" in done.stderr
+    history = json.loads((repo / "site" / "changes.json").read_text())["builds"]
+    assert [(c["severity"], c["action"], c["name"]) for c in history[0]["changes"]] == [
+        ("breaking", "removed", "app.users.tags")]
+    assert 'href="../../changes.html#build-1"' in (repo / "site" / "schemas" / "app" / "users.html").read_text()

@@ -1,0 +1,81 @@
+"""Incremental builds: after a one-table change only the changed pages are rendered, and the
+site is the one a full build makes, search index included."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from schemadocs.build import build
+from schemadocs.incremental import STAMP
+from schemadocs.model import Catalog, Column, QualifiedName
+from tests.conftest import build_in
+
+CHANGED = QualifiedName("app", "orders")
+
+
+def one_table_migration(catalog: Catalog) -> Catalog:
+    """ALTER TABLE app.orders ADD COLUMN gift_note text, with a comment on it and on the table."""
+    def migrate(rel):  # type: ignore[no-untyped-def]
+        if rel.qname != CHANGED:
+            return rel
+        added = Column(name="gift_note", type="text", nullable=True, comment="Printed on the packing slip.",
+                       position=len(rel.columns) + 1)
+        return dataclasses.replace(rel, columns=(*rel.columns, added), comment="Orders, now with gift notes.")
+    return dataclasses.replace(catalog, relations=tuple(migrate(r) for r in catalog.relations))
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.name not in (STAMP, "sitemap.xml.gz")}
+
+
+def test_one_table_migration_rebuilds_only_what_changed(demo_catalog: Catalog, tmp_path: Path) -> None:
+    first = build(demo_catalog, (tmp_path / "a" / "site"), _project(tmp_path / "a"))
+    assert first.rebuilt_files is None, "the first build is a full one"
+    migrated = one_table_migration(demo_catalog)
+    again = build(migrated, tmp_path / "a" / "site", tmp_path / "a" / "mkdocs.yml")
+    # the table, its schema page, home (counts), the column index and its ER neighbours (their diagrams show it)
+    assert again.rebuilt_files is not None and 1 <= again.rebuilt_files <= 10, again.rebuilt_files
+
+    full = build_in(tmp_path / "b", migrated)
+    incremental, expected = site_files(tmp_path / "a" / "site"), site_files(full)
+    assert set(incremental) == set(expected)
+    index = "search/search_index.json"
+    assert json.loads(incremental.pop(index)) == json.loads(expected.pop(index))
+    assert [p for p in expected if incremental[p] != expected[p]] == []
+    page = (tmp_path / "a" / "site" / "schemas" / "app" / "orders.html").read_text(encoding="utf-8")
+    assert 'id="col-gift_note"' in page and "gift notes" in page
+
+
+def test_nothing_changed_renders_nothing(demo_catalog: Catalog, tmp_path: Path) -> None:
+    build(demo_catalog, tmp_path / "site", _project(tmp_path))
+    before = site_files(tmp_path / "site")
+    assert build(demo_catalog, tmp_path / "site", tmp_path / "mkdocs.yml").rebuilt_files == 0
+    assert site_files(tmp_path / "site") == before
+
+
+def test_a_config_change_means_a_full_build(demo_catalog: Catalog, tmp_path: Path) -> None:
+    config = _project(tmp_path)
+    build(demo_catalog, tmp_path / "site", config)
+    config.write_text(config.read_text(encoding="utf-8").replace("site_name: test", "site_name: renamed"),
+                      encoding="utf-8")
+    assert build(demo_catalog, tmp_path / "site", config).rebuilt_files is None
+    assert "renamed" in (tmp_path / "site" / "schemas" / "app" / "orders.html").read_text(encoding="utf-8")
+
+
+def test_hand_written_pages_are_rendered_every_time(demo_catalog: Catalog, tmp_path: Path) -> None:
+    config = _project(tmp_path)
+    (tmp_path / "site_src" / "runbook.md").write_text("# Runbook\n\n[orders](schemas/app/orders.md#col-tenant_id)\n",
+                                                      encoding="utf-8")
+    build(demo_catalog, tmp_path / "site", config)
+    assert build(demo_catalog, tmp_path / "site", config).rebuilt_files == 1
+
+
+def _project(root: Path) -> Path:
+    (root / "site_src").mkdir(parents=True, exist_ok=True)
+    config = root / "mkdocs.yml"
+    config.write_text(f"INHERIT: {Path(__file__).parents[1] / 'schemadocs' / 'default_mkdocs.yml'}\n"
+                      "site_name: test\ndocs_dir: site_src\n", encoding="utf-8")
+    return config
