@@ -396,3 +396,12 @@ class Catalog:
             for read in rel.reads:
                 found.setdefault(read.target, []).append(rel)
         return {k: tuple(v) for k, v in found.items()}
+
+    @cached_property
+    def partitions_of(self) -> dict[QualifiedName, tuple[Relation, ...]]:
+        """For each partitioned table, its direct partitions (in catalog order)."""
+        found: dict[QualifiedName, list[Relation]] = {}
+        for rel in self.relations:
+            if rel.partition_of is not None:
+                found.setdefault(rel.partition_of, []).append(rel)
+        return {k: tuple(v) for k, v in found.items()}

@@ -7,6 +7,7 @@ page-relative links, so templates hold no logic beyond loops and presence checks
 
 from __future__ import annotations
 
+import posixpath
 from collections import Counter
 from dataclasses import dataclass
 
@@ -290,8 +291,9 @@ def column_index_pages(catalog: Catalog) -> list[ColumnIndexPage]:
     per initial letter (names that start otherwise share the page "other"), so no page grows
     past what a browser shows at once and a migration re-renders only the letters it touches.
     """
-    listed = sorted(((c.name, rel.qname, c.type, c.comment)
-                     for rel in catalog.relations if rel.partition_of is None for c in rel.columns),
+    listed = sorted(((c.name, qname, c.type, c.comment)
+                     for rel, qname in ((r, r.qname) for r in catalog.relations if r.partition_of is None)
+                     for c in rel.columns),
                     key=lambda row: (row[0].casefold(), row[0], row[1].schema, row[1].name))
     partitions = sum(1 for r in catalog.relations if r.partition_of)
     names = len({name for name, *_ in listed})
@@ -303,11 +305,12 @@ def column_index_pages(catalog: Catalog) -> list[ColumnIndexPage]:
     by_key: dict[str, list[tuple[str, QualifiedName, str, str | None]]] = {}
     for row in listed:
         by_key.setdefault(column_index_key(row[0]), []).append(row)
+    links: dict[tuple[str, QualifiedName], tuple[str, str]] = {}
     pages = [ColumnIndexPage(
         path=column_index_part(key), title=f"Columns: {key}",
         home=Link("Home", relative_html(column_index_part(key), HOME_PAGE)),
         index=Link("Columns", relative_html(column_index_part(key), COLUMN_INDEX_PAGE)),
-        rows=_column_rows(column_index_part(key), rows), parts=(), columns=len(rows),
+        rows=_column_rows(column_index_part(key), rows, links), parts=(), columns=len(rows),
         names=len({name for name, *_ in rows}), partitions=partitions,
     ) for key, rows in sorted(by_key.items(), key=lambda kv: (kv[0] == "other", kv[0]))]
     index = ColumnIndexPage(
@@ -324,13 +327,20 @@ def column_index_key(name: str) -> str:
     return first if "a" <= first <= "z" else "other"
 
 
-def _column_rows(page: str, listed: list[tuple[str, QualifiedName, str, str | None]]) -> tuple[ColumnIndexRow, ...]:
-    rows, seen = [], set()
+def _column_rows(page: str, listed: list[tuple[str, QualifiedName, str, str | None]],
+                 links: dict[tuple[str, QualifiedName], tuple[str, str]] | None = None) -> tuple[ColumnIndexRow, ...]:
+    """The rows of one column index page; `links` keeps (text, href) per page directory and
+    relation across the parts of a split index, which all sit in one directory."""
+    rows, seen, links = [], set(), {} if links is None else links
+    folder = posixpath.dirname(page)
     for name, qname, type_, comment in listed:
+        if (folder, qname) not in links:
+            links[folder, qname] = (str(qname), relative_html(page, relation_page(qname)))
+        text, href = links[folder, qname]
         rows.append(ColumnIndexRow(
             anchor=None if name in seen else f"name-{slug(name)}",
             column=name,
-            relation=Link(str(qname), relative_html(page, relation_page(qname)) + f"#{column_anchor(name)}"),
+            relation=Link(text, f"{href}#{column_anchor(name)}"),
             type=type_, comment=comment,
         ))
         seen.add(name)
@@ -510,7 +520,7 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
     )
     partitions = tuple(
         ReadRow(relation=link(p.qname), columns=p.partition_bound or "")
-        for p in catalog.relations if p.partition_of == rel.qname
+        for p in catalog.partitions_of.get(rel.qname, ())
     )
     return RelationPage(
         path=page,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -89,13 +90,21 @@ class _Drawing:
         return Diagram(dot=self.dot.source, mermaid="\n".join(self.mermaid) + "\n")
 
 
-def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, page: str) -> Diagram:
-    """The table and its direct FK neighbours, capped at MAX_NEIGHBOURS with a '+N more' node."""
+def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, page: str,
+               labels: dict[tuple[str, QualifiedName, bool], str] | None = None) -> Diagram:
+    """The table and its direct FK neighbours, capped at MAX_NEIGHBOURS with a '+N more' node.
+
+    `labels` may be shared by the calls for one site: a table's label (its columns, linked)
+    depends only on the folder of the page it is drawn on, and is built once per folder.
+    """
     around = sorted((set(graph.successors(center)) | set(graph.predecessors(center))) - {center})
     drawing = _Drawing("er", page)
+    labels = {} if labels is None else labels
     for qname in [center, *around[:MAX_NEIGHBOURS]]:
-        href = relative_html(page, relation_page(qname))
-        drawing.node(qname, str(qname), href, _html_label(catalog.relation(qname), qname, page, qname == center))
+        key = (posixpath.dirname(page), qname, qname == center)
+        if key not in labels:
+            labels[key] = _html_label(catalog.relation(qname), qname, page, qname == center)
+        drawing.node(qname, str(qname), relative_html(page, relation_page(qname)), labels[key])
     edges = {(s, t, d["fk"].name): d["fk"] for s, t, d in
              [*graph.out_edges(center, data=True), *graph.in_edges(center, data=True)]}  # a self-reference is in both
     for (source, target, _), fk in sorted(edges.items()):

@@ -19,7 +19,7 @@ import networkx as nx
 from lineage.er_graph import er_graph
 from lineage.layers import Layers, layers
 from lineage.lineage_graph import lineage_graph
-from schemadocs.model import Catalog
+from schemadocs.model import Catalog, QualifiedName
 from schemadocs.render.changes import CHANGES_PAGE, BuildChanges, changed_badge, changes_page
 from schemadocs.render.contexts import (
     OverviewPage,
@@ -83,9 +83,10 @@ def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts) -> lis
     """Every diagram the site shows: (relation index, or None for the overview; context field; diagram)."""
     er, lineage = graphs.er, graphs.lineage
     wanted: list[tuple[int | None, str, Diagram]] = []
+    labels: dict[tuple[str, QualifiedName, bool], str] = {}  # shared: each table's label built once per folder
     for i, (rel, page) in enumerate(zip(catalog.relations, contexts.relations)):
         if rel.qname in er:
-            wanted.append((i, "diagram", er_diagram(catalog, er, rel.qname, page.path)))
+            wanted.append((i, "diagram", er_diagram(catalog, er, rel.qname, page.path, labels)))
         if rel.qname in lineage and any(k == "reads" for *_, k in
                                         [*lineage.in_edges(rel.qname, data="kind"), *lineage.out_edges(rel.qname, data="kind")]):
             wanted.append((i, "lineage_diagram", lineage_diagram(catalog, lineage, rel.qname, page.path)))

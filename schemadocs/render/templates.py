@@ -9,7 +9,7 @@ StrictUndefined turns a template typo into an error instead of an empty cell.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -47,6 +47,7 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 
+@lru_cache(maxsize=1 << 16)  # the same comments come back on many pages (and in the column index)
 def comment(text: str | None) -> Markup:
     """A database comment as a block of safe HTML (Markdown rendered, HTML escaped)."""
     if not text:
@@ -55,6 +56,7 @@ def comment(text: str | None) -> Markup:
     return Markup('<div class="sd-comment">\n{}\n</div>').format(Markup(_no_blank_lines(body)))
 
 
+@lru_cache(maxsize=1 << 16)
 def comment_inline(text: str | None) -> Markup:
     """A database comment inside a table cell: inline Markdown only, line breaks kept."""
     if not text:
