@@ -20,18 +20,33 @@ from lineage.er_graph import er_graph
 from lineage.layers import Layers, layers
 from lineage.lineage_graph import lineage_graph
 from schemadocs.model import Catalog, QualifiedName
-from schemadocs.render.changes import CHANGES_PAGE, BuildChanges, changed_badge, changes_page
+from schemadocs.render.changes import (
+    CHANGES_PAGE,
+    BuildChanges,
+    changed_badge,
+    changes_page,
+)
 from schemadocs.render.contexts import (
     OverviewPage,
-    RelationPage,
     column_index_pages,
     home_page,
     overview_page,
-    relation_page_context,
     schema_page_context,
 )
-from schemadocs.render.diagrams import Diagram, er_diagram, lineage_diagram, overview_diagram, render_diagrams
-from schemadocs.render.slugs import COLUMN_INDEX_PAGE, HOME_PAGE, LINEAGE_PAGE, schema_page
+from schemadocs.render.diagrams import (
+    Diagram,
+    er_diagram,
+    lineage_diagram,
+    overview_diagram,
+    render_diagrams,
+)
+from schemadocs.render.relation_context import RelationPage, relation_page_context
+from schemadocs.render.slugs import (
+    COLUMN_INDEX_PAGE,
+    HOME_PAGE,
+    LINEAGE_PAGE,
+    schema_page,
+)
 from schemadocs.render.templates import render, stylesheet
 
 NavEntry = dict[str, Any]

@@ -1,0 +1,279 @@
+"""The context of a table or view page: everything its template shows, computed from the model.
+
+In: the catalog, the lineage graph and one relation. Out: `RelationPage`: columns with
+badges and FK links, constraints, indexes, relationships, partitions, triggers, policies,
+grants, statistics, the view definition and its lineage, and per column what depends on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import networkx as nx
+from markupsafe import Markup
+
+from schemadocs.model import Catalog, ColumnRef, ConstraintKind, QualifiedName, Relation
+from schemadocs.render.contexts import GrantRow, Link, grant_rows
+from schemadocs.render.slugs import (
+    HOME_PAGE,
+    column_anchor,
+    relation_page,
+    relative_html,
+    schema_page,
+)
+
+MAX_LISTED = 12  # dependents listed per column on a page before "and N more"
+
+
+def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) -> RelationPage:
+    """One table or view: columns, keys, indexes, relationships, partitions, SQL, lineage."""
+    page = relation_page(rel.qname)
+
+    def link(qname: QualifiedName, anchor: str | None = None) -> Link:
+        known = catalog.relation(qname) is not None
+        href = relative_html(page, relation_page(qname)) + (f"#{anchor}" if anchor else "") if known else None
+        return Link(str(qname) if qname.schema != rel.schema else qname.name, href)
+
+    def column_link(ref: ColumnRef) -> Link:
+        target = link(ref.relation, column_anchor(ref.column))
+        return Link(f"{target.text}.{ref.column}", target.href)
+
+    pk = set(rel.primary_key.columns) if rel.primary_key else set()
+    unique = {c for k in rel.constraints if k.kind is ConstraintKind.UNIQUE for c in k.columns}
+    fk_by_column: dict[str, list[Link]] = {}
+    for fk in rel.foreign_keys:
+        for col, ref_col in zip(fk.columns, fk.ref_columns):
+            target = link(fk.target, column_anchor(ref_col))
+            fk_by_column.setdefault(col, []).append(Link(f"{target.text}.{ref_col}", target.href))
+    columns = tuple(
+        ColumnRow(
+            name=c.name, anchor=column_anchor(c.name), type=c.type, nullable=c.nullable, default=c.default,
+            comment=c.comment,
+            badges=tuple(b for b, on in (("PK", c.name in pk), ("FK", c.name in fk_by_column),
+                                         ("unique", c.name in unique), ("identity", bool(c.identity)),
+                                         ("generated", bool(c.generated))) if on),
+            references=tuple(fk_by_column.get(c.name, ())),
+        )
+        for c in rel.columns
+    )
+    referenced_by = tuple(
+        RelationshipRow(relation=link(src.qname), columns=", ".join(fk.columns),
+                        ref_columns=", ".join(fk.ref_columns), constraint=fk.name)
+        for src, fk in catalog.referenced_by.get(rel.qname, ()) if not fk.inherited
+    )
+    partitions = tuple(
+        ReadRow(relation=link(p.qname), columns=p.partition_bound or "")
+        for p in catalog.partitions_of.get(rel.qname, ())
+    )
+    return RelationPage(
+        path=page,
+        title=str(rel.qname),
+        kind=rel.kind.label,
+        schema=Link(rel.schema, relative_html(page, schema_page(rel.schema))),
+        home=Link("Home", relative_html(page, HOME_PAGE)),
+        comment=rel.comment,
+        owner=rel.owner,
+        columns=columns,
+        constraints=tuple(ConstraintRow(name=k.name, kind=k.kind.value.replace("_", " "), definition=k.definition,
+                                        comment=k.comment) for k in rel.constraints),
+        indexes=tuple(IndexRow(name=i.name, definition=i.definition, comment=i.comment, size=human_size(i.size),
+                               scans="" if i.scans is None else str(i.scans),
+                               notes=", ".join(x for x in ("" if i.valid else "INVALID",
+                                                           "NULLS NOT DISTINCT" if i.nulls_not_distinct else "") if x))
+                      for i in rel.indexes),
+        references=tuple(
+            RelationshipRow(relation=link(fk.target), columns=", ".join(fk.columns),
+                            ref_columns=", ".join(fk.ref_columns), constraint=fk.name)
+            for fk in rel.foreign_keys
+        ),
+        referenced_by=referenced_by,
+        triggers=tuple(TriggerRow(name=t.name, when=f"{t.timing} {' OR '.join(t.events)} FOR EACH {t.level}",
+                                  condition=t.condition, function=str(t.function),
+                                  enabled={"ORIGIN": "enabled", "DISABLED": "disabled", "REPLICA": "replica only",
+                                           "ALWAYS": "always"}[t.enabled],
+                                  comment=t.comment) for t in rel.triggers),
+        policies=tuple(PolicyRow(name=p.name, command=p.command, roles=", ".join(p.roles),
+                                 permissive="permissive" if p.permissive else "restrictive",
+                                 using=p.using, with_check=p.with_check, comment=p.comment) for p in rel.policies),
+        rls=("enabled and forced" if rel.rls_forced else "enabled") if rel.rls_enabled else None,
+        partition_key=rel.partition_key,
+        partition_of=link(rel.partition_of) if rel.partition_of else None,
+        partition_bound=rel.partition_bound,
+        partitions=partitions,
+        view_definition=rel.view_definition,
+        reads=tuple(ReadRow(relation=link(r.target), columns=", ".join(r.columns)) for r in rel.reads),
+        read_by=tuple(link(v.qname) for v in catalog.read_by.get(rel.qname, ())),
+        foreign_table=(f"server {rel.foreign_server}" + (f" OPTIONS ({', '.join(rel.foreign_options)})"
+                                                          if rel.foreign_options else "")) if rel.foreign_server else None,
+        populated=None if rel.populated is None else ("populated" if rel.populated else "not populated (WITH NO DATA)"),
+        stats=stats_rows(rel),
+        grants=grant_rows(rel.grants),
+        column_lineage=tuple(LineageRow(column=c.column, anchor=column_anchor(c.column),
+                                        sources=tuple(map(column_link, c.sources))) for c in rel.column_lineage),
+        filter_columns=tuple(map(column_link, rel.filter_columns)),
+        dependents=dependents_rows(lineage, rel, column_link, link),
+    )
+
+
+def dependents_rows(lineage: nx.DiGraph, rel: Relation, column_link: Callable[[ColumnRef], Link],
+                    link: Callable[[QualifiedName], Link]) -> tuple[DependentsRow, ...]:
+    """Per column of `rel`, the view columns computed from it and the views filtering on it."""
+    rows = []
+    for col in rel.columns:
+        ref = ColumnRef(rel.schema, rel.name, col.name)
+        if ref not in lineage:
+            continue
+        out = sorted(lineage.out_edges(ref, data="kind"), key=lambda e: (type(e[1]).__name__, e[1]))
+        values = [column_link(t) for _, t, k in out if k == "value"]
+        filters = [link(t) for _, t, k in out if k == "filter"]
+        if values or filters:
+            shown_values, shown_filters = values[:MAX_LISTED], filters[:max(0, MAX_LISTED - len(values))]
+            rows.append(DependentsRow(column=col.name, anchor=column_anchor(col.name), values=tuple(shown_values),
+                                      filters=tuple(shown_filters),
+                                      more=len(values) + len(filters) - len(shown_values) - len(shown_filters)))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class ColumnRow:
+    name: str
+    anchor: str
+    type: str
+    nullable: bool
+    default: str | None
+    comment: str | None
+    badges: tuple[str, ...]
+    references: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ConstraintRow:
+    name: str
+    kind: str
+    definition: str
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    name: str
+    definition: str
+    comment: str | None
+    size: str
+    scans: str
+    notes: str  # invalid, include columns...
+
+
+@dataclass(frozen=True)
+class RelationshipRow:
+    relation: Link
+    columns: str
+    ref_columns: str
+    constraint: str
+
+
+@dataclass(frozen=True)
+class ReadRow:
+    relation: Link
+    columns: str
+
+
+@dataclass(frozen=True)
+class TriggerRow:
+    name: str
+    when: str
+    condition: str | None
+    function: str
+    enabled: str
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class LineageRow:
+    column: str
+    anchor: str
+    sources: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class DependentsRow:
+    column: str
+    anchor: str
+    values: tuple[Link, ...]  # view columns computed from this column
+    filters: tuple[Link, ...]  # views that filter, join or group on it
+    more: int  # dependents left out of the page (listed by `schemadocs lineage --downstream`)
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    name: str
+    command: str
+    roles: str
+    permissive: str
+    using: str | None
+    with_check: str | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class RelationPage:
+    path: str
+    title: str
+    kind: str
+    schema: Link
+    home: Link
+    comment: str | None
+    owner: str | None
+    columns: tuple[ColumnRow, ...]
+    constraints: tuple[ConstraintRow, ...]
+    indexes: tuple[IndexRow, ...]
+    references: tuple[RelationshipRow, ...]
+    referenced_by: tuple[RelationshipRow, ...]
+    triggers: tuple[TriggerRow, ...]
+    policies: tuple[PolicyRow, ...]
+    rls: str | None
+    partition_key: str | None
+    partition_of: Link | None
+    partition_bound: str | None
+    partitions: tuple[ReadRow, ...]
+    view_definition: str | None
+    reads: tuple[ReadRow, ...]
+    read_by: tuple[Link, ...]
+    foreign_table: str | None
+    populated: str | None
+    stats: tuple[tuple[str, str], ...]
+    grants: tuple[GrantRow, ...]
+    column_lineage: tuple[LineageRow, ...]
+    filter_columns: tuple[Link, ...]
+    dependents: tuple[DependentsRow, ...]
+    lineage_diagram: Markup = Markup("")
+    diagram: Markup = Markup("")  # filled in once diagrams are rendered: inline SVG or Mermaid
+    changed: Link | None = None  # "changed in this build", linking to the Changes page (render.changes)
+
+
+def stats_rows(rel: Relation) -> tuple[tuple[str, str], ...]:
+    s = rel.stats
+    if s is None:
+        return ()
+    facts = (
+        ("estimated rows", f"{s.estimated_rows:,}" if s.estimated_rows is not None else "never analyzed"),
+        ("table size", human_size(s.table_size)), ("index size", human_size(s.index_size)),
+        ("total size", human_size(s.total_size)),
+        ("sequential scans", str(s.seq_scans) if s.seq_scans is not None else ""),
+        ("index scans", str(s.index_scans) if s.index_scans is not None else ""),
+        ("last vacuum", s.last_vacuum or s.last_autovacuum or "never"),
+        ("last analyze", s.last_analyze or s.last_autoanalyze or "never"),
+    )
+    return tuple((k, v) for k, v in facts if v)
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("bytes", "kB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return ""
