@@ -10,7 +10,7 @@ method runs once, side by side (so server and machine drift hit them all alike):
   raw       the catalog queries schemadocs runs (introspect/queries/*.sql with the version
             fragments filled in), in the same read-only transaction, fetched with plain
             psycopg `cursor.fetchall()`: no SQLAlchemy, no model. The floor.
-  snapshot  `introspect.introspect.introspect(dsn)` + `schemadocs.snapshot.dumps(catalog)`,
+  snapshot  `introspect.introspect.introspect(dsn)` + `schemadocs.snapshot.dump_bytes(catalog)`,
             i.e. `schemadocs snapshot` without the file write; its two halves are shown too.
   per-table SQLAlchemy Inspector, one call per object: for every table (partitions
             included) get_columns, get_pk_constraint, get_foreign_keys, get_indexes,
@@ -50,7 +50,7 @@ from introspect.fetch import query_text
 from introspect.introspect import introspect
 from introspect.versions import versions
 from schemadocs.embedded import create_database, embedded
-from schemadocs.snapshot import dumps
+from schemadocs.snapshot import dump_bytes
 
 SNAPSHOT_TARGET = 1.25  # snapshot path may take at most this multiple of the raw floor
 MEMORY_TARGET = 1 << 30  # bytes of peak RSS
@@ -59,9 +59,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 LABELS = {
     "raw": "raw floor: catalog queries, psycopg fetchall",
-    "snapshot": "schemadocs snapshot: introspect + dumps",
+    "snapshot": "schemadocs snapshot: introspect + dump_bytes",
     "introspect": "  introspect() alone",
-    "dumps": "  dumps() alone",
+    "dumps": "  dump_bytes() alone",
     "per_table": "SQLAlchemy Inspector, per-table loop",
     "batched": "SQLAlchemy get_multi_* per schema",
 }
@@ -102,9 +102,9 @@ def snapshot_path(dsn: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     catalog = introspect(dsn)
     t1 = time.perf_counter()
-    text = dumps(catalog)
+    data = dump_bytes(catalog)  # what `schemadocs snapshot` writes
     t2 = time.perf_counter()
-    return {"introspect": t1 - t0, "dumps": t2 - t1, "json_bytes": len(text.encode("utf-8")),
+    return {"introspect": t1 - t0, "dumps": t2 - t1, "json_bytes": len(data),
             "relations": len(catalog.relations)}
 
 
@@ -169,7 +169,7 @@ def sa_batched(dsn: str) -> dict[str, Any]:
 CHILD = """
 import json, resource, sys, time
 from introspect.introspect import introspect
-from schemadocs.snapshot import dumps
+from schemadocs.snapshot import dump_bytes
 
 def vm_hwm_kib():  # this process image's own RSS high-water mark (Linux), None elsewhere
     try:
@@ -182,7 +182,7 @@ base = vm_hwm_kib()
 t = time.perf_counter()
 catalog = introspect(sys.argv[1])
 after_introspect = vm_hwm_kib()
-text = dumps(catalog)
+text = dump_bytes(catalog)
 seconds = time.perf_counter() - t
 print(json.dumps({"hwm_kib": vm_hwm_kib(), "baseline_kib": base, "after_introspect_kib": after_introspect, "seconds": seconds, "json_bytes": len(text),
                   "ru_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))

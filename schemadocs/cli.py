@@ -78,7 +78,8 @@ def snapshot(output: str, **db: Any) -> None:
 
     catalog = _introspect(**db)
     if output == "-":
-        sys.stdout.write(snap.dumps(catalog))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(snap.dump_bytes(catalog))
     else:
         snap.save(catalog, Path(output))
         click.echo(f"wrote {output} ({len(catalog.relations)} relations)", err=True)

@@ -25,21 +25,32 @@ from schemadocs.model import FORMAT_VERSION, Catalog, Constraint, ConstraintKind
 
 
 def dumps(catalog: Catalog) -> str:
-    """Serialize a catalog to its canonical JSON text.
+    """Serialize a catalog to its canonical JSON text (see `dump_bytes`)."""
+    return dump_bytes(catalog).decode("utf-8")
+
+
+def dump_bytes(catalog: Catalog) -> bytes:
+    """The canonical JSON of a catalog, UTF-8 encoded.
 
     Layout: one top-level key per line, and one schema, relation, routine, ... per line
     inside the lists, so a snapshot committed to git diffs object by object. orjson encodes
     the dataclasses natively, in field order, with UTF-8 kept as is; the output is the same
     as `json.dumps(to_plain(...), ensure_ascii=False, separators=(",", ":"))` per object.
+    All pieces are joined once, so the text is copied once.
     """
-    parts = []
-    for field in dataclasses.fields(catalog):
+    pieces = [b"{\n"]
+    for i, field in enumerate(dataclasses.fields(catalog)):
         value = getattr(catalog, field.name)
+        pieces += [b",\n" if i else b"", orjson.dumps(field.name), b": "]
         if isinstance(value, tuple) and value:
-            parts.append(orjson.dumps(field.name) + b": [\n" + b",\n".join(map(orjson.dumps, value)) + b"\n]")
+            pieces.append(b"[\n")
+            for j, item in enumerate(value):
+                pieces += [b",\n" if j else b"", orjson.dumps(item)]
+            pieces.append(b"\n]")
         else:
-            parts.append(orjson.dumps(field.name) + b": " + orjson.dumps(value))
-    return (b"{\n" + b",\n".join(parts) + b"\n}\n").decode("utf-8")
+            pieces.append(orjson.dumps(value))
+    pieces.append(b"\n}\n")
+    return b"".join(pieces)
 
 
 def loads(text: str, source: str = "snapshot") -> Catalog:
@@ -66,8 +77,8 @@ def save(catalog: Catalog, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(dumps(catalog))
+    with os.fdopen(fd, "wb") as out:
+        out.write(dump_bytes(catalog))
     os.replace(tmp, path)
 
 
