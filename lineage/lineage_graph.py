@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from lineage.er_graph import partition_root
+from lineage.routine_lineage import routine_lineage
 from schemadocs.model import Catalog, ColumnRef, QualifiedName, quote_ident
 
 
@@ -36,8 +37,6 @@ Node = QualifiedName | ColumnRef | RoutineKey
 
 def lineage_graph(catalog: Catalog) -> nx.DiGraph:
     """Build the lineage graph (relations, columns and routines)."""
-    from lineage.routine_lineage import routine_lineage
-
     graph = nx.DiGraph()
 
     def root(qname: QualifiedName) -> QualifiedName:
@@ -67,12 +66,14 @@ def lineage_graph(catalog: Catalog) -> nx.DiGraph:
             if source in graph:
                 graph.add_edge(source, view.qname, kind="filter")
     routines = {RoutineKey(f.schema, f.name, f.arguments): f for f in catalog.routines}
+    by_name: dict[QualifiedName, list[RoutineKey]] = {}
     for key in routines:
         graph.add_node(key, type="routine")
+        by_name.setdefault(QualifiedName(key.schema, key.name), []).append(key)
     for rel in catalog.relations:
         for trigger in rel.triggers:
-            for key in routines:
-                if (key.schema, key.name) == (trigger.function.schema, trigger.function.name) and root(rel.qname) in graph:
+            for key in by_name.get(trigger.function, ()):  # a trigger names its function without arguments
+                if root(rel.qname) in graph:
                     graph.add_edge(root(rel.qname), key, kind="trigger", trigger=trigger.name)
     for key, routine in routines.items():
         found = routine_lineage(catalog, routine)
