@@ -257,3 +257,19 @@ def test_a_large_column_index_is_split_by_initial_letter(edge_catalog, tmp_path,
     assert sorted(listed) == sorted((c.name, str(r.qname)) for r in edge_catalog.relations
                                     if r.partition_of is None for c in r.columns)
     assert [b for b in check_links(site).broken if b.startswith("columns")] == []
+
+
+def test_the_repository_commits_no_generated_page(demo_catalog, tmp_path):
+    """site_src/ in git holds only hand-written pages: a generated one committed there would
+    make `schemadocs demo` on a fresh clone refuse to overwrite it."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    tracked = subprocess.run(["git", "ls-files", "site_src"], cwd=root, capture_output=True, text=True, check=True)
+    files = {line.removeprefix("site_src/") for line in tracked.stdout.splitlines()}
+    assert "about.md" in files
+    generated = set(render_site(demo_catalog, tmp_path / "cache").pages)
+    assert files & generated == set()
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", *(f"site_src/{p}" for p in sorted(generated))],
+                             cwd=root, capture_output=True, text=True)
+    assert set(ignored.stdout.split()) == {f"site_src/{p}" for p in generated}, "every generated path is git-ignored"
