@@ -62,6 +62,17 @@ class QualifiedName:
         return f"{quote_ident(self.schema)}.{quote_ident(self.name)}"
 
 
+class SchemaObject:
+    """Mixin for objects that live in a schema: their `qname` is their identity."""
+
+    schema: str
+    name: str
+
+    @property
+    def qname(self) -> QualifiedName:
+        return QualifiedName(self.schema, self.name)
+
+
 @dataclass(frozen=True, order=True)
 class Grant:
     """One privilege held by one role (PUBLIC included), optionally on one column only."""
@@ -208,7 +219,7 @@ class ColumnLineage:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Relation:
+class Relation(SchemaObject):
     schema: str
     name: str
     kind: RelationKind
@@ -235,10 +246,6 @@ class Relation:
     grants: tuple[Grant, ...] = ()
     stats: RelationStats | None = None
     oid: int | None = None  # pg_class.oid: same object across renames, in this database only
-
-    @property
-    def qname(self) -> QualifiedName:
-        return QualifiedName(self.schema, self.name)
 
     @property
     def foreign_keys(self) -> tuple[ForeignKey, ...]:
@@ -281,20 +288,16 @@ class Routine:
 
 
 @dataclass(frozen=True, kw_only=True)
-class EnumType:
+class EnumType(SchemaObject):
     schema: str
     name: str
     labels: tuple[str, ...]
     comment: str | None = None
     oid: int | None = None  # pg_type.oid
 
-    @property
-    def qname(self) -> QualifiedName:
-        return QualifiedName(self.schema, self.name)
-
 
 @dataclass(frozen=True, kw_only=True)
-class Domain:
+class Domain(SchemaObject):
     schema: str
     name: str
     base_type: str
@@ -304,26 +307,18 @@ class Domain:
     owner: str | None = None
     comment: str | None = None
 
-    @property
-    def qname(self) -> QualifiedName:
-        return QualifiedName(self.schema, self.name)
-
 
 @dataclass(frozen=True, kw_only=True)
-class CompositeType:
+class CompositeType(SchemaObject):
     schema: str
     name: str
     attributes: tuple[tuple[str, str], ...]  # (name, type)
     owner: str | None = None
     comment: str | None = None
 
-    @property
-    def qname(self) -> QualifiedName:
-        return QualifiedName(self.schema, self.name)
-
 
 @dataclass(frozen=True, kw_only=True)
-class Sequence:
+class Sequence(SchemaObject):
     schema: str
     name: str
     type: str
@@ -339,10 +334,6 @@ class Sequence:
     owner: str | None = None
     comment: str | None = None
     grants: tuple[Grant, ...] = ()
-
-    @property
-    def qname(self) -> QualifiedName:
-        return QualifiedName(self.schema, self.name)
 
 
 @dataclass(frozen=True, kw_only=True)
