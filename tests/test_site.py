@@ -275,3 +275,14 @@ def test_the_repository_commits_no_generated_page(demo_catalog, tmp_path):
     ignored = subprocess.run(["git", "check-ignore", "--no-index", *(f"site_src/{p}" for p in sorted(generated))],
                              cwd=root, capture_output=True, text=True)
     assert set(ignored.stdout.split()) == {f"site_src/{p}" for p in generated}, "every generated path is git-ignored"
+
+
+def test_home_page_shows_coverage_and_top_tables(demo_site, demo_catalog):
+    home = BeautifulSoup((demo_site / "index.html").read_text(), "html.parser")
+    documented = [r for r in demo_catalog.relations if r.partition_of is None]
+    row = home.select_one("table[data-sd=coverage] tr")
+    assert row.td.text == f"{sum(1 for r in documented if r.comment)} of {len(documented)}"
+    top = [a.text for a in home.select("table[data-sd=most-connected] a")]
+    assert top[0] == "app.tenants", "every tenant-scoped table points at app.tenants"
+    sizes = [a.text for a in home.select("table[data-sd=largest] a")]
+    assert len(sizes) == 10 and all(demo_catalog.relation(QualifiedName(*s.split("."))) for s in sizes)

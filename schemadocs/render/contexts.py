@@ -29,6 +29,7 @@ from schemadocs.render.slugs import (
 )
 
 MAX_OVERVIEW_NODES = 250  # beyond this the overview is listed by layer, not drawn
+TOP_TABLES = 10  # largest and most-connected tables listed on the home page
 MAX_COLUMN_INDEX_ROWS = 5000  # columns on one column index page; beyond, one page per initial letter
 
 
@@ -118,6 +119,9 @@ class HomePage:
     schemas: tuple[SchemaRow, ...]
     extensions: tuple[tuple[str, str, str], ...]  # name, version, schema
     skipped_sizes: tuple[str, ...]
+    coverage: tuple[tuple[str, int, int], ...]  # (what, documented, total)
+    largest: tuple[tuple[Link, str], ...]  # (relation, total size), biggest first
+    most_connected: tuple[tuple[Link, int], ...]  # (table, foreign keys in and out), most first
 
 
 @dataclass(frozen=True)
@@ -274,7 +278,39 @@ def home_page(catalog: Catalog) -> HomePage:
     return HomePage(path=HOME_PAGE, database=catalog.database, server_version=catalog.server_version,
                     counts=counts, schemas=tuple(rows),
                     extensions=tuple((e.name, e.version, e.schema) for e in catalog.extensions),
-                    skipped_sizes=tuple(str(q) for q in catalog.skipped_sizes))
+                    skipped_sizes=tuple(str(q) for q in catalog.skipped_sizes),
+                    coverage=coverage(catalog), largest=largest(catalog), most_connected=most_connected(catalog))
+
+
+def coverage(catalog: Catalog) -> tuple[tuple[str, int, int], ...]:
+    """How much of the database carries a comment: relations, columns, functions."""
+    documented = [r for r in catalog.relations if r.partition_of is None]
+    columns = [c for r in documented for c in r.columns]
+    return (
+        ("tables and views with a comment", sum(1 for r in documented if r.comment), len(documented)),
+        ("columns with a comment", sum(1 for c in columns if c.comment), len(columns)),
+        ("functions and procedures with a comment", sum(1 for f in catalog.routines if f.comment), len(catalog.routines)),
+    )
+
+
+def largest(catalog: Catalog, limit: int = TOP_TABLES) -> tuple[tuple[Link, str], ...]:
+    """The biggest relations on disk (needs statistics)."""
+    sized = [r for r in catalog.relations if r.stats and r.stats.total_size]
+    sized.sort(key=lambda r: (-(r.stats.total_size or 0), r.qname))  # type: ignore[union-attr]
+    return tuple((Link(str(r.qname), relative_html(HOME_PAGE, relation_page(r.qname))),
+                  human_size(r.stats.total_size)) for r in sized[:limit])  # type: ignore[union-attr]
+
+
+def most_connected(catalog: Catalog, limit: int = TOP_TABLES) -> tuple[tuple[Link, int], ...]:
+    """The tables with the most foreign keys, counting both directions (partition copies aside)."""
+    degree: Counter[QualifiedName] = Counter()
+    for rel in catalog.relations:
+        for fk in rel.foreign_keys:
+            if not fk.inherited:
+                degree[rel.qname] += 1
+                degree[fk.target] += 1
+    ranked = sorted((q for q in degree if catalog.relation(q)), key=lambda q: (-degree[q], q))
+    return tuple((Link(str(q), relative_html(HOME_PAGE, relation_page(q))), degree[q]) for q in ranked[:limit])
 
 
 def schema_page_context(catalog: Catalog, schema: str) -> SchemaPage:
@@ -334,3 +370,14 @@ def grant_rows(grants: tuple[Grant, ...]) -> tuple[GrantRow, ...]:
         who = g.grantee + (f" on column {g.column}" if g.column else "")
         by_role.setdefault(who, []).append(g.privilege + (" (grantable)" if g.grantable else ""))
     return tuple(GrantRow(grantee=who, privileges=", ".join(privs)) for who, privs in sorted(by_role.items()))
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("bytes", "kB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return ""

@@ -14,7 +14,7 @@ import networkx as nx
 from markupsafe import Markup
 
 from schemadocs.model import Catalog, ColumnRef, ConstraintKind, QualifiedName, Relation
-from schemadocs.render.contexts import GrantRow, Link, grant_rows
+from schemadocs.render.contexts import GrantRow, Link, grant_rows, human_size
 from schemadocs.render.slugs import (
     HOME_PAGE,
     column_anchor,
@@ -266,14 +266,3 @@ def stats_rows(rel: Relation) -> tuple[tuple[str, str], ...]:
         ("last analyze", s.last_analyze or s.last_autoanalyze or "never"),
     )
     return tuple((k, v) for k, v in facts if v)
-
-
-def human_size(size: int | None) -> str:
-    if size is None:
-        return ""
-    value = float(size)
-    for unit in ("bytes", "kB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return ""
