@@ -15,7 +15,7 @@ import psycopg
 
 from introspect.node_tree import node_tree
 from introspect.view_lineage import _walk_with_queries
-from schemadocs.model import Catalog, ColumnRef, QualifiedName
+from schemadocs.model import Catalog, ColumnRef, QualifiedName, quote_ident
 
 PG_DEPEND = """
 SELECT vn.nspname, v.relname, rn.nspname, rc.relname, a.attname, r.ev_action::text
@@ -29,6 +29,21 @@ LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
 WHERE vn.nspname !~ '^pg_' AND vn.nspname <> 'information_schema' AND r.rulename = '_RETURN'
 """
+
+
+VIEWS = ("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+         "WHERE c.relkind IN ('v', 'm')")
+
+
+def dropped_by_cascade(conn: psycopg.Connection, column: ColumnRef) -> set[QualifiedName]:
+    """The views and materialized views PostgreSQL drops with DROP COLUMN ... CASCADE (rolled back)."""
+    before = set(conn.execute(VIEWS).fetchall())
+    conn.execute("SAVEPOINT cascade_probe")
+    try:
+        conn.execute(f"ALTER TABLE {column.relation} DROP COLUMN {quote_ident(column.column)} CASCADE")
+        return {QualifiedName(*v) for v in before - set(conn.execute(VIEWS).fetchall())}
+    finally:
+        conn.execute("ROLLBACK TO SAVEPOINT cascade_probe")
 
 
 @dataclass
