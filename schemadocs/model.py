@@ -389,6 +389,28 @@ class Catalog:
         return {k: tuple(v) for k, v in found.items()}
 
     @cached_property
+    def _routines_by_name(self) -> dict[QualifiedName, tuple[Routine, ...]]:
+        found: dict[QualifiedName, list[Routine]] = {}
+        for f in self.routines:
+            found.setdefault(QualifiedName(f.schema, f.name), []).append(f)
+        return {k: tuple(v) for k, v in found.items()}
+
+    def routines_named(self, qname: QualifiedName) -> tuple[Routine, ...]:
+        """The overloads of one routine name (what a trigger names: no arguments)."""
+        return self._routines_by_name.get(qname, ())
+
+    @cached_property
+    def user_types(self) -> dict[str, QualifiedName]:
+        """The database's own enums, domains and composite types, keyed by how column and
+        argument types spell them: format_type() with search_path pinned to `public` (as
+        introspection pins it), so a type in `public` is unqualified, any other qualified."""
+        found: dict[str, QualifiedName] = {}
+        for t in (*self.enums, *self.domains, *self.composite_types):
+            spelled = quote_ident(t.name) if t.schema == "public" else f"{quote_ident(t.schema)}.{quote_ident(t.name)}"
+            found[spelled] = t.qname
+        return found
+
+    @cached_property
     def partitions_of(self) -> dict[QualifiedName, tuple[Relation, ...]]:
         """For each partitioned table, its direct partitions (in catalog order)."""
         found: dict[QualifiedName, list[Relation]] = {}

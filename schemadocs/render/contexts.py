@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from lineage.layers import Layers
-from schemadocs.model import Catalog, Grant, QualifiedName, RelationKind
+from schemadocs.model import Catalog, CompositeType, Domain, EnumType, Grant, QualifiedName, RelationKind
 from schemadocs.render.slugs import (
     COLUMN_INDEX_PAGE,
     HOME_PAGE,
@@ -24,8 +24,11 @@ from schemadocs.render.slugs import (
     column_index_part,
     relation_page,
     relative_html,
+    routine_anchor,
+    routine_page,
     schema_page,
     slug,
+    type_page,
 )
 
 MAX_OVERVIEW_NODES = 250  # beyond this the overview is listed by layer, not drawn
@@ -61,20 +64,16 @@ class RelationRow:
 
 @dataclass(frozen=True)
 class RoutineRow:
-    anchor: str
-    signature: str
+    link: Link  # the signature, to its section on the routine's page
     kind: str
     returns: str | None
     language: str
     comment: str | None
-    facts: str  # volatility, SECURITY DEFINER, settings, owner
-    definition: str | None
-    grants: tuple[GrantRow, ...]
 
 
 @dataclass(frozen=True)
 class TypeRow:
-    name: str
+    link: Link  # the type's page
     kind: str
     detail: str
     comment: str | None
@@ -89,13 +88,6 @@ class SequenceRow:
 
 
 @dataclass(frozen=True)
-class EnumRow:
-    name: str
-    labels: str
-    comment: str | None
-
-
-@dataclass(frozen=True)
 class SchemaPage:
     path: str
     title: str
@@ -104,8 +96,7 @@ class SchemaPage:
     owner: str | None
     relations: tuple[RelationRow, ...]
     routines: tuple[RoutineRow, ...]
-    enums: tuple[EnumRow, ...]
-    types: tuple[TypeRow, ...]
+    types: tuple[TypeRow, ...]  # enums, domains, composite types
     sequences: tuple[SequenceRow, ...]
     grants: tuple[GrantRow, ...]
 
@@ -314,7 +305,7 @@ def most_connected(catalog: Catalog, limit: int = TOP_TABLES) -> tuple[tuple[Lin
 
 
 def schema_page_context(catalog: Catalog, schema: str) -> SchemaPage:
-    """One schema: its relations, routines and enums."""
+    """One schema: its relations, routines, types and sequences, each linked to its page."""
     page = schema_page(schema)
     info = next(s for s in catalog.schemas if s.name == schema)
     return SchemaPage(
@@ -329,24 +320,17 @@ def schema_page_context(catalog: Catalog, schema: str) -> SchemaPage:
             for r in catalog.in_schema(schema)
         ),
         routines=tuple(
-            RoutineRow(anchor=f"fn-{slug(f.name + '(' + f.arguments + ')')}", signature=f"{f.name}({f.arguments})",
-                       kind=f.kind, returns=f.returns, language=f.language, comment=f.comment,
-                       facts=" · ".join(x for x in (
-                           f.volatility, "SECURITY DEFINER" if f.security_definer else "",
-                           *(f"SET {setting}" for setting in f.settings), f"owner {f.owner}" if f.owner else "") if x),
-                       definition=f.definition, grants=grant_rows(f.grants))
+            RoutineRow(link=Link(f"{f.name}({f.arguments})", relative_html(page, routine_page(f.schema, f.name))
+                                 + f"#{routine_anchor(f.name, f.arguments)}"),
+                       kind=f.kind, returns=f.returns, language=f.language, comment=f.comment)
             for f in catalog.routines if f.schema == schema
         ),
-        enums=tuple(EnumRow(name=e.name, labels=", ".join(e.labels), comment=e.comment)
-                    for e in catalog.enums if e.schema == schema),
         types=tuple(
-            [TypeRow(name=d.name, kind="domain", comment=d.comment, detail=" ".join(x for x in (
-                d.base_type, "" if d.nullable else "NOT NULL", f"DEFAULT {d.default}" if d.default else "",
-                *(definition for _, definition in d.constraints)) if x))
-             for d in catalog.domains if d.schema == schema]
-            + [TypeRow(name=t.name, kind="composite", comment=t.comment,
-                       detail="(" + ", ".join(f"{a} {ty}" for a, ty in t.attributes) + ")")
-               for t in catalog.composite_types if t.schema == schema]
+            TypeRow(link=Link(t.name, relative_html(page, type_page(t.qname))), kind=kind, detail=_type_detail(t),
+                    comment=t.comment)
+            for kind, items in (("enum", catalog.enums), ("domain", catalog.domains),
+                                ("composite", catalog.composite_types))
+            for t in items if t.schema == schema
         ),
         sequences=tuple(
             SequenceRow(
@@ -361,6 +345,17 @@ def schema_page_context(catalog: Catalog, schema: str) -> SchemaPage:
         ),
         grants=grant_rows(info.grants),
     )
+
+
+def _type_detail(t: EnumType | Domain | CompositeType) -> str:
+    """A type in one line: an enum's labels, a domain's base type and rules, a composite's attributes."""
+    if isinstance(t, EnumType):
+        return ", ".join(t.labels)
+    if isinstance(t, Domain):
+        return " ".join(x for x in (t.base_type, "" if t.nullable else "NOT NULL",
+                                    f"DEFAULT {t.default}" if t.default else "",
+                                    *(check for _, check in t.constraints)) if x)
+    return "(" + ", ".join(f"{a} {ty}" for a, ty in t.attributes) + ")"
 
 
 def grant_rows(grants: tuple[Grant, ...]) -> tuple[GrantRow, ...]:

@@ -20,7 +20,9 @@ from schemadocs.render.slugs import (
     column_anchor,
     relation_page,
     relative_html,
+    routine_page,
     schema_page,
+    type_page,
 )
 
 MAX_LISTED = 12  # dependents listed per column on a page before "and N more"
@@ -39,6 +41,14 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
         target = link(ref.relation, column_anchor(ref.column))
         return Link(f"{target.text}.{ref.column}", target.href)
 
+    def type_href(spelled: str) -> str | None:
+        target = catalog.user_types.get(spelled.removesuffix("[]"))
+        return relative_html(page, type_page(target)) if target else None
+
+    def routine_link(qname: QualifiedName) -> Link:
+        known = bool(catalog.routines_named(qname))
+        return Link(str(qname), relative_html(page, routine_page(qname.schema, qname.name)) if known else None)
+
     pk = set(rel.primary_key.columns) if rel.primary_key else set()
     unique = {c for k in rel.constraints if k.kind is ConstraintKind.UNIQUE for c in k.columns}
     fk_by_column: dict[str, list[Link]] = {}
@@ -54,6 +64,7 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
                                          ("unique", c.name in unique), ("identity", bool(c.identity)),
                                          ("generated", bool(c.generated))) if on),
             references=tuple(fk_by_column.get(c.name, ())),
+            type_href=type_href(c.type),
         )
         for c in rel.columns
     )
@@ -89,7 +100,7 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
         ),
         referenced_by=referenced_by,
         triggers=tuple(TriggerRow(name=t.name, when=f"{t.timing} {' OR '.join(t.events)} FOR EACH {t.level}",
-                                  condition=t.condition, function=str(t.function),
+                                  condition=t.condition, function=routine_link(t.function),
                                   enabled={"ORIGIN": "enabled", "DISABLED": "disabled", "REPLICA": "replica only",
                                            "ALWAYS": "always"}[t.enabled],
                                   comment=t.comment) for t in rel.triggers),
@@ -145,6 +156,7 @@ class ColumnRow:
     comment: str | None
     badges: tuple[str, ...]
     references: tuple[Link, ...]
+    type_href: str | None = None  # the page of the column's type, when it is the database's own
 
 
 @dataclass(frozen=True)
@@ -184,7 +196,7 @@ class TriggerRow:
     name: str
     when: str
     condition: str | None
-    function: str
+    function: Link  # to the function's page
     enabled: str
     comment: str | None
 

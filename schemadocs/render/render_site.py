@@ -41,6 +41,7 @@ from schemadocs.render.diagrams import (
     render_diagrams,
 )
 from schemadocs.render.relation_context import RelationPage, relation_page_context
+from schemadocs.render.routine_context import RoutinePage, routine_pages
 from schemadocs.render.slugs import (
     COLUMN_INDEX_PAGE,
     HOME_PAGE,
@@ -48,6 +49,7 @@ from schemadocs.render.slugs import (
     schema_page,
 )
 from schemadocs.render.templates import render, stylesheet
+from schemadocs.render.type_context import TypePage, type_pages
 
 NavEntry = dict[str, Any]
 STYLESHEET = "assets/schemadocs.css"
@@ -70,6 +72,8 @@ class Graphs:
 class Contexts:
     relations: list[RelationPage]  # in catalog.relations order
     overview: OverviewPage
+    routines: list[RoutinePage]  # one per schema and routine name
+    types: list[TypePage]
 
 
 def render_site(catalog: Catalog, diagram_cache: Path, draw: bool = True, changes: BuildChanges | None = None) -> Site:
@@ -89,9 +93,10 @@ def build_graphs(catalog: Catalog) -> Graphs:
 
 
 def page_contexts(catalog: Catalog, graphs: Graphs) -> Contexts:
-    """The contexts of the relation pages and the lineage overview, without diagrams."""
+    """The contexts of the relation, routine and type pages and the lineage overview, without diagrams."""
     return Contexts(relations=[relation_page_context(catalog, graphs.lineage, rel) for rel in catalog.relations],
-                    overview=overview_page(graphs.layers))
+                    overview=overview_page(graphs.layers), routines=routine_pages(catalog, graphs.lineage),
+                    types=type_pages(catalog))
 
 
 def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts) -> list[tuple[int | None, str, Diagram]]:
@@ -120,7 +125,7 @@ def with_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts, diagram_
             overview = dataclasses.replace(overview, diagram=html)
         else:
             relations[i] = dataclasses.replace(relations[i], **{name: html})
-    return Contexts(relations=relations, overview=overview)
+    return dataclasses.replace(contexts, relations=relations, overview=overview)
 
 
 def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None) -> Site:
@@ -136,6 +141,8 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
         if changes is not None:
             relation = dataclasses.replace(relation, changed=changed_badge(relation.path, changes, rel.qname))
         pages[relation.path] = render("relation.md.j2", relation)
+    pages.update({p.path: render("routine.md.j2", p) for p in contexts.routines})
+    pages.update({p.path: render("type.md.j2", p) for p in contexts.types})
     nav: list[NavEntry] = [{"Home": HOME_PAGE}, {"Lineage": LINEAGE_PAGE}, {"Columns": COLUMN_INDEX_PAGE},
                            {"Schemas": [{s.name: schema_page(s.name)} for s in catalog.schemas]}]
     if changes is not None and changes.history:

@@ -44,6 +44,20 @@ def relation_page(qname: QualifiedName) -> str:
     return f"schemas/{slug(qname.schema)}/{slug(qname.name)}.md"
 
 
+def routine_page(schema: str, name: str) -> str:
+    """One page per function or procedure name: overloads share it, each under its own anchor."""
+    return f"schemas/{slug(schema)}/functions/{slug(name)}.md"
+
+
+def routine_anchor(name: str, arguments: str) -> str:
+    return f"fn-{slug(f'{name}({arguments})')}"
+
+
+def type_page(qname: QualifiedName) -> str:
+    """The page of an enum, domain or composite type (they share PostgreSQL's type namespace)."""
+    return f"schemas/{slug(qname.schema)}/types/{slug(qname.name)}.md"
+
+
 def column_index_part(key: str) -> str:
     """The page of one part ("a".."z" or "other") of a column index split by initial letter."""
     return f"columns/{key}.md"

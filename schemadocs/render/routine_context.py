@@ -1,0 +1,116 @@
+"""The context of a function or procedure page: one page per name, one section per overload.
+
+In: the catalog and its lineage graph. Out: `RoutinePage`s: for each overload its signature,
+return type, language, properties, comment, grants, body, the tables it reads and writes
+(parsed from the body by `lineage/routine_lineage.py`, with what could not be resolved), and
+the triggers that call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+import networkx as nx
+
+from lineage.lineage_graph import RoutineKey
+from schemadocs.model import Catalog, QualifiedName, Routine
+from schemadocs.render.contexts import GrantRow, Link, grant_rows
+from schemadocs.render.slugs import (
+    HOME_PAGE,
+    relation_page,
+    relative_html,
+    routine_anchor,
+    routine_page,
+    schema_page,
+    type_page,
+)
+
+
+@dataclass(frozen=True)
+class RoutineSection:
+    anchor: str
+    signature: str
+    kind: str  # function | procedure | aggregate | window
+    returns: str | None
+    returns_type: Link | None  # the page of the returned type, when it is the database's own
+    language: str
+    facts: str  # volatility, SECURITY DEFINER, settings
+    owner: str | None
+    comment: str | None
+    definition: str | None
+    code_language: str  # how the body is highlighted
+    grants: tuple[GrantRow, ...]
+    reads: tuple[Link, ...]
+    writes: tuple[Link, ...]
+    triggers: tuple[Link, ...]  # "table: trigger", linking to the table's triggers
+    unresolved: tuple[str, ...]  # why parts of the body could not be followed
+
+
+@dataclass(frozen=True)
+class RoutinePage:
+    path: str
+    title: str  # schema.name
+    kind: str  # what the page documents: "function", "procedure", "functions" (overloads of mixed kinds)
+    home: Link
+    schema: Link
+    overloads: tuple[RoutineSection, ...]
+
+
+def routine_pages(catalog: Catalog, lineage: nx.DiGraph) -> list[RoutinePage]:
+    """A page per (schema, routine name), in catalog order (routines are sorted by schema, name)."""
+    triggers: dict[QualifiedName, list[tuple[QualifiedName, str]]] = {}
+    for rel in catalog.relations:
+        for trigger in rel.triggers:
+            triggers.setdefault(trigger.function, []).append((rel.qname, trigger.name))
+    return [routine_page_context(catalog, lineage, tuple(group), triggers)
+            for _, group in groupby(catalog.routines, key=lambda f: (f.schema, f.name))]
+
+
+def routine_page_context(catalog: Catalog, lineage: nx.DiGraph, overloads: tuple[Routine, ...],
+                         triggers: dict[QualifiedName, list[tuple[QualifiedName, str]]]) -> RoutinePage:
+    """The page of the overloads of one routine name."""
+    first = overloads[0]
+    page = routine_page(first.schema, first.name)
+
+    def link(qname: QualifiedName, anchor: str = "") -> Link:
+        text = str(qname) if qname.schema != first.schema else qname.name
+        return Link(text, relative_html(page, relation_page(qname)) + anchor if catalog.relation(qname) else None)
+
+    def section(f: Routine) -> RoutineSection:
+        key = RoutineKey(f.schema, f.name, f.arguments)
+        known = key in lineage
+        returned = catalog.user_types.get((f.returns or "").removeprefix("SETOF ").removesuffix("[]"))
+        return RoutineSection(
+            anchor=routine_anchor(f.name, f.arguments),
+            signature=f"{f.name}({f.arguments})",
+            kind=f.kind,
+            returns=f.returns,
+            returns_type=Link(str(returned), relative_html(page, type_page(returned))) if returned else None,
+            language=f.language,
+            facts=" · ".join(x for x in (f.volatility if f.kind == "function" else "",
+                                         "SECURITY DEFINER" if f.security_definer else "",
+                                         *(f"SET {setting}" for setting in f.settings)) if x),
+            owner=f.owner,
+            comment=f.comment,
+            definition=f.definition,
+            code_language=f.language if f.language in ("sql", "plpgsql") else "text",
+            grants=grant_rows(f.grants),
+            reads=tuple(link(t) for t, _, kind in (lineage.in_edges(key, data="kind") if known else ())
+                        if kind == "routine_reads"),
+            writes=tuple(link(t) for _, t, kind in (lineage.out_edges(key, data="kind") if known else ())
+                         if kind == "routine_writes"),
+            triggers=tuple(Link(f"{link(rel).text}: {name}", link(rel, "#triggers").href)
+                           for rel, name in triggers.get(QualifiedName(f.schema, f.name), ())),
+            unresolved=tuple(lineage.nodes[key].get("unresolved", ())) if known else (),
+        )
+
+    kinds = {f.kind for f in overloads}
+    return RoutinePage(
+        path=page,
+        title=f"{first.schema}.{first.name}",
+        kind=kinds.pop() if len(kinds) == 1 else "routines",
+        home=Link("Home", relative_html(page, HOME_PAGE)),
+        schema=Link(first.schema, relative_html(page, schema_page(first.schema))),
+        overloads=tuple(section(f) for f in overloads),
+    )
