@@ -1,8 +1,8 @@
 """Page contexts: everything a template shows, computed in Python from the model and graphs.
 
 In: a `Catalog` and its ER and lineage graphs. Out: one context object per page (home,
-schema, lineage overview, column index; relation pages are in relation_context.py),
-holding display-ready values and page-relative links, so templates hold no logic beyond
+lineage overview, column index here; schema, relation, routine and type pages each in
+their own `*_context.py`) and the link and grant rows they share, holding display-ready values and page-relative links, so templates hold no logic beyond
 loops and presence checks.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from lineage.layers import Layers
-from schemadocs.model import Catalog, CompositeType, Domain, EnumType, Grant, QualifiedName, RelationKind
+from schemadocs.model import Catalog, Grant, QualifiedName, RelationKind
 from schemadocs.render.slugs import (
     COLUMN_INDEX_PAGE,
     HOME_PAGE,
@@ -24,11 +24,8 @@ from schemadocs.render.slugs import (
     column_index_part,
     relation_page,
     relative_html,
-    routine_anchor,
-    routine_page,
     schema_page,
     slug,
-    type_page,
 )
 
 MAX_OVERVIEW_NODES = 250  # beyond this the overview is listed by layer, not drawn
@@ -53,52 +50,6 @@ class SchemaRow:
     link: Link
     comment: str | None
     counts: str
-
-
-@dataclass(frozen=True)
-class RelationRow:
-    link: Link
-    kind: str
-    comment: str | None
-
-
-@dataclass(frozen=True)
-class RoutineRow:
-    link: Link  # the signature, to its section on the routine's page
-    kind: str
-    returns: str | None
-    language: str
-    comment: str | None
-
-
-@dataclass(frozen=True)
-class TypeRow:
-    link: Link  # the type's page
-    kind: str
-    detail: str
-    comment: str | None
-
-
-@dataclass(frozen=True)
-class SequenceRow:
-    name: str
-    detail: str
-    owned_by: Link | None
-    comment: str | None
-
-
-@dataclass(frozen=True)
-class SchemaPage:
-    path: str
-    title: str
-    home: Link
-    comment: str | None
-    owner: str | None
-    relations: tuple[RelationRow, ...]
-    routines: tuple[RoutineRow, ...]
-    types: tuple[TypeRow, ...]  # enums, domains, composite types
-    sequences: tuple[SequenceRow, ...]
-    grants: tuple[GrantRow, ...]
 
 
 @dataclass(frozen=True)
@@ -302,60 +253,6 @@ def most_connected(catalog: Catalog, limit: int = TOP_TABLES) -> tuple[tuple[Lin
                 degree[fk.target] += 1
     ranked = sorted((q for q in degree if catalog.relation(q)), key=lambda q: (-degree[q], q))
     return tuple((Link(str(q), relative_html(HOME_PAGE, relation_page(q))), degree[q]) for q in ranked[:limit])
-
-
-def schema_page_context(catalog: Catalog, schema: str) -> SchemaPage:
-    """One schema: its relations, routines, types and sequences, each linked to its page."""
-    page = schema_page(schema)
-    info = next(s for s in catalog.schemas if s.name == schema)
-    return SchemaPage(
-        path=page,
-        title=schema,
-        home=Link("Home", relative_html(page, HOME_PAGE)),
-        comment=info.comment,
-        owner=info.owner,
-        relations=tuple(
-            RelationRow(link=Link(r.name, relative_html(page, relation_page(r.qname))),
-                        kind=r.kind.label + (" (partition)" if r.partition_of else ""), comment=r.comment)
-            for r in catalog.in_schema(schema)
-        ),
-        routines=tuple(
-            RoutineRow(link=Link(f"{f.name}({f.arguments})", relative_html(page, routine_page(f.schema, f.name))
-                                 + f"#{routine_anchor(f.name, f.arguments)}"),
-                       kind=f.kind, returns=f.returns, language=f.language, comment=f.comment)
-            for f in catalog.routines if f.schema == schema
-        ),
-        types=tuple(
-            TypeRow(link=Link(t.name, relative_html(page, type_page(t.qname))), kind=kind, detail=_type_detail(t),
-                    comment=t.comment)
-            for kind, items in (("enum", catalog.enums), ("domain", catalog.domains),
-                                ("composite", catalog.composite_types))
-            for t in items if t.schema == schema
-        ),
-        sequences=tuple(
-            SequenceRow(
-                name=q.name, comment=q.comment,
-                detail=f"{q.type}, start {q.start}, increment {q.increment}, {q.min_value}..{q.max_value}"
-                       + (", cycle" if q.cycle else "") + (", identity" if q.identity else ""),
-                owned_by=Link(f"{q.owned_by.name}.{q.owned_by_column}",
-                              relative_html(page, relation_page(q.owned_by)) + f"#{column_anchor(q.owned_by_column or '')}")
-                if q.owned_by and catalog.relation(q.owned_by) else None,
-            )
-            for q in catalog.sequences if q.schema == schema
-        ),
-        grants=grant_rows(info.grants),
-    )
-
-
-def _type_detail(t: EnumType | Domain | CompositeType) -> str:
-    """A type in one line: an enum's labels, a domain's base type and rules, a composite's attributes."""
-    if isinstance(t, EnumType):
-        return ", ".join(t.labels)
-    if isinstance(t, Domain):
-        return " ".join(x for x in (t.base_type, "" if t.nullable else "NOT NULL",
-                                    f"DEFAULT {t.default}" if t.default else "",
-                                    *(check for _, check in t.constraints)) if x)
-    return "(" + ", ".join(f"{a} {ty}" for a, ty in t.attributes) + ")"
 
 
 def grant_rows(grants: tuple[Grant, ...]) -> tuple[GrantRow, ...]:

@@ -75,11 +75,11 @@ class _Drawing:
             self.mermaid.append(f'  click {node_id} href "{href}"')
         return node_id
 
-    def edge(self, source: object, target: object, label: str = "", dashed: bool = False) -> None:
+    def edge(self, source: object, target: object, label: str = "", dashed: bool = False, arrow: bool = True) -> None:
         a, b = self.ids[source], self.ids[target]
-        self.dot.edge(a, b, label=_short(label), **({"style": "dashed"} if dashed else {}))
-        arrow = "-.->" if dashed else "-->"
-        self.mermaid.append(f'  {a} {arrow}|"{_mermaid_text(_short(label))}"| {b}' if label else f"  {a} {arrow} {b}")
+        self.dot.edge(a, b, label=_short(label), **({"style": "dashed"} if dashed else {}), **({} if arrow else {"dir": "none"}))
+        arrow_text = ("-.->" if dashed else "-->") if arrow else "---"
+        self.mermaid.append(f'  {a} {arrow_text}|"{_mermaid_text(_short(label))}"| {b}' if label else f"  {a} {arrow_text} {b}")
 
     def more(self, key: object, count: int, attach_to: object, upstream: bool = False) -> None:
         text = f"+{count} more"
@@ -144,6 +144,48 @@ def overview_diagram(catalog: Catalog, layers: Sequence[Sequence[QualifiedName]]
     for source, target in edges:
         if source in drawing.ids and target in drawing.ids:
             drawing.edge(source, target)
+    return drawing.done()
+
+
+def schema_diagram(catalog: Catalog, graph: nx.MultiDiGraph, tables: Sequence[QualifiedName], page: str,
+                   detailed: bool, labels: dict[tuple[str, QualifiedName, bool], str] | None = None) -> Diagram:
+    """The tables of a schema or of one subject area and the foreign keys between them: with
+    `detailed`, each table lists its columns; otherwise tables are names only (a compact view
+    that stays readable at a hundred tables). The tables they reference or are referenced by
+    elsewhere are drawn grey, capped at MAX_NEIGHBOURS with a '+N more' node."""
+    drawing = _Drawing("schema", page)
+    labels = {} if labels is None else labels
+    inside = set(tables)
+    for qname in tables:
+        href = relative_html(page, relation_page(qname))
+        if detailed:
+            key = (posixpath.dirname(page), qname, False)
+            if key not in labels:
+                labels[key] = _html_label(catalog.relation(qname), qname, page, False)
+            drawing.node(qname, str(qname), href, labels[key])
+        else:
+            drawing.node(qname, qname.name, href)
+    outside = sorted({n for q in tables for n in (*graph.successors(q), *graph.predecessors(q))} - inside)
+    for qname in outside[:MAX_NEIGHBOURS]:
+        drawing.node(qname, str(qname), relative_html(page, relation_page(qname)), fillcolor="#eceff1", color="#90a4ae")
+    if len(outside) > MAX_NEIGHBOURS:
+        drawing.node("more", f"+{len(outside) - MAX_NEIGHBOURS} more elsewhere", None, shape="note", fillcolor="#f4f4f4")
+    edges = {(s, t, k): d["fk"] for q in tables for s, t, k, d in
+             (*graph.out_edges(q, keys=True, data=True), *graph.in_edges(q, keys=True, data=True))}
+    for (source, target, _), fk in sorted(edges.items()):
+        if source in drawing.ids and target in drawing.ids:
+            drawing.edge(source, target, ", ".join(fk.columns) if detailed else "")
+    return drawing.done()
+
+
+def area_map_diagram(areas: Sequence[tuple[str, int, str]], links: Iterable[tuple[int, int, int]], page: str) -> Diagram:
+    """A schema too large for one diagram: one node per subject area (title, table count,
+    link to its page), one edge per pair of areas joined by foreign keys, labelled with how many."""
+    drawing = _Drawing("areas", page)
+    for i, (title, tables, href) in enumerate(areas):
+        drawing.node(i, f"{title} ({tables} tables)", href, fillcolor="#e8eaf6")
+    for a, b, fks in links:
+        drawing.edge(a, b, f"{fks} FK{'s' if fks != 1 else ''}", arrow=False)
     return drawing.done()
 
 

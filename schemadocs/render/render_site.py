@@ -31,17 +31,19 @@ from schemadocs.render.contexts import (
     column_index_pages,
     home_page,
     overview_page,
-    schema_page_context,
 )
 from schemadocs.render.diagrams import (
     Diagram,
     er_diagram,
     lineage_diagram,
+    area_map_diagram,
     overview_diagram,
     render_diagrams,
+    schema_diagram,
 )
 from schemadocs.render.relation_context import RelationPage, relation_page_context
 from schemadocs.render.routine_context import RoutinePage, routine_pages
+from schemadocs.render.schema_context import AreaPage, SchemaPage, schema_page_context
 from schemadocs.render.slugs import (
     COLUMN_INDEX_PAGE,
     HOME_PAGE,
@@ -74,6 +76,8 @@ class Contexts:
     overview: OverviewPage
     routines: list[RoutinePage]  # one per schema and routine name
     types: list[TypePage]
+    schemas: list[SchemaPage]
+    areas: list[AreaPage]  # the subject areas of the largest schemas
 
 
 def render_site(catalog: Catalog, diagram_cache: Path, draw: bool = True, changes: BuildChanges | None = None) -> Site:
@@ -93,39 +97,53 @@ def build_graphs(catalog: Catalog) -> Graphs:
 
 
 def page_contexts(catalog: Catalog, graphs: Graphs) -> Contexts:
-    """The contexts of the relation, routine and type pages and the lineage overview, without diagrams."""
+    """The contexts of the schema, area, relation, routine and type pages and the lineage overview,
+    without diagrams."""
+    schemas, areas = [], []
+    for schema in catalog.schemas:
+        page, its_areas = schema_page_context(catalog, graphs.er, schema.name)
+        schemas.append(page)
+        areas += its_areas
     return Contexts(relations=[relation_page_context(catalog, graphs.lineage, rel) for rel in catalog.relations],
                     overview=overview_page(graphs.layers), routines=routine_pages(catalog, graphs.lineage),
-                    types=type_pages(catalog))
+                    types=type_pages(catalog), schemas=schemas, areas=areas)
 
 
-def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts) -> list[tuple[int | None, str, Diagram]]:
-    """Every diagram the site shows: (relation index, or None for the overview; context field; diagram)."""
+def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts) -> list[tuple[str, int, str, Diagram]]:
+    """Every diagram the site shows: (Contexts field, index in it (0 for the overview), context field, diagram)."""
     er, lineage = graphs.er, graphs.lineage
-    wanted: list[tuple[int | None, str, Diagram]] = []
+    wanted: list[tuple[str, int, str, Diagram]] = []
     labels: dict[tuple[str, QualifiedName, bool], str] = {}  # shared: each table's label built once per folder
     for i, (rel, page) in enumerate(zip(catalog.relations, contexts.relations)):
         if rel.qname in er:
-            wanted.append((i, "diagram", er_diagram(catalog, er, rel.qname, page.path, labels)))
+            wanted.append(("relations", i, "diagram", er_diagram(catalog, er, rel.qname, page.path, labels)))
         if rel.qname in lineage and any(k == "reads" for *_, k in
                                         [*lineage.in_edges(rel.qname, data="kind"), *lineage.out_edges(rel.qname, data="kind")]):
-            wanted.append((i, "lineage_diagram", lineage_diagram(catalog, lineage, rel.qname, page.path)))
+            wanted.append(("relations", i, "lineage_diagram", lineage_diagram(catalog, lineage, rel.qname, page.path)))
+    for i, schema in enumerate(contexts.schemas):
+        if schema.er_tables:
+            wanted.append(("schemas", i, "diagram", schema_diagram(catalog, er, schema.er_tables, schema.path,
+                                                                   schema.er_mode == "detailed", labels)))
+        elif schema.areas:
+            wanted.append(("schemas", i, "diagram", area_map_diagram(
+                [(a.link.text, a.tables, a.link.href or "") for a in schema.areas], schema.area_links, schema.path)))
+    for i, area in enumerate(contexts.areas):
+        wanted.append(("areas", i, "diagram", schema_diagram(catalog, er, area.members, area.path, False)))
     if contexts.overview.drawn:
-        wanted.append((None, "diagram", overview_diagram(catalog, graphs.layers.layers, graphs.layers.edges,
-                                                         contexts.overview.path)))
+        wanted.append(("overview", 0, "diagram", overview_diagram(catalog, graphs.layers.layers, graphs.layers.edges,
+                                                                  contexts.overview.path)))
     return wanted
 
 
 def with_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts, diagram_cache: Path) -> Contexts:
     """The same contexts with their diagrams drawn (SVG from the cache where unchanged)."""
     wanted = wanted_diagrams(catalog, graphs, contexts)
-    relations, overview = list(contexts.relations), contexts.overview
-    for (i, name, _), html in zip(wanted, render_diagrams([d for *_, d in wanted], diagram_cache)):
-        if i is None:
-            overview = dataclasses.replace(overview, diagram=html)
-        else:
-            relations[i] = dataclasses.replace(relations[i], **{name: html})
-    return dataclasses.replace(contexts, relations=relations, overview=overview)
+    pages: dict[str, list[Any]] = {"relations": list(contexts.relations), "schemas": list(contexts.schemas),
+                                   "areas": list(contexts.areas), "overview": [contexts.overview]}
+    for (field, i, name, _), html in zip(wanted, render_diagrams([d for *_, d in wanted], diagram_cache)):
+        pages[field][i] = dataclasses.replace(pages[field][i], **{name: html})
+    (overview,) = pages.pop("overview")
+    return dataclasses.replace(contexts, overview=overview, **pages)
 
 
 def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None) -> Site:
@@ -134,9 +152,8 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
     pages = {HOME_PAGE: render("home.md.j2", home_page(catalog)), STYLESHEET: stylesheet(),
              LINEAGE_PAGE: render("lineage.md.j2", contexts.overview),
              **{part.path: render("columns.md.j2", part) for part in column_index_pages(catalog)}}
-    for schema in catalog.schemas:
-        context = schema_page_context(catalog, schema.name)
-        pages[context.path] = render("schema.md.j2", context)
+    pages.update({p.path: render("schema.md.j2", p) for p in contexts.schemas})
+    pages.update({p.path: render("area.md.j2", p) for p in contexts.areas})
     for rel, relation in zip(catalog.relations, contexts.relations):
         if changes is not None:
             relation = dataclasses.replace(relation, changed=changed_badge(relation.path, changes, rel.qname))

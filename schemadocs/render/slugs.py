@@ -58,6 +58,13 @@ def type_page(qname: QualifiedName) -> str:
     return f"schemas/{slug(qname.schema)}/types/{slug(qname.name)}.md"
 
 
+def area_page(schema: str, hub: str | None, pack: int) -> str:
+    """The page of a subject area of a large schema: named after its hub table, or numbered
+    for a pack of small clusters ("small-1" is never a table's slug: those have no hyphen
+    unless hashed)."""
+    return f"schemas/{slug(schema)}/areas/{slug(hub) if hub is not None else f'small-{pack}'}.md"
+
+
 def column_index_part(key: str) -> str:
     """The page of one part ("a".."z" or "other") of a column index split by initial letter."""
     return f"columns/{key}.md"

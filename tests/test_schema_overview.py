@@ -1,0 +1,96 @@
+"""The schema ER overview: one diagram with columns, one of names, or subject areas, by size."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+import networkx as nx
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lineage.areas import schema_areas
+from lineage.er_graph import er_graph
+from schemadocs.model import Catalog, QualifiedName
+from schemadocs.render import schema_context
+from schemadocs.render.slugs import relation_page, schema_page
+from tests.conftest import build_in
+from tests.sitecheck import check_links
+
+Q = QualifiedName
+
+
+def soup(site: Path, md_path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / md_path.replace(".md", ".html")).read_text(encoding="utf-8"), "html.parser")
+
+
+def diagram_targets(page: BeautifulSoup, md_path: str) -> set[str]:
+    """The pages the diagram's nodes link to, as docs-dir paths."""
+    folder = posixpath.dirname(md_path)
+    return {posixpath.normpath(posixpath.join(folder, a["xlink:href"].split("#")[0])).replace(".html", ".md")
+            for a in page.select(".sd-diagram svg a[xlink\\:href]")}
+
+
+def test_a_small_schema_is_drawn_whole_with_columns(demo_site: Path, demo_catalog: Catalog) -> None:
+    er = er_graph(demo_catalog)
+    tables = {q for q in er if q.schema == "app"}
+    assert 0 < len(tables) <= schema_context.DETAILED_MAX
+    page = soup(demo_site, schema_page("app"))
+    assert diagram_targets(page, schema_page("app")) >= {relation_page(q) for q in tables}
+    assert page.select(".sd-diagram svg a[xlink\\:href*='#col-']"), "each table lists its columns"
+
+
+def test_a_larger_schema_is_drawn_as_names(demo_catalog: Catalog, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(schema_context, "DETAILED_MAX", 2)
+    site = build_in(tmp_path, demo_catalog)
+    page = soup(site, schema_page("app"))
+    assert page.select(".sd-diagram svg") and not page.select(".sd-diagram svg a[xlink\\:href*='#col-']")
+    tables = {q for q in er_graph(demo_catalog) if q.schema == "app"}
+    assert diagram_targets(page, schema_page("app")) >= {relation_page(q) for q in tables}
+
+
+def test_a_large_schema_is_split_into_subject_areas(demo_catalog: Catalog, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(schema_context, "DETAILED_MAX", 2)
+    monkeypatch.setattr(schema_context, "COMPACT_MAX", 4)
+    monkeypatch.setattr(schema_context, "AREA_MAX", 3)
+    site = build_in(tmp_path, demo_catalog)
+    path = schema_page("app")
+    page = soup(site, path)
+    areas = [posixpath.normpath(posixpath.join("schemas/app", a["href"])).replace(".html", ".md")
+             for a in page.select("table[data-sd=areas] a")]
+    assert len(areas) >= 2
+    assert diagram_targets(page, path) == set(areas), "the map's nodes are the areas"
+    seen: list[str] = [a.text for a in page.select(".sd-unconnected a")]
+    for area in areas:
+        area_page = soup(site, area)
+        listed = [a.text for a in area_page.select("table[data-sd=relations] a")]
+        assert 0 < len(listed) <= 3
+        drawn = diagram_targets(area_page, area)
+        assert {relation_page(Q("app", name)) for name in listed} <= drawn
+        seen += listed
+    tables = sorted(q.name for q in er_graph(demo_catalog) if q.schema == "app")
+    assert sorted(seen) == tables, "every table is in exactly one area or listed as unconnected"
+    assert check_links(site).broken == []
+
+
+qnames = st.integers(0, 29).map(lambda i: Q("s" if i < 25 else "t", f"t{i:02}"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(edges=st.lists(st.tuples(qnames, qnames), max_size=80), limit=st.integers(2, 12))
+def test_areas_partition_the_connected_tables(edges: list[tuple[QualifiedName, QualifiedName]], limit: int) -> None:
+    er = nx.MultiDiGraph()
+    er.add_nodes_from(Q("s", f"t{i:02}") for i in range(25))
+    er.add_nodes_from(Q("t", f"t{i:02}") for i in range(25, 30))
+    for n, (a, b) in enumerate(edges):
+        er.add_edge(a, b, key=str(n))
+    found = schema_areas(er, "s", limit)
+    assert found == schema_areas(er, "s", limit), "deterministic"
+    members = [q for area in found.areas for q in area.tables]
+    assert len(members) == len(set(members)) and all(len(a.tables) <= limit for a in found.areas)
+    linked = {q for a, b in er.edges() if a != b and a.schema == b.schema == "s" for q in (a, b)}
+    assert set(members) == linked and set(found.unconnected) == {q for q in er if q.schema == "s"} - linked
+    area_of = {q: i for i, area in enumerate(found.areas) for q in area.tables}
+    crossing = sum(1 for a, b in er.edges() if a.schema == b.schema == "s" and a != b and area_of[a] != area_of[b])
+    assert sum(n for *_, n in found.links) == crossing
