@@ -88,7 +88,7 @@ def test_areas_partition_the_connected_tables(edges: list[tuple[QualifiedName, Q
     found = schema_areas(er, "s", limit)
     assert found == schema_areas(er, "s", limit), "deterministic"
     members = [q for area in found.areas for q in area.tables]
-    assert len(members) == len(set(members)) and all(len(a.tables) <= limit for a in found.areas)
+    assert len(members) == len(set(members)) and all(0 < len(a.tables) <= limit for a in found.areas)
     linked = {q for a, b in er.edges() if a != b and a.schema == b.schema == "s" for q in (a, b)}
     assert set(members) == linked and set(found.unconnected) == {q for q in er if q.schema == "s"} - linked
     area_of = {q: i for i, area in enumerate(found.areas) for q in area.tables}

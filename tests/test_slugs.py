@@ -35,3 +35,15 @@ def test_every_page_of_the_edge_schema_is_distinct(edge_catalog):
     pages = [relation_page(r.qname) for r in edge_catalog.relations] + [schema_page(s.name) for s in edge_catalog.schemas]
     assert len({p.lower() for p in pages}) == len(pages)
     assert all(".." not in p.split("/") for p in pages)
+
+
+_paths = st.lists(st.sampled_from(["schemas", "a", "b", "functions", "types"]), max_size=3).map(
+    lambda parts: "/".join([*parts, "page.md"]))
+
+
+@given(_paths, _paths)
+def test_relative_links_match_posixpath(from_page, to_page):
+    import posixpath
+
+    from schemadocs.render.slugs import relative
+    assert relative(from_page, to_page) == posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")

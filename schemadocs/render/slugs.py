@@ -13,6 +13,7 @@ import hashlib
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 
 from schemadocs.model import QualifiedName
 
@@ -76,7 +77,15 @@ def column_anchor(column: str) -> str:
 
 def relative(from_page: str, to_page: str) -> str:
     """The link from one page (docs-dir path) to another, as Markdown wants it (.md)."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    to_dir, name = posixpath.split(to_page)
+    up = _relative_dir(to_dir or ".", posixpath.dirname(from_page) or ".")
+    return name if up == "." else f"{up}/{name}"
+
+
+@lru_cache(maxsize=1 << 14)
+def _relative_dir(to_dir: str, from_dir: str) -> str:
+    # A site has few folders and hundreds of thousands of links between them: relpath once per pair.
+    return posixpath.relpath(to_dir, from_dir)
 
 
 def relative_html(from_page: str, to_page: str) -> str:
