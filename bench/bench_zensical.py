@@ -2,7 +2,9 @@
 
 In: table counts (`--tables 1000 10000`), runs per builder (`--runs 2`) and the `zensical`
 command (`--zensical`, default /work/zensical-venv/bin/zensical: Zensical lives in its own
-venv so the project's dependencies stay as they are). Out: one table per size on stdout,
+venv so the project's dependencies stay as they are; first measured with zensical 0.0.73, the
+last release that installs here: 0.0.74 and later need zensical-ui, which the package index
+this machine reaches does not have). Out: one table per size on stdout,
 the two builders side by side (progress on stderr), optionally the figures as JSON
 (`--json FILE`). Not a pytest test; MkDocs stays schemadocs' builder.
 
@@ -26,7 +28,7 @@ links followed (`tests.sitecheck`), diagrams present. Zensical runs no MkDocs pl
 pages keep the diagram placeholders; the benchmark times putting the SVG in after the build
 (`inline_after_build`, the plugin's work done outside any builder) and follows the links of
 that site. The MkDocs site's links are followed up to `--check-mkdocs-links` tables (the
-tests follow them anyway): the check parses every page, about 10 minutes at 10,000 tables.
+tests follow them anyway): the check parses every page, 17 minutes at 10,000 tables here.
 
     .venv/bin/python -m bench.bench_zensical --tables 1000 10000 --runs 2 [--json out.json]
 """
