@@ -169,16 +169,20 @@ def new_project(parent: Path) -> Path:
     return project
 
 
+def load_synthetic(server: str, name: str, n: int, seed: int) -> str:
+    """Create database `name` on `server` holding `bench.synthetic`'s N tables, ANALYZEd; return its DSN."""
+    started = time.perf_counter()
+    dsn = create_database(server, name, synthetic_sql(n, seed))
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("ANALYZE")
+    log(f"[{n}] loaded and analyzed in {time.perf_counter() - started:.1f} s")
+    return dsn
+
+
 def bench_size(n: int, seed: int) -> dict[str, Any]:
     result: dict[str, Any] = {"tables_requested": n, "seed": seed}
-    sql = synthetic_sql(n, seed)
     with embedded() as server, tempfile.TemporaryDirectory(prefix=f"bench-site-{n}-") as tmp:
-        t = time.perf_counter()
-        dsn = create_database(server, f"site_{n}", sql)
-        del sql
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute("ANALYZE")
-        log(f"[{n}] loaded and analyzed in {time.perf_counter() - t:.1f} s; cold build")
+        dsn = load_synthetic(server, f"site_{n}", n, seed)
         project = new_project(Path(tmp))
         result["cold"] = run_child(dsn, project)
         log(f"[{n}] cold build {result['cold']['total']:.1f} s; migrating one table")
