@@ -24,6 +24,7 @@ from schemadocs import incremental, inline_diagrams
 from schemadocs.errors import BuildError
 from schemadocs.model import Catalog
 from schemadocs.render.changes import BuildChanges
+from schemadocs.render.page_cache import PageCache
 from schemadocs.render.render_site import NavEntry, render_site
 
 MANIFEST = ".schemadocs-manifest.json"
@@ -53,7 +54,9 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     config_file = resolve_config(config_file)
     docs_dir = docs_dir_of(config_file)
     changes = build_changes(catalog, previous)
-    site = render_site(catalog, diagram_cache_of(docs_dir), changes=changes)
+    page_cache = PageCache(diagram_cache_of(docs_dir).parent / "pages")
+    site = render_site(catalog, diagram_cache_of(docs_dir), changes=changes, pages=page_cache)
+    page_cache.prune()
     files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog)}
     if changes is not None and changes.history:
         files[HISTORY_FILE] = history.dumps(changes.history)

@@ -8,14 +8,15 @@ loops and presence checks.
 
 from __future__ import annotations
 
-import posixpath
 from collections import Counter
+from functools import partial
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from lineage.layers import Layers
 from schemadocs.model import Catalog, Grant, QualifiedName, RelationKind
+from schemadocs.render.page_cache import LazyPage
 from schemadocs.render.slugs import (
     COLUMN_INDEX_PAGE,
     HOME_PAGE,
@@ -111,41 +112,51 @@ class ColumnIndexPage:
     partitions: int  # partitions left out (their columns are their parent's)
 
 
-def column_index_pages(catalog: Catalog) -> list[ColumnIndexPage]:
+def column_index_pages(catalog: Catalog) -> list[LazyPage]:
     """Every column of every relation (partitions aside), sorted by column name, then relation.
 
     Up to MAX_COLUMN_INDEX_ROWS columns make one page; beyond, the column index lists one page
     per initial letter (names that start otherwise share the page "other"), so no page grows
     past what a browser shows at once and a migration re-renders only the letters it touches.
+    The pages are lazy (`page_cache`): each is keyed by its rows, so an unchanged part is
+    neither built nor rendered again.
     """
-    listed = sorted(((c.name, qname, c.type, c.comment)
-                     for rel, qname in ((r, r.qname) for r in catalog.relations if r.partition_of is None)
-                     for c in rel.columns),
-                    key=lambda row: (row[0].casefold(), row[0], row[1].schema, row[1].name))
+    listed = sorted(((c.name, r.schema, r.name, c.type, c.comment)
+                     for r in catalog.relations if r.partition_of is None for c in r.columns),
+                    key=lambda row: (row[0].casefold(), row))
     partitions = sum(1 for r in catalog.relations if r.partition_of)
     names = len({name for name, *_ in listed})
     home = Link("Home", relative_html(COLUMN_INDEX_PAGE, HOME_PAGE))
     if len(listed) <= MAX_COLUMN_INDEX_ROWS:
-        return [ColumnIndexPage(path=COLUMN_INDEX_PAGE, title="Columns", home=home, index=None,
-                                rows=_column_rows(COLUMN_INDEX_PAGE, listed), parts=(), columns=len(listed),
-                                names=names, partitions=partitions)]
-    by_key: dict[str, list[tuple[str, QualifiedName, str, str | None]]] = {}
+        return [LazyPage(COLUMN_INDEX_PAGE, "columns.md.j2", (listed, partitions), lambda: ColumnIndexPage(
+            path=COLUMN_INDEX_PAGE, title="Columns", home=home, index=None, rows=_column_rows(COLUMN_INDEX_PAGE, listed),
+            parts=(), columns=len(listed), names=names, partitions=partitions))]
+    by_key: dict[str, list[ColumnListing]] = {}
     for row in listed:
         by_key.setdefault(column_index_key(row[0]), []).append(row)
-    links: dict[tuple[str, QualifiedName], tuple[str, str]] = {}
-    pages = [ColumnIndexPage(
-        path=column_index_part(key), title=f"Columns: {key}",
-        home=Link("Home", relative_html(column_index_part(key), HOME_PAGE)),
-        index=Link("Columns", relative_html(column_index_part(key), COLUMN_INDEX_PAGE)),
-        rows=_column_rows(column_index_part(key), rows, links), parts=(), columns=len(rows),
-        names=len({name for name, *_ in rows}), partitions=partitions,
-    ) for key, rows in sorted(by_key.items(), key=lambda kv: (kv[0] == "other", kv[0]))]
+    parts = sorted(by_key.items(), key=lambda kv: (kv[0] == "other", kv[0]))
+    pages = [LazyPage(column_index_part(key), "columns.md.j2", (rows, partitions), partial(_column_index_part, key, rows, partitions))
+             for key, rows in parts]
     index = ColumnIndexPage(
         path=COLUMN_INDEX_PAGE, title="Columns", home=home, index=None, rows=(),
-        parts=tuple(ColumnIndexPart(link=Link(p.title.removeprefix("Columns: "), relative_html(COLUMN_INDEX_PAGE, p.path)),
-                                    columns=p.columns, names=p.names) for p in pages),
+        parts=tuple(ColumnIndexPart(link=Link(key, relative_html(COLUMN_INDEX_PAGE, column_index_part(key))),
+                                    columns=len(rows), names=len({name for name, *_ in rows})) for key, rows in parts),
         columns=len(listed), names=names, partitions=partitions)
-    return [index, *pages]
+    return [LazyPage(COLUMN_INDEX_PAGE, "columns.md.j2", repr(index), lambda: index), *pages]
+
+
+ColumnListing = tuple[str, str, str, str, str | None]  # column, schema, relation, type, comment
+
+
+def _column_index_part(key: str, rows: list[ColumnListing], partitions: int) -> ColumnIndexPage:
+    page = column_index_part(key)
+    return ColumnIndexPage(
+        path=page, title=f"Columns: {key}",
+        home=Link("Home", relative_html(page, HOME_PAGE)),
+        index=Link("Columns", relative_html(page, COLUMN_INDEX_PAGE)),
+        rows=_column_rows(page, rows), parts=(), columns=len(rows),
+        names=len({name for name, *_ in rows}), partitions=partitions,
+    )
 
 
 def column_index_key(name: str) -> str:
@@ -154,16 +165,14 @@ def column_index_key(name: str) -> str:
     return first if "a" <= first <= "z" else "other"
 
 
-def _column_rows(page: str, listed: list[tuple[str, QualifiedName, str, str | None]],
-                 links: dict[tuple[str, QualifiedName], tuple[str, str]] | None = None) -> tuple[ColumnIndexRow, ...]:
-    """The rows of one column index page; `links` keeps (text, href) per page directory and
-    relation across the parts of a split index, which all sit in one directory."""
-    rows, seen, links = [], set(), {} if links is None else links
-    folder = posixpath.dirname(page)
-    for name, qname, type_, comment in listed:
-        if (folder, qname) not in links:
-            links[folder, qname] = (str(qname), relative_html(page, relation_page(qname)))
-        text, href = links[folder, qname]
+def _column_rows(page: str, listed: list[ColumnListing]) -> tuple[ColumnIndexRow, ...]:
+    """The rows of one column index page."""
+    rows, seen, links = [], set(), {}
+    for name, schema, relation, type_, comment in listed:
+        if (schema, relation) not in links:
+            qname = QualifiedName(schema, relation)
+            links[schema, relation] = (str(qname), relative_html(page, relation_page(qname)))
+        text, href = links[schema, relation]
         rows.append(ColumnIndexRow(
             anchor=None if name in seen else f"name-{slug(name)}",
             column=name,

@@ -41,6 +41,7 @@ from schemadocs.render.diagrams import (
     render_diagrams,
     schema_diagram,
 )
+from schemadocs.render.page_cache import PageCache
 from schemadocs.render.relation_context import RelationPage, relation_page_context
 from schemadocs.render.routine_context import RoutinePage, routine_pages
 from schemadocs.render.schema_context import AreaPage, SchemaPage, schema_page_context
@@ -80,14 +81,16 @@ class Contexts:
     areas: list[AreaPage]  # the subject areas of the largest schemas
 
 
-def render_site(catalog: Catalog, diagram_cache: Path, draw: bool = True, changes: BuildChanges | None = None) -> Site:
+def render_site(catalog: Catalog, diagram_cache: Path, draw: bool = True, changes: BuildChanges | None = None,
+                pages: PageCache | None = None) -> Site:
     """Build every page context, draw the diagrams (unless `draw` is False), render the templates;
-    with `changes`, a Changes page and a badge on the pages of the relations this build changed."""
+    with `changes`, a Changes page and a badge on the pages of the relations this build changed;
+    with `pages`, the costly pages that did not change come from that cache."""
     graphs = build_graphs(catalog)
     contexts = page_contexts(catalog, graphs)
     if draw:
         contexts = with_diagrams(catalog, graphs, contexts, diagram_cache)
-    return render_pages(catalog, contexts, changes)
+    return render_pages(catalog, contexts, changes, pages)
 
 
 def build_graphs(catalog: Catalog) -> Graphs:
@@ -146,12 +149,13 @@ def with_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts, diagram_
     return dataclasses.replace(contexts, overview=overview, **pages)
 
 
-def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None) -> Site:
+def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None,
+                 cache: PageCache | None = None) -> Site:
     """Every page's Markdown, and the navigation: Home, Lineage, Columns, then one entry per schema
     (with a change history, a Changes page after Columns)."""
     pages = {HOME_PAGE: render("home.md.j2", home_page(catalog)), STYLESHEET: stylesheet(),
              LINEAGE_PAGE: render("lineage.md.j2", contexts.overview),
-             **{part.path: render("columns.md.j2", part) for part in column_index_pages(catalog)}}
+             **{part.path: (cache or PageCache(None)).render(part) for part in column_index_pages(catalog)}}
     pages.update({p.path: render("schema.md.j2", p) for p in contexts.schemas})
     pages.update({p.path: render("area.md.j2", p) for p in contexts.areas})
     for rel, relation in zip(catalog.relations, contexts.relations):
