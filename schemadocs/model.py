@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
@@ -19,6 +19,7 @@ FORMAT_VERSION = 1
 _KEYWORDS = RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS
 
 
+@lru_cache(maxsize=1 << 16)  # the same names are quoted over and over when pages are built
 def quote_ident(name: str) -> str:
     """Quote an identifier exactly as PostgreSQL's quote_ident() does."""
     plain = bool(name) and not name[0].isdigit() and all(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+from functools import lru_cache
 import os
 import posixpath
 import re
@@ -274,6 +275,7 @@ def _html_label(rel: Relation | None, qname: QualifiedName, page: str, highlight
     return f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">{"".join(rows)}</TABLE>>'
 
 
+@lru_cache(maxsize=1 << 16)  # column names and types repeat across thousands of labels
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
 

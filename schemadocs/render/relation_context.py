@@ -130,14 +130,14 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
 def dependents_rows(lineage: nx.DiGraph, rel: Relation, column_link: Callable[[ColumnRef], Link],
                     link: Callable[[QualifiedName], Link]) -> tuple[DependentsRow, ...]:
     """Per column of `rel`, the view columns computed from it and the views filtering on it."""
-    rows = []
+    rows, successors = [], lineage.succ  # the adjacency dict: most columns have no dependents, so look them up cheaply
     for col in rel.columns:
-        ref = ColumnRef(rel.schema, rel.name, col.name)
-        if ref not in lineage:
+        targets = successors.get(ColumnRef(rel.schema, rel.name, col.name))
+        if not targets:
             continue
-        out = sorted(lineage.out_edges(ref, data="kind"), key=lambda e: (type(e[1]).__name__, e[1]))
-        values = [column_link(t) for _, t, k in out if k == "value"]
-        filters = [link(t) for _, t, k in out if k == "filter"]
+        out = sorted(((t, d["kind"]) for t, d in targets.items()), key=lambda e: (type(e[0]).__name__, e[0]))
+        values = [column_link(t) for t, k in out if k == "value"]
+        filters = [link(t) for t, k in out if k == "filter"]
         if values or filters:
             shown_values, shown_filters = values[:MAX_LISTED], filters[:max(0, MAX_LISTED - len(values))]
             rows.append(DependentsRow(column=col.name, anchor=column_anchor(col.name), values=tuple(shown_values),

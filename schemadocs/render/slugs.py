@@ -27,6 +27,7 @@ _RESERVED = {"index", "columns", "lineage", "con", "prn", "aux", "nul", "assets"
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(name: str) -> str:
     """The file-name-safe slug of one identifier."""
     if _SAFE.fullmatch(name) and name not in _RESERVED:
