@@ -8,7 +8,6 @@ model objects, grouped by relation OID, while the next query runs.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -37,6 +36,7 @@ from introspect.node_tree import node_tree
 from introspect.view_lineage import view_lineage
 from introspect.versions import SUPPORTED_MIN, versions
 from schemadocs.errors import IntrospectionError
+from schemadocs.gc_pause import gc_paused
 from schemadocs.model import (
     Catalog,
     ColumnLineage,
@@ -64,6 +64,11 @@ def introspect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms:
     locks; when a migration holds a relation, lock_timeout cancels the read and it is retried
     after a pause, then given up with a clear message: introspection never queues for long.
     """
+    with gc_paused():  # about a million small objects and no cycles: collecting only costs time
+        return _introspect(dsn, statement_timeout_ms, lock_timeout_ms, stats)
+
+
+def _introspect(dsn: str, statement_timeout_ms: int, lock_timeout_ms: int, stats: bool) -> Catalog:
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with connect(dsn, statement_timeout_ms=statement_timeout_ms, lock_timeout_ms=lock_timeout_ms) as conn:
@@ -84,16 +89,6 @@ def introspect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms:
 
 def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
     """Read the catalog through an open (read-only) connection."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small objects and no cycles: collection only costs time
-    try:
-        return _read_catalog(conn, stats=stats)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
-def _read_catalog(conn: sqlalchemy.Connection, *, stats: bool) -> Catalog:
     # Deparsed text (defaults, constraint and view definitions, type names) leaves out the
     # schema of whatever is on search_path, so a role's own setting (ALTER ROLE ... SET
     # search_path) would change the snapshot. Pin it for this transaction.
