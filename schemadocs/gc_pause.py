@@ -11,7 +11,8 @@ still in the youngest generation, and the next allocation would trigger a collec
 walks them all (~0.3 s at 10,000 tables). `gc.freeze()` then `gc.unfreeze()` moves every
 tracked object to the oldest generation in constant time, without walking any: the
 catalog is then walked only by full collections, like any long-lived data. Cyclic garbage
-made meanwhile moves along and is freed by the next full collection.
+made meanwhile moves along and is freed by the next full collection. (Skipped when the
+program has frozen objects of its own, which unfreezing would release.)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            gc.freeze()  # what the block made goes to the oldest generation, unwalked
-            gc.unfreeze()
+            if gc.get_freeze_count() == 0:  # unfreezing would also release what a caller froze itself
+                gc.freeze()  # what the block made goes to the oldest generation, unwalked
+                gc.unfreeze()
             gc.enable()
