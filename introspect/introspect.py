@@ -8,7 +8,6 @@ model objects, grouped by relation OID, while the next query runs.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -20,12 +19,16 @@ from introspect.builders import (
     CONSTRAINT_ORDER,
     RELKINDS,
     build_column,
+    build_composite_type,
     build_constraint,
     build_domain,
+    build_enum,
+    build_extension,
     build_index,
     build_policy,
     build_read,
     build_routine,
+    build_schema,
     build_sequence,
     build_stats,
     build_trigger,
@@ -37,17 +40,14 @@ from introspect.node_tree import node_tree
 from introspect.view_lineage import view_lineage
 from introspect.versions import SUPPORTED_MIN, versions
 from schemadocs.errors import IntrospectionError
+from schemadocs.gc_pause import gc_paused
 from schemadocs.model import (
     Catalog,
     ColumnLineage,
     ColumnRef,
-    CompositeType,
-    EnumType,
-    Extension,
     QualifiedName,
     Relation,
     RelationKind,
-    Schema,
 )
 
 Row = Any  # a named tuple: attribute access by column name
@@ -64,6 +64,11 @@ def introspect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms:
     locks; when a migration holds a relation, lock_timeout cancels the read and it is retried
     after a pause, then given up with a clear message: introspection never queues for long.
     """
+    with gc_paused():  # about a million small objects and no cycles: collecting only costs time
+        return _introspect(dsn, statement_timeout_ms, lock_timeout_ms, stats)
+
+
+def _introspect(dsn: str, statement_timeout_ms: int, lock_timeout_ms: int, stats: bool) -> Catalog:
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with connect(dsn, statement_timeout_ms=statement_timeout_ms, lock_timeout_ms=lock_timeout_ms) as conn:
@@ -84,16 +89,6 @@ def introspect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms:
 
 def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
     """Read the catalog through an open (read-only) connection."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small objects and no cycles: collection only costs time
-    try:
-        return _read_catalog(conn, stats=stats)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
-def _read_catalog(conn: sqlalchemy.Connection, *, stats: bool) -> Catalog:
     # Deparsed text (defaults, constraint and view definitions, type names) leaves out the
     # schema of whatever is on search_path, so a role's own setting (ALTER ROLE ... SET
     # search_path) would change the snapshot. Pin it for this transaction.
@@ -107,16 +102,19 @@ def _read_catalog(conn: sqlalchemy.Connection, *, stats: bool) -> Catalog:
     # The queries run one after another in a worker thread while this thread turns the
     # results already in into model objects: the Python work hides behind server time.
     # The lineage inputs come first, as parsing query trees is the largest Python cost, and
-    # the slow size query right after, so it runs while those trees are parsed.
-    names = ("rule_targets", "view_rules", *(("sizes", "stats") if stats else ()), "columns", "schemas",
-             "relations", "constraints", "indexes", "triggers", "policies", "view_reads", "routines", "enums",
-             "domains", "composite_types", "sequences", "extensions")
-    rows: dict[str, Sequence[Row]] = {"stats": (), "sizes": ()}
-    parts: dict[str, Any] = {}  # per-relation model objects, built as their query's rows arrive
+    # the slow size query right after, so it runs while those trees are parsed. Relations
+    # come last: every other result is built by then, so only assembling them remains.
+    names = ("rule_targets", "view_rules", *(("sizes", "stats") if stats else ()), "columns", "constraints",
+             "indexes", "triggers", "policies", "view_reads", "schemas", "routines", "enums", "domains",
+             "composite_types", "sequences", "extensions", "relations")
+    rule_targets: Sequence[Row] = ()
+    # Model objects built as their query's rows arrive: per relation OID, or catalog-wide.
+    parts: dict[str, Any] = {}
     for name, result in fetch_in_background(conn, frags, names):
-        rows[name] = result
-        if name == "view_rules":
-            parts["lineage"] = column_lineage(result, rows["rule_targets"])
+        if name == "rule_targets":
+            rule_targets = result
+        elif name == "view_rules":
+            parts["lineage"] = column_lineage(result, rule_targets)
         elif name in ("stats", "sizes"):
             parts[name] = {r.relid: r for r in result}
         elif name == "indexes":
@@ -125,7 +123,12 @@ def _read_catalog(conn: sqlalchemy.Connection, *, stats: bool) -> Catalog:
                                        lambda i: i.name)
         elif name in PER_RELATION:
             parts[name] = per_relation(result, *PER_RELATION[name])
-    relations = build_relations(rows["relations"], parts)
+        elif name in CATALOG_WIDE:
+            build, key = CATALOG_WIDE[name]
+            parts[name] = tuple(sorted(map(build, result), key=key))
+        elif name == "relations":
+            parts[name] = build_relations(result, parts)
+    relations = parts["relations"]
     skipped = tuple(sorted(
         r.qname for r in relations if r.stats and r.kind in SIZED and r.stats.total_size is None
     ))
@@ -133,30 +136,14 @@ def _read_catalog(conn: sqlalchemy.Connection, *, stats: bool) -> Catalog:
         database=db.name,
         server_version=db.server_version,
         search_path=db.search_path,
-        schemas=tuple(sorted(
-            (Schema(name=r.name, owner=r.owner, comment=r.comment, grants=grants(r.grants), oid=r.oid)
-             for r in rows["schemas"]),
-            key=lambda s: s.name,
-        )),
+        schemas=parts["schemas"],
         relations=relations,
-        routines=tuple(sorted((build_routine(r) for r in rows["routines"]),
-                              key=lambda f: (f.schema, f.name, f.arguments))),
-        enums=tuple(sorted(
-            (EnumType(schema=r.schema, name=r.name, labels=tuple(r.labels), comment=r.comment, oid=r.oid)
-             for r in rows["enums"]),
-            key=lambda e: (e.schema, e.name),
-        )),
-        domains=tuple(sorted((build_domain(r) for r in rows["domains"]), key=lambda d: (d.schema, d.name))),
-        composite_types=tuple(sorted(
-            (CompositeType(schema=r.schema, name=r.name, attributes=tuple((a, t) for a, t in r.attributes),
-                           owner=r.owner, comment=r.comment) for r in rows["composite_types"]),
-            key=lambda t: (t.schema, t.name),
-        )),
-        sequences=tuple(sorted((build_sequence(r) for r in rows["sequences"]), key=lambda q: (q.schema, q.name))),
-        extensions=tuple(sorted(
-            (Extension(name=r.name, version=r.version, schema=r.schema, comment=r.comment) for r in rows["extensions"]),
-            key=lambda e: e.name,
-        )),
+        routines=parts["routines"],
+        enums=parts["enums"],
+        domains=parts["domains"],
+        composite_types=parts["composite_types"],
+        sequences=parts["sequences"],
+        extensions=parts["extensions"],
         skipped_sizes=skipped,
     )
 
@@ -242,6 +229,15 @@ PER_RELATION: dict[str, tuple[Callable[[Row], Any], Callable[[Any], Any]]] = {
     "triggers": (build_trigger, lambda t: t.name),
     "policies": (build_policy, lambda p: p.name),
     "view_reads": (build_read, lambda v: (v.schema, v.name)),
+}
+CATALOG_WIDE: dict[str, tuple[Callable[[Row], Any], Callable[[Any], Any]]] = {
+    "schemas": (build_schema, lambda s: s.name),
+    "routines": (build_routine, lambda f: (f.schema, f.name, f.arguments)),
+    "enums": (build_enum, lambda e: (e.schema, e.name)),
+    "domains": (build_domain, lambda d: (d.schema, d.name)),
+    "composite_types": (build_composite_type, lambda t: (t.schema, t.name)),
+    "sequences": (build_sequence, lambda q: (q.schema, q.name)),
+    "extensions": (build_extension, lambda e: e.name),
 }
 ATTEMPTS = 3
 SIZED = (RelationKind.TABLE, RelationKind.MATERIALIZED_VIEW)

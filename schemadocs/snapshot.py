@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from schemadocs.errors import SnapshotError
+from schemadocs.gc_pause import gc_paused
 from schemadocs.model import FORMAT_VERSION, Catalog, Constraint, ConstraintKind, ForeignKey
 
 
@@ -36,8 +37,14 @@ def dump_bytes(catalog: Catalog) -> bytes:
     inside the lists, so a snapshot committed to git diffs object by object. orjson encodes
     the dataclasses natively, in field order, with UTF-8 kept as is; the output is the same
     as `json.dumps(to_plain(...), ensure_ascii=False, separators=(",", ":"))` per object.
-    All pieces are joined once, so the text is copied once.
+    All pieces are joined once, so the text is copied once. The garbage collector is paused
+    meanwhile: encoding makes no cycles, and a collection would only walk the catalog.
     """
+    with gc_paused():
+        return _dump_bytes(catalog)
+
+
+def _dump_bytes(catalog: Catalog) -> bytes:
     pieces = [b"{\n"]
     for i, field in enumerate(dataclasses.fields(catalog)):
         value = getattr(catalog, field.name)

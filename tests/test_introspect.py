@@ -9,8 +9,10 @@ import psycopg
 import pytest
 import sqlalchemy
 from psycopg.conninfo import make_conninfo
+from psycopg.rows import namedtuple_row
 
 from introspect.connect import connect
+from introspect.fetch import named_rows
 from introspect.filters import filter_catalog
 import introspect.introspect as introspect_module
 from introspect.introspect import CatalogChanged, introspect, read_catalog
@@ -261,3 +263,12 @@ def test_include_and_exclude(demo_catalog, edge_catalog):
     mixed = filter_catalog(edge_catalog, include=["Sales", "sales.v_*"], exclude=["sales.v_orders_all"])
     assert {r.name for r in mixed.relations if r.schema == "sales"} == {"v_region_totals"}
     assert {r.schema for r in mixed.relations} == {"Sales", "sales"}
+
+
+def test_rows_are_the_named_tuples_psycopg_makes(edge_dsn):
+    with psycopg.connect(edge_dsn) as conn:
+        sql = "SELECT relname AS name, relnatts AS columns, NULL AS comment FROM pg_class ORDER BY oid LIMIT 50"
+        ours = conn.cursor(row_factory=named_rows).execute(sql).fetchall()
+        theirs = conn.cursor(row_factory=namedtuple_row).execute(sql).fetchall()
+    assert ours == theirs and ours[0]._fields == theirs[0]._fields == ("name", "columns", "comment")
+    assert ours[0].name == theirs[0].name and ours[-1]._asdict() == theirs[-1]._asdict()

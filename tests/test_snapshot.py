@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -83,3 +84,23 @@ def test_fast_encoding_equals_the_plain_form(which, request):
     assert data == snapshot.to_plain(catalog)
     lines = snapshot.dumps(catalog).splitlines()
     assert len(lines) > len(catalog.relations), "one object per line"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_introspection_and_encoding_leave_the_collector_as_they_found_it(enabled, demo_dsn, monkeypatch):
+    # Both pause the cyclic garbage collector while they run (their objects form no cycles).
+    seen = []
+
+    def encode(catalog):
+        seen.append(gc.isenabled())
+        return b""
+
+    monkeypatch.setattr(snapshot, "_dump_bytes", encode)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        catalog = introspect(demo_dsn, stats=False)
+        assert gc.isenabled() is enabled
+        snapshot.dump_bytes(catalog)
+        assert seen == [False] and gc.isenabled() is enabled
+    finally:
+        gc.enable()

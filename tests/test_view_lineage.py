@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from introspect.introspect import introspect
+from introspect.node_tree import _TOKEN, _tokens, node_tree
 from lineage.direct import direct_lineage
 from lineage.impact import impact
 from lineage.lineage_graph import RoutineKey, lineage_graph
@@ -75,6 +76,17 @@ def test_value_lineage_follows_every_shape(shapes):
     expr = cat.relation(Q("l", "expr"))
     assert {str(c) for c in expr.filter_columns} == {"l.u.t_id"}
     assert {str(c) for c in cat.relation(Q("l", "agg")).filter_columns} == {"l.t.ts"}
+
+
+def test_node_tree_tokens_without_backslashes_split_like_the_full_tokenizer(edge_dsn):
+    with psycopg.connect(edge_dsn) as conn:
+        actions = [a for (a,) in conn.execute("SELECT ev_action::text FROM pg_rewrite WHERE ev_class >= 16384")]
+    plain = [a for a in actions if "\\" not in a]
+    assert plain and len(plain) < len(actions), "the edge cases have views with and without escapes"
+    for action in plain:
+        assert _tokens(action) == _TOKEN.findall(action)
+    assert node_tree(r'{CONST :v 4 [ 1 0 ] :s "a\ b\(c" :n <> :l (i 1 2) :w ("x" {A :b c})}') == {
+        "_": "CONST", "v": ["4", "[", "1", "0", "]"], "s": "a b(c", "n": None, "l": [1, 2], "w": ["x", {"_": "A", "b": "c"}]}
 
 
 @pytest.mark.parametrize("which", ["shapes", "demo", "edge"])

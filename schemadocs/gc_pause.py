@@ -1,0 +1,37 @@
+"""Pausing Python's cyclic garbage collector around bulk work that creates no cycles.
+
+In: a block of code. Out: the same block, run with the collector off; its state is
+restored after, so pauses nest.
+Introspection builds about a million small objects and the snapshot encoder walks them
+all; none of them forms a reference cycle, so every collection triggered meanwhile would
+only traverse the catalog again (at 10,000 tables a full one costs ~0.3-0.5 s).
+
+Turning the collector back on is not enough by itself: every object the block made is
+still in the youngest generation, and the next allocation would trigger a collection that
+walks them all (~0.3 s at 10,000 tables). `gc.freeze()` then `gc.unfreeze()` moves every
+tracked object to the oldest generation in constant time, without walking any: the
+catalog is then walked only by full collections, like any long-lived data. Cyclic garbage
+made meanwhile moves along and is freed by the next full collection. (Skipped when the
+program has frozen objects of its own, which unfreezing would release.)
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Run the block with the cyclic garbage collector disabled; restore its state after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            if gc.get_freeze_count() == 0:  # unfreezing would also release what a caller froze itself
+                gc.freeze()  # what the block made goes to the oldest generation, unwalked
+                gc.unfreeze()
+            gc.enable()

@@ -1,0 +1,43 @@
+"""gc_paused: the collector is off inside, back as it was after, and nothing is left for it to walk."""
+
+from __future__ import annotations
+
+import gc
+
+from schemadocs.gc_pause import gc_paused
+
+
+def test_collector_is_off_inside_and_restored_after():
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled(), "an inner pause leaves the outer one in force"
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled(), "a collector the caller turned off stays off"
+    finally:
+        gc.enable()
+
+
+def test_what_the_block_built_is_not_left_in_the_youngest_generation():
+    with gc_paused():
+        built = [[i] for i in range(50_000)]
+        assert gc.get_count()[0] >= 50_000
+    assert gc.get_count()[0] < 700, "no collection walking all of them is due"
+    assert all(gc.is_tracked(b) for b in built[:10])
+
+
+def test_objects_the_program_froze_stay_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            _ = [[i] for i in range(1_000)]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
