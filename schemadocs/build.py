@@ -22,6 +22,7 @@ from pathlib import Path
 
 from schemadocs import incremental, inline_diagrams
 from schemadocs.errors import BuildError
+from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
 from schemadocs.render.changes import BuildChanges
 from schemadocs.render.page_cache import PageCache
@@ -55,14 +56,16 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     docs_dir = docs_dir_of(config_file)
     changes = build_changes(catalog, previous)
     page_cache = PageCache(diagram_cache_of(docs_dir).parent / "pages")
-    site = render_site(catalog, diagram_cache_of(docs_dir), changes=changes, pages=page_cache)
+    with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
+        site = render_site(catalog, diagram_cache_of(docs_dir), changes=changes, pages=page_cache)
     page_cache.prune()
     files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog)}
     if changes is not None and changes.history:
         files[HISTORY_FILE] = history.dumps(changes.history)
     hand_written = sync_pages(docs_dir, files)
     nav = site.nav + [{_title(p): p} for p in hand_written]
-    plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written))
+    with gc_frozen():  # MkDocs' collections then walk MkDocs' objects, not the catalog and pages too
+        plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written))
     return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir, generated_pages=len(site.pages),
                        hand_written_pages=len(hand_written),
                        rebuilt_files=None if plan.changed is None else len(plan.changed),

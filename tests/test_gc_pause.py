@@ -1,10 +1,10 @@
-"""gc_paused: the collector is off inside, back as it was after, and nothing is left for it to walk."""
+"""gc_paused and gc_frozen: the collector is kept off the catalog, and is back as it was after."""
 
 from __future__ import annotations
 
 import gc
 
-from schemadocs.gc_pause import gc_paused
+from schemadocs.gc_pause import gc_frozen, gc_paused
 
 
 def test_collector_is_off_inside_and_restored_after():
@@ -39,5 +39,24 @@ def test_objects_the_program_froze_stay_frozen():
         with gc_paused():
             _ = [[i] for i in range(1_000)]
         assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_frozen_block_still_collects_its_own_cycles_but_not_older_objects():
+    older = [[i] for i in range(10_000)]
+    with gc_frozen():
+        assert gc.get_freeze_count() >= 10_000 and gc.isenabled()
+        cycle: list = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect() >= 1, "cyclic garbage made inside is still collected"
+    assert gc.get_freeze_count() == 0 and all(gc.is_tracked(o) for o in older[:10])
+    gc.freeze()
+    try:
+        count = gc.get_freeze_count()
+        with gc_frozen():
+            pass
+        assert gc.get_freeze_count() == count, "what the program froze itself stays frozen"
     finally:
         gc.unfreeze()
