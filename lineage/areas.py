@@ -72,11 +72,21 @@ def schema_graph(er: nx.MultiDiGraph, schema: str) -> nx.Graph:
 def _split(graph: nx.Graph, nodes: list[QualifiedName], limit: int) -> list[list[QualifiedName]]:
     if len(nodes) <= limit:
         return [nodes]
-    sub = graph.subgraph(nodes)
-    parts = [sorted(p) for p in nx.community.louvain_communities(sub, weight="fks", resolution=RESOLUTION, seed=0)]
+    # Louvain walks sets of nodes, whose order follows the nodes' hashes: those of strings
+    # change from one process to the next (PYTHONHASHSEED), and so would the areas. It runs on
+    # integers instead, in a subgraph built in a fixed order (networkx's subgraph views
+    # iterate over a set of the nodes).
+    table = dict(enumerate(nodes))
+    index = {q: i for i, q in table.items()}
+    sub = nx.Graph()
+    sub.add_nodes_from(table)
+    sub.add_weighted_edges_from(((i, index[b], data["fks"]) for i, a in table.items() for b, data in graph.adj[a].items()
+                                 if b in index and i < index[b]), weight="fks")
+    found = nx.community.louvain_communities(sub, weight="fks", resolution=RESOLUTION, seed=0)
+    parts = [sorted(table[i] for i in p) for p in found]
     if len(parts) == 1:  # one tight cluster: cut it along a breadth-first walk
-        order = [q for component in sorted(nx.connected_components(sub), key=min)
-                 for q in nx.bfs_tree(sub, min(component))]
+        order = [table[i] for component in sorted(nx.connected_components(sub), key=min)
+                 for i in nx.bfs_tree(sub, min(component))]
         parts = [sorted(order[i:i + limit]) for i in range(0, len(order), limit)]
     return [area for part in sorted(parts) for area in _split(graph, part, limit)]
 

@@ -94,3 +94,24 @@ def test_areas_partition_the_connected_tables(edges: list[tuple[QualifiedName, Q
     area_of = {q: i for i, area in enumerate(found.areas) for q in area.tables}
     crossing = sum(1 for a, b in er.edges() if a.schema == b.schema == "s" and a != b and area_of[a] != area_of[b])
     assert sum(n for *_, n in found.links) == crossing
+
+
+def test_areas_are_the_same_in_every_process(tmp_path: Path) -> None:
+    """String hashes change per process (PYTHONHASHSEED): the areas must not."""
+    import subprocess
+    import sys
+    script = (
+        "import networkx as nx, random\n"
+        "from lineage.areas import schema_areas\n"
+        "from schemadocs.model import QualifiedName as Q\n"
+        "rng = random.Random(7); er = nx.MultiDiGraph()\n"
+        "names = [Q('s', f'table_{i}') for i in range(400)]\n"
+        "er.add_nodes_from(names)\n"
+        "for n, t in enumerate(names[1:], 1):\n"
+        "    for _ in range(2): er.add_edge(t, names[rng.randrange(n)], key=str(rng.random()))\n"
+        "print([[str(q) for q in a.tables] for a in schema_areas(er, 's', 30).areas])\n"
+    )
+    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={"PYTHONHASHSEED": str(seed), "PATH": ""}, cwd=Path(__file__).parents[1]).stdout
+               for seed in (1, 2, 3)}
+    assert len(outputs) == 1 and outputs.pop().count("table_") == 400
