@@ -43,11 +43,13 @@ class BuildResult:
     changes: int | None = None  # schema changes since the previous build; None without a previous snapshot
 
 
-def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None) -> BuildResult:
+def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None,
+          er_depth: int = 1) -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
     changed, its change history (`changes.json`); see `build_changes` for `previous`.
+    `er_depth`: how many foreign-key hops a table page's ER diagram reaches.
     """
     from schemadocs import snapshot
     from schemadocs.diff import history
@@ -57,7 +59,7 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     changes = build_changes(catalog, previous)
     page_cache = PageCache(diagram_cache_of(docs_dir).parent / "pages")
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
-        site = render_site(catalog, diagram_cache_of(docs_dir), changes=changes, pages=page_cache)
+        site = render_site(catalog, diagram_cache_of(docs_dir), changes=changes, pages=page_cache, er_depth=er_depth)
     page_cache.prune()
     files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog)}
     if changes is not None and changes.history:

@@ -96,10 +96,12 @@ def snapshot(output: str, **db: Any) -> None:
 @click.option("--previous", "previous", type=click.Path(path_type=Path),
               help="The previous build: its snapshot file (with its changes.json beside it) or its site "
                    "directory. Adds what changed since to the Changes page, and badges to the changed pages.")
+@click.option("--er-depth", default=1, show_default=True, type=click.IntRange(1, 3),
+              help="Foreign-key hops each table's ER diagram reaches (nearest tables first, at most 20).")
 def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, previous: Path | None,
-          **db: Any) -> None:
+          er_depth: int, **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site."""
-    _build(_catalog(snapshot_file, db), out_dir, config_file, previous)
+    _build(_catalog(snapshot_file, db), out_dir, config_file, previous, er_depth)
 
 
 @cli.command()
@@ -191,11 +193,12 @@ def _introspect(dsn: str | None, statement_timeout: float = 60.0, lock_timeout: 
     return catalog
 
 
-def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None):  # type: ignore[no-untyped-def]
+def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None,  # type: ignore[no-untyped-def]
+           er_depth: int = 1):
     from schemadocs.build import build as build_site
 
     started = time.perf_counter()
-    result = build_site(catalog, out_dir, config_file, previous)
+    result = build_site(catalog, out_dir, config_file, previous, er_depth)
     if result.changes is not None:
         click.echo(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
                    + (" (see the Changes page)" if result.changes else ""), err=True)

@@ -115,3 +115,22 @@ def test_areas_are_the_same_in_every_process(tmp_path: Path) -> None:
                               env={"PYTHONHASHSEED": str(seed), "PATH": ""}, cwd=Path(__file__).parents[1]).stdout
                for seed in (1, 2, 3)}
     assert len(outputs) == 1 and outputs.pop().count("table_") == 400
+
+
+def test_the_neighbourhood_diagram_reaches_the_configured_depth(demo_site: Path, demo_catalog: Catalog,
+                                                               tmp_path: Path) -> None:
+    from schemadocs.build import build
+    er = er_graph(demo_catalog)
+    center = Q("app", "order_items")
+    one = set(nx.ego_graph(er.to_undirected(as_view=True), center, radius=1)) - {center}
+    two = set(nx.ego_graph(er.to_undirected(as_view=True), center, radius=2)) - one - {center}
+    assert one and two
+    path = relation_page(center)
+    shallow = diagram_targets(soup(demo_site, path), path)
+    assert {relation_page(q) for q in one} <= shallow and not {relation_page(q) for q in two} & shallow
+    (tmp_path / "site_src").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(f"INHERIT: {Path(__file__).parents[1] / 'schemadocs' / 'default_mkdocs.yml'}\n"
+                                         "site_name: test\ndocs_dir: site_src\n", encoding="utf-8")
+    build(demo_catalog, tmp_path / "site", tmp_path / "mkdocs.yml", er_depth=2)
+    deep = diagram_targets(soup(tmp_path / "site", path), path)
+    assert len(one | two) <= 20 and {relation_page(q) for q in one | two} <= deep

@@ -92,13 +92,14 @@ class _Drawing:
 
 
 def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, page: str,
-               labels: dict[tuple[str, QualifiedName, bool], str] | None = None) -> Diagram:
-    """The table and its direct FK neighbours, capped at MAX_NEIGHBOURS with a '+N more' node.
+               labels: dict[tuple[str, QualifiedName, bool], str] | None = None, depth: int = 1) -> Diagram:
+    """The table and its FK neighbourhood up to `depth` hops (either direction), nearest first,
+    capped at MAX_NEIGHBOURS with a '+N more' node; every FK between drawn tables is drawn.
 
     `labels` may be shared by the calls for one site: a table's label (its columns, linked)
     depends only on the folder of the page it is drawn on, and is built once per folder.
     """
-    around = sorted((set(graph.successors(center)) | set(graph.predecessors(center))) - {center})
+    around = _neighbourhood(graph, center, depth)
     drawing = _Drawing("er", page)
     labels = {} if labels is None else labels
     for qname in [center, *around[:MAX_NEIGHBOURS]]:
@@ -106,14 +107,25 @@ def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, 
         if key not in labels:
             labels[key] = _html_label(catalog.relation(qname), qname, page, qname == center)
         drawing.node(qname, str(qname), relative_html(page, relation_page(qname)), labels[key])
-    edges = {(s, t, d["fk"].name): d["fk"] for s, t, d in
-             [*graph.out_edges(center, data=True), *graph.in_edges(center, data=True)]}  # a self-reference is in both
+    drawn = [center, *around[:MAX_NEIGHBOURS]] if depth > 1 else [center]  # depth 1: only the center's own FKs
+    edges = {(s, t, d["fk"].name): d["fk"] for q in drawn for s, t, d in
+             [*graph.out_edges(q, data=True), *graph.in_edges(q, data=True)]}  # a self-reference is in both
     for (source, target, _), fk in sorted(edges.items()):
         if source in drawing.ids and target in drawing.ids:
             drawing.edge(source, target, ", ".join(fk.columns))
     if len(around) > MAX_NEIGHBOURS:
         drawing.more("more", len(around) - MAX_NEIGHBOURS, center)
     return drawing.done()
+
+
+def _neighbourhood(graph: nx.MultiDiGraph, center: QualifiedName, depth: int) -> list[QualifiedName]:
+    """The tables within `depth` FK hops of `center`, either direction: nearest first, then by name."""
+    found: dict[QualifiedName, int] = {center: 0}
+    ring = [center]
+    for hop in range(1, depth + 1):
+        ring = sorted({n for q in ring for n in (*graph.successors(q), *graph.predecessors(q))} - found.keys())
+        found.update((q, hop) for q in ring)
+    return sorted((q for q in found if q != center), key=lambda q: (found[q], q))
 
 
 def lineage_diagram(catalog: Catalog, graph: nx.DiGraph, center: QualifiedName, page: str) -> Diagram:

@@ -82,14 +82,15 @@ class Contexts:
 
 
 def render_site(catalog: Catalog, diagram_cache: Path, draw: bool = True, changes: BuildChanges | None = None,
-                pages: PageCache | None = None) -> Site:
+                pages: PageCache | None = None, er_depth: int = 1) -> Site:
     """Build every page context, draw the diagrams (unless `draw` is False), render the templates;
     with `changes`, a Changes page and a badge on the pages of the relations this build changed;
-    with `pages`, the costly pages that did not change come from that cache."""
+    with `pages`, the costly pages that did not change come from that cache. `er_depth` is how
+    many foreign-key hops a table page's ER diagram reaches."""
     graphs = build_graphs(catalog)
     contexts = page_contexts(catalog, graphs)
     if draw:
-        contexts = with_diagrams(catalog, graphs, contexts, diagram_cache)
+        contexts = with_diagrams(catalog, graphs, contexts, diagram_cache, er_depth)
     return render_pages(catalog, contexts, changes, pages)
 
 
@@ -112,14 +113,15 @@ def page_contexts(catalog: Catalog, graphs: Graphs) -> Contexts:
                     types=type_pages(catalog), schemas=schemas, areas=areas)
 
 
-def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts) -> list[tuple[str, int, str, Diagram]]:
+def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts,
+                    er_depth: int = 1) -> list[tuple[str, int, str, Diagram]]:
     """Every diagram the site shows: (Contexts field, index in it (0 for the overview), context field, diagram)."""
     er, lineage = graphs.er, graphs.lineage
     wanted: list[tuple[str, int, str, Diagram]] = []
     labels: dict[tuple[str, QualifiedName, bool], str] = {}  # shared: each table's label built once per folder
     for i, (rel, page) in enumerate(zip(catalog.relations, contexts.relations)):
         if rel.qname in er:
-            wanted.append(("relations", i, "diagram", er_diagram(catalog, er, rel.qname, page.path, labels)))
+            wanted.append(("relations", i, "diagram", er_diagram(catalog, er, rel.qname, page.path, labels, er_depth)))
         if rel.qname in lineage and any(k == "reads" for *_, k in
                                         [*lineage.in_edges(rel.qname, data="kind"), *lineage.out_edges(rel.qname, data="kind")]):
             wanted.append(("relations", i, "lineage_diagram", lineage_diagram(catalog, lineage, rel.qname, page.path)))
@@ -138,9 +140,10 @@ def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts) -> lis
     return wanted
 
 
-def with_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts, diagram_cache: Path) -> Contexts:
+def with_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts, diagram_cache: Path,
+                  er_depth: int = 1) -> Contexts:
     """The same contexts with their diagrams drawn (SVG from the cache where unchanged)."""
-    wanted = wanted_diagrams(catalog, graphs, contexts)
+    wanted = wanted_diagrams(catalog, graphs, contexts, er_depth)
     pages: dict[str, list[Any]] = {"relations": list(contexts.relations), "schemas": list(contexts.schemas),
                                    "areas": list(contexts.areas), "overview": [contexts.overview]}
     for (field, i, name, _), html in zip(wanted, render_diagrams([d for *_, d in wanted], diagram_cache)):
