@@ -25,14 +25,15 @@ dumps, so nothing else measured here inflates it.
 
     .venv/bin/python -m bench.bench_introspect --tables 1000 10000 --runs 3 [--slow-runs 1] [--json out.json]
 
-Last measured (2 shared, noisy vCPUs, embedded PostgreSQL 16.2; medians of 3, per-table loop 1 run):
+Last measured (2 shared, noisy vCPUs, embedded PostgreSQL 16.2; medians of 3, per-table loop 1 run;
+the whole of issue 3 and 5's changes merged, machine otherwise idle):
 
-    tables  raw floor  snapshot        introspect()  dump_bytes()  per-table      batched  peak RSS
-     1,000     0.36 s  0.43 s (1.20x)        0.40 s        0.02 s   2.0 s (5.6x)    1.13x    95 MiB
-    10,000     4.38 s  5.21 s (1.19x)        4.78 s        0.30 s  22.4 s (5.1x)    1.75x   454 MiB
+    tables  raw floor  snapshot        introspect()  dump_bytes()  per-table       batched  peak RSS
+     1,000     0.45 s  0.53 s (1.18x)        0.49 s        0.03 s   2.3 s (5.2x)    1.14x    95 MiB
+    10,000     4.71 s  4.98 s (1.06x)        4.59 s        0.29 s  25.2 s (5.4x)    1.71x   455 MiB
 
-At 10,000 tables other runs gave 1.12x (floor 3.89 s, snapshot 4.38 s): the ratio moves with
-the load on the machine, as the model is built on the second core while the server works.
+Other runs at 10,000 tables, with other work on the machine, gave 1.12x and 1.19x: the ratio
+moves with the load, as the model is built on the second core while the server works.
 Before issue 3's changes the snapshot took 1.30x (dump_bytes 0.8 s, most of it collections
 walking the fresh catalog; see schemadocs/gc_pause.py).
 """
