@@ -49,6 +49,7 @@ from typing import Any
 
 from bench.bench_site import load_synthetic, log, new_project
 from schemadocs.embedded import embedded
+from schemadocs.inline_diagrams import fill_placeholders
 from schemadocs.render.diagrams import SVG_PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,13 +169,14 @@ def measure_site(site: Path, pages_md: int) -> dict[str, Any]:
 
 
 def inline_after_build(site: Path, cache_dir: Path) -> float:
-    """Put each diagram's cached SVG where its placeholder is, in every built page; return seconds."""
+    """Put each diagram's SVG and each HTML fragment where its placeholder is, in every built
+    page, as schemadocs' MkDocs plugin does; return seconds."""
     started = time.perf_counter()
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        if SVG_PLACEHOLDER.search(text):
-            page.write_text(SVG_PLACEHOLDER.sub(lambda m: (cache_dir / f"{m.group(1)}.svg").read_text(encoding="utf-8"), text),
-                            encoding="utf-8")
+        filled = fill_placeholders(text, cache_dir, str(page))
+        if filled != text:
+            page.write_text(filled, encoding="utf-8")
     return time.perf_counter() - started
 
 
@@ -239,7 +241,7 @@ def bench_size(n: int, seed: int, runs: int, zensical: Path, check_mkdocs_links:
         result["mkdocs"]["rebuild_has_change"] = CHANGED_LINE.strip() in _built_page(
             site_dir(project, "mkdocs"), result["changed_page"]).read_text(encoding="utf-8")
 
-        cache_dir = docs_dir.parent / ".schemadocs-cache" / "diagrams"
+        cache_dir = docs_dir.parent / ".schemadocs-cache"
         result["zensical"]["inline_after_build_seconds"] = inline_after_build(site_dir(project, "zensical"), cache_dir)
         result["zensical"]["after_inline"] = measure_site(site_dir(project, "zensical"), pages_md)
         for builder in BUILDERS if check_mkdocs_links else ("zensical",):

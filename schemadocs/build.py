@@ -57,9 +57,9 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     config_file = resolve_config(config_file)
     docs_dir = docs_dir_of(config_file)
     changes = build_changes(catalog, previous)
-    page_cache = PageCache(diagram_cache_of(docs_dir).parent / "pages")
+    page_cache = PageCache(cache_of(docs_dir) / "pages", fragments=cache_of(docs_dir) / "fragments")
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
-        site = render_site(catalog, diagram_cache_of(docs_dir), changes=changes, pages=page_cache, er_depth=er_depth)
+        site = render_site(catalog, cache_of(docs_dir), changes=changes, pages=page_cache, er_depth=er_depth)
     page_cache.prune()
     files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog)}
     if changes is not None and changes.history:
@@ -149,9 +149,14 @@ def sync_pages(docs_dir: Path, pages: dict[str, str]) -> list[str]:
     )
 
 
+def cache_of(docs_dir: Path) -> Path:
+    """Where what pages name by placeholder is kept between builds (diagrams' SVG, HTML
+    fragments; see inline_diagrams), and the page cache."""
+    return docs_dir.parent / ".schemadocs-cache"
+
+
 def diagram_cache_of(docs_dir: Path) -> Path:
-    """Where the diagrams' SVG files are kept between builds (pages name them; see inline_diagrams)."""
-    return docs_dir.parent / ".schemadocs-cache" / "diagrams"
+    return cache_of(docs_dir) / "diagrams"
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: Path,
@@ -186,7 +191,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             }, ensure_ascii=False), encoding="utf-8")
             cfg = load_config(config_file=str(derived), strict=True)
             plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
-            cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(diagram_cache_of(docs_dir))
+            cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(cache_of(docs_dir))
             if plan.changed is None:
                 mkdocs_build(cfg)
             else:

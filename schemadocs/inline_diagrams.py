@@ -1,9 +1,10 @@
-"""A MkDocs plugin that puts the diagrams' SVG into the built pages.
+"""A MkDocs plugin that puts the diagrams' SVG and large HTML fragments into the built pages.
 
-In: each page's final HTML, holding the placeholders `render_diagrams` wrote into its
-Markdown, and the diagram cache directory. Out: the same HTML with every placeholder
-replaced by its cached SVG. The SVG joins the page only after Python-Markdown, MkDocs'
-anchor collection and the search plugin are done with it, so none of them parses it.
+In: each page's final HTML, holding the placeholders `render_diagrams` and
+`render.fragments` wrote into its Markdown, and the cache directory. Out: the same HTML with
+every placeholder replaced by its cached SVG or fragment. They join the page only after
+Python-Markdown, MkDocs' anchor collection and the search plugin are done with it, so none of
+them parses them.
 `schemadocs.build.run_mkdocs` adds the plugin itself; it is not named in mkdocs.yml.
 """
 
@@ -16,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from schemadocs.render.diagrams import SVG_PLACEHOLDER
+from schemadocs.render.fragments import FRAGMENT_PLACEHOLDER
 
 NAME = "schemadocs/inline-diagrams"
 
@@ -26,11 +28,17 @@ class InlineDiagrams(BasePlugin):  # type: ignore[type-arg]
         self.cache_dir = cache_dir
 
     def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
-        return SVG_PLACEHOLDER.sub(lambda m: self._svg(m.group(1), page), output)
+        return fill_placeholders(output, self.cache_dir, page.file.src_uri)
 
-    def _svg(self, key: str, page: Any) -> str:
+
+def fill_placeholders(html: str, cache_dir: Path, source: str) -> str:
+    """`html` with every diagram and fragment placeholder replaced from `cache_dir`."""
+    def read(kind: str, name: str) -> str:
         try:
-            return (self.cache_dir / f"{key}.svg").read_text(encoding="utf-8")
+            return (cache_dir / kind / name).read_text(encoding="utf-8")
         except OSError:
-            raise PluginError(f"the diagram {key} of {page.file.src_uri} is not in {self.cache_dir}; "
-                              "build again to draw it") from None
+            raise PluginError(f"{kind[:-1]} {name} of {source} is not in {cache_dir / kind}; "
+                              "build again to make it") from None
+
+    html = SVG_PLACEHOLDER.sub(lambda m: read("diagrams", f"{m.group(1)}.svg"), html)
+    return FRAGMENT_PLACEHOLDER.sub(lambda m: read("fragments", f"{m.group(1)}.html"), html)

@@ -257,6 +257,8 @@ def test_a_large_column_index_is_split_by_initial_letter(edge_catalog, tmp_path,
     assert sorted(listed) == sorted((c.name, str(r.qname)) for r in edge_catalog.relations
                                     if r.partition_of is None for c in r.columns)
     assert [b for b in check_links(site).broken if b.startswith("columns")] == []
+    markdown = (tmp_path / "site_src" / "columns" / parts[0].split("/")[-1].replace(".html", ".md")).read_text()
+    assert "<!-- schemadocs-html " in markdown and "<tr" not in markdown, "rows join after MkDocs, as a fragment"
 
 
 def test_the_repository_commits_no_generated_page(demo_catalog, tmp_path):

@@ -110,6 +110,7 @@ class ColumnIndexPage:
     columns: int
     names: int  # distinct column names
     partitions: int  # partitions left out (their columns are their parent's)
+    rows_html: Markup = Markup("")  # the rows' table, as a fragment placeholder (render.fragments)
 
 
 def column_index_pages(catalog: Catalog) -> list[LazyPage]:

@@ -20,6 +20,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from schemadocs.render.fragments import fragments_present
 from schemadocs.render.templates import render
 
 
@@ -32,8 +33,9 @@ class LazyPage:
 
 
 class PageCache:
-    def __init__(self, directory: Path | None) -> None:
+    def __init__(self, directory: Path | None, fragments: Path | None = None) -> None:
         self.directory = directory
+        self.fragments = fragments  # where the fragments cached pages name must be (render.fragments)
         self.used: set[str] = set()
 
     def render(self, page: LazyPage) -> str:
@@ -44,7 +46,9 @@ class PageCache:
         self.used.add(digest)
         cached = self.directory / f"{digest}.md"
         try:
-            return cached.read_text(encoding="utf-8")
+            text = cached.read_text(encoding="utf-8")
+            if self.fragments is None or fragments_present(text, self.fragments):
+                return text
         except FileNotFoundError:
             pass
         text = render(page.template, page.context())

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from markupsafe import Markup
 
 from lineage.er_graph import er_graph
 from lineage.layers import Layers, layers
@@ -27,6 +28,7 @@ from schemadocs.render.changes import (
     changes_page,
 )
 from schemadocs.render.contexts import (
+    ColumnIndexPage,
     OverviewPage,
     column_index_pages,
     home_page,
@@ -41,7 +43,8 @@ from schemadocs.render.diagrams import (
     render_diagrams,
     schema_diagram,
 )
-from schemadocs.render.page_cache import PageCache
+from schemadocs.render.fragments import fragment
+from schemadocs.render.page_cache import LazyPage, PageCache
 from schemadocs.render.relation_context import RelationPage, relation_page_context
 from schemadocs.render.routine_context import RoutinePage, routine_pages
 from schemadocs.render.schema_context import AreaPage, SchemaPage, schema_page_context
@@ -81,17 +84,20 @@ class Contexts:
     areas: list[AreaPage]  # the subject areas of the largest schemas
 
 
-def render_site(catalog: Catalog, diagram_cache: Path, draw: bool = True, changes: BuildChanges | None = None,
+def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: BuildChanges | None = None,
                 pages: PageCache | None = None, er_depth: int = 1) -> Site:
-    """Build every page context, draw the diagrams (unless `draw` is False), render the templates;
+    """Build every page context, draw the diagrams (unless `draw` is False), render the templates.
+
+    `cache_dir` keeps what pages refer to by placeholder, filled in after MkDocs: the
+    diagrams' SVG (`diagrams/`) and large HTML fragments (`fragments/`);
     with `changes`, a Changes page and a badge on the pages of the relations this build changed;
     with `pages`, the costly pages that did not change come from that cache. `er_depth` is how
     many foreign-key hops a table page's ER diagram reaches."""
     graphs = build_graphs(catalog)
     contexts = page_contexts(catalog, graphs)
     if draw:
-        contexts = with_diagrams(catalog, graphs, contexts, diagram_cache, er_depth)
-    return render_pages(catalog, contexts, changes, pages)
+        contexts = with_diagrams(catalog, graphs, contexts, cache_dir / "diagrams", er_depth)
+    return render_pages(catalog, contexts, changes, pages, cache_dir / "fragments")
 
 
 def build_graphs(catalog: Catalog) -> Graphs:
@@ -152,13 +158,27 @@ def with_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts, diagram_
     return dataclasses.replace(contexts, overview=overview, **pages)
 
 
+def with_rows_fragment(lazy: LazyPage, fragments: Path | None) -> LazyPage:
+    """A column index page whose rows' table is a fragment placeholder (render.fragments), so
+    MkDocs never parses it; without a fragment directory, the page keeps it inline."""
+    def context() -> ColumnIndexPage:
+        page = lazy.context()
+        assert isinstance(page, ColumnIndexPage)
+        table = render("columns_rows.html.j2", page) if page.rows else ""
+        if fragments is None or not table:
+            return dataclasses.replace(page, rows_html=Markup(table))
+        return dataclasses.replace(page, rows_html=fragment(table, fragments))
+    return dataclasses.replace(lazy, context=context, key=(lazy.key, fragments is not None))
+
+
 def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None,
-                 cache: PageCache | None = None) -> Site:
+                 cache: PageCache | None = None, fragments: Path | None = None) -> Site:
     """Every page's Markdown, and the navigation: Home, Lineage, Columns, then one entry per schema
     (with a change history, a Changes page after Columns)."""
     pages = {HOME_PAGE: render("home.md.j2", home_page(catalog)), STYLESHEET: stylesheet(),
              LINEAGE_PAGE: render("lineage.md.j2", contexts.overview),
-             **{part.path: (cache or PageCache(None)).render(part) for part in column_index_pages(catalog)}}
+             **{part.path: (cache or PageCache(None)).render(with_rows_fragment(part, fragments))
+                for part in column_index_pages(catalog)}}
     pages.update({p.path: render("schema.md.j2", p) for p in contexts.schemas})
     pages.update({p.path: render("area.md.j2", p) for p in contexts.areas})
     for rel, relation in zip(catalog.relations, contexts.relations):

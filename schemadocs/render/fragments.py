@@ -1,0 +1,38 @@
+"""Large HTML blocks that join a page only after MkDocs is done with it.
+
+In: an HTML fragment (already escaped: rendered by a template) and the fragment cache
+directory. Out: a placeholder for the page's Markdown; the fragment itself is stored under a
+hash of its content. `schemadocs/inline_diagrams.py` swaps the placeholder for the fragment in
+the built page, after Python-Markdown and the search plugin, which would otherwise parse it
+for nothing: it is search-excluded anyway (the column index rows: 36 MB of HTML at 10,000
+tables, 10 s of MkDocs' build). As the placeholder names the content's hash, a page whose
+fragment changed changes too, so incremental builds see it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from markupsafe import Markup
+
+FRAGMENT_PLACEHOLDER = re.compile(r"<!-- schemadocs-html ([0-9a-f]{64}) -->")
+
+
+def fragment(html: str, cache_dir: Path) -> Markup:
+    """Store `html` in the cache (once per content) and return the placeholder that stands for it."""
+    key = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    path = cache_dir / f"{key}.html"
+    if not path.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, path)
+    return Markup(f"<!-- schemadocs-html {key} -->")
+
+
+def fragments_present(text: str, cache_dir: Path) -> bool:
+    """Whether every fragment a page's text names is in the cache."""
+    return all((cache_dir / f"{key}.html").exists() for key in FRAGMENT_PLACEHOLDER.findall(text))
