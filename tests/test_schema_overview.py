@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from pathlib import Path
 
@@ -134,3 +135,15 @@ def test_the_neighbourhood_diagram_reaches_the_configured_depth(demo_site: Path,
     build(demo_catalog, tmp_path / "site", tmp_path / "mkdocs.yml", er_depth=2)
     deep = diagram_targets(soup(tmp_path / "site", path), path)
     assert len(one | two) <= 20 and {relation_page(q) for q in one | two} <= deep
+
+
+def test_a_large_schema_without_foreign_keys_says_so(edge_catalog: Catalog, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(schema_context, "DETAILED_MAX", 0)
+    monkeypatch.setattr(schema_context, "COMPACT_MAX", 0)
+    no_fks = dataclasses.replace(edge_catalog, relations=tuple(
+        dataclasses.replace(r, constraints=tuple(c for c in r.constraints if c not in r.foreign_keys))
+        for r in edge_catalog.relations))
+    site = build_in(tmp_path, no_fks)
+    page = soup(site, schema_page("weird"))
+    assert "there is no diagram to draw" in page.text and not page.select("table[data-sd=areas]")
+    assert {a.text for a in page.select(".sd-unconnected a")}, "the tables are listed"
