@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from schemadocs.model import (
     Column,
@@ -60,7 +60,34 @@ def build_constraint(c: Row) -> Constraint:
     )
 
 
-def build_index(i: Row, stat: Row | None, size: Row | None) -> Index:
+class Sizes(NamedTuple):
+    table_size: int | None  # None when the relation was dropped meanwhile
+    index_size: int | None  # None for an index, or when a size of one of the table's indexes is unknown
+    total_size: int | None
+
+
+def relation_sizes(rows: Sequence[Row]) -> dict[int, Sizes]:
+    """Per relation OID, its sizes from `sizes.sql`: an index's is its own; a table's index size
+    is the sum over its indexes and its total the table's plus that, unless a size of one of its
+    indexes is unknown (locked, or the relation dropped meanwhile: pg_table_size gives NULL),
+    when both are unknown."""
+    of_table: dict[int, list[int | None]] = {}
+    for r in rows:
+        if r.table_relid is not None:
+            of_table.setdefault(r.table_relid, []).append(r.size)
+    sizes = {}
+    for r in rows:
+        if r.table_relid is not None:
+            sizes[r.relid] = Sizes(r.size, None, r.size)
+        else:
+            found = of_table.get(r.relid, [])
+            index_size = sum(found) if len(found) == r.indexes and None not in found else None
+            total = None if index_size is None or r.size is None else r.size + index_size
+            sizes[r.relid] = Sizes(r.size, index_size, total)
+    return sizes
+
+
+def build_index(i: Row, stat: Row | None, size: Sizes | None) -> Index:
     return Index(
         name=i.name, definition=i.definition, columns=tuple(i.columns), include_columns=tuple(i.include_columns),
         method=i.method, unique=i.unique, primary=i.primary, nulls_not_distinct=i.nulls_not_distinct,
@@ -69,7 +96,7 @@ def build_index(i: Row, stat: Row | None, size: Row | None) -> Index:
     )
 
 
-def build_stats(s: Row, size: Row | None) -> RelationStats:
+def build_stats(s: Row, size: Sizes | None) -> RelationStats:
     return RelationStats(
         estimated_rows=s.estimated_rows,
         table_size=size.table_size if size else None,

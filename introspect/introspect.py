@@ -33,6 +33,7 @@ from introspect.builders import (
     build_stats,
     build_trigger,
     grants,
+    relation_sizes,
 )
 from introspect.connect import connect
 from introspect.fetch import CatalogChanged, CatalogLocked, fetch_in_background, run
@@ -115,8 +116,10 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
             rule_targets = result
         elif name == "view_rules":
             parts["lineage"] = column_lineage(result, rule_targets)
-        elif name in ("stats", "sizes"):
+        elif name == "stats":
             parts[name] = {r.relid: r for r in result}
+        elif name == "sizes":
+            parts[name] = relation_sizes(result)
         elif name == "indexes":
             stat, size = parts.get("stats", {}), parts.get("sizes", {})
             parts[name] = per_relation(result, lambda i: build_index(i, stat.get(i.indexrelid), size.get(i.indexrelid)),

@@ -172,6 +172,25 @@ def test_statistics_are_read_and_can_be_turned_off(demo_dsn, demo_catalog):
     assert all(r.stats is None for r in bare.relations) and all(i.size is None for r in bare.relations for i in r.indexes)
 
 
+def test_sizes_equal_postgresqls_own_size_functions(demo_dsn_conn, demo_catalog):
+    """Totals are summed in Python from one pg_table_size() per relation: they must equal
+    pg_total_relation_size and pg_indexes_size, and an index's size pg_relation_size."""
+    rows = demo_dsn_conn.execute("""
+        SELECT n.nspname, c.relname, pg_table_size(c.oid), pg_indexes_size(c.oid), pg_total_relation_size(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'm') AND n.nspname IN ('app', 'billing', 'analytics')""").fetchall()
+    assert len(rows) > 10
+    for schema, name, table, indexes, total in rows:
+        stats = demo_catalog.relation(Q(schema, name)).stats
+        assert (stats.table_size, stats.index_size, stats.total_size) == (table, indexes, total), (schema, name)
+    index_sizes = dict(demo_dsn_conn.execute("""
+        SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'i' AND n.nspname = 'app'""").fetchall())
+    for rel in demo_catalog.relations:
+        if rel.schema == "app" and rel.kind is RelationKind.TABLE:
+            assert all(i.size == index_sizes[i.name] for i in rel.indexes), rel.name
+
+
 def test_role_without_select_gets_the_whole_structure(new_database, edge_dsn, edge_catalog):
     with psycopg.connect(edge_dsn, autocommit=True) as conn:
         conn.execute("DO $$ BEGIN CREATE ROLE schemadocs_nobody LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
