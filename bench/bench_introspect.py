@@ -26,12 +26,14 @@ dumps, so nothing else measured here inflates it.
     .venv/bin/python -m bench.bench_introspect --tables 1000 10000 --runs 3 [--slow-runs 1] [--json out.json]
 
 Last measured (2 shared, noisy vCPUs, embedded PostgreSQL 16.2; medians of 3, per-table loop 1 run;
-the whole of issue 3 and 5's changes merged, machine otherwise idle):
+the whole of issue 3 and 5's changes merged, sizes summed in Python, machine otherwise idle):
 
     tables  raw floor  snapshot        introspect()  dump_bytes()  per-table       batched  peak RSS
-     1,000     0.45 s  0.53 s (1.18x)        0.49 s        0.03 s   2.3 s (5.2x)    1.14x    95 MiB
-    10,000     4.71 s  4.98 s (1.06x)        4.59 s        0.29 s  25.2 s (5.4x)    1.71x   455 MiB
+     1,000     0.32 s  0.39 s (1.22x)        0.36 s        0.03 s   2.0 s (6.3x)    1.29x    95 MiB
+    10,000     3.87 s  4.31 s (1.11x)        3.89 s        0.28 s  24.3 s (6.3x)    2.02x   454 MiB
 
+Before sizes.sql summed index and total sizes in Python, the floor at 10,000 tables was 4.71 s
+and the snapshot 4.98 s (1.06x): the cheaper query (1.63 s -> 0.95 s) lowers both.
 Other runs at 10,000 tables, with other work on the machine, gave 1.12x and 1.19x: the ratio
 moves with the load, as the model is built on the second core while the server works.
 Before issue 3's changes the snapshot took 1.30x (dump_bytes 0.8 s, most of it collections
