@@ -40,9 +40,13 @@ def partition_root(catalog: Catalog, qname: QualifiedName) -> QualifiedName:
     return qname
 
 
-def neighbours(graph: nx.MultiDiGraph, qname: QualifiedName) -> list[QualifiedName]:
-    """Relations directly linked to `qname` by a foreign key, either way, sorted."""
+def neighbours(graph: nx.MultiDiGraph, qname: QualifiedName, depth: int = 1) -> list[QualifiedName]:
+    """Relations within `depth` foreign-key hops of `qname`, either way: nearest first, then by name."""
     if qname not in graph:
         return []
-    return sorted((set(graph.successors(qname)) | set(graph.predecessors(qname))) - {qname})
-
+    found: dict[QualifiedName, int] = {qname: 0}
+    ring = [qname]
+    for hop in range(1, depth + 1):
+        ring = sorted({n for q in ring for n in (*graph.successors(q), *graph.predecessors(q))} - found.keys())
+        found.update((q, hop) for q in ring)
+    return sorted((q for q in found if q != qname), key=lambda q: (found[q], q))

@@ -411,6 +411,10 @@ class Catalog:
             found[spelled] = t.qname
         return found
 
+    def user_type(self, spelled: str) -> QualifiedName | None:
+        """The database's own type a column, argument or return type names, arrays and SETOF included."""
+        return self.user_types.get(spelled.removeprefix("SETOF ").removesuffix("[]"))
+
     @cached_property
     def partitions_of(self) -> dict[QualifiedName, tuple[Relation, ...]]:
         """For each partitioned table, its direct partitions (in catalog order)."""

@@ -29,6 +29,7 @@ import graphviz
 from markupsafe import Markup
 import networkx as nx
 
+from lineage.er_graph import neighbours
 from schemadocs.errors import BuildError
 from schemadocs.model import Catalog, QualifiedName, Relation
 from schemadocs.render.slugs import column_anchor, relation_page, relative_html
@@ -99,7 +100,7 @@ def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, 
     `labels` may be shared by the calls for one site: a table's label (its columns, linked)
     depends only on the folder of the page it is drawn on, and is built once per folder.
     """
-    around = _neighbourhood(graph, center, depth)
+    around = neighbours(graph, center, depth)
     drawing = _Drawing("er", page)
     labels = {} if labels is None else labels
     for qname in [center, *around[:MAX_NEIGHBOURS]]:
@@ -118,23 +119,13 @@ def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, 
     return drawing.done()
 
 
-def _neighbourhood(graph: nx.MultiDiGraph, center: QualifiedName, depth: int) -> list[QualifiedName]:
-    """The tables within `depth` FK hops of `center`, either direction: nearest first, then by name."""
-    found: dict[QualifiedName, int] = {center: 0}
-    ring = [center]
-    for hop in range(1, depth + 1):
-        ring = sorted({n for q in ring for n in (*graph.successors(q), *graph.predecessors(q))} - found.keys())
-        found.update((q, hop) for q in ring)
-    return sorted((q for q in found if q != center), key=lambda q: (found[q], q))
-
-
 def lineage_diagram(catalog: Catalog, graph: nx.DiGraph, center: QualifiedName, page: str) -> Diagram:
     """One hop of relation lineage each way: what the view reads → view → what reads it."""
-    def neighbours(edges: Iterable[tuple[object, object, str]], pick: int) -> list[QualifiedName]:
+    def readers(edges: Iterable[tuple[object, object, str]], pick: int) -> list[QualifiedName]:
         return sorted({e[pick] for e in edges if e[2] == "reads"})  # type: ignore[misc]
 
-    ups = neighbours(graph.in_edges(center, data="kind"), 0)
-    downs = neighbours(graph.out_edges(center, data="kind"), 1)
+    ups = readers(graph.in_edges(center, data="kind"), 0)
+    downs = readers(graph.out_edges(center, data="kind"), 1)
     drawing = _Drawing("lineage", page)
     drawing.node(center, str(center), relative_html(page, relation_page(center)), fillcolor="#c5cae9")
     for upstream, side in ((True, ups), (False, downs)):

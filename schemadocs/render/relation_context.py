@@ -42,7 +42,7 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
         return Link(f"{target.text}.{ref.column}", target.href)
 
     def type_href(spelled: str) -> str | None:
-        target = catalog.user_types.get(spelled.removesuffix("[]"))
+        target = catalog.user_type(spelled)
         return relative_html(page, type_page(target)) if target else None
 
     def routine_link(qname: QualifiedName) -> Link:

@@ -80,7 +80,7 @@ def routine_page_context(catalog: Catalog, lineage: nx.DiGraph, overloads: tuple
     def section(f: Routine) -> RoutineSection:
         key = RoutineKey(f.schema, f.name, f.arguments)
         known = key in lineage
-        returned = catalog.user_types.get((f.returns or "").removeprefix("SETOF ").removesuffix("[]"))
+        returned = catalog.user_type(f.returns or "")
         return RoutineSection(
             anchor=routine_anchor(f.name, f.arguments),
             signature=f"{f.name}({f.arguments})",

@@ -67,7 +67,7 @@ def type_uses(catalog: Catalog) -> dict[QualifiedName, tuple[list[tuple[Qualifie
     for rel in catalog.relations:
         if rel.partition_of is None:
             for c in rel.columns:
-                if (qname := known.get(c.type.removesuffix("[]"))) is not None:
+                if (qname := catalog.user_type(c.type)) is not None:
                     columns.setdefault(qname, []).append((rel.qname, c.name))
     for f in catalog.routines:
         mentioned = {known[word] for word in _type_words(f"{f.arguments},{f.returns or ''}") if word in known}
@@ -82,7 +82,7 @@ def type_page_context(catalog: Catalog, t: UserType,
     page = type_page(t.qname)
 
     def type_link(spelled: str) -> Link | None:
-        target = catalog.user_types.get(spelled.removesuffix("[]"))
+        target = catalog.user_type(spelled)
         return Link(spelled, relative_html(page, type_page(target))) if target else None
 
     if isinstance(t, EnumType):
