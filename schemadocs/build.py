@@ -155,9 +155,6 @@ def cache_of(docs_dir: Path) -> Path:
     return docs_dir.parent / ".schemadocs-cache"
 
 
-def diagram_cache_of(docs_dir: Path) -> Path:
-    return cache_of(docs_dir) / "diagrams"
-
 
 def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: Path,
                hand_written: tuple[str, ...] = ()) -> incremental.Plan:
