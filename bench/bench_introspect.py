@@ -60,9 +60,9 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.pool import NullPool
 
 from bench.synthetic import synthetic_sql
-from introspect.fetch import query_text
-from introspect.introspect import introspect
-from introspect.versions import versions
+from schemadocs.introspect.fetch import query_text
+from schemadocs.introspect.introspect import introspect
+from schemadocs.introspect.versions import versions
 from schemadocs.embedded import create_database, embedded
 from schemadocs.snapshot import dump_bytes
 
@@ -83,7 +83,7 @@ LABELS = {
 
 def catalog_queries() -> list[str]:
     """The query files introspection runs: every `introspect/queries/*.sql`, database first."""
-    names = sorted(p.name[:-4] for p in resources.files("introspect").joinpath("queries").iterdir()
+    names = sorted(p.name[:-4] for p in resources.files("schemadocs.introspect").joinpath("queries").iterdir()
                    if p.name.endswith(".sql"))
     names.remove("database")
     return names
@@ -182,7 +182,7 @@ def sa_batched(dsn: str) -> dict[str, Any]:
 
 CHILD = """
 import json, resource, sys, time
-from introspect.introspect import introspect
+from schemadocs.introspect.introspect import introspect
 from schemadocs.snapshot import dump_bytes
 
 def vm_hwm_kib():  # this process image's own RSS high-water mark (Linux), None elsewhere

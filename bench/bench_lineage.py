@@ -22,12 +22,12 @@ import time
 import psycopg
 
 from bench.synthetic import synthetic_sql
-from introspect.fetch import query_text
-from introspect.introspect import column_lineage, introspect
-from introspect.node_tree import node_tree
-from introspect.versions import versions
-from introspect.view_lineage import view_lineage
-from lineage.lineage_graph import lineage_graph
+from schemadocs.introspect.fetch import query_text
+from schemadocs.introspect.introspect import column_lineage, introspect
+from schemadocs.introspect.node_tree import node_tree
+from schemadocs.introspect.versions import versions
+from schemadocs.introspect.view_lineage import view_lineage
+from schemadocs.lineage.lineage_graph import lineage_graph
 from schemadocs.embedded import create_database, embedded
 
 WHOLE_TARGET, VIEW_TARGET = 10.0, 1.0

@@ -56,7 +56,7 @@ ADDED_COLUMN = "bench_added_note"
 def child_build(dsn: str, project: Path) -> dict[str, Any]:
     """Introspect, then run `schemadocs.build.build` in `project` (mkdocs.yml + site_src/) with
     each stage's function wrapped in a timer; return the figures."""
-    from introspect.introspect import introspect
+    from schemadocs.introspect.introspect import introspect
     from schemadocs import build as build_module
     from schemadocs.render import render_site as render_module
 

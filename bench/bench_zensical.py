@@ -63,7 +63,7 @@ CHANGED_LINE = "\n\nChanged by the benchmark: one page edited between two builds
 
 def render_sources(dsn: str, project: Path) -> dict[str, Any]:
     """Run `schemadocs.build.build` with the MkDocs step captured instead of run; return its arguments."""
-    from introspect.introspect import introspect
+    from schemadocs.introspect.introspect import introspect
     from schemadocs import build as build_module
 
     captured: dict[str, Any] = {}

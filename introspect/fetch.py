@@ -22,7 +22,7 @@ import psycopg
 import sqlalchemy
 from psycopg.rows import RowMaker, no_result
 
-from introspect.connect import first_line
+from schemadocs.introspect.connect import first_line
 from schemadocs.errors import IntrospectionError
 
 Row = Any  # a named tuple: attribute access by column name
@@ -132,4 +132,4 @@ def _row_class(names: tuple[str, ...]) -> type[tuple[Any, ...]]:
 
 @cache
 def query_text(name: str) -> str:
-    return resources.files("introspect").joinpath("queries", f"{name}.sql").read_text(encoding="utf-8")
+    return resources.files("schemadocs.introspect").joinpath("queries", f"{name}.sql").read_text(encoding="utf-8")

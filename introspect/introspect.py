@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy
 
-from introspect.builders import (
+from schemadocs.introspect.builders import (
     CONSTRAINT_ORDER,
     RELKINDS,
     build_column,
@@ -35,11 +35,11 @@ from introspect.builders import (
     grants,
     relation_sizes,
 )
-from introspect.connect import connect
-from introspect.fetch import CatalogChanged, CatalogLocked, fetch_in_background, run
-from introspect.node_tree import node_tree
-from introspect.view_lineage import view_lineage
-from introspect.versions import SUPPORTED_MIN, versions
+from schemadocs.introspect.connect import connect
+from schemadocs.introspect.fetch import CatalogChanged, CatalogLocked, fetch_in_background, run
+from schemadocs.introspect.node_tree import node_tree
+from schemadocs.introspect.view_lineage import view_lineage
+from schemadocs.introspect.versions import SUPPORTED_MIN, versions
 from schemadocs.errors import IntrospectionError
 from schemadocs.gc_pause import gc_paused
 from schemadocs.model import (

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from lineage.er_graph import partition_root
-from lineage.routine_lineage import routine_lineage
+from schemadocs.lineage.er_graph import partition_root
+from schemadocs.lineage.routine_lineage import routine_lineage
 from schemadocs.model import Catalog, ColumnRef, QualifiedName, quote_ident
 
 

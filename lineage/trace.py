@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from lineage.lineage_graph import Node, RoutineKey
+from schemadocs.lineage.lineage_graph import Node, RoutineKey
 from schemadocs.errors import ConfigError
 from schemadocs.model import Catalog, ColumnRef, QualifiedName
 

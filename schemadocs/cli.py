@@ -120,9 +120,9 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
     """Trace a relation or column (schema.relation[.column]) upstream or downstream."""
     import json
 
-    from lineage.direct import direct_lineage
-    from lineage.lineage_graph import lineage_graph
-    from lineage.trace import parse_name, trace
+    from schemadocs.lineage.direct import direct_lineage
+    from schemadocs.lineage.lineage_graph import lineage_graph
+    from schemadocs.lineage.trace import parse_name, trace
 
     if all_views == bool(name):
         raise ConfigError("pass either NAME (schema.relation or schema.relation.column) or --all")
@@ -167,7 +167,7 @@ def _catalog(snapshot_file: Path | None, db: dict[str, Any]) -> Catalog:
         raise ConfigError("pass either --dsn or --snapshot, not both")
     if snapshot_file is None:
         return _introspect(**db)
-    from introspect.filters import filter_catalog
+    from schemadocs.introspect.filters import filter_catalog
     from schemadocs import snapshot as snap
 
     return filter_catalog(snap.load(snapshot_file), db["include"], db["exclude"])
@@ -175,9 +175,9 @@ def _catalog(snapshot_file: Path | None, db: dict[str, Any]) -> Catalog:
 
 def _introspect(dsn: str | None, statement_timeout: float = 60.0, lock_timeout: float = 2.0, stats: bool = True,
                 include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> Catalog:
-    from introspect.connect import resolve_dsn
-    from introspect.filters import filter_catalog
-    from introspect.introspect import introspect
+    from schemadocs.introspect.connect import resolve_dsn
+    from schemadocs.introspect.filters import filter_catalog
+    from schemadocs.introspect.introspect import introspect
 
     started = time.perf_counter()
     catalog = introspect(resolve_dsn(dsn), statement_timeout_ms=int(statement_timeout * 1000),
@@ -251,8 +251,8 @@ def check(snapshot_file: Path, fmt: str, **db: Any) -> None:
     """
     import dataclasses
 
-    from introspect.connect import redact, resolve_dsn
-    from introspect.filters import filter_catalog
+    from schemadocs.introspect.connect import redact, resolve_dsn
+    from schemadocs.introspect.filters import filter_catalog
     from schemadocs import snapshot as snap
     from schemadocs.diff.diff import diff
     from schemadocs.diff.render import render
@@ -278,8 +278,8 @@ check.params = [p for p in check.params if p.name != "stats"]
 
 def _diff_side(side: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> tuple[Catalog, str]:
     """A diff argument as a catalog and the label to show for it: a DSN or a snapshot file."""
-    from introspect.connect import redact
-    from introspect.filters import filter_catalog
+    from schemadocs.introspect.connect import redact
+    from schemadocs.introspect.filters import filter_catalog
     from schemadocs import snapshot as snap
 
     if "://" in side or "=" in side:

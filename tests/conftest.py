@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from introspect.introspect import introspect
+from schemadocs.introspect.introspect import introspect
 from schemadocs.build import build
 from schemadocs.embedded import create_database, demo_sql, embedded
 from schemadocs.model import Catalog

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from introspect.node_tree import node_tree
-from introspect.view_lineage import _walk_with_queries
+from schemadocs.introspect.node_tree import node_tree
+from schemadocs.introspect.view_lineage import _walk_with_queries
 from schemadocs.model import Catalog, ColumnRef, QualifiedName, quote_ident
 
 PG_DEPEND = """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from introspect.introspect import introspect
+from schemadocs.introspect.introspect import introspect
 from schemadocs import snapshot
 from schemadocs.model import Catalog
 from tests.corpus import (

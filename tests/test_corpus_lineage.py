@@ -6,8 +6,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from introspect.introspect import introspect
-from lineage.impact import impact
+from schemadocs.introspect.introspect import introspect
+from schemadocs.lineage.impact import impact
 from schemadocs.model import ColumnRef
 from tests.corpus import CORPUS, entries, load_entry
 from tests.lineage_check import check_lineage, dropped_by_cascade

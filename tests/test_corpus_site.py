@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from introspect.introspect import introspect
+from schemadocs.introspect.introspect import introspect
 from tests.conftest import build_in
 from tests.corpus import CORPUS, entries
 from tests.sitecheck import check_links

@@ -16,7 +16,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from introspect.introspect import introspect
+from schemadocs.introspect.introspect import introspect
 from schemadocs import snapshot
 from schemadocs.diff.change import Change, Diff
 from schemadocs.diff.diff import diff

@@ -11,11 +11,11 @@ import sqlalchemy
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import namedtuple_row
 
-from introspect.connect import connect
-from introspect.fetch import named_rows
-from introspect.filters import filter_catalog
-import introspect.introspect as introspect_module
-from introspect.introspect import CatalogChanged, introspect, read_catalog
+from schemadocs.introspect.connect import connect
+from schemadocs.introspect.fetch import named_rows
+from schemadocs.introspect.filters import filter_catalog
+import schemadocs.introspect.introspect as introspect_module
+from schemadocs.introspect.introspect import CatalogChanged, introspect, read_catalog
 from schemadocs import snapshot
 from schemadocs.errors import IntrospectionError
 from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, RelationKind

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lineage.er_graph import er_graph, partition_root
-from lineage.lineage_graph import downstream, lineage_graph, upstream
+from schemadocs.lineage.er_graph import er_graph, partition_root
+from schemadocs.lineage.lineage_graph import downstream, lineage_graph, upstream
 from schemadocs.model import QualifiedName
 
 Q = QualifiedName

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lineage.areas import schema_areas
-from lineage.er_graph import er_graph
+from schemadocs.lineage.areas import schema_areas
+from schemadocs.lineage.er_graph import er_graph
 from schemadocs.model import Catalog, QualifiedName
 from schemadocs.render import schema_context
 from schemadocs.render.slugs import relation_page, schema_page
@@ -103,7 +103,7 @@ def test_areas_are_the_same_in_every_process(tmp_path: Path) -> None:
     import sys
     script = (
         "import networkx as nx, random\n"
-        "from lineage.areas import schema_areas\n"
+        "from schemadocs.lineage.areas import schema_areas\n"
         "from schemadocs.model import QualifiedName as Q\n"
         "rng = random.Random(7); er = nx.MultiDiGraph()\n"
         "names = [Q('s', f'table_{i}') for i in range(400)]\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from introspect.introspect import introspect
+from schemadocs.introspect.introspect import introspect
 from schemadocs import snapshot
 from schemadocs.errors import SnapshotError
 

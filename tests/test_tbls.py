@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from introspect.introspect import introspect
+from schemadocs.introspect.introspect import introspect
 from schemadocs.model import Catalog, ConstraintKind, RelationKind
 from tests.corpus import CORPUS
 

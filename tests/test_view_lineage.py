@@ -9,13 +9,13 @@ import sys
 import psycopg
 import pytest
 
-from introspect.introspect import introspect
-from introspect.node_tree import _TOKEN, _tokens, node_tree
-from lineage.direct import direct_lineage
-from lineage.impact import impact
-from lineage.lineage_graph import RoutineKey, lineage_graph
-from lineage.routine_lineage import routine_lineage
-from lineage.trace import parse_name, trace
+from schemadocs.introspect.introspect import introspect
+from schemadocs.introspect.node_tree import _TOKEN, _tokens, node_tree
+from schemadocs.lineage.direct import direct_lineage
+from schemadocs.lineage.impact import impact
+from schemadocs.lineage.lineage_graph import RoutineKey, lineage_graph
+from schemadocs.lineage.routine_lineage import routine_lineage
+from schemadocs.lineage.trace import parse_name, trace
 from schemadocs import snapshot
 from schemadocs.errors import ConfigError
 from schemadocs.model import ColumnRef, QualifiedName, RelationKind

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from lineage.impact import impact
+from schemadocs.lineage.impact import impact
 from schemadocs.diff import classify as rules
 from schemadocs.diff.change import Action, Change, Diff
 from schemadocs.diff.classify import Verdict

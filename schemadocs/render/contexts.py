@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from lineage.layers import Layers
+from schemadocs.lineage.layers import Layers
 from schemadocs.model import Catalog, Grant, QualifiedName, RelationKind
 from schemadocs.render.page_cache import LazyPage
 from schemadocs.render.slugs import (

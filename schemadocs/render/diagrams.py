@@ -29,7 +29,7 @@ import graphviz
 from markupsafe import Markup
 import networkx as nx
 
-from lineage.er_graph import neighbours
+from schemadocs.lineage.er_graph import neighbours
 from schemadocs.errors import BuildError
 from schemadocs.model import Catalog, QualifiedName, Relation
 from schemadocs.render.slugs import column_anchor, relation_page, relative_html

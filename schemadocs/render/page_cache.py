@@ -70,7 +70,7 @@ class PageCache:
 def _code_version() -> str:
     """A hash of the templates and of the page-building code: a new version renders anew."""
     digest = hashlib.sha256()
-    for package in ("docs_templates", "schemadocs.render"):
+    for package in ("schemadocs.templates", "schemadocs.render"):
         for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
             if entry.is_file() and entry.name.endswith((".py", ".j2", ".css")):
                 digest.update(entry.name.encode() + b"\0" + entry.read_bytes())

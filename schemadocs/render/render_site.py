@@ -17,9 +17,9 @@ from typing import Any
 import networkx as nx
 from markupsafe import Markup
 
-from lineage.er_graph import er_graph
-from lineage.layers import Layers, layers
-from lineage.lineage_graph import lineage_graph
+from schemadocs.lineage.er_graph import er_graph
+from schemadocs.lineage.layers import Layers, layers
+from schemadocs.lineage.lineage_graph import lineage_graph
 from schemadocs.model import Catalog, QualifiedName
 from schemadocs.render.changes import (
     CHANGES_PAGE,

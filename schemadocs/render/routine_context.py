@@ -13,7 +13,7 @@ from itertools import groupby
 
 import networkx as nx
 
-from lineage.lineage_graph import RoutineKey
+from schemadocs.lineage.lineage_graph import RoutineKey
 from schemadocs.model import Catalog, QualifiedName, Routine
 from schemadocs.render.contexts import GrantRow, Link, grant_rows
 from schemadocs.render.slugs import (

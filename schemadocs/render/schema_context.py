@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import networkx as nx
 from markupsafe import Markup
 
-from lineage.areas import SchemaAreas, schema_areas
+from schemadocs.lineage.areas import SchemaAreas, schema_areas
 from schemadocs.model import Catalog, CompositeType, Domain, EnumType, QualifiedName, Relation
 from schemadocs.render.contexts import GrantRow, Link, grant_rows
 from schemadocs.render.slugs import (

@@ -29,7 +29,7 @@ def stylesheet() -> str:
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("docs_templates", "."),
+        loader=jinja2.PackageLoader("schemadocs.templates", "."),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
