@@ -25,6 +25,7 @@ from schemadocs.errors import BuildError
 from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
 from schemadocs.render.changes import BuildChanges
+from schemadocs.render.escape import page_title
 from schemadocs.render.page_cache import PageCache
 from schemadocs.render.render_site import NavEntry, render_site
 
@@ -223,7 +224,7 @@ def swap_in(staging: Path, out_dir: Path) -> None:
 
 
 def _title(path: str) -> str:
-    return Path(path).stem.replace("-", " ").replace("_", " ").capitalize()
+    return page_title(Path(path).stem.replace("-", " ").replace("_", " ").capitalize())
 
 
 class _DirtyNotice(logging.Filter):

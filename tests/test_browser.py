@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +54,22 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def site_url(demo_site: Path) -> Iterator[str]:
+    with served(demo_site) as url:
+        yield url
+
+
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    """The built site served on a free localhost port, for as long as the block runs: its URL."""
     server = bind("127.0.0.1", 0)
-    thread = threading.Thread(target=serve_forever, args=(server, demo_site), daemon=True)
+    thread = threading.Thread(target=serve_forever, args=(server, site), daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 def test_search_a_column_then_click_through_the_er_diagram(browser: Any, site_url: str) -> None:

@@ -11,8 +11,6 @@ batches, one `dot` process per batch, batches in parallel on all cores.
 from __future__ import annotations
 
 import hashlib
-import html
-from functools import lru_cache
 import os
 import posixpath
 import re
@@ -32,6 +30,7 @@ import networkx as nx
 from schemadocs.lineage.er_graph import neighbours
 from schemadocs.errors import BuildError
 from schemadocs.model import Catalog, QualifiedName, Relation
+from schemadocs.render.escape import dot_html, dot_text, mermaid_text
 from schemadocs.render.slugs import column_anchor, relation_page, relative_html
 
 log = logging.getLogger(__name__)
@@ -66,22 +65,22 @@ class _Drawing:
 
     def node(self, key: object, text: str, href: str | None, html_label: str | None = None, **attrs: str) -> str:
         node_id = self.ids.setdefault(key, f"n{len(self.ids)}")
+        link = {"URL": dot_text(href), "target": "_top"} if href else {}
         if html_label is not None:
-            self.dot.node(node_id, label=html_label, shape="plain", tooltip=text, **({"URL": href, "target": "_top"} if href else {}))
+            self.dot.node(node_id, label=html_label, shape="plain", tooltip=dot_text(text), **link)
         else:
             style = {"shape": "box", "style": "rounded,filled", "fillcolor": "white", **attrs}
-            self.dot.node(node_id, label=_short(text, 48), tooltip=text,
-                          **({"URL": href, "target": "_top"} if href else {}), **style)
-        self.mermaid.append(f'  {node_id}["{_mermaid_text(_short(text, 48))}"]')
+            self.dot.node(node_id, label=dot_text(_short(text, 48)), tooltip=dot_text(text), **link, **style)
+        self.mermaid.append(f'  {node_id}["{mermaid_text(_short(text, 48))}"]')
         if href:
             self.mermaid.append(f'  click {node_id} href "{href}"')
         return node_id
 
     def edge(self, source: object, target: object, label: str = "", dashed: bool = False, arrow: bool = True) -> None:
         a, b = self.ids[source], self.ids[target]
-        self.dot.edge(a, b, label=_short(label), **({"style": "dashed"} if dashed else {}), **({} if arrow else {"dir": "none"}))
+        self.dot.edge(a, b, label=dot_text(_short(label)), **({"style": "dashed"} if dashed else {}), **({} if arrow else {"dir": "none"}))
         arrow_text = ("-.->" if dashed else "-->") if arrow else "---"
-        self.mermaid.append(f'  {a} {arrow_text}|"{_mermaid_text(_short(label))}"| {b}' if label else f"  {a} {arrow_text} {b}")
+        self.mermaid.append(f'  {a} {arrow_text}|"{mermaid_text(_short(label))}"| {b}' if label else f"  {a} {arrow_text} {b}")
 
     def more(self, key: object, count: int, attach_to: object, upstream: bool = False) -> None:
         text = f"+{count} more"
@@ -264,29 +263,19 @@ def _clean_svg(svg: str) -> str:
 def _html_label(rel: Relation | None, qname: QualifiedName, page: str, highlight: bool) -> str:
     href = relative_html(page, relation_page(qname))
     head_bg = "#3f51b5" if highlight else "#5c6b7a"
-    rows = [f'<TR><TD BGCOLOR="{head_bg}" HREF="{_e(href)}" TITLE="{_e(str(qname))}">'
-            f'<FONT COLOR="white"><B>{_e(_short(str(qname), 48))}</B></FONT></TD></TR>']
+    rows = [f'<TR><TD BGCOLOR="{head_bg}" HREF="{dot_html(href)}" TITLE="{dot_html(str(qname))}">'
+            f'<FONT COLOR="white"><B>{dot_html(_short(str(qname), 48))}</B></FONT></TD></TR>']
     if rel is not None:
         pk = set(rel.primary_key.columns) if rel.primary_key else set()
         fk = {c for f in rel.foreign_keys for c in f.columns}
         for col in rel.columns[:MAX_COLUMNS]:
             mark = "PK " if col.name in pk else "FK " if col.name in fk else ""
-            rows.append(f'<TR><TD ALIGN="LEFT" HREF="{_e(href)}#{column_anchor(col.name)}" TITLE="{_e(col.name)}">'
-                        f'{_e(mark)}{_e(_short(col.name, 32))} <FONT COLOR="#7a8591">{_e(_short(col.type, 24))}</FONT></TD></TR>')
+            rows.append(f'<TR><TD ALIGN="LEFT" HREF="{dot_html(href)}#{column_anchor(col.name)}" TITLE="{dot_html(col.name)}">'
+                        f'{dot_html(mark)}{dot_html(_short(col.name, 32))} <FONT COLOR="#7a8591">{dot_html(_short(col.type, 24))}</FONT></TD></TR>')
         if len(rel.columns) > MAX_COLUMNS:
             rows.append(f'<TR><TD ALIGN="LEFT"><I>+{len(rel.columns) - MAX_COLUMNS} more columns</I></TD></TR>')
     return f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">{"".join(rows)}</TABLE>>'
 
 
-@lru_cache(maxsize=1 << 16)  # column names and types repeat across thousands of labels
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _mermaid_text(text: str) -> str:
-    """Text safe inside a quoted Mermaid label: entity codes for the characters Mermaid reads."""
-    return "".join({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "\n": " "}.get(c, c) for c in text)

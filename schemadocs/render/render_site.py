@@ -43,6 +43,7 @@ from schemadocs.render.diagrams import (
     render_diagrams,
     schema_diagram,
 )
+from schemadocs.render.escape import page_title
 from schemadocs.render.fragments import fragment
 from schemadocs.render.page_cache import LazyPage, PageCache
 from schemadocs.render.relation_context import RelationPage, relation_page_context
@@ -188,7 +189,7 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
     pages.update({p.path: render("routine.md.j2", p) for p in contexts.routines})
     pages.update({p.path: render("type.md.j2", p) for p in contexts.types})
     nav: list[NavEntry] = [{"Home": HOME_PAGE}, {"Lineage": LINEAGE_PAGE}, {"Columns": COLUMN_INDEX_PAGE},
-                           {"Schemas": [{s.name: schema_page(s.name)} for s in catalog.schemas]}]
+                           {"Schemas": [{page_title(s.name): schema_page(s.name)} for s in catalog.schemas]}]
     if changes is not None and changes.history:
         pages[CHANGES_PAGE] = render("changes.md.j2", changes_page(catalog, changes.history))
         nav.insert(3, {"Changes": CHANGES_PAGE})

@@ -15,6 +15,8 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from schemadocs.render.escape import front_matter_title, markdown_heading
+
 
 def render(template: str, page: object) -> str:
     """Render one page context with one template."""
@@ -36,7 +38,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(comment=comment, comment_inline=comment_inline, fence=fence, heading=heading)
+    env.filters.update(comment=comment, comment_inline=comment_inline, fence=fence, heading=markdown_heading,
+                       front_matter_title=front_matter_title)
     return env
 
 
@@ -72,12 +75,6 @@ def fence(text: str | None, lang: str = "sql") -> Markup:
     longest = max((len(m) for m in re.findall(r"`+|~+", text)), default=0)
     marker = "`" * max(3, longest + 1)
     return Markup(f"{marker}{lang}\n{_normalise(text).rstrip()}\n{marker}")
-
-
-def heading(text: str) -> Markup:
-    """Text for a Markdown heading: HTML-escaped, and Markdown punctuation backslash-escaped."""
-    flat = re.sub(r"([\\`*_{}\[\]()#+!|-])", r"\\\1", " ".join(str(text).split()))
-    return Markup(flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _normalise(text: str) -> str:

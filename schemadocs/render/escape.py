@@ -1,0 +1,66 @@
+"""The one escaping path per output context, for any text from the database (names, comments).
+
+In: text as PostgreSQL holds it (any character: `<`, quotes, backslashes, newlines, Markdown
+and Jinja syntax). Out: the same text made inert for one context:
+
+- `html`: HTML text and quoted attribute values (Jinja's autoescape is the same function);
+- `page_title`: a title MkDocs and the theme show (front matter `title:`, navigation entries,
+  the search index): Material writes titles into pages, the `<title>` element and search
+  results as HTML, unescaped, so the title handed to MkDocs is already HTML-escaped text;
+- `front_matter_title`: that title as a YAML front matter line;
+- `markdown_heading`: the text of a Markdown heading (HTML-escaped, Markdown punctuation
+  backslash-escaped);
+- `dot_text`: a quoted Graphviz string (labels, tooltips, URLs): never an HTML-like label,
+  backslashes literal (no `\\N`, `\\l` escapes), quotes escaped, line breaks as `\\n`;
+- `dot_html`: text or an attribute value inside a Graphviz HTML-like label;
+- `mermaid_text`: text inside a quoted Mermaid label.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+import graphviz
+from markupsafe import Markup, escape
+
+
+def html(text: str) -> Markup:
+    """Text as HTML, safe in element content and in quoted attribute values."""
+    return escape(text)
+
+
+def page_title(text: str) -> str:
+    """A page or navigation title for MkDocs: one line, HTML-escaped (the theme renders it as HTML)."""
+    return str(escape(" ".join(text.split())))
+
+
+def front_matter_title(text: str) -> Markup:
+    """The `title:` line of a page's YAML front matter (a JSON string is a YAML scalar)."""
+    return Markup(f"title: {json.dumps(page_title(text), ensure_ascii=False)}")
+
+
+def markdown_heading(text: str) -> Markup:
+    """Text for a Markdown heading: one line, HTML-escaped, Markdown punctuation backslash-escaped."""
+    flat = re.sub(r"([\\`*_{}\[\]()#+!|-])", r"\\\1", " ".join(str(text).split()))
+    return Markup(flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+@lru_cache(maxsize=1 << 16)  # names repeat across thousands of diagrams
+def dot_text(text: str) -> str:
+    """A Graphviz string attribute (label, tooltip, URL) that shows exactly `text`."""
+    escaped = text.replace("\\", "\\\\").replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return graphviz.nohtml(escaped)  # quoted by graphviz, `"` escaped there, never an HTML-like label
+
+
+@lru_cache(maxsize=1 << 16)
+def dot_html(text: str) -> str:
+    """Text or a quoted attribute value inside a Graphviz HTML-like label."""
+    return str(escape(text))
+
+
+def mermaid_text(text: str) -> str:
+    """Text safe inside a quoted Mermaid label: entity codes for the characters Mermaid reads."""
+    return "".join({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "\n": " "}.get(c, c)
+                   for c in text)
