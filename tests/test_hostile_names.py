@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 
 from schemadocs.introspect.introspect import introspect
 from schemadocs.model import Catalog
+from schemadocs.render import schema_context
 from schemadocs.render.slugs import relation_page, schema_page
 from tests.conftest import FIXTURES, build_in
 from tests.sitecheck import check_links
@@ -28,7 +29,7 @@ from tests.test_browser import TIMEOUT_MS, browser, served  # noqa: F401 (browse
 
 SMALL = "</title><script>window.__xss=1</script>"  # the schema drawn table by table, with columns
 LARGE = '<img src=x onerror="window.__xss=1">'  # 41 tables: the names-only overview
-DOT_BREAKERS = ("<b>unclosed", '"];node[label=x', "\\", "new\nline", "<<b>>", "{{7*7}}")
+DOT_BREAKERS = ("<b>unclosed", '"];node[label=x', "\\", "\\N", "new\nline", "<<b>>", "{{7*7}}")
 PROBE = """() => {
   const bad = [];
   if (window.__xss !== undefined) bad.push('window.__xss was set');
@@ -96,7 +97,11 @@ def test_names_reach_every_diagram_as_text(hostile_site: Path) -> None:
     overview = _html(hostile_site, schema_page(LARGE)).select_one(".sd-diagram svg")
     assert overview is not None, "the names-only overview of a 41-table schema was not drawn"
     texts = {t.get_text() for t in overview.find_all("text")}
-    assert {"<b>unclosed", '"];node[label=x', "\\", "{{7*7}}", "<<b>>"} <= texts
+    assert {"<b>unclosed", '"];node[label=x', "\\", "\\N", "{{7*7}}", "<<b>>"} <= texts
+    detailed = _html(hostile_site, schema_page(SMALL)).select_one(".sd-diagram svg")
+    assert detailed is not None
+    texts = {t.get_text().strip() for t in detailed.find_all("text")}
+    assert {"FK \"];node[label=x", "\\", "{{7*7}}", "<b>unclosed", "a b", "FK line break"} <= texts
     for svg in (s for p in hostile_site.rglob("*.html") for s in BeautifulSoup(p.read_text(), "html.parser").select("svg")):
         for a in svg.find_all("a"):
             href = a.get("xlink:href") or a.get("href") or ""
@@ -138,6 +143,33 @@ def test_search_lists_a_hostile_name_as_text(browser: Any, hostile_url: str) -> 
         page.close()
     assert "<b>unclosed" in text
     assert bad == []
+
+
+def test_subject_areas_of_hostile_tables(browser: Any, hostile_catalog: Catalog, tmp_path: Path,  # noqa: F811
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The large schema split into subject areas (named after hostile hub tables): the map, the
+    area pages and their diagrams build, link and run nothing."""
+    monkeypatch.setattr(schema_context, "DETAILED_MAX", 2)
+    monkeypatch.setattr(schema_context, "COMPACT_MAX", 4)
+    monkeypatch.setattr(schema_context, "AREA_MAX", 6)
+    site = build_in(tmp_path, hostile_catalog)
+    assert check_links(site).broken == []
+    areas = sorted(p.relative_to(site).as_posix() for p in site.glob("schemas/*/areas/*.html"))
+    area_map = _html(site, schema_page(LARGE)).select_one(".sd-diagram svg")
+    assert len(areas) >= 4 and area_map is not None
+    assert any(re.fullmatch(r"<i>t\d+ and related tables \(\d+ tables\)", t.get_text()) for t in area_map.find_all("text"))
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    found: dict[str, list[str]] = {}
+    try:
+        with served(site) as url:
+            for path in [schema_page(LARGE).replace(".md", ".html"), *areas]:
+                page.goto(f"{url}/{path}", wait_until="load")
+                if bad := page.evaluate(PROBE):
+                    found[path] = bad
+    finally:
+        page.close()
+    assert found == {}
 
 
 def test_without_graphviz_the_mermaid_labels_are_text(hostile_catalog: Catalog, tmp_path: Path,

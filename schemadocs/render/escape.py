@@ -56,8 +56,9 @@ def dot_text(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def dot_html(text: str) -> str:
-    """Text or a quoted attribute value inside a Graphviz HTML-like label."""
-    return str(escape(text))
+    """Text or a quoted attribute value inside a Graphviz HTML-like label (a line break, which
+    Graphviz would drop there, becomes a space)."""
+    return str(escape(re.sub(r"\r\n?|\n", " ", text)))
 
 
 def mermaid_text(text: str) -> str:
