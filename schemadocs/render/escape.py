@@ -3,7 +3,6 @@
 In: text as PostgreSQL holds it (any character: `<`, quotes, backslashes, newlines, Markdown
 and Jinja syntax). Out: the same text made inert for one context:
 
-- `html`: HTML text and quoted attribute values (Jinja's autoescape is the same function);
 - `page_title`: a title MkDocs and the theme show (front matter `title:`, navigation entries,
   the search index): Material writes titles into pages, the `<title>` element and search
   results as HTML, unescaped, so the title handed to MkDocs is already HTML-escaped text;
@@ -14,6 +13,9 @@ and Jinja syntax). Out: the same text made inert for one context:
   backslashes literal (no `\\N`, `\\l` escapes), quotes escaped, line breaks as `\\n`;
 - `dot_html`: text or an attribute value inside a Graphviz HTML-like label;
 - `mermaid_text`: text inside a quoted Mermaid label.
+
+HTML text and quoted attribute values need no function of their own: templates autoescape
+(`templates.py`) and Python builds HTML only with `Markup.format`, both markupsafe's `escape`.
 """
 
 from __future__ import annotations
@@ -24,11 +26,6 @@ from functools import lru_cache
 
 import graphviz
 from markupsafe import Markup, escape
-
-
-def html(text: str) -> Markup:
-    """Text as HTML, safe in element content and in quoted attribute values."""
-    return escape(text)
 
 
 def page_title(text: str) -> str:
