@@ -7,7 +7,7 @@ stored. For pages that are costly to build and rarely change (the column index: 
 rows at 10,000 tables), so a rebuild after a small migration skips them. The hash covers
 the key's repr (plain tuples of strings and numbers: deterministic) and the source of the
 templates and of this package, so new code never serves an old page. Entries a build did
-not use are removed at its end (`prune`).
+not use are removed once it has succeeded (`prune`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from schemadocs.render.cache_prune import prune
 from schemadocs.render.fragments import fragments_present
 from schemadocs.render.templates import render
 
@@ -59,11 +60,9 @@ class PageCache:
         return text
 
     def prune(self) -> None:
-        """Remove the entries this build did not use."""
-        if self.directory is not None and self.directory.exists():
-            for entry in self.directory.glob("*.md"):
-                if entry.stem not in self.used:
-                    entry.unlink(missing_ok=True)
+        """Remove the entries this build did not use (only files named as this cache names them)."""
+        if self.directory is not None:
+            prune(self.directory, ".md", self.used)
 
 
 @cache
