@@ -24,6 +24,7 @@ from schemadocs import incremental, inline_diagrams
 from schemadocs.errors import BuildError
 from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
+from schemadocs.render.cache_prune import prune_caches
 from schemadocs.render.changes import BuildChanges
 from schemadocs.render.escape import page_title
 from schemadocs.render.page_cache import PageCache
@@ -61,7 +62,6 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     page_cache = PageCache(cache_of(docs_dir) / "pages", fragments=cache_of(docs_dir) / "fragments")
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
         site = render_site(catalog, cache_of(docs_dir), changes=changes, pages=page_cache, er_depth=er_depth)
-    page_cache.prune()
     files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog)}
     if changes is not None and changes.history:
         files[HISTORY_FILE] = history.dumps(changes.history)
@@ -69,6 +69,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     nav = site.nav + [{_title(p): p} for p in hand_written]
     with gc_frozen():  # MkDocs' collections then walk MkDocs' objects, not the catalog and pages too
         plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written))
+    page_cache.prune()  # only now: a failed build keeps what the previous site's pages name
+    prune_caches(cache_of(docs_dir), site.pages.values())
     return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir, generated_pages=len(site.pages),
                        hand_written_pages=len(hand_written),
                        rebuilt_files=None if plan.changed is None else len(plan.changed),

@@ -16,6 +16,7 @@ from schemadocs.build import build
 from schemadocs.errors import BuildError
 from schemadocs.model import QualifiedName, RelationKind
 from schemadocs.render import contexts
+from schemadocs.render.diagrams import dot_program
 from schemadocs.render.render_site import render_site
 from schemadocs.render.slugs import column_anchor, relation_page
 from tests.conftest import build_in
@@ -152,6 +153,20 @@ def test_without_graphviz_diagrams_fall_back_to_mermaid(demo_catalog, tmp_path, 
     mermaid = page.select_one("pre.mermaid code")
     assert mermaid is not None and mermaid.text.startswith("flowchart LR") and "click n1" in mermaid.text
     assert page.select_one(".sd-diagram svg") is None
+
+
+def test_without_system_graphviz_graphviz_pure_draws_the_diagrams(demo_catalog, tmp_path, monkeypatch):
+    monkeypatch.delenv("SCHEMADOCS_DOT", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))  # no `dot` anywhere on PATH
+    assert Path(dot_program() or "").name == "graphviz-pure"
+    site = build_in(tmp_path, demo_catalog)
+    page = html_of(site, Q("app", "order_items"))
+    svg = page.select_one(".sd-diagram svg")
+    assert svg is not None and page.select_one("pre.mermaid") is None
+    targets = {a.get("xlink:href") for a in svg.find_all("a")} - {None}
+    assert {"orders.html", "products.html", "orders.html#col-order_no"} <= targets
+    titles = {a.get("xlink:title") for a in svg.find_all("a")}
+    assert {"app.orders", "app.products"} <= titles
 
 
 def test_views_are_kinds_we_document(demo_catalog):

@@ -1,11 +1,12 @@
-"""ER neighbourhood diagrams: Graphviz SVG where `dot` exists, Mermaid where it doesn't.
+"""ER neighbourhood diagrams: Graphviz SVG, drawn by the system's `dot` or by graphviz-pure.
 
 In: the catalog, the ER graph and the page a diagram goes on. Out: a `Diagram` (its DOT and
 Mermaid sources), then, via `render_diagrams`, one HTML fragment per diagram: a placeholder
 naming a cached SVG whose nodes link to their pages (the SVG joins the built page after
 MkDocs has processed its Markdown: `schemadocs/inline_diagrams.py`), or a Mermaid block the
-browser draws. SVGs are cached by a hash of their DOT source; the missing ones are drawn in
-batches, one `dot` process per batch, batches in parallel on all cores.
+browser draws when no Graphviz program is found (`dot_program`). SVGs are cached by a hash of
+their DOT source; the missing ones are drawn in batches, one `dot` process per batch, batches in
+parallel on all cores.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import posixpath
 import re
 import shutil
 import subprocess
+import sysconfig
 import threading
 import logging
 from collections.abc import Iterable, Sequence
@@ -194,17 +196,18 @@ def area_map_diagram(areas: Sequence[tuple[str, int, str]], links: Iterable[tupl
 
 def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup]:
     """HTML for each diagram: the placeholder of its cached Graphviz SVG (drawn in parallel
-    when not cached yet), or Mermaid without `dot`.
+    when not cached yet), or Mermaid when no Graphviz program is found.
 
     The result is trusted markup: Graphviz escapes the (already escaped) label text it is
     given, and the Mermaid source is HTML-escaped here. The SVG stays out of the Markdown
     because MkDocs would parse it twice and the search plugin a third time, for nothing:
     that was half of the MkDocs build time.
     """
-    dot_exe = shutil.which(os.environ.get("SCHEMADOCS_DOT", "dot"))
+    dot_exe = dot_program()
     if dot_exe is None:
-        log.warning("Graphviz 'dot' was not found, so diagrams are drawn by Mermaid in the browser; "
-                    "install Graphviz (apt-get install graphviz, brew install graphviz) for SVG diagrams")
+        log.warning("neither Graphviz 'dot' nor graphviz-pure was found, so diagrams are drawn by Mermaid in the "
+                    "browser; install Graphviz (apt-get install graphviz, brew install graphviz) or "
+                    "`pip install graphviz-pure` for SVG diagrams")
         return [Markup('<pre class="mermaid"><code>{}</code></pre>').format(d.mermaid) for d in diagrams]
     cache_dir.mkdir(parents=True, exist_ok=True)
     keys = [hashlib.sha256(d.dot.encode("utf-8")).hexdigest() for d in diagrams]
@@ -213,6 +216,17 @@ def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         list(pool.map(lambda batch: _draw(batch, dot_exe, cache_dir), batches))
     return [Markup(svg_placeholder(key)) for key in keys]
+
+
+def dot_program() -> str | None:
+    """The program that draws the diagrams, or None: $SCHEMADOCS_DOT when set, else Graphviz's
+    `dot` on PATH, else graphviz-pure (a Rust port of Graphviz that pip installs with schemadocs,
+    beside this Python or on PATH)."""
+    named = os.environ.get("SCHEMADOCS_DOT")
+    if named:
+        return shutil.which(named)
+    return (shutil.which("dot") or shutil.which("graphviz-pure", path=sysconfig.get_path("scripts"))
+            or shutil.which("graphviz-pure"))
 
 
 def _draw(batch: list[tuple[str, str]], dot_exe: str, cache_dir: Path) -> None:
@@ -233,7 +247,7 @@ def _draw(batch: list[tuple[str, str]], dot_exe: str, cache_dir: Path) -> None:
             return
         detail = getattr(exc, "stderr", b"") or b""
         raise BuildError(f"Graphviz failed to draw a diagram ({detail.decode(errors='replace').strip() or exc}); "
-                         "check the Graphviz installation or uninstall it to fall back to Mermaid") from None
+                         f"check {dot_exe}, or set SCHEMADOCS_DOT to another Graphviz program") from None
     for (key, _), svg in zip(batch, svgs):
         cached = cache_dir / f"{key}.svg"
         tmp = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")

@@ -5,23 +5,35 @@ that builds its context) and the cache directory. Out: each page's text, read fr
 when the same template and key were rendered before by the same code, else rendered and
 stored. For pages that are costly to build and rarely change (the column index: 200,000
 rows at 10,000 tables), so a rebuild after a small migration skips them. The hash covers
-the key's repr (plain tuples of strings and numbers: deterministic) and the source of the
-templates and of this package, so new code never serves an old page. Entries a build did
-not use are removed at its end (`prune`).
+the key's repr (plain tuples of strings and numbers: deterministic) and everything else that
+shapes a page (`render_inputs`): the templates, the code of every schemadocs package pages
+are made with (the model and its `quote_ident`, slugs, Markdown rendering, ...), the
+installed versions of the libraries that render or build pages, and Python's; so an upgrade
+never serves an old page. Entries a build did not use are removed once it has succeeded
+(`prune`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
+from schemadocs.render.cache_prune import prune
 from schemadocs.render.fragments import fragments_present
 from schemadocs.render.templates import render
+
+# Every package whose code shapes a page: all but schemadocs.introspect, which only reads the
+# database into the model. tests/test_page_cache.py checks that rendering imports no other.
+CODE_PACKAGES = ("schemadocs", "schemadocs.render", "schemadocs.templates", "schemadocs.lineage", "schemadocs.diff")
+# The installed distributions that render Markdown, escape, highlight or build the pages.
+DISTRIBUTIONS = ("Jinja2", "MarkupSafe", "markdown-it-py", "Markdown", "mkdocs", "mkdocs-material",
+                 "pymdown-extensions", "Pygments")
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,7 @@ class PageCache:
         """The page's text: from the cache, else rendered (and kept for the next build)."""
         if self.directory is None:
             return render(page.template, page.context())
-        digest = hashlib.sha256(f"{_code_version()}\n{page.template}\n{page.path}\n{page.key!r}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{render_inputs()}\n{page.template}\n{page.path}\n{page.key!r}".encode()).hexdigest()
         self.used.add(digest)
         cached = self.directory / f"{digest}.md"
         try:
@@ -59,20 +71,36 @@ class PageCache:
         return text
 
     def prune(self) -> None:
-        """Remove the entries this build did not use."""
-        if self.directory is not None and self.directory.exists():
-            for entry in self.directory.glob("*.md"):
-                if entry.stem not in self.used:
-                    entry.unlink(missing_ok=True)
+        """Remove the entries this build did not use (only files named as this cache names them)."""
+        if self.directory is not None:
+            prune(self.directory, ".md", self.used)
 
 
 @cache
-def _code_version() -> str:
-    """A hash of the templates and of the page-building code: a new version renders anew."""
+def render_inputs() -> str:
+    """A hash of everything besides its key that shapes a page: sources, library versions, Python."""
     digest = hashlib.sha256()
-    for package in ("schemadocs.templates", "schemadocs.render"):
-        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
-            if entry.is_file() and entry.name.endswith((".py", ".j2", ".css")):
-                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    for name, data in code_files():
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    for dist in DISTRIBUTIONS:
+        digest.update(f"{dist}=={installed_version(dist)}\0".encode())
+    digest.update(f"python {sys.version}".encode())
     return digest.hexdigest()
 
+
+def code_files() -> list[tuple[str, bytes]]:
+    """(package/file name, content) of each module, template and stylesheet of CODE_PACKAGES."""
+    files = []
+    for package in CODE_PACKAGES:
+        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
+            if entry.is_file() and entry.name.endswith((".py", ".j2", ".css")):
+                files.append((f"{package}/{entry.name}", entry.read_bytes()))
+    return files
+
+
+def installed_version(distribution: str) -> str:
+    """The installed version of `distribution`, or "absent"."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "absent"
