@@ -38,6 +38,7 @@ from schemadocs.introspect.builders import (
 from schemadocs.introspect.connect import connect
 from schemadocs.introspect.fetch import CatalogChanged, CatalogLocked, fetch_in_background, run
 from schemadocs.introspect.node_tree import node_tree
+from schemadocs.introspect.unqualify import unqualified_rows
 from schemadocs.introspect.view_lineage import view_lineage
 from schemadocs.introspect.versions import SUPPORTED_MIN, versions
 from schemadocs.errors import IntrospectionError
@@ -93,8 +94,12 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
     # Deparsed text (defaults, constraint and view definitions, type names) leaves out the
     # schema of whatever is on search_path, so a role's own setting (ALTER ROLE ... SET
     # search_path) would change the snapshot. Pin it for this transaction.
+    # PostgreSQL leaves `public` out when the role has no USAGE on it, and the deparsers
+    # then qualify its names: that qualifier is taken out again (unqualify.py).
     (db,) = run(conn, "database", {})
     conn.exec_driver_sql("SELECT set_config('search_path', 'public', true)")
+    public_hidden = conn.exec_driver_sql(
+        "SELECT to_regnamespace('public') IS NOT NULL AND NOT 'public' = ANY(current_schemas(false))").scalar()
     if db.server_version_num < SUPPORTED_MIN:
         raise IntrospectionError(
             f"database {db.name!r} runs PostgreSQL {db.server_version}; schemadocs supports 14 and later"
@@ -112,6 +117,8 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
     # Model objects built as their query's rows arrive: per relation OID, or catalog-wide.
     parts: dict[str, Any] = {}
     for name, result in fetch_in_background(conn, frags, names):
+        if public_hidden:
+            result = unqualified_rows(name, result)
         if name == "rule_targets":
             rule_targets = result
         elif name == "view_rules":

@@ -3,10 +3,13 @@
 In: the parsed `pg_rewrite.ev_action` of a view or materialized view (see node_tree.py),
 and the attribute names of the relations it can reference, by OID. Out: `ViewLineage`:
 for each output column the columns of the directly read relations its value is computed
-from, the columns it uses otherwise (WHERE, JOIN, GROUP BY, ORDER BY, ...), and anything
-that could not be resolved. Nothing is guessed from SQL text: every Var in the tree is
-followed through joins, subqueries, CTEs (recursive ones too), set operations, VALUES and
-functions in FROM down to a relation RTE, which is where "direct" lineage stops.
+from, the columns it uses otherwise (WHERE, JOIN, GROUP BY, ORDER BY, a window's
+PARTITION BY and ORDER BY keys, ...), and anything that could not be resolved. A window
+function's value is read from its arguments only: its window keys, like GROUP BY keys, are
+filter columns (unless the output expression also reads them elsewhere). Nothing is
+guessed from SQL text: every Var in the tree is followed through joins, subqueries, CTEs
+(recursive ones too), set operations, VALUES and functions in FROM down to a relation RTE,
+which is where "direct" lineage stops.
 """
 
 from __future__ import annotations
@@ -77,8 +80,6 @@ class _Resolver:
             kind = node["_"]
             if kind == "VAR":
                 found |= self.var(node, stack)
-            elif kind == "WINDOWFUNC":  # its value also depends on its window's PARTITION BY / ORDER BY
-                found |= self.value(_window_keys(stack[-1], int(node["winref"])), stack)
             elif kind == "SUBLINK" and isinstance(node.get("subselect"), dict):
                 sub = node["subselect"]
                 for tle in sub.get("targetList") or ():
@@ -139,15 +140,6 @@ class _Resolver:
             if node["_"] == "VAR":
                 found |= self.var(node, depth_stack)
         return found
-
-
-def _window_keys(query: Node, winref: int) -> list[Any]:
-    """The PARTITION BY and ORDER BY expressions of window `winref` of `query`."""
-    clause = next((w for w in query.get("windowClause") or () if int(w["winref"]) == winref), None)
-    if clause is None:
-        return []
-    refs = {int(c["tleSortGroupRef"]) for c in (clause.get("partitionClause") or []) + (clause.get("orderClause") or [])}
-    return [t["expr"] for t in query.get("targetList") or () if int(t.get("ressortgroupref") or 0) in refs]
 
 
 def _leaves(setop: Node) -> Iterator[int]:

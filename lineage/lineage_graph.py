@@ -5,7 +5,8 @@ Nodes are relation `QualifiedName`s, column `ColumnRef`s and routine `RoutineKey
 one of them an object of the catalog. Edges carry `kind`:
 - "reads": relation → the view or materialized view that reads it (PostgreSQL's pg_depend);
 - "value": column → a view column whose value is computed from it;
-- "filter": column → a view that uses it only in WHERE, JOIN, GROUP BY, ORDER BY, ...;
+- "filter": column → a view that uses it only in WHERE, JOIN, GROUP BY, ORDER BY, a window's
+  PARTITION BY or ORDER BY, ...;
 - "trigger": table → the function its trigger runs;
 - "routine_reads" / "routine_writes": table → routine that reads it / routine → table it writes.
 Partitions roll up to their root parent, columns included.

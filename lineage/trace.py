@@ -60,8 +60,8 @@ def _trace(graph: nx.DiGraph, node: Node, upstream: bool, depth: int | None, pat
     tree = Trace(node=node)
     edges = graph.in_edges(node, data="kind") if upstream else graph.out_edges(node, data="kind")
     kinds = UPSTREAM_KINDS if upstream else DOWNSTREAM_KINDS
-    nexts = sorted(((s if upstream else t), k) for s, t, k in edges if k in kinds and (s if upstream else t) not in path)
-    nexts.sort(key=lambda pair: (type(pair[0]).__name__, pair[0]))
+    nexts = [((s if upstream else t), k) for s, t, k in edges if k in kinds and (s if upstream else t) not in path]
+    nexts.sort(key=lambda pair: (type(pair[0]).__name__, pair[0], pair[1]))  # columns and relations do not compare
     if depth is not None and depth <= 0:
         tree.more = len(nexts)
         return tree

@@ -44,6 +44,13 @@ CREATE VIEW l.whole AS SELECT row_to_json(t) AS j FROM l.t;
 CREATE VIEW l.star AS SELECT * FROM l.u;
 CREATE MATERIALIZED VIEW l.mv AS SELECT s.id, s.uv FROM l.setop s;
 CREATE VIEW l.top AS SELECT id, uv AS label FROM l.mv;
+CREATE VIEW l.win AS SELECT id, sum(w) OVER (PARTITION BY v) AS s, rank() OVER (ORDER BY ts) AS rk,
+                            sum(w) OVER (PARTITION BY w ORDER BY ts) AS sw, v || rank() OVER (ORDER BY v) AS vr
+                     FROM l.t;
+CREATE VIEW l.wincte AS
+  WITH q AS (SELECT u.z, rank() OVER (PARTITION BY u.t_id ORDER BY t.ts, t.id) AS rk
+             FROM l.u JOIN l.t ON t.id = u.id)
+  SELECT q.rk, q.z FROM q;
 """
 
 
@@ -66,7 +73,7 @@ def test_value_lineage_follows_every_shape(shapes):
     assert sources(cat, "expr", "tense") == {"l.t.ts"}, "CASE conditions"
     assert sources(cat, "setop", "uv") == {"l.expr.uv", "l.u.z", "l.t.v"}, "every set-operation branch"
     assert sources(cat, "agg", "total") == {"l.t.id"} and sources(cat, "agg", "n") == set()
-    assert sources(cat, "agg", "r") == {"l.t.id"}, "window function over an aggregate"
+    assert sources(cat, "agg", "r") == set(), "a window's ORDER BY key (here an aggregate) is not a value source"
     assert sources(cat, "rec", "id") == {"l.t.id"}, "recursive CTE"
     assert sources(cat, "lat", "a") == {"l.t.w", "l.t.id"}, "set-returning function in FROM"
     assert sources(cat, "vals", "k") == set() and sources(cat, "vals", "v") == {"l.t.v"}
@@ -76,6 +83,32 @@ def test_value_lineage_follows_every_shape(shapes):
     expr = cat.relation(Q("l", "expr"))
     assert {str(c) for c in expr.filter_columns} == {"l.u.t_id"}
     assert {str(c) for c in cat.relation(Q("l", "agg")).filter_columns} == {"l.t.ts"}
+
+
+def test_window_keys_are_filter_columns(shapes, tmp_path):
+    dsn, cat = shapes
+    assert sources(cat, "win", "s") == {"l.t.w"}, "the argument only, not the PARTITION BY key"
+    assert sources(cat, "win", "rk") == set(), "rank() reads nothing but its ORDER BY key"
+    assert sources(cat, "win", "sw") == {"l.t.w"}, "a key that is also the argument stays a value source"
+    assert sources(cat, "win", "vr") == {"l.t.v"}, "a key the expression also reads stays a value source"
+    assert {str(c) for c in cat.relation(Q("l", "win")).filter_columns} == {"l.t.ts"}
+    assert sources(cat, "wincte", "rk") == set(), "a window inside a CTE, read by the outer query"
+    assert sources(cat, "wincte", "z") == {"l.u.z"}
+    assert {str(c) for c in cat.relation(Q("l", "wincte")).filter_columns} == {"l.u.t_id", "l.u.id", "l.t.ts", "l.t.id"}
+    snap = tmp_path / "s.json"
+    snapshot.save(cat, snap)
+
+    def cli(*args):
+        done = subprocess.run([sys.executable, "-m", "schemadocs", "lineage", "--snapshot", str(snap), *args],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    everything = json.loads(cli("--all", "--format", "json"))
+    assert everything["l.wincte"] == {"rk": [], "z": ["l.u.z"]} and everything["l.win"]["s"] == ["l.t.w"]
+    assert cli("l.wincte.rk").splitlines() == ["l.wincte.rk"], "no upstream tree"
+    assert "l.wincte  (filter)" in cli("--downstream", "l.u.t_id"), "the key is a filter column downstream"
+    assert "l.wincte" not in cli("--downstream", "l.t.ts").replace("l.wincte  (filter)", "")
 
 
 def test_node_tree_tokens_without_backslashes_split_like_the_full_tokenizer(edge_dsn):

@@ -1,5 +1,5 @@
 -- Every index on a user relation, with its key columns (plain columns by name, unquoted,
--- like constraints' columns; expressions as their text).
+-- like constraints' columns; expressions as their text), and which of them are plain columns.
 SELECT i.indrelid AS relid,
        i.indexrelid,
        ic.relname AS name,
@@ -18,6 +18,8 @@ SELECT i.indrelid AS relid,
              FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
              LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] AND a.attnum > 0
              ORDER BY k) AS include_columns,
+       ARRAY(SELECT i.indkey[k - 1] > 0 FROM generate_series(1, i.indnkeyatts) k ORDER BY k) AS plain_columns,
+       ARRAY(SELECT i.indkey[k - 1] > 0 FROM generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k) AS plain_include,
        d.description AS comment
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
