@@ -46,16 +46,34 @@ def build_column(c: Row) -> Column:
     )
 
 
-def build_constraint(c: Row) -> Constraint:
+# PostgreSQL's system columns by attribute number (a CHECK constraint may name tableoid).
+SYSTEM_COLUMNS = {-1: "ctid", -2: "xmin", -3: "cmin", -4: "xmax", -5: "cmax", -6: "tableoid"}
+AttributeNames = dict[int, dict[int, str]]  # relation OID -> attnum -> column name
+
+
+def attribute_names(columns: dict[int, tuple[Column, ...]]) -> AttributeNames:
+    """Per relation OID, its columns' names by attribute number (a column's position is its attnum)."""
+    return {relid: {c.position: c.name for c in cols} for relid, cols in columns.items()}
+
+
+def named(names: AttributeNames, relid: int, attnums: Sequence[int] | None) -> tuple[str, ...]:
+    """The names of a relation's attributes, in the order given."""
+    own = names.get(relid, {})
+    return tuple(own.get(n) or SYSTEM_COLUMNS[n] for n in attnums or ())
+
+
+def build_constraint(c: Row, names: AttributeNames) -> Constraint:
     common = dict(
-        name=c.name, kind=CONSTRAINT_KINDS[c.contype], columns=tuple(c.columns), definition=c.definition,
+        name=c.name, kind=CONSTRAINT_KINDS[c.contype], columns=named(names, c.relid, c.attnums),
+        definition=c.definition,
         comment=c.comment, deferrable=c.deferrable, deferred=c.deferred, validated=c.validated,
         inherited=c.inherited, nulls_not_distinct=c.nulls_not_distinct,
     )
     if c.contype != "f":
         return Constraint(**common)
     return ForeignKey(
-        **common, ref_schema=c.ref_schema, ref_name=c.ref_name, ref_columns=tuple(c.ref_columns),
+        **common, ref_schema=c.ref_schema, ref_name=c.ref_name,
+        ref_columns=tuple(c.ref_columns) if c.ref_columns is not None else named(names, c.ref_relid, c.ref_attnums),
         on_update=FK_ACTIONS[c.on_update], on_delete=FK_ACTIONS[c.on_delete], match=FK_MATCH[c.match],
     )
 
@@ -87,9 +105,11 @@ def relation_sizes(rows: Sequence[Row]) -> dict[int, Sizes]:
     return sizes
 
 
-def build_index(i: Row, stat: Row | None, size: Sizes | None) -> Index:
+def build_index(i: Row, names: AttributeNames, stat: Row | None, size: Sizes | None) -> Index:
+    own = names.get(i.relid, {})
+    columns = tuple(own[n] if n else i.texts[k] for k, n in enumerate(i.attnums))
     return Index(
-        name=i.name, definition=i.definition, columns=tuple(i.columns), include_columns=tuple(i.include_columns),
+        name=i.name, definition=i.definition, columns=columns[:i.key_count], include_columns=columns[i.key_count:],
         method=i.method, unique=i.unique, primary=i.primary, nulls_not_distinct=i.nulls_not_distinct,
         predicate=i.predicate, valid=i.valid, comment=i.comment,
         size=size.total_size if size else None, scans=stat.index_scans if stat else None,
