@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from schemadocs.introspect.acl import grants
 from schemadocs.model import (
     Column,
     CompositeType,
@@ -19,7 +20,6 @@ from schemadocs.model import (
     EnumType,
     Extension,
     ForeignKey,
-    Grant,
     Index,
     Policy,
     QualifiedName,
@@ -54,6 +54,15 @@ AttributeNames = dict[int, dict[int, str]]  # relation OID -> attnum -> column n
 def attribute_names(columns: dict[int, tuple[Column, ...]]) -> AttributeNames:
     """Per relation OID, its columns' names by attribute number (a column's position is its attnum)."""
     return {relid: {c.position: c.name for c in cols} for relid, cols in columns.items()}
+
+
+def column_acls(rows: Iterable[Row]) -> dict[int, list[tuple[str, Sequence[str]]]]:
+    """Per relation OID, (column name, ACL) for its columns that have privileges of their own."""
+    found: dict[int, list[tuple[str, Sequence[str]]]] = {}
+    for r in rows:
+        if r.acl:
+            found.setdefault(r.relid, []).append((r.name, r.acl))
+    return found
 
 
 def named(names: AttributeNames, relid: int, attnums: Sequence[int] | None) -> tuple[str, ...]:
@@ -129,7 +138,7 @@ def build_stats(s: Row, size: Sizes | None) -> RelationStats:
 
 
 def build_schema(r: Row) -> Schema:
-    return Schema(name=r.name, owner=r.owner, comment=r.comment, grants=grants(r.grants), oid=r.oid)
+    return Schema(name=r.name, owner=r.owner, comment=r.comment, grants=grants(r.acl), oid=r.oid)
 
 
 def build_enum(r: Row) -> EnumType:
@@ -158,15 +167,8 @@ def build_sequence(r: Row) -> SequenceModel:
         max_value=r.max_value, cache=r.cache, cycle=r.cycle,
         owned_by=QualifiedName(r.owned_by_schema, r.owned_by_table) if r.owned_by_table else None,
         owned_by_column=r.owned_by_column, identity=bool(r.identity), owner=r.owner, comment=r.comment,
-        grants=grants(r.grants),
+        grants=grants(r.acl),
     )
-
-
-def grants(table_level: Iterable[Sequence[str]], column_level: Iterable[Sequence[str]] = ()) -> tuple[Grant, ...]:
-    """Grants from aclexplode rows: [grantee, privilege, grantable] and [column, grantee, ...]."""
-    found = [Grant(grantee=g, privilege=p, grantable=ok == "true") for g, p, ok in table_level or ()]
-    found += [Grant(grantee=g, privilege=p, grantable=ok == "true", column=c) for c, g, p, ok in column_level or ()]
-    return tuple(sorted(set(found), key=lambda g: (g.grantee, g.privilege, g.column or "", g.grantable)))
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -221,7 +223,7 @@ def build_routine(r: Row) -> Routine:
         schema=r.schema, name=r.name, arguments=r.arguments, kind=ROUTINE_KINDS[r.prokind], returns=r.returns,
         language=r.language, volatility=VOLATILITY[r.volatility], security_definer=r.security_definer,
         definition=r.definition, comment=r.comment, owner=r.owner, settings=tuple(r.settings),
-        grants=grants(r.grants), oid=r.oid,
+        grants=grants(r.acl), oid=r.oid,
     )
 
 

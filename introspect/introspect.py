@@ -33,9 +33,10 @@ from schemadocs.introspect.builders import (
     build_sequence,
     build_stats,
     build_trigger,
-    grants,
+    column_acls,
     relation_sizes,
 )
+from schemadocs.introspect.acl import grants
 from schemadocs.introspect.connect import connect
 from schemadocs.introspect.fetch import CatalogChanged, CatalogLocked, fetch_in_background, run
 from schemadocs.introspect.node_tree import node_tree
@@ -124,6 +125,7 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
         elif name == "columns":  # before constraints and indexes, which name their columns by attnum
             parts[name] = per_relation(result, build_column, lambda c: c.position)
             names_by_attnum = attribute_names(parts[name])
+            parts["column_acls"] = column_acls(result)
         elif name == "constraints":
             parts[name] = per_relation(result, lambda c: build_constraint(c, names_by_attnum),
                                        lambda c: (CONSTRAINT_ORDER[c.kind], c.name))
@@ -188,7 +190,7 @@ def build_relations(rows: Sequence[Row], parts: dict[str, Any]) -> tuple[Relatio
             partition_bound=r.partition_bound,
             foreign_server=r.foreign_server,
             foreign_options=tuple(r.foreign_options or ()),
-            grants=grants(r.grants, r.column_grants),
+            grants=grants(r.acl, parts["column_acls"].get(r.relid, ())),
             oid=r.relid,
             stats=build_stats(stats[r.relid], sizes.get(r.relid)) if r.relid in stats else None,
         ))
