@@ -70,9 +70,11 @@ SNAPSHOT_TARGET = 1.25  # snapshot path may take at most this multiple of the ra
 MEMORY_TARGET = 1 << 30  # bytes of peak RSS
 USER_SCHEMA = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
 ROOT = Path(__file__).resolve().parents[1]
+LEAN = ROOT / "bench" / "lean_queries"
 
 LABELS = {
     "raw": "raw floor: catalog queries, psycopg fetchall",
+    "lean": "lean floor: cheapest equivalent queries",
     "snapshot": "schemadocs snapshot: introspect + dump_bytes",
     "introspect": "  introspect() alone",
     "dumps": "  dump_bytes() alone",
@@ -93,6 +95,17 @@ def catalog_queries() -> list[str]:
 
 def raw_floor(dsn: str) -> dict[str, Any]:
     """The same catalog queries in the same kind of transaction, rows fetched and dropped."""
+    return _run_queries(dsn, query_text)
+
+
+def lean_floor(dsn: str) -> dict[str, Any]:
+    """The second floor: the cheapest queries we know for the same information
+    (`bench/lean_queries/NAME.sql` where one exists, else schemadocs' own query)."""
+    return _run_queries(dsn, lambda name: (LEAN / f"{name}.sql").read_text(encoding="utf-8")
+                        if (LEAN / f"{name}.sql").is_file() else query_text(name))
+
+
+def _run_queries(dsn: str, text: Callable[[str], str]) -> dict[str, Any]:
     rows = 0
     with psycopg.connect(dsn, application_name="schemadocs-bench", connect_timeout=10) as conn:
         cur = conn.cursor()
@@ -105,7 +118,7 @@ def raw_floor(dsn: str) -> dict[str, Any]:
         per_query = {}
         for name in catalog_queries():
             t = time.perf_counter()
-            cur.execute(query_text(name).format(**frags))
+            cur.execute(text(name).format(**frags))
             rows += len(cur.fetchall())
             per_query[name] = time.perf_counter() - t
         conn.rollback()
@@ -285,14 +298,14 @@ def bench_size(n: int, runs: int, slow_runs: int, seed: int) -> dict[str, Any]:
         log(f"[{n}] loaded in {result['load_seconds']:.1f} s, ANALYZE {result['analyze_seconds']:.1f} s: {result['counts']}")
 
         log(f"[{n}] warm-up (untimed): raw, snapshot, batched")
-        for fn in (raw_floor, snapshot_path, sa_batched):
+        for fn in (raw_floor, lean_floor, snapshot_path, sa_batched):
             fn(dsn)
 
         times: dict[str, list[float]] = {k: [] for k in LABELS}
         info: dict[str, Any] = {}
         for r in range(runs):
             plan: list[tuple[str, Callable[[str], dict[str, Any]]]] = [
-                ("raw", raw_floor), ("snapshot", snapshot_path), ("batched", sa_batched)]
+                ("raw", raw_floor), ("lean", lean_floor), ("snapshot", snapshot_path), ("batched", sa_batched)]
             if r < slow_runs:
                 plan.append(("per_table", sa_per_table))
             for key, fn in plan:
@@ -307,9 +320,11 @@ def bench_size(n: int, runs: int, slow_runs: int, seed: int) -> dict[str, Any]:
         result["memory"] = peak_memory(dsn)
 
     floor = statistics.median(times["raw"])
+    lean = statistics.median(times["lean"])
     result["methods"] = {
         key: {"label": LABELS[key].strip(), "runs": len(ts), "seconds": ts, "median": statistics.median(ts),
-              "min": min(ts), "max": max(ts), "ratio_to_raw": statistics.median(ts) / floor}
+              "min": min(ts), "max": max(ts), "ratio_to_raw": statistics.median(ts) / floor,
+              "ratio_to_lean": statistics.median(ts) / lean}
         for key, ts in times.items() if ts
     }
     paired = [s / f for s, f in zip(times["snapshot"], times["raw"])]
@@ -318,6 +333,12 @@ def bench_size(n: int, runs: int, slow_runs: int, seed: int) -> dict[str, Any]:
         "median_paired_ratio": statistics.median(paired),
         "target": SNAPSHOT_TARGET,
         "met": result["methods"]["snapshot"]["ratio_to_raw"] <= SNAPSHOT_TARGET,
+    }
+    result["snapshot_vs_lean"] = {
+        "ratio_of_medians": result["methods"]["snapshot"]["ratio_to_lean"],
+        "median_paired_ratio": statistics.median(s / f for s, f in zip(times["snapshot"], times["lean"])),
+        "target": SNAPSHOT_TARGET,
+        "met": result["methods"]["snapshot"]["ratio_to_lean"] <= SNAPSHOT_TARGET,
     }
     result["memory"]["target_bytes"] = MEMORY_TARGET
     result["memory"]["met"] = result["memory"]["peak_bytes"] < MEMORY_TARGET
@@ -337,12 +358,12 @@ def report(res: dict[str, Any]) -> str:
         f"ANALYZE {res['analyze_seconds']:.1f} s; raw floor fetches {d['raw']['rows']:,} rows; "
         f"snapshot JSON {d['snapshot']['json_bytes'] / 1e6:.1f} MB, {d['snapshot']['relations']:,} relations",
         "",
-        f"{'method':<46}{'runs':>5}{'median s':>10}{'min s':>9}{'max s':>9}{'x raw':>8}",
+        f"{'method':<46}{'runs':>5}{'median s':>10}{'min s':>9}{'max s':>9}{'x raw':>8}{'x lean':>8}",
     ]
     for key, m in res["methods"].items():
         runs = f"{m['runs']}" + (" run" if m["runs"] == 1 else "")
         lines.append(f"{LABELS[key]:<46}{runs:>5}{m['median']:>10.3f}{m['min']:>9.3f}{m['max']:>9.3f}"
-                     f"{m['ratio_to_raw']:>7.2f}x")
+                     f"{m['ratio_to_raw']:>7.2f}x{m['ratio_to_lean']:>7.2f}x")
     slowest = sorted(d["raw"]["per_query_seconds"].items(), key=lambda kv: -kv[1])[:5]
     lines.append("  (raw floor, slowest queries in the last run: "
                  + ", ".join(f"{name}.sql {sec:.3f} s" for name, sec in slowest) + ")")
@@ -350,6 +371,9 @@ def report(res: dict[str, Any]) -> str:
         lines.append(f"  (per-table loop: {d['per_table']['calls']:,} Inspector calls per run)")
     s = res["snapshot_vs_raw"]
     lines.append(f"snapshot / raw floor: {s['ratio_of_medians']:.2f}x (median of paired runs {s['median_paired_ratio']:.2f}x); "
+                 f"target <= {s['target']}x: {'MET' if s['met'] else 'NOT MET'}")
+    s = res["snapshot_vs_lean"]
+    lines.append(f"snapshot / lean floor: {s['ratio_of_medians']:.2f}x (median of paired runs {s['median_paired_ratio']:.2f}x); "
                  f"target <= {s['target']}x: {'MET' if s['met'] else 'NOT MET'}")
     mem = res["memory"]
     lines.append(f"peak RSS of snapshot path (fresh process, {mem['source']}): {mem['peak_bytes'] / 2**20:.0f} MiB "

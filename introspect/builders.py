@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from schemadocs.introspect.acl import grants
 from schemadocs.model import (
     Column,
     CompositeType,
@@ -19,7 +20,6 @@ from schemadocs.model import (
     EnumType,
     Extension,
     ForeignKey,
-    Grant,
     Index,
     Policy,
     QualifiedName,
@@ -46,16 +46,43 @@ def build_column(c: Row) -> Column:
     )
 
 
-def build_constraint(c: Row) -> Constraint:
+# PostgreSQL's system columns by attribute number (a CHECK constraint may name tableoid).
+SYSTEM_COLUMNS = {-1: "ctid", -2: "xmin", -3: "cmin", -4: "xmax", -5: "cmax", -6: "tableoid"}
+AttributeNames = dict[int, dict[int, str]]  # relation OID -> attnum -> column name
+
+
+def attribute_names(columns: dict[int, tuple[Column, ...]]) -> AttributeNames:
+    """Per relation OID, its columns' names by attribute number (a column's position is its attnum)."""
+    return {relid: {c.position: c.name for c in cols} for relid, cols in columns.items()}
+
+
+def column_acls(rows: Iterable[Row]) -> dict[int, list[tuple[str, Sequence[str]]]]:
+    """Per relation OID, (column name, ACL) for its columns that have privileges of their own."""
+    found: dict[int, list[tuple[str, Sequence[str]]]] = {}
+    for r in rows:
+        if r.acl:
+            found.setdefault(r.relid, []).append((r.name, r.acl))
+    return found
+
+
+def named(names: AttributeNames, relid: int, attnums: Sequence[int] | None) -> tuple[str, ...]:
+    """The names of a relation's attributes, in the order given."""
+    own = names.get(relid, {})
+    return tuple(own.get(n) or SYSTEM_COLUMNS[n] for n in attnums or ())
+
+
+def build_constraint(c: Row, names: AttributeNames) -> Constraint:
     common = dict(
-        name=c.name, kind=CONSTRAINT_KINDS[c.contype], columns=tuple(c.columns), definition=c.definition,
+        name=c.name, kind=CONSTRAINT_KINDS[c.contype], columns=named(names, c.relid, c.attnums),
+        definition=c.definition,
         comment=c.comment, deferrable=c.deferrable, deferred=c.deferred, validated=c.validated,
         inherited=c.inherited, nulls_not_distinct=c.nulls_not_distinct,
     )
     if c.contype != "f":
         return Constraint(**common)
     return ForeignKey(
-        **common, ref_schema=c.ref_schema, ref_name=c.ref_name, ref_columns=tuple(c.ref_columns),
+        **common, ref_schema=c.ref_schema, ref_name=c.ref_name,
+        ref_columns=tuple(c.ref_columns) if c.ref_columns is not None else named(names, c.ref_relid, c.ref_attnums),
         on_update=FK_ACTIONS[c.on_update], on_delete=FK_ACTIONS[c.on_delete], match=FK_MATCH[c.match],
     )
 
@@ -87,9 +114,11 @@ def relation_sizes(rows: Sequence[Row]) -> dict[int, Sizes]:
     return sizes
 
 
-def build_index(i: Row, stat: Row | None, size: Sizes | None) -> Index:
+def build_index(i: Row, names: AttributeNames, stat: Row | None, size: Sizes | None) -> Index:
+    own = names.get(i.relid, {})
+    columns = tuple(own[n] if n else i.texts[k] for k, n in enumerate(i.attnums))
     return Index(
-        name=i.name, definition=i.definition, columns=tuple(i.columns), include_columns=tuple(i.include_columns),
+        name=i.name, definition=i.definition, columns=columns[:i.key_count], include_columns=columns[i.key_count:],
         method=i.method, unique=i.unique, primary=i.primary, nulls_not_distinct=i.nulls_not_distinct,
         predicate=i.predicate, valid=i.valid, comment=i.comment,
         size=size.total_size if size else None, scans=stat.index_scans if stat else None,
@@ -109,7 +138,7 @@ def build_stats(s: Row, size: Sizes | None) -> RelationStats:
 
 
 def build_schema(r: Row) -> Schema:
-    return Schema(name=r.name, owner=r.owner, comment=r.comment, grants=grants(r.grants), oid=r.oid)
+    return Schema(name=r.name, owner=r.owner, comment=r.comment, grants=grants(r.acl), oid=r.oid)
 
 
 def build_enum(r: Row) -> EnumType:
@@ -138,15 +167,8 @@ def build_sequence(r: Row) -> SequenceModel:
         max_value=r.max_value, cache=r.cache, cycle=r.cycle,
         owned_by=QualifiedName(r.owned_by_schema, r.owned_by_table) if r.owned_by_table else None,
         owned_by_column=r.owned_by_column, identity=bool(r.identity), owner=r.owner, comment=r.comment,
-        grants=grants(r.grants),
+        grants=grants(r.acl),
     )
-
-
-def grants(table_level: Iterable[Sequence[str]], column_level: Iterable[Sequence[str]] = ()) -> tuple[Grant, ...]:
-    """Grants from aclexplode rows: [grantee, privilege, grantable] and [column, grantee, ...]."""
-    found = [Grant(grantee=g, privilege=p, grantable=ok == "true") for g, p, ok in table_level or ()]
-    found += [Grant(grantee=g, privilege=p, grantable=ok == "true", column=c) for c, g, p, ok in column_level or ()]
-    return tuple(sorted(set(found), key=lambda g: (g.grantee, g.privilege, g.column or "", g.grantable)))
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -201,7 +223,7 @@ def build_routine(r: Row) -> Routine:
         schema=r.schema, name=r.name, arguments=r.arguments, kind=ROUTINE_KINDS[r.prokind], returns=r.returns,
         language=r.language, volatility=VOLATILITY[r.volatility], security_definer=r.security_definer,
         definition=r.definition, comment=r.comment, owner=r.owner, settings=tuple(r.settings),
-        grants=grants(r.grants), oid=r.oid,
+        grants=grants(r.acl), oid=r.oid,
     )
 
 

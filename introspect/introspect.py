@@ -18,6 +18,7 @@ import sqlalchemy
 from schemadocs.introspect.builders import (
     CONSTRAINT_ORDER,
     RELKINDS,
+    attribute_names,
     build_column,
     build_composite_type,
     build_constraint,
@@ -32,9 +33,10 @@ from schemadocs.introspect.builders import (
     build_sequence,
     build_stats,
     build_trigger,
-    grants,
+    column_acls,
     relation_sizes,
 )
+from schemadocs.introspect.acl import grants
 from schemadocs.introspect.connect import connect
 from schemadocs.introspect.fetch import CatalogChanged, CatalogLocked, fetch_in_background, run
 from schemadocs.introspect.node_tree import node_tree
@@ -127,10 +129,18 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
             parts[name] = {r.relid: r for r in result}
         elif name == "sizes":
             parts[name] = relation_sizes(result)
+        elif name == "columns":  # before constraints and indexes, which name their columns by attnum
+            parts[name] = per_relation(result, build_column, lambda c: c.position)
+            names_by_attnum = attribute_names(parts[name])
+            parts["column_acls"] = column_acls(result)
+        elif name == "constraints":
+            parts[name] = per_relation(result, lambda c: build_constraint(c, names_by_attnum),
+                                       lambda c: (CONSTRAINT_ORDER[c.kind], c.name))
         elif name == "indexes":
             stat, size = parts.get("stats", {}), parts.get("sizes", {})
-            parts[name] = per_relation(result, lambda i: build_index(i, stat.get(i.indexrelid), size.get(i.indexrelid)),
-                                       lambda i: i.name)
+            parts[name] = per_relation(
+                result, lambda i: build_index(i, names_by_attnum, stat.get(i.indexrelid), size.get(i.indexrelid)),
+                lambda i: i.name)
         elif name in PER_RELATION:
             parts[name] = per_relation(result, *PER_RELATION[name])
         elif name in CATALOG_WIDE:
@@ -187,7 +197,7 @@ def build_relations(rows: Sequence[Row], parts: dict[str, Any]) -> tuple[Relatio
             partition_bound=r.partition_bound,
             foreign_server=r.foreign_server,
             foreign_options=tuple(r.foreign_options or ()),
-            grants=grants(r.grants, r.column_grants),
+            grants=grants(r.acl, parts["column_acls"].get(r.relid, ())),
             oid=r.relid,
             stats=build_stats(stats[r.relid], sizes.get(r.relid)) if r.relid in stats else None,
         ))
@@ -234,8 +244,6 @@ def per_relation(rows: Sequence[Row], build: Callable[[Row], Any], key: Callable
 
 
 PER_RELATION: dict[str, tuple[Callable[[Row], Any], Callable[[Any], Any]]] = {
-    "columns": (build_column, lambda c: c.position),
-    "constraints": (build_constraint, lambda c: (CONSTRAINT_ORDER[c.kind], c.name)),
     "triggers": (build_trigger, lambda t: t.name),
     "policies": (build_policy, lambda p: p.name),
     "view_reads": (build_read, lambda v: (v.schema, v.name)),

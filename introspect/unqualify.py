@@ -85,8 +85,7 @@ def _fields(*names: str) -> Callable[[Row], Row]:
 def _index(row: Row) -> Row:
     return row._replace(
         definition=unqualify(row.definition, after="USING"), predicate=unqualify(row.predicate),
-        columns=[c if plain else unqualify(c) for c, plain in zip(row.columns, row.plain_columns)],
-        include_columns=[c if plain else unqualify(c) for c, plain in zip(row.include_columns, row.plain_include)],
+        texts=row.texts and [unqualify(t) for t in row.texts],  # expressions' text (plain columns come by attnum)
     )
 
 

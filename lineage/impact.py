@@ -9,6 +9,7 @@ the set that makes `ALTER COLUMN ... TYPE` fail.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from schemadocs.model import Catalog, ColumnRef, QualifiedName
@@ -33,10 +34,17 @@ def impact(catalog: Catalog, column: ColumnRef) -> Impact:
         for read in view.reads
         if read.target == column.relation and column.column in read.columns
     }
-    seen, todo = set(direct), list(direct)
+    return Impact(column=column, direct=tuple(sorted(direct)), transitive=tuple(sorted(readers(catalog, direct) - direct)))
+
+
+def readers(catalog: Catalog, relations: Iterable[QualifiedName]) -> set[QualifiedName]:
+    """Every view and materialized view that reads one of `relations`, directly or through
+    other views (`Catalog.read_by`, PostgreSQL's own dependencies), transitively."""
+    todo = list(relations)
+    seen: set[QualifiedName] = set()
     while todo:
         for reader in catalog.read_by.get(todo.pop(), ()):
             if reader.qname not in seen:
                 seen.add(reader.qname)
                 todo.append(reader.qname)
-    return Impact(column=column, direct=tuple(sorted(direct)), transitive=tuple(sorted(seen - direct)))
+    return seen

@@ -86,20 +86,3 @@ def lineage_graph(catalog: Catalog) -> nx.DiGraph:
                 graph.add_edge(key, root(table), kind="routine_writes")
         graph.nodes[key]["unresolved"] = found.unresolved
     return graph
-
-
-def upstream(graph: nx.DiGraph, node: Node, depth: int | None = None) -> list[Node]:
-    """Everything `node` is computed from or reads, directly or transitively (up to `depth` hops)."""
-    return _reach(graph.reverse(copy=False), node, depth)
-
-
-def downstream(graph: nx.DiGraph, node: Node, depth: int | None = None) -> list[Node]:
-    """Everything computed from or reading `node`, directly or transitively (up to `depth` hops)."""
-    return _reach(graph, node, depth)
-
-
-def _reach(graph: nx.DiGraph, node: Node, depth: int | None) -> list[Node]:
-    if node not in graph:
-        return []
-    lengths = nx.single_source_shortest_path_length(graph, node, cutoff=depth)
-    return sorted((n for n in lengths if n != node), key=lambda n: (type(n).__name__, n))

@@ -8,7 +8,8 @@ SELECT a.attrelid AS relid,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
        CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
        CASE WHEN a.attcollation <> t.typcollation THEN quote_ident(co.collname) END AS collation,
-       d.description AS comment
+       d.description AS comment,
+       a.attacl::text[] AS acl  -- column privileges, read by acl.py
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

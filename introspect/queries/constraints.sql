@@ -1,17 +1,20 @@
--- Primary key, foreign key, unique, check and exclusion constraints, columns read from
--- conkey/confkey in key order.
+-- Primary key, foreign key, unique, check and exclusion constraints. Key columns come as
+-- attribute numbers (conkey/confkey, in key order), named in Python from the columns query;
+-- only a foreign key to a relation that query does not read (an extension's table) is named here.
 SELECT k.conrelid AS relid,
        k.conname AS name,
        k.contype::text AS contype,
-       ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u(attnum, ord)
-             JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum
-             ORDER BY u.ord) AS columns,
+       k.conkey AS attnums,
        pg_get_constraintdef(k.oid, true) AS definition,
        fn.nspname AS ref_schema,
        fc.relname AS ref_name,
-       ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u(attnum, ord)
-             JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum
-             ORDER BY u.ord) AS ref_columns,
+       k.confrelid AS ref_relid,
+       k.confkey AS ref_attnums,
+       CASE WHEN k.confrelid IN (SELECT e.objid FROM pg_depend e
+                                 WHERE e.classid = 'pg_class'::regclass AND e.deptype = 'e')
+            THEN ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u(attnum, ord)
+                       JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum
+                       ORDER BY u.ord) END AS ref_columns,
        k.confupdtype::text AS on_update,
        k.confdeltype::text AS on_delete,
        k.confmatchtype::text AS match,

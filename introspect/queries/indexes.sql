@@ -1,5 +1,6 @@
--- Every index on a user relation, with its key columns (plain columns by name, unquoted,
--- like constraints' columns; expressions as their text), and which of them are plain columns.
+-- Every index on a user relation. Its columns come as attribute numbers (indkey: key columns,
+-- then INCLUDE columns), named in Python from the columns query; an expression (attnum 0)
+-- is given as its text, only for the indexes that have expressions.
 SELECT i.indrelid AS relid,
        i.indexrelid,
        ic.relname AS name,
@@ -10,16 +11,11 @@ SELECT i.indrelid AS relid,
        i.indisvalid AS valid,
        {nulls_not_distinct} AS nulls_not_distinct,
        pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
-       ARRAY(SELECT COALESCE(a.attname::text, pg_get_indexdef(i.indexrelid, k, true))
-             FROM generate_series(1, i.indnkeyatts) k
-             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] AND a.attnum > 0
-             ORDER BY k) AS columns,
-       ARRAY(SELECT COALESCE(a.attname::text, pg_get_indexdef(i.indexrelid, k, true))
-             FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
-             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] AND a.attnum > 0
-             ORDER BY k) AS include_columns,
-       ARRAY(SELECT i.indkey[k - 1] > 0 FROM generate_series(1, i.indnkeyatts) k ORDER BY k) AS plain_columns,
-       ARRAY(SELECT i.indkey[k - 1] > 0 FROM generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k) AS plain_include,
+       i.indkey::int2[] AS attnums,
+       i.indnkeyatts AS key_count,
+       CASE WHEN i.indexprs IS NOT NULL
+            THEN ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k)
+       END AS texts,
        d.description AS comment
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid

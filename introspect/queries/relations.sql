@@ -15,13 +15,7 @@ SELECT c.oid AS relid,
        pc.relname AS parent_name,
        fs.srvname AS foreign_server,
        ft.ftoptions AS foreign_options,
-       ARRAY(SELECT ARRAY[CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee)::text END,
-                                 x.privilege_type, x.is_grantable::text]
-             FROM aclexplode(c.relacl) x ORDER BY 1) AS grants,
-       ARRAY(SELECT ARRAY[a.attname::text, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee)::text END,
-                                 x.privilege_type, x.is_grantable::text]
-             FROM pg_attribute a, aclexplode(a.attacl) x
-             WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL ORDER BY 1) AS column_grants
+       c.relacl::text[] AS acl
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d

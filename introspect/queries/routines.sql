@@ -11,9 +11,7 @@ SELECT p.oid AS oid,
        CASE WHEN p.prokind IN ('f', 'p') THEN p.prosrc END AS definition,
        pg_get_userbyid(p.proowner) AS owner,
        COALESCE(p.proconfig, '{{}}') AS settings,
-       ARRAY(SELECT ARRAY[CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee)::text END,
-                                 x.privilege_type, x.is_grantable::text]
-             FROM aclexplode(p.proacl) x ORDER BY 1) AS grants,
+       p.proacl::text[] AS acl,
        d.description AS comment
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace

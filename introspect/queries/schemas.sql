@@ -3,9 +3,7 @@ SELECT n.oid AS oid,
        n.nspname AS name,
        pg_get_userbyid(n.nspowner) AS owner,
        d.description AS comment,
-       ARRAY(SELECT ARRAY[CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee)::text END,
-                                 x.privilege_type, x.is_grantable::text]
-             FROM aclexplode(n.nspacl) x ORDER BY 1) AS grants
+       n.nspacl::text[] AS acl
 FROM pg_namespace n
 LEFT JOIN pg_description d
        ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0

@@ -14,9 +14,7 @@ SELECT n.nspname AS schema,
        dep.deptype::text = 'i' AS identity,
        pg_get_userbyid(c.relowner) AS owner,
        d.description AS comment,
-       ARRAY(SELECT ARRAY[CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee)::text END,
-                                 x.privilege_type, x.is_grantable::text]
-             FROM aclexplode(c.relacl) x ORDER BY 1) AS grants
+       c.relacl::text[] AS acl
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

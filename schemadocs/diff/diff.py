@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from schemadocs.lineage.impact import impact
+from schemadocs.lineage.impact import impact, readers
 from schemadocs.diff import classify as rules
 from schemadocs.diff.change import Action, Change, Diff
 from schemadocs.diff.classify import Verdict
@@ -136,7 +136,7 @@ class _Differ:
         for r in found.removed:
             if r.partition_of not in self.removed_relations:
                 self.emit(r.kind.label, str(r.qname), (r.schema, r.name), Action.REMOVED,
-                          rules.object_removed(r.kind.label), impact=_readers(self.old, r.qname), relation=r.qname)
+                          rules.object_removed(r.kind.label), impact=readers(self.old, [r.qname]) - {r.qname}, relation=r.qname)
         for a, b in found.pairs:
             self.relation(a, b)
 
@@ -393,19 +393,6 @@ class _Differ:
             self.emit(obj, str(x.qname), (x.schema, x.name), Action.ADDED, rules.object_added(obj))
         for x in removed:
             self.emit(obj, str(x.qname), (x.schema, x.name), Action.REMOVED, rules.object_removed(obj))
-
-
-def _readers(catalog: Catalog, qname: QualifiedName) -> set[QualifiedName]:
-    """Every view and materialized view that reads `qname`, directly or through other views."""
-    seen: set[QualifiedName] = set()
-    todo = [qname]
-    while todo:
-        for reader in catalog.read_by.get(todo.pop(), ()):
-            if reader.qname not in seen:
-                seen.add(reader.qname)
-                todo.append(reader.qname)
-    seen.discard(qname)
-    return seen
 
 
 def _child(rel: Relation, name: str) -> str:

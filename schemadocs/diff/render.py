@@ -14,7 +14,6 @@ from schemadocs.diff.markdown import render_markdown
 from schemadocs.diff.text import render_text
 
 RENDERERS: dict[str, Callable[[Diff], str]] = {"text": render_text, "markdown": render_markdown, "json": render_json}
-FORMATS = tuple(RENDERERS)
 
 
 def render(diff: Diff, fmt: str) -> str:
