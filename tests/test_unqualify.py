@@ -45,12 +45,14 @@ def test_index_definitions_keep_their_table():
 
 
 def test_rows_keep_plain_column_names():
-    Row = namedtuple("Row", "definition predicate columns plain_columns include_columns plain_include")
+    Row = namedtuple("Row", "definition predicate texts")
     row = Row("CREATE INDEX i ON public.t USING btree (\"public.a\", public.f(b))", None,
-              ["public.a", "public.f(b)"], [True, False], ["public.c"], [True])
+              ['"public.a"', "public.f(b)"])
     (fixed,) = unqualified_rows("indexes", [row])
     assert fixed.definition == "CREATE INDEX i ON public.t USING btree (\"public.a\", f(b))"
-    assert fixed.columns == ["public.a", "f(b)"] and fixed.include_columns == ["public.c"]
+    assert fixed.texts == ['"public.a"', "f(b)"]
+    (plain,) = unqualified_rows("indexes", [Row("CREATE INDEX j ON public.t USING btree (a)", None, None)])
+    assert plain.texts is None  # no expressions: the columns are named from their attribute numbers
     Domain = namedtuple("Domain", "base_type constraints")
     (domain,) = unqualified_rows("domains", [Domain("public.posint", [["c", "CHECK (VALUE > public.zero())"]])])
     assert domain == Domain("posint", [["c", "CHECK (VALUE > zero())"]])
