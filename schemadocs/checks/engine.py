@@ -1,0 +1,51 @@
+"""Run the rules over a catalog.
+
+In: a `Catalog` and `Settings` (which rules, levels, thresholds, per-rule object excludes).
+Out: a `Report`: the findings sorted (worst first, then by rule and object), the rules run,
+and the statistics rules skipped because the catalog was read without statistics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from schemadocs.checks.config import Settings
+from schemadocs.checks.finding import Finding
+from schemadocs.checks.registry import Context, Needs, Rule, all_rules
+from schemadocs.model import Catalog
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    rules_run: tuple[str, ...]
+    skipped_no_stats: tuple[str, ...]  # statistics rules not run: the catalog has no statistics
+
+
+def lint(catalog: Catalog, settings: Settings | None = None) -> Report:
+    """Every enabled rule's findings on `catalog`."""
+    settings = settings or Settings()
+    has_stats = any(r.stats is not None for r in catalog.relations)
+    found: list[Finding] = []
+    run, skipped = [], []
+    for r in settings.selected(all_rules()):
+        if r.needs is Needs.STATISTICS and not has_stats:
+            skipped.append(r.id)
+            continue
+        run.append(r.id)
+        found.extend(_findings(r, catalog, settings))
+    found.sort(key=lambda f: (-f.level.rank, f.rule, f.object))
+    return Report(tuple(found), tuple(run), tuple(skipped))
+
+
+def _findings(r: Rule, catalog: Catalog, settings: Settings) -> list[Finding]:
+    excluded = settings.exclude.get(r.id, ())
+    level = settings.levels.get(r.id)
+    ctx = Context(catalog, {**r.thresholds, **settings.thresholds.get(r.id, {})})
+    return [
+        Finding(object=h.object, rule=r.id, level=level or h.level or r.level, category=r.category,
+                message=h.message, fix=h.fix, subject=h.subject)
+        for h in r.check(ctx)
+        if not any(fnmatchcase(h.object, glob) for glob in excluded)
+    ]

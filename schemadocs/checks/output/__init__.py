@@ -1,0 +1,1 @@
+"""Output formats for lint reports: text, json, sarif, github, markdown."""
