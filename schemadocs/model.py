@@ -123,7 +123,7 @@ class Constraint:
     deferrable: bool = False
     deferred: bool = False
     validated: bool = True
-    inherited: bool = False  # cloned by PostgreSQL from a partitioned parent
+    inherited: bool = False  # a partition's copy of its partitioned parent's constraint
     nulls_not_distinct: bool = False  # UNIQUE NULLS NOT DISTINCT (PostgreSQL 15+)
 
 

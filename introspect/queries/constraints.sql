@@ -1,5 +1,8 @@
 -- Primary key, foreign key, unique, check and exclusion constraints, columns read from
--- conkey/confkey in key order.
+-- conkey/confkey in key order. A foreign key referencing a partitioned table gets a copy per
+-- partition of the target on the referencing table itself (conparentid set, same conrelid,
+-- named ..._fkey1, ..._fkey2): PostgreSQL's bookkeeping, left out as \d and pg_dump leave it
+-- out. The copies on the partitions of a referencing partitioned table stay, marked inherited.
 SELECT k.conrelid AS relid,
        k.conname AS name,
        k.contype::text AS contype,
@@ -30,5 +33,6 @@ LEFT JOIN pg_description d ON d.objoid = k.oid AND d.classoid = 'pg_constraint':
 LEFT JOIN (SELECT i.indexrelid, {nulls_not_distinct} AS nulls_not_distinct FROM pg_index i) ci
        ON k.contype = 'u' AND ci.indexrelid = k.conindid
 WHERE k.contype IN ('p', 'f', 'u', 'c', 'x')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint p WHERE p.oid = k.conparentid AND p.conrelid = k.conrelid)
   AND {user_schema}
   AND {not_extension_relation}
