@@ -242,6 +242,7 @@ class Relation(SchemaObject):
     partition_key: str | None = None
     partition_of: QualifiedName | None = None
     partition_bound: str | None = None
+    inherits: tuple[QualifiedName, ...] = ()  # INHERITS parents, in declaration order (pg_inherits.inhseqno)
     foreign_server: str | None = None
     foreign_options: tuple[str, ...] = ()
     grants: tuple[Grant, ...] = ()
@@ -414,6 +415,15 @@ class Catalog:
     def user_type(self, spelled: str) -> QualifiedName | None:
         """The database's own type a column, argument or return type names, arrays and SETOF included."""
         return self.user_types.get(spelled.removeprefix("SETOF ").removesuffix("[]"))
+
+    @cached_property
+    def inherited_by(self) -> dict[QualifiedName, tuple[Relation, ...]]:
+        """For each table that others INHERIT from, its direct children (by name)."""
+        found: dict[QualifiedName, list[Relation]] = {}
+        for rel in self.relations:
+            for parent in rel.inherits:
+                found.setdefault(parent, []).append(rel)
+        return {k: tuple(v) for k, v in found.items()}
 
     @cached_property
     def partitions_of(self) -> dict[QualifiedName, tuple[Relation, ...]]:

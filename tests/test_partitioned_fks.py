@@ -10,7 +10,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from bs4 import BeautifulSoup
 
 from schemadocs import snapshot
 from schemadocs.diff.diff import diff
@@ -18,8 +17,9 @@ from schemadocs.introspect.introspect import introspect
 from schemadocs.lineage.er_graph import er_graph
 from schemadocs.model import Catalog, QualifiedName
 from schemadocs.render.contexts import home_page
-from schemadocs.render.slugs import column_anchor, relation_page
+from schemadocs.render.slugs import column_anchor
 from tests.conftest import FIXTURES, build_in
+from tests.test_site import html_of as page
 
 CARS, MODELS, RENTALS = (QualifiedName("fleet", n) for n in ("cars", "car_models", "rentals"))
 
@@ -37,10 +37,6 @@ def fleet(fleet_dsn: str) -> Catalog:
 @pytest.fixture(scope="module")
 def fleet_site(fleet: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_in(tmp_path_factory.mktemp("fleet"), fleet)
-
-
-def page(site: Path, qname: QualifiedName) -> BeautifulSoup:
-    return BeautifulSoup((site / relation_page(qname).replace(".md", ".html")).read_text(), "html.parser")
 
 
 def test_the_snapshot_holds_one_foreign_key_per_declaration(fleet):
