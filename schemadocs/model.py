@@ -111,6 +111,7 @@ class Column:
     identity: str | None = None  # "always" | "by default"
     generated: str | None = None  # expression of a GENERATED ALWAYS AS (...) STORED column
     collation: str | None = None  # only when not the type's default
+    inherited: bool = False  # from an INHERITS parent (attinhcount > 0); never set on partitions
 
 
 @dataclass(frozen=True, kw_only=True)

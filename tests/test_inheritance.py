@@ -1,7 +1,8 @@
 """Table inheritance (INHERITS) is modelled like partitioning: the parents of a child in the
 snapshot (in declaration order), "Inherits from" and "Inherited by" on the pages (linked), an
 inheritance edge in the ER graph and its diagrams (drawn unlike a foreign key), and
-`ALTER TABLE ... NO INHERIT` / `INHERIT` reported by `diff` and `check`.
+`ALTER TABLE ... NO INHERIT` / `INHERIT` reported by `diff` and `check`; columns a parent
+gives are marked.
 Real PostgreSQL (tests/fixtures/inheritance.sql), built pages parsed.
 """
 
@@ -54,9 +55,20 @@ def test_a_snapshot_written_before_inheritance_was_recorded_still_loads(zoo):
     data = json.loads(snapshot.dumps(zoo))
     for rel in data["relations"]:
         del rel["inherits"]
+        for column in rel["columns"]:
+            del column["inherited"]
     old = snapshot.loads(json.dumps(data))
-    assert all(r.inherits == () for r in old.relations)
+    assert all(r.inherits == () and not any(c.inherited for c in r.columns) for r in old.relations)
     assert [r.qname for r in old.relations] == [r.qname for r in zoo.relations]
+
+
+def test_columns_from_a_parent_are_marked(zoo, zoo_site):
+    assert [(c.name, c.inherited) for c in zoo.relation(BIRDS).columns] \
+        == [("id", True), ("name", True), ("tag", True), ("wingspan", False)]
+    assert not any(c.inherited for c in zoo.relation(ANIMALS).columns)
+    rows = page(zoo_site, BIRDS).select("table[data-sd=columns] tbody tr")
+    assert [(r["id"], "inherited" in [b.text for b in r.select(".sd-badge")]) for r in rows] \
+        == [("col-id", True), ("col-name", True), ("col-tag", True), ("col-wingspan", False)]
 
 
 def test_pages_link_child_and_parent(zoo_site):

@@ -46,6 +46,7 @@ def test_the_snapshot_holds_one_foreign_key_per_declaration(fleet):
     # the referencing partitions keep their copy, marked, as \d shows it on a partition
     assert [(fk.name, fk.inherited) for fk in fleet.relation(QualifiedName("fleet", "rentals_1")).foreign_keys] \
         == [("rentals_model_fkey", True)]
+    assert not any(c.inherited for r in fleet.relations for c in r.columns), "a partition's columns are not marked"
     text = snapshot.dumps(fleet)
     assert "_fkey1" not in text and "_fkey2" not in text
     assert snapshot.loads(text) == fleet

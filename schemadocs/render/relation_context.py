@@ -62,7 +62,7 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
             comment=c.comment,
             badges=tuple(b for b, on in (("PK", c.name in pk), ("FK", c.name in fk_by_column),
                                          ("unique", c.name in unique), ("identity", bool(c.identity)),
-                                         ("generated", bool(c.generated))) if on),
+                                         ("generated", bool(c.generated)), ("inherited", c.inherited)) if on),
             references=tuple(fk_by_column.get(c.name, ())),
             type_href=type_href(c.type),
         )
