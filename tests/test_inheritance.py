@@ -109,6 +109,7 @@ def test_no_inherit_is_a_breaking_change_that_diff_and_check_report(new_database
                for c in diff(before, after).changes]
     assert changes == [("table", "zoo.birds", "changed", "inherits", "zoo.tagged", None, "breaking")]
     assert "no longer see this table's rows" in diff(before, after).changes[0].reason
+    assert "tagged" not in diff(before, after).changes[0].reason  # names go through old/new, escaped per format
     done = run("check", "--dsn", dsn, "--snapshot", str(committed))
     assert done.returncode == 1 and "zoo.tagged" in done.stdout
     with psycopg.connect(dsn, autocommit=True) as conn:

@@ -55,13 +55,13 @@ def relation_field(field: str, old: object, new: object) -> Verdict:
     return SAFE, f"{field.replace('_', ' ')} changed"
 
 
-def inheritance_removed(parent: str) -> Verdict:
-    return BREAKING, f"no longer inherits from {parent}: queries on {parent} no longer see this table's rows"
+def inheritance_removed() -> Verdict:
+    return BREAKING, "inheritance parent removed (NO INHERIT): queries on the parent no longer see this table's rows"
 
 
-def inheritance_added(parent: str) -> Verdict:
-    return BREAKING, (f"now inherits from {parent}: queries on {parent} see this table's rows too, "
-                      f"and UPDATE and DELETE on {parent} change them")
+def inheritance_added() -> Verdict:
+    return BREAKING, ("inheritance parent added (INHERIT): queries on the parent see this table's rows too, "
+                      "and UPDATE and DELETE on the parent change them")
 
 
 def column_added(column: Column, in_view: bool) -> Verdict:

@@ -169,10 +169,10 @@ class _Differ:
         old = {self.follow_renames(str(p)) for p in a.inherits}
         new = {str(p) for p in b.inherits}
         for parent in sorted(old - new):
-            self.emit(kind, name, path, Action.CHANGED, rules.inheritance_removed(parent), field_name="inherits",
+            self.emit(kind, name, path, Action.CHANGED, rules.inheritance_removed(), field_name="inherits",
                       old=parent, relation=b.qname)
         for parent in sorted(new - old):
-            self.emit(kind, name, path, Action.CHANGED, rules.inheritance_added(parent), field_name="inherits",
+            self.emit(kind, name, path, Action.CHANGED, rules.inheritance_added(), field_name="inherits",
                       new=parent, relation=b.qname)
 
     def columns(self, a: Relation, b: Relation) -> None:
