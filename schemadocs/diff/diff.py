@@ -7,8 +7,8 @@ it and everything reading those (`lineage.impact`); for a relation, everything t
 it, transitively (`Catalog.read_by`), both taken from the old catalog.
 
 Compared: schemas, relations (kind, comment, owner, row-level security, view query,
-partitioning, inheritance parents, foreign table options), columns (type, nullability, default, identity,
-generated, collation, comment), constraints, indexes, triggers, policies, grants on every
+partitioning, inheritance parents, foreign table options), columns (type, nullability,
+default, identity, generated, collation, comment), constraints, indexes, triggers, policies, grants on every
 object that has them, routines, enums, domains, composite types, sequences and extensions.
 Not compared: statistics and sizes, and what is derived from a view's query (the relations
 and columns it reads, its column lineage), which changes only with the query itself.

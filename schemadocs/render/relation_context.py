@@ -2,7 +2,8 @@
 
 In: the catalog, the lineage graph and one relation. Out: `RelationPage`: columns with
 badges and FK links, constraints, indexes, relationships, partitions, inheritance parents and
-children, triggers, policies, grants, statistics, the view definition and its lineage, and per column what depends on it.
+children, triggers, policies, grants, statistics, the view definition and its lineage, and per
+column what depends on it.
 """
 
 from __future__ import annotations
