@@ -43,6 +43,7 @@ def build_column(c: Row) -> Column:
     return Column(
         name=c.name, type=c.type, nullable=c.nullable, default=c.default, comment=c.comment,
         position=c.position, identity=c.identity, generated=c.generated, collation=c.collation,
+        inherited=c.inherited,
     )
 
 

@@ -195,6 +195,7 @@ def build_relations(rows: Sequence[Row], parts: dict[str, Any]) -> tuple[Relatio
             partition_key=r.partition_key,
             partition_of=QualifiedName(r.parent_schema, r.parent_name) if r.parent_name else None,
             partition_bound=r.partition_bound,
+            inherits=tuple(QualifiedName(schema, name) for schema, name in r.inherits),
             foreign_server=r.foreign_server,
             foreign_options=tuple(r.foreign_options or ()),
             grants=grants(r.acl, parts["column_acls"].get(r.relid, ())),

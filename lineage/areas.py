@@ -58,14 +58,15 @@ def schema_areas(er: nx.MultiDiGraph, schema: str, limit: int) -> SchemaAreas:
 
 def schema_graph(er: nx.MultiDiGraph, schema: str) -> nx.Graph:
     """The schema's tables, with an undirected edge per referencing pair ("fks": how many
-    foreign keys join them). Self-references and other schemas are left out."""
+    foreign keys join them). Self-references, other schemas and inheritance are left out."""
     graph = nx.Graph()
     graph.add_nodes_from(sorted(q for q in er if q.schema == schema))
     for source in list(graph):
         for target in er.successors(source):
             if target != source and target.schema == schema:
-                fks = er.number_of_edges(source, target) + (graph.edges[source, target]["fks"] if graph.has_edge(source, target) else 0)
-                graph.add_edge(source, target, fks=fks)
+                fks = sum(not d.get("inherits") for d in er[source][target].values())
+                if fks:
+                    graph.add_edge(source, target, fks=fks + (graph.edges[source, target]["fks"] if graph.has_edge(source, target) else 0))
     return graph
 
 

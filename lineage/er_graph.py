@@ -1,9 +1,11 @@
-"""The entity-relationship graph: which relation references which, by foreign key.
+"""The entity-relationship graph: which relation references which, by foreign key, and
+which table inherits from which.
 
 In: a `Catalog`. Out: a networkx `MultiDiGraph` whose nodes are the `QualifiedName`s of
 tables (partitions rolled up into their root parent) and whose edges run from the
 referencing relation to the referenced one, one per foreign key (key: constraint name,
-data: `fk`, the `ForeignKey`). Every edge points at a node that exists.
+data: `fk`, the `ForeignKey`), and from a child table to each parent it INHERITS from
+(key: `INHERITS` and the parent, data: `inherits` True). Every edge points at a node that exists.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from schemadocs.model import Catalog, QualifiedName
 
 
 def er_graph(catalog: Catalog) -> nx.MultiDiGraph:
-    """Build the FK graph over tables, partitioned tables and foreign tables."""
+    """Build the FK and inheritance graph over tables, partitioned tables and foreign tables."""
     graph = nx.MultiDiGraph()
     for rel in catalog.relations:
         if not rel.kind.is_view and rel.partition_of is None:
@@ -26,6 +28,9 @@ def er_graph(catalog: Catalog) -> nx.MultiDiGraph:
             if fk.inherited or source not in graph or target not in graph:
                 continue
             graph.add_edge(source, target, key=f"{rel.qname}.{fk.name}", fk=fk, owner=rel.qname)
+        for parent in rel.inherits:
+            if rel.qname in graph and parent in graph:
+                graph.add_edge(rel.qname, parent, key=f"INHERITS {parent}", inherits=True, owner=rel.qname)
     return graph
 
 
@@ -41,7 +46,7 @@ def partition_root(catalog: Catalog, qname: QualifiedName) -> QualifiedName:
 
 
 def neighbours(graph: nx.MultiDiGraph, qname: QualifiedName, depth: int = 1) -> list[QualifiedName]:
-    """Relations within `depth` foreign-key hops of `qname`, either way: nearest first, then by name."""
+    """Relations within `depth` hops (foreign keys or inheritance) of `qname`, either way: nearest first, then by name."""
     if qname not in graph:
         return []
     found: dict[QualifiedName, int] = {qname: 0}

@@ -111,6 +111,7 @@ class Column:
     identity: str | None = None  # "always" | "by default"
     generated: str | None = None  # expression of a GENERATED ALWAYS AS (...) STORED column
     collation: str | None = None  # only when not the type's default
+    inherited: bool = False  # from an INHERITS parent (attinhcount > 0); never set on partitions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,7 +124,7 @@ class Constraint:
     deferrable: bool = False
     deferred: bool = False
     validated: bool = True
-    inherited: bool = False  # cloned by PostgreSQL from a partitioned parent
+    inherited: bool = False  # a partition's copy of its partitioned parent's constraint
     nulls_not_distinct: bool = False  # UNIQUE NULLS NOT DISTINCT (PostgreSQL 15+)
 
 
@@ -242,6 +243,7 @@ class Relation(SchemaObject):
     partition_key: str | None = None
     partition_of: QualifiedName | None = None
     partition_bound: str | None = None
+    inherits: tuple[QualifiedName, ...] = ()  # INHERITS parents, in declaration order (pg_inherits.inhseqno)
     foreign_server: str | None = None
     foreign_options: tuple[str, ...] = ()
     grants: tuple[Grant, ...] = ()
@@ -414,6 +416,15 @@ class Catalog:
     def user_type(self, spelled: str) -> QualifiedName | None:
         """The database's own type a column, argument or return type names, arrays and SETOF included."""
         return self.user_types.get(spelled.removeprefix("SETOF ").removesuffix("[]"))
+
+    @cached_property
+    def inherited_by(self) -> dict[QualifiedName, tuple[Relation, ...]]:
+        """For each table that others INHERIT from, its direct children (by name)."""
+        found: dict[QualifiedName, list[Relation]] = {}
+        for rel in self.relations:
+            for parent in rel.inherits:
+                found.setdefault(parent, []).append(rel)
+        return {k: tuple(v) for k, v in found.items()}
 
     @cached_property
     def partitions_of(self) -> dict[QualifiedName, tuple[Relation, ...]]:

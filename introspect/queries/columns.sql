@@ -1,4 +1,5 @@
--- Every column of every user relation, in ordinal order.
+-- Every column of every user relation, in ordinal order; `inherited` marks those an INHERITS
+-- parent gives (a partition's columns all come from its parent and are not marked).
 SELECT a.attrelid AS relid,
        a.attnum AS position,
        a.attname AS name,
@@ -9,7 +10,8 @@ SELECT a.attrelid AS relid,
        CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
        CASE WHEN a.attcollation <> t.typcollation THEN quote_ident(co.collname) END AS collation,
        d.description AS comment,
-       a.attacl::text[] AS acl  -- column privileges, read by acl.py
+       a.attacl::text[] AS acl,  -- column privileges, read by acl.py
+       a.attinhcount > 0 AND NOT c.relispartition AS inherited
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,6 +1,10 @@
 -- Primary key, foreign key, unique, check and exclusion constraints. Key columns come as
 -- attribute numbers (conkey/confkey, in key order), named in Python from the columns query;
 -- only a foreign key to a relation that query does not read (an extension's table) is named here.
+-- A foreign key referencing a partitioned table gets a copy per partition of the target on the
+-- referencing table itself (conparentid set, same conrelid, named ..._fkey1, ..._fkey2):
+-- PostgreSQL's bookkeeping, left out as \d and pg_dump leave it out. The copies on the
+-- partitions of a referencing partitioned table stay, marked inherited.
 SELECT k.conrelid AS relid,
        k.conname AS name,
        k.contype::text AS contype,
@@ -33,5 +37,6 @@ LEFT JOIN pg_description d ON d.objoid = k.oid AND d.classoid = 'pg_constraint':
 LEFT JOIN (SELECT i.indexrelid, {nulls_not_distinct} AS nulls_not_distinct FROM pg_index i) ci
        ON k.contype = 'u' AND ci.indexrelid = k.conindid
 WHERE k.contype IN ('p', 'f', 'u', 'c', 'x')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint p WHERE p.oid = k.conparentid AND p.conrelid = k.conrelid)
   AND {user_schema}
   AND {not_extension_relation}

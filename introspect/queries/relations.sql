@@ -1,4 +1,5 @@
--- Tables, partitioned tables, views, materialized views and foreign tables, one row each.
+-- Tables, partitioned tables, views, materialized views and foreign tables, one row each, with
+-- the parent of a partition and the parents of a table that INHERITS (in declaration order).
 SELECT c.oid AS relid,
        n.nspname AS schema,
        c.relname AS name,
@@ -13,6 +14,12 @@ SELECT c.oid AS relid,
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
        pn.nspname AS parent_schema,
        pc.relname AS parent_name,
+       ARRAY(SELECT ARRAY[hn.nspname::text, hc.relname::text]
+             FROM pg_inherits h
+             JOIN pg_class hc ON hc.oid = h.inhparent
+             JOIN pg_namespace hn ON hn.oid = hc.relnamespace
+             WHERE h.inhrelid = c.oid AND NOT c.relispartition
+             ORDER BY h.inhseqno) AS inherits,
        fs.srvname AS foreign_server,
        ft.ftoptions AS foreign_options,
        c.relacl::text[] AS acl

@@ -8,7 +8,9 @@ silently mean something else after it. That is a relation, column, function, typ
 label or privilege that is dropped or renamed; a type narrowed or changed incompatibly; a
 new restriction on writes (NOT NULL on an existing column, a new constraint or unique
 index, GENERATED ALWAYS); a primary key or unique constraint (or unique index) dropped; a
-view's output column removed or retyped; a function's signature or return type changed.
+view's output column removed or retyped; a function's signature or return type changed; an
+inheritance parent removed or added to an existing table (what queries, UPDATEs and DELETEs
+on the parent see changes: its rows leave or join the parent's).
 Everything else is safe: additions, widened types, comments, owners, defaults on nullable
 columns, plain indexes, triggers, policies and view or function bodies (a view's output
 columns are compared on their own).
@@ -51,6 +53,15 @@ def relation_field(field: str, old: object, new: object) -> Verdict:
     if field == "view_definition":
         return SAFE, "view query changed (its output columns are compared one by one)"
     return SAFE, f"{field.replace('_', ' ')} changed"
+
+
+def inheritance_removed() -> Verdict:
+    return BREAKING, "inheritance parent removed (NO INHERIT): queries on the parent no longer see this table's rows"
+
+
+def inheritance_added() -> Verdict:
+    return BREAKING, ("inheritance parent added (INHERIT): queries on the parent see this table's rows too, "
+                      "and UPDATE and DELETE on the parent change them")
 
 
 def column_added(column: Column, in_view: bool) -> Verdict:

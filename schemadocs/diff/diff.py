@@ -7,8 +7,8 @@ it and everything reading those (`lineage.impact`); for a relation, everything t
 it, transitively (`Catalog.read_by`), both taken from the old catalog.
 
 Compared: schemas, relations (kind, comment, owner, row-level security, view query,
-partitioning, foreign table options), columns (type, nullability, default, identity,
-generated, collation, comment), constraints, indexes, triggers, policies, grants on every
+partitioning, inheritance parents, foreign table options), columns (type, nullability,
+default, identity, generated, collation, comment), constraints, indexes, triggers, policies, grants on every
 object that has them, routines, enums, domains, composite types, sequences and extensions.
 Not compared: statistics and sizes, and what is derived from a view's query (the relations
 and columns it reads, its column lineage), which changes only with the query itself.
@@ -155,12 +155,25 @@ class _Differ:
             if x != y:
                 self.emit(kind, name, path, Action.CHANGED, rules.relation_field(f, x, y), field_name=f,
                           old=x, new=y, relation=b.qname)
+        self.inheritance(a, b)
         self.columns(a, b)
         self.constraints(a, b)
         self.indexes(a, b)
         self.children("trigger", a, b, a.triggers, b.triggers, TRIGGER_FIELDS, rules.trigger_change)
         self.children("policy", a, b, a.policies, b.policies, POLICY_FIELDS, rules.policy_change)
         self.grants(name, path, a.grants, b.grants, relation=b.qname)
+
+    def inheritance(self, a: Relation, b: Relation) -> None:
+        """INHERITS parents removed (NO INHERIT) or added (INHERIT), one change per parent."""
+        name, path, kind = str(b.qname), (b.schema, b.name), b.kind.label
+        old = {self.follow_renames(str(p)) for p in a.inherits}
+        new = {str(p) for p in b.inherits}
+        for parent in sorted(old - new):
+            self.emit(kind, name, path, Action.CHANGED, rules.inheritance_removed(), field_name="inherits",
+                      old=parent, relation=b.qname)
+        for parent in sorted(new - old):
+            self.emit(kind, name, path, Action.CHANGED, rules.inheritance_added(), field_name="inherits",
+                      new=parent, relation=b.qname)
 
     def columns(self, a: Relation, b: Relation) -> None:
         in_view = b.kind.is_view

@@ -84,6 +84,20 @@ class _Drawing:
         arrow_text = ("-.->" if dashed else "-->") if arrow else "---"
         self.mermaid.append(f'  {a} {arrow_text}|"{mermaid_text(_short(label))}"| {b}' if label else f"  {a} {arrow_text} {b}")
 
+    def inheritance(self, child: object, parent: object) -> None:
+        """A child table → its INHERITS parent: a bold edge with a hollow arrowhead, unlike a foreign key."""
+        a, b = self.ids[child], self.ids[parent]
+        self.dot.edge(a, b, label="inherits", style="bold", arrowhead="empty", color="#7b1fa2")
+        self.mermaid.append(f'  {a} ==>|"inherits"| {b}')
+
+    def inheritance_edges(self, graph: nx.MultiDiGraph, tables: Iterable[QualifiedName]) -> None:
+        """Every inheritance edge of `graph` touching `tables` whose two ends are drawn."""
+        found = {(s, t) for q in tables for s, t, inherits in
+                 (*graph.out_edges(q, data="inherits"), *graph.in_edges(q, data="inherits")) if inherits}
+        for child, parent in sorted(found):
+            if child in self.ids and parent in self.ids:
+                self.inheritance(child, parent)
+
     def more(self, key: object, count: int, attach_to: object, upstream: bool = False) -> None:
         text = f"+{count} more"
         self.node(key, text, None, shape="note", fillcolor="#f4f4f4")
@@ -96,7 +110,8 @@ class _Drawing:
 def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, page: str,
                labels: dict[tuple[str, QualifiedName, bool], str] | None = None, depth: int = 1) -> Diagram:
     """The table and its FK neighbourhood up to `depth` hops (either direction), nearest first,
-    capped at MAX_NEIGHBOURS with a '+N more' node; every FK between drawn tables is drawn.
+    capped at MAX_NEIGHBOURS with a '+N more' node; every FK between drawn tables is drawn, and
+    its inheritance parents and children with their own kind of edge.
 
     `labels` may be shared by the calls for one site: a table's label (its columns, linked)
     depends only on the folder of the page it is drawn on, and is built once per folder.
@@ -111,10 +126,11 @@ def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, 
         drawing.node(qname, str(qname), relative_html(page, relation_page(qname)), labels[key])
     drawn = [center, *around[:MAX_NEIGHBOURS]] if depth > 1 else [center]  # depth 1: only the center's own FKs
     edges = {(s, t, d["fk"].name): d["fk"] for q in drawn for s, t, d in
-             [*graph.out_edges(q, data=True), *graph.in_edges(q, data=True)]}  # a self-reference is in both
+             [*graph.out_edges(q, data=True), *graph.in_edges(q, data=True)] if "fk" in d}  # a self-reference is in both
     for (source, target, _), fk in sorted(edges.items()):
         if source in drawing.ids and target in drawing.ids:
             drawing.edge(source, target, ", ".join(fk.columns))
+    drawing.inheritance_edges(graph, drawn)
     if len(around) > MAX_NEIGHBOURS:
         drawing.more("more", len(around) - MAX_NEIGHBOURS, center)
     return drawing.done()
@@ -154,7 +170,7 @@ def overview_diagram(catalog: Catalog, layers: Sequence[Sequence[QualifiedName]]
 
 def schema_diagram(catalog: Catalog, graph: nx.MultiDiGraph, tables: Sequence[QualifiedName], page: str,
                    detailed: bool, labels: dict[tuple[str, QualifiedName, bool], str] | None = None) -> Diagram:
-    """The tables of a schema or of one subject area and the foreign keys between them: with
+    """The tables of a schema or of one subject area and the foreign keys (and inheritance) between them: with
     `detailed`, each table lists its columns; otherwise tables are names only (a compact view
     that stays readable at a hundred tables). The tables they reference or are referenced by
     elsewhere are drawn grey, capped at MAX_NEIGHBOURS with a '+N more' node."""
@@ -176,10 +192,11 @@ def schema_diagram(catalog: Catalog, graph: nx.MultiDiGraph, tables: Sequence[Qu
     if len(outside) > MAX_NEIGHBOURS:
         drawing.node("more", f"+{len(outside) - MAX_NEIGHBOURS} more elsewhere", None, shape="note", fillcolor="#f4f4f4")
     edges = {(s, t, k): d["fk"] for q in tables for s, t, k, d in
-             (*graph.out_edges(q, keys=True, data=True), *graph.in_edges(q, keys=True, data=True))}
+             (*graph.out_edges(q, keys=True, data=True), *graph.in_edges(q, keys=True, data=True)) if "fk" in d}
     for (source, target, _), fk in sorted(edges.items()):
         if source in drawing.ids and target in drawing.ids:
             drawing.edge(source, target, ", ".join(fk.columns) if detailed else "")
+    drawing.inheritance_edges(graph, tables)
     return drawing.done()
 
 

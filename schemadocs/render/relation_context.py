@@ -1,8 +1,9 @@
 """The context of a table or view page: everything its template shows, computed from the model.
 
 In: the catalog, the lineage graph and one relation. Out: `RelationPage`: columns with
-badges and FK links, constraints, indexes, relationships, partitions, triggers, policies,
-grants, statistics, the view definition and its lineage, and per column what depends on it.
+badges and FK links, constraints, indexes, relationships, partitions, inheritance parents and
+children, triggers, policies, grants, statistics, the view definition and its lineage, and per
+column what depends on it.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
             comment=c.comment,
             badges=tuple(b for b, on in (("PK", c.name in pk), ("FK", c.name in fk_by_column),
                                          ("unique", c.name in unique), ("identity", bool(c.identity)),
-                                         ("generated", bool(c.generated))) if on),
+                                         ("generated", bool(c.generated)), ("inherited", c.inherited)) if on),
             references=tuple(fk_by_column.get(c.name, ())),
             type_href=type_href(c.type),
         )
@@ -112,6 +113,8 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
         partition_of=link(rel.partition_of) if rel.partition_of else None,
         partition_bound=rel.partition_bound,
         partitions=partitions,
+        inherits=tuple(link(parent) for parent in rel.inherits),
+        inherited_by=tuple(link(child.qname) for child in catalog.inherited_by.get(rel.qname, ())),
         view_definition=rel.view_definition,
         reads=tuple(ReadRow(relation=link(r.target), columns=", ".join(r.columns)) for r in rel.reads),
         read_by=tuple(link(v.qname) for v in catalog.read_by.get(rel.qname, ())),
@@ -249,6 +252,8 @@ class RelationPage:
     partition_of: Link | None
     partition_bound: str | None
     partitions: tuple[ReadRow, ...]
+    inherits: tuple[Link, ...]  # INHERITS parents, in declaration order
+    inherited_by: tuple[Link, ...]  # tables that INHERIT from this one
     view_definition: str | None
     reads: tuple[ReadRow, ...]
     read_by: tuple[Link, ...]
