@@ -117,12 +117,17 @@ def docs_dir_of(config_file: Path) -> Path:
     if config_file == default_config():
         return Path("site_src").resolve()
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import MkDocsException
 
+    errors = _WarningCollector()
+    logging.getLogger("mkdocs").addHandler(errors)
     try:
         cfg = load_config(config_file=str(config_file))
-    except ConfigurationError as exc:
-        raise BuildError(f"{config_file} is not a valid MkDocs config ({exc}); fix it or pass --config") from None
+    except MkDocsException as exc:  # Abort ("Aborted with a configuration error!") too: it logged the reasons
+        detail = "; ".join(errors.messages[:3]) or str(exc)
+        raise BuildError(f"{config_file} is not a valid MkDocs config ({detail}); fix it or pass --config") from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(errors)
     return Path(cfg["docs_dir"])
 
 
