@@ -43,8 +43,8 @@ def main() -> None:
         hint = f"; see `{exc.ctx.command_path} --help`" if isinstance(exc, click.UsageError) and exc.ctx else ""
         _fail(exc.format_message().rstrip(".") + hint, 2)
     except OSError as exc:  # the environment, not schemadocs: a read-only mount, a full disk, ...
-        where = f" {exc.filename}" if exc.filename else ""
-        _fail(f"cannot write{where}: {exc.strerror or exc}; check that it is writable and the disk has free space", 2)
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc}; check the path, its permissions and the free disk space", 2)
     except (KeyboardInterrupt, Interrupted):
         _fail("interrupted", 130, prefix="")
 
