@@ -35,17 +35,17 @@ def connect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms: in
                 "check the host, port, database name and credentials"
             ) from None
         with conn:
-            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            conn.exec_driver_sql(
-                "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)",
-                (f"{statement_timeout_ms}ms", f"{lock_timeout_ms}ms"),
-            )
             try:
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                conn.exec_driver_sql(
+                    "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)",
+                    (f"{statement_timeout_ms}ms", f"{lock_timeout_ms}ms"),
+                )
                 yield conn
-            except sqlalchemy.exc.DBAPIError as exc:
+            except sqlalchemy.exc.DBAPIError as exc:  # killed backend, server restart, ...
+                what = "lost the connection to" if exc.connection_invalidated else "could not read the catalog of"
                 raise ConnectionFailed(
-                    f"lost the connection to {redact(dsn)}: {scrub(first_line(exc.orig), dsn)}; "
-                    "check that the server is up and retry"
+                    f"{what} {redact(dsn)}: {scrub(first_line(exc.orig), dsn)}; check that the server is up and retry"
                 ) from None
             finally:
                 with suppress(sqlalchemy.exc.DBAPIError):  # a lost connection must not mask the real error

@@ -70,6 +70,14 @@ def test_connection_killed_mid_introspection(new_database, pg_server):
     assert proc.returncode == 2
 
 
+def test_connection_dropped_by_the_server_at_any_point(demo_dsn):
+    """The server ends the session whenever it idles 1 ms inside the transaction: wherever
+    that lands (between our own statements or during a catalog query), one clean line."""
+    dsn = make_conninfo(demo_dsn, options="-c idle_in_transaction_session_timeout=1")
+    done = run("snapshot", "--dsn", dsn)
+    assert_error_line(done, "connection")
+
+
 def test_snapshot_output_that_is_a_directory(demo_dsn, tmp_path):
     (tmp_path / "catalog.json").mkdir()
     assert_error_line(run("snapshot", "--dsn", demo_dsn, "-o", str(tmp_path / "catalog.json")),
