@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import psycopg
 import sqlalchemy
@@ -23,12 +23,9 @@ from schemadocs.errors import ConfigError, ConnectionFailed
 @contextmanager
 def connect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms: int = 2_000) -> Iterator[sqlalchemy.Connection]:
     """Yield a connection in a read-only REPEATABLE READ transaction; always rolled back."""
-    params = _params(dsn)
-    engine = sqlalchemy.create_engine(
-        "postgresql+psycopg://",
-        creator=lambda: psycopg.connect(**params, application_name="schemadocs", connect_timeout=10),
-        poolclass=NullPool,
-    )
+    params = {**DEFAULTS, **_from_environment(), **_params(dsn)}
+    engine = sqlalchemy.create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(**params),
+                                      poolclass=NullPool)
     try:
         try:
             conn = engine.connect()
@@ -38,17 +35,26 @@ def connect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms: in
                 "check the host, port, database name and credentials"
             ) from None
         with conn:
-            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            conn.exec_driver_sql(
-                "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)",
-                (f"{statement_timeout_ms}ms", f"{lock_timeout_ms}ms"),
-            )
             try:
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                conn.exec_driver_sql(
+                    "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)",
+                    (f"{statement_timeout_ms}ms", f"{lock_timeout_ms}ms"),
+                )
                 yield conn
+            except sqlalchemy.exc.DBAPIError as exc:  # killed backend, server restart, ...
+                what = "lost the connection to" if exc.connection_invalidated else "could not read the catalog of"
+                raise ConnectionFailed(
+                    f"{what} {redact(dsn)}: {scrub(first_line(exc.orig), dsn)}; check that the server is up and retry"
+                ) from None
             finally:
-                conn.rollback()
+                with suppress(sqlalchemy.exc.DBAPIError):  # a lost connection must not mask the real error
+                    conn.rollback()
     finally:
         engine.dispose()
+
+
+DEFAULTS = {"application_name": "schemadocs", "connect_timeout": "10"}  # the DSN's own values win
 
 
 def resolve_dsn(dsn: str | None) -> str:
@@ -95,6 +101,12 @@ def _params(dsn: str) -> dict[str, str]:
         raise ConfigError(
             "the DSN could not be parsed; use a URI like postgresql://user@host:5432/db or 'host=... dbname=...'"
         ) from None
+
+
+def _from_environment() -> dict[str, str]:
+    """PGHOST as an explicit parameter: psycopg resolves host names itself and, given none,
+    reports a failure for "host None" instead of the name PGHOST holds."""
+    return {"host": os.environ["PGHOST"]} if os.environ.get("PGHOST") else {}
 
 
 def _password(dsn: str) -> str | None:

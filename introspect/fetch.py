@@ -105,6 +105,11 @@ def run(conn: sqlalchemy.Connection, name: str, frags: dict[str, str]) -> Sequen
             raise CatalogChanged(f"an object was dropped while {name}.sql ran: {first_line(exc)}") from None
         if isinstance(exc, psycopg.errors.LockNotAvailable):
             raise CatalogLocked(f"catalog query {name}.sql could not get a lock") from None
+        if cursor.connection.broken:
+            raise IntrospectionError(
+                f"the connection was lost while catalog query {name}.sql ran ({first_line(exc)}); "
+                "check that the server is up and retry"
+            ) from None
         raise IntrospectionError(
             f"catalog query {name}.sql failed: {first_line(exc)}; "
             "if it timed out, raise --statement-timeout or --lock-timeout and retry"

@@ -44,6 +44,15 @@ def filter_catalog(catalog: Catalog, include: Sequence[str] = (), exclude: Seque
     )
 
 
+def unmatched(catalog: Catalog, include: Sequence[str]) -> list[str]:
+    """The --include patterns that select nothing: a schema pattern no schema matches, a
+    relation pattern no relation or sequence matches."""
+    names = [(r.schema, r.name) for r in catalog.relations] + [(s.schema, s.name) for s in catalog.sequences]
+    return [p for p in include
+            if not (any(fnmatchcase(s.name, p) for s in catalog.schemas) if "." not in p
+                    else any(_matches(p, schema, name) for schema, name in names))]
+
+
 def _matches(pattern: str, schema: str, name: str) -> bool:
     if "." not in pattern:
         return fnmatchcase(schema, pattern)

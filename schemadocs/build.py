@@ -120,12 +120,17 @@ def docs_dir_of(config_file: Path) -> Path:
     if config_file == default_config():
         return Path("site_src").resolve()
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import MkDocsException
 
+    errors = _WarningCollector()
+    logging.getLogger("mkdocs").addHandler(errors)
     try:
         cfg = load_config(config_file=str(config_file))
-    except ConfigurationError as exc:
-        raise BuildError(f"{config_file} is not a valid MkDocs config ({exc}); fix it or pass --config") from None
+    except MkDocsException as exc:  # Abort ("Aborted with a configuration error!") too: it logged the reasons
+        detail = "; ".join(errors.messages[:3]) or str(exc)
+        raise BuildError(f"{config_file} is not a valid MkDocs config ({detail}); fix it or pass --config") from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(errors)
     return Path(cfg["docs_dir"])
 
 
@@ -202,7 +207,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             incremental.write_stamp(plan, staging)
     except (MkDocsException, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        detail = "; ".join(warnings.messages[:3]) or str(exc)
+        detail = "; ".join(warnings.messages[:3]) or _reason(exc)
         raise BuildError(f"MkDocs could not build the site ({detail}); the previous site in {out_dir} is untouched") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -223,6 +228,13 @@ def swap_in(staging: Path, out_dir: Path) -> None:
     os.rename(staging, out_dir)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _reason(exc: Exception) -> str:
+    """What went wrong, in a few words: shutil.copytree's error holds one entry per file."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        return str(exc.args[0][0][-1])
+    return str(exc)
 
 
 def _title(path: str) -> str:

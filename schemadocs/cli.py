@@ -8,6 +8,7 @@ fix, 130 on Ctrl-C. A traceback always means a bug in schemadocs.
 from __future__ import annotations
 
 import logging
+import math
 import signal
 import sys
 import time
@@ -19,6 +20,7 @@ from typing import Any
 import click
 
 from schemadocs.errors import ChangesFound, ConfigError, SchemadocsError
+from schemadocs.json_input import shorten
 from schemadocs.model import Catalog
 
 
@@ -31,16 +33,44 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except SchemadocsError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        sys.exit(130)
-    except click.ClickException as exc:
+        _fail(str(exc), exc.exit_code)
+    except click.exceptions.Abort:  # click's answer to Ctrl-C
+        _fail("interrupted", 130, prefix="")
+    except click.exceptions.NoArgsIsHelpError as exc:  # bare `schemadocs`: the help text
         exc.show()
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+    except click.ClickException as exc:
+        hint = f"; see `{exc.ctx.command_path} --help`" if isinstance(exc, click.UsageError) and exc.ctx else ""
+        _fail(exc.format_message().rstrip(".") + hint, 2)
+    except OSError as exc:  # the environment, not schemadocs: a read-only mount, a full disk, ...
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc}; check the path, its permissions and the free disk space", 2)
+    except (KeyboardInterrupt, Interrupted):
+        _fail("interrupted", 130, prefix="")
+
+
+def _fail(message: str, code: int, prefix: str = "error: ") -> None:
+    """Print the one-line message (a hostile name or a tool's long output cut short) and exit."""
+    click.echo(prefix + shorten(message, 1000), err=True)
+    sys.exit(code)
+
+
+class Seconds(click.ParamType):
+    """A finite number of seconds within [low, high] (PostgreSQL keeps timeouts as int milliseconds)."""
+
+    name = "seconds"
+
+    def __init__(self, low: float, high: float = 2_147_483.0) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and self.low <= seconds <= self.high):
+            self.fail(f"{value} is not between {self.low:g} and {self.high:.0f} seconds", param, ctx)
+        return seconds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,9 +83,9 @@ def database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--dsn and the timeouts, shared by every command that reads a database."""
     @click.option("--dsn", help="Database to document (URI or 'key=value' string). "
                   "Default: $DATABASE_URL, then libpq's PG* variables.")
-    @click.option("--statement-timeout", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
+    @click.option("--statement-timeout", default=60.0, show_default=True, type=Seconds(0.1),
                   help="Seconds any one catalog query may run.")
-    @click.option("--lock-timeout", default=2.0, show_default=True, type=click.FloatRange(min=0.01),
+    @click.option("--lock-timeout", default=2.0, show_default=True, type=Seconds(0.01),
                   help="Seconds to wait for a lock before giving up (never queue behind a migration).")
     @click.option("--stats/--no-stats", default=True, show_default=True,
                   help="Read row estimates, sizes, vacuum/analyze times and scan counts (never column values).")
@@ -167,14 +197,27 @@ def _catalog(snapshot_file: Path | None, db: dict[str, Any]) -> Catalog:
         raise ConfigError("pass either --dsn or --snapshot, not both")
     if snapshot_file is None:
         return _introspect(**db)
-    from schemadocs.introspect.filters import filter_catalog
     from schemadocs import snapshot as snap
 
-    return filter_catalog(snap.load(snapshot_file), db["include"], db["exclude"])
+    return _select(snap.load(snapshot_file), db["include"], db["exclude"])
+
+
+def _select(catalog: Catalog, include: tuple[str, ...], exclude: tuple[str, ...]) -> Catalog:
+    """The catalog filtered by --include/--exclude; an --include that selects nothing is an error
+    (it would build an empty site over the real one)."""
+    from schemadocs.introspect.filters import filter_catalog, unmatched
+
+    missed = unmatched(catalog, include)
+    if missed:
+        raise ConfigError(f"--include {' '.join(repr(p) for p in missed)} matches no schema or relation in "
+                          f"{catalog.database!r}; check the pattern (SCHEMA_GLOB or SCHEMA_GLOB.NAME_GLOB)")
+    return filter_catalog(catalog, include, exclude)
 
 
 def _introspect(dsn: str | None, statement_timeout: float = 60.0, lock_timeout: float = 2.0, stats: bool = True,
-                include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> Catalog:
+                include: tuple[str, ...] = (), exclude: tuple[str, ...] = (), strict: bool = True) -> Catalog:
+    """Read the database and select what --include/--exclude ask for (`strict`: an --include
+    that matches nothing is an error; `diff` allows it, as one side may lack what the other has)."""
     from schemadocs.introspect.connect import resolve_dsn
     from schemadocs.introspect.filters import filter_catalog
     from schemadocs.introspect.introspect import introspect
@@ -182,7 +225,7 @@ def _introspect(dsn: str | None, statement_timeout: float = 60.0, lock_timeout: 
     started = time.perf_counter()
     catalog = introspect(resolve_dsn(dsn), statement_timeout_ms=int(statement_timeout * 1000),
                          lock_timeout_ms=int(lock_timeout * 1000), stats=stats)
-    catalog = filter_catalog(catalog, include, exclude)
+    catalog = _select(catalog, include, exclude) if strict else filter_catalog(catalog, include, exclude)
     click.echo(f"read {len(catalog.relations)} relations in {len(catalog.schemas)} schemas from "
                f"{catalog.database!r} ({time.perf_counter() - started:.2f}s)", err=True)
     if catalog.skipped_sizes:
@@ -252,13 +295,12 @@ def check(snapshot_file: Path, fmt: str, **db: Any) -> None:
     import dataclasses
 
     from schemadocs.introspect.connect import redact, resolve_dsn
-    from schemadocs.introspect.filters import filter_catalog
     from schemadocs import snapshot as snap
     from schemadocs.diff.diff import diff
     from schemadocs.diff.render import render
 
-    committed = filter_catalog(snap.load(snapshot_file), db["include"], db["exclude"])
-    live = _introspect(**{**db, "stats": False})
+    committed = _select(snap.load(snapshot_file), db["include"], db["exclude"])
+    live = _introspect(**{**db, "stats": False}, strict=False)  # a dropped schema is a change to report
     result = dataclasses.replace(diff(committed, live), old=str(snapshot_file),
                                  new=redact(resolve_dsn(db["dsn"])).strip("'"))
     if not result:
@@ -283,12 +325,16 @@ def _diff_side(side: str, include: tuple[str, ...], exclude: tuple[str, ...]) ->
     from schemadocs import snapshot as snap
 
     if "://" in side or "=" in side:
-        return _introspect(side, stats=False, include=include, exclude=exclude), redact(side).strip("'")
+        return _introspect(side, stats=False, include=include, exclude=exclude, strict=False), redact(side).strip("'")
     return filter_catalog(snap.load(Path(side)), include, exclude), side
 
 
+class Interrupted(BaseException):
+    """SIGTERM. Not a KeyboardInterrupt: click would turn that into a bare Abort and a blank line."""
+
+
 def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    raise Interrupted
 
 
 if __name__ == "__main__":

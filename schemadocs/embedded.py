@@ -33,16 +33,16 @@ def embedded(backend: str | None = None) -> Iterator[str]:
     """Start a throwaway server; yield a DSN for its `postgres` database."""
     backend = backend or os.environ.get("SCHEMADOCS_EMBEDDED", "auto")
     if backend in ("auto", "pgserver"):
-        datadir = tempfile.mkdtemp(prefix=f"schemadocs-pg-{os.getpid()}-")
+        root = tempfile.mkdtemp(prefix=f"schemadocs-pg-{os.getpid()}-")
         try:
             with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
                 warnings.simplefilter("ignore")
                 import pgserver
-
+            _keep_runtime_files_in(pgserver.PostgresServer, Path(root) / "run")
             with _signals_deferred():  # a Ctrl-C now would orphan a half-started server
-                server = pgserver.get_server(datadir, cleanup_mode="delete")
+                server = pgserver.get_server(Path(root) / "data", cleanup_mode="delete")
         except Exception as exc:  # pgserver fails in platform-specific ways: fall back
-            shutil.rmtree(datadir, ignore_errors=True)
+            shutil.rmtree(root, ignore_errors=True)
             if backend == "pgserver":
                 raise EmbeddedServerError(f"pgserver could not start PostgreSQL ({exc}); try SCHEMADOCS_EMBEDDED=system") from None
         else:
@@ -51,7 +51,7 @@ def embedded(backend: str | None = None) -> Iterator[str]:
             finally:
                 with _signals_deferred():
                     server.cleanup()
-                    shutil.rmtree(datadir, ignore_errors=True)
+                    shutil.rmtree(root, ignore_errors=True)
             return
     with _system_cluster() as dsn:
         yield dsn
@@ -92,6 +92,16 @@ def _system_cluster() -> Iterator[str]:
             subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-s", "-m", "immediate", "stop"],
                            capture_output=True)
             shutil.rmtree(root, ignore_errors=True)
+
+
+def _keep_runtime_files_in(server_class: type, runtime: Path) -> None:
+    """pgserver keeps a lock file (and, for long data dir paths, its socket) in the user's
+    runtime dir, which without XDG_RUNTIME_DIR is $TMPDIR/runtime-UID, and never removes it.
+    Our data dir is private to this process, so its lock can live beside it and go with it."""
+    import fasteners
+
+    server_class.runtime_path = runtime  # type: ignore[attr-defined]
+    server_class._lock = fasteners.InterProcessLock(runtime / ".lockfile")  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -8,6 +8,7 @@ The format is documented in `snapshot.schema.json` beside this file.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import operator
 import os
@@ -15,6 +16,7 @@ import tempfile
 import types
 import typing
 from enum import Enum
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ import orjson
 
 from schemadocs.errors import SnapshotError
 from schemadocs.gc_pause import gc_paused
+from schemadocs.json_input import parse_json, shorten
 from schemadocs.model import FORMAT_VERSION, Catalog, Constraint, ConstraintKind, ForeignKey
 
 
@@ -60,42 +63,54 @@ def _dump_bytes(catalog: Catalog) -> bytes:
     return b"".join(pieces)
 
 
-def loads(text: str, source: str = "snapshot") -> Catalog:
-    """Parse snapshot JSON text back into a catalog."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(f"{source} is not valid JSON ({exc}); pass a file written by `schemadocs snapshot`") from None
+def loads(text: str | bytes, source: str = "snapshot") -> Catalog:
+    """Parse snapshot JSON back into a catalog, checked against the format and the model's
+    invariants (`schemadocs.invariants`): anything else is a one-line `SnapshotError`."""
+    from schemadocs.invariants import check_catalog
+
+    data = parse_json(text, source, "pass a file written by `schemadocs snapshot`")
     if not isinstance(data, dict) or "format_version" not in data:
         raise SnapshotError(f"{source} has no format_version; pass a file written by `schemadocs snapshot`")
-    if data["format_version"] != FORMAT_VERSION:
+    version = data["format_version"]
+    if type(version) is not int or version != FORMAT_VERSION:
         raise SnapshotError(
-            f"{source} has format_version {data['format_version']!r}, this schemadocs reads {FORMAT_VERSION}; "
+            f"{source} has format_version {shorten(repr(version), 40)}, this schemadocs reads {FORMAT_VERSION}; "
             "re-create it with this version's `schemadocs snapshot`"
         )
     try:
-        return from_plain(Catalog, data)
+        catalog = from_plain(Catalog, data)
     except (KeyError, TypeError, ValueError) as exc:
-        raise SnapshotError(f"{source} does not match the snapshot format ({exc}); re-create it with `schemadocs snapshot`") from None
+        raise SnapshotError(f"{source} does not match the snapshot format ({shorten(str(exc))}); "
+                            "re-create it with `schemadocs snapshot`") from None
+    check_catalog(catalog, source)
+    return catalog
 
 
 def save(catalog: Catalog, path: Path) -> None:
-    """Write the snapshot atomically: a crash never leaves a half-written file."""
+    """Write the snapshot atomically: a crash never leaves a half-written file, and a
+    failed write (a directory in the way, a full disk) leaves no temporary file behind."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "wb") as out:
-        out.write(dump_bytes(catalog))
-    os.replace(tmp, path)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as out:
+            out.write(dump_bytes(catalog))
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise SnapshotError(f"cannot write snapshot {path}: {exc.strerror or exc}; "
+                            "pass a file path in a writable directory with free space") from None
 
 
 def load(path: Path) -> Catalog:
     """Read a snapshot file."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as exc:
-        raise SnapshotError(f"cannot read snapshot {path}: {exc.strerror}; check the path") from None
-    return loads(text, source=f"snapshot {path}")
+        raise SnapshotError(f"cannot read snapshot {path}: {exc.strerror or exc}; check the path") from None
+    return loads(raw, source=f"snapshot {path}")
 
 
 def to_plain(value: Any) -> Any:
@@ -144,10 +159,14 @@ def from_plain(cls: Any, data: Any) -> Any:
         (inner,) = [a for a in typing.get_args(cls) if a is not type(None)]
         return from_plain(inner, data)
     if origin is tuple:
-        item = typing.get_args(cls)[0]
         if not isinstance(data, list):
             raise TypeError(f"expected a list, got {type(data).__name__}")
-        return tuple(from_plain(item, v) for v in data)
+        items = typing.get_args(cls)
+        if len(items) == 2 and items[1] is Ellipsis:
+            return tuple(from_plain(items[0], v) for v in data)
+        if len(data) != len(items):
+            raise ValueError(f"expected a list of {len(items)}, got {len(data)} items")
+        return tuple(from_plain(item, v) for item, v in zip(items, data))
     if isinstance(cls, type) and issubclass(cls, Enum):
         return cls(data)
     if dataclasses.is_dataclass(cls):
@@ -160,12 +179,32 @@ def from_plain(cls: Any, data: Any) -> Any:
         unknown = set(data) - names
         if unknown:
             raise ValueError(f"unknown keys {sorted(unknown)} in {cls.__name__}")
+        missing = required_keys(cls).difference(data)
+        if missing:
+            raise ValueError(f"missing keys {sorted(missing)} in {cls.__name__}")
         return cls(**{k: from_plain(hints[k], v) for k, v in data.items()})
+    if type(data) is bool and cls is not bool:
+        raise TypeError(f"expected {getattr(cls, '__name__', cls)}, got bool")
     if cls is float and isinstance(data, int):
         return float(data)
     if isinstance(cls, type) and not isinstance(data, cls):
         raise TypeError(f"expected {cls.__name__}, got {type(data).__name__}")
     return data
+
+
+@functools.cache
+def required_keys(cls: type) -> frozenset[str]:
+    """The keys `snapshot.schema.json` requires in the object of dataclass `cls`."""
+    schema = json.loads(resources.files("schemadocs").joinpath("snapshot.schema.json").read_text(encoding="utf-8"))
+    if cls is Catalog:
+        return frozenset(schema["required"])
+    if cls is ForeignKey:
+        constraint = schema["$defs"]["Constraint"]
+        return frozenset(constraint["required"]) | frozenset(constraint["then"]["required"])
+    if cls.__name__ in schema["$defs"]:
+        return frozenset(schema["$defs"][cls.__name__].get("required", ()))
+    return frozenset(f.name for f in dataclasses.fields(cls)  # not a snapshot object (a change history's)
+                     if f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
 
 
 _HINTS: dict[type, dict[str, Any]] = {}

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from schemadocs.diff.change import Change, Diff
 from schemadocs.errors import SnapshotError
+from schemadocs.json_input import parse_json, shorten
 from schemadocs.snapshot import from_plain, to_plain
 
 FORMAT = "schemadocs-changes"
@@ -60,20 +61,21 @@ def dumps(history: History) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
-def loads(text: str, source: str = "change history") -> History:
+def loads(text: str | bytes, source: str = "change history") -> History:
+    advice = "delete it to start a new history"
+    data = parse_json(text, source, advice)
     try:
-        data = json.loads(text)
         if data.get("format") != FORMAT or data.get("version") != VERSION:
             raise ValueError(f"not a {FORMAT} version {VERSION} file")
         return tuple(from_plain(Build, b) for b in data["builds"])
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise SnapshotError(f"{source} cannot be read ({exc}); delete it to start a new history") from None
+        raise SnapshotError(f"{source} cannot be read ({shorten(str(exc))}); {advice}") from None
 
 
 def load(path: Path) -> History:
     """The history in `path`; empty when there is no such file."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_bytes()
     except FileNotFoundError:
         return ()
     except OSError as exc:
