@@ -22,7 +22,15 @@ from schemadocs.errors import ConfigError, ConnectionFailed
 
 @contextmanager
 def connect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms: int = 2_000) -> Iterator[sqlalchemy.Connection]:
-    """Yield a connection in a read-only REPEATABLE READ transaction; always rolled back."""
+    """Yield a connection in a read-only REPEATABLE READ transaction; always rolled back.
+
+    The transaction carries the session settings introspection relies on: the timeouts, and
+    search_path pinned to `public`, as deparsed text (defaults, constraint and view
+    definitions, type names) leaves out the schema of whatever is on search_path, so a
+    role's own setting (ALTER ROLE ... SET search_path) would change the snapshot. They are
+    set for this transaction only (set_config(..., true)): nothing outlives it on the
+    connection, which also keeps them from leaking through a transaction-pooling pgbouncer.
+    """
     params = {**DEFAULTS, **_from_environment(), **_params(dsn)}
     engine = sqlalchemy.create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(**params),
                                       poolclass=NullPool)
@@ -38,7 +46,8 @@ def connect(dsn: str, *, statement_timeout_ms: int = 60_000, lock_timeout_ms: in
             try:
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 conn.exec_driver_sql(
-                    "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)",
+                    "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true),"
+                    " set_config('search_path', 'public', true)",
                     (f"{statement_timeout_ms}ms", f"{lock_timeout_ms}ms"),
                 )
                 yield conn

@@ -92,62 +92,45 @@ def _introspect(dsn: str, statement_timeout_ms: int, lock_timeout_ms: int, stats
 
 
 def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
-    """Read the catalog through an open (read-only) connection."""
-    # Deparsed text (defaults, constraint and view definitions, type names) leaves out the
-    # schema of whatever is on search_path, so a role's own setting (ALTER ROLE ... SET
-    # search_path) would change the snapshot. Pin it for this transaction.
-    # PostgreSQL leaves `public` out when the role has no USAGE on it, and the deparsers
-    # then qualify its names: that qualifier is taken out again (unqualify.py).
+    """Read the catalog through an open read-only connection (`connect`): the server's facts,
+    then every query in `query_order`, each result built into model objects as it arrives,
+    then the catalog assembled."""
+    db, public_hidden = server_facts(conn)
+    parts: dict[str, Any] = {}
+    for name, rows in fetch_in_background(conn, versions(db.server_version_num), query_order(stats)):
+        # PostgreSQL leaves `public` off the pinned search_path when the role has no USAGE
+        # on it, and the deparsers then qualify its names: take that qualifier out again.
+        BUILDERS[name](unqualified_rows(name, rows) if public_hidden else rows, parts)
+    return assemble(db, parts)
+
+
+def server_facts(conn: sqlalchemy.Connection) -> tuple[Row, bool]:
+    """The database row (name, version, starting search_path), checked for a supported
+    version, and whether `public` exists but is hidden from this role's search_path."""
     (db,) = run(conn, "database", {})
-    conn.exec_driver_sql("SELECT set_config('search_path', 'public', true)")
-    public_hidden = conn.exec_driver_sql(
-        "SELECT to_regnamespace('public') IS NOT NULL AND NOT 'public' = ANY(current_schemas(false))").scalar()
     if db.server_version_num < SUPPORTED_MIN:
         raise IntrospectionError(
             f"database {db.name!r} runs PostgreSQL {db.server_version}; schemadocs supports 14 and later"
         )
-    frags = versions(db.server_version_num)
-    # The queries run one after another in a worker thread while this thread turns the
-    # results already in into model objects: the Python work hides behind server time.
-    # The lineage inputs come first, as parsing query trees is the largest Python cost, and
-    # the slow size query right after, so it runs while those trees are parsed. Relations
-    # come last: every other result is built by then, so only assembling them remains.
-    names = ("rule_targets", "view_rules", *(("sizes", "stats") if stats else ()), "columns", "constraints",
-             "indexes", "triggers", "policies", "view_reads", "schemas", "routines", "enums", "domains",
-             "composite_types", "sequences", "extensions", "relations")
-    rule_targets: Sequence[Row] = ()
-    # Model objects built as their query's rows arrive: per relation OID, or catalog-wide.
-    parts: dict[str, Any] = {}
-    for name, result in fetch_in_background(conn, frags, names):
-        if public_hidden:
-            result = unqualified_rows(name, result)
-        if name == "rule_targets":
-            rule_targets = result
-        elif name == "view_rules":
-            parts["lineage"] = column_lineage(result, rule_targets)
-        elif name == "stats":
-            parts[name] = {r.relid: r for r in result}
-        elif name == "sizes":
-            parts[name] = relation_sizes(result)
-        elif name == "columns":  # before constraints and indexes, which name their columns by attnum
-            parts[name] = per_relation(result, build_column, lambda c: c.position)
-            names_by_attnum = attribute_names(parts[name])
-            parts["column_acls"] = column_acls(result)
-        elif name == "constraints":
-            parts[name] = per_relation(result, lambda c: build_constraint(c, names_by_attnum),
-                                       lambda c: (CONSTRAINT_ORDER[c.kind], c.name))
-        elif name == "indexes":
-            stat, size = parts.get("stats", {}), parts.get("sizes", {})
-            parts[name] = per_relation(
-                result, lambda i: build_index(i, names_by_attnum, stat.get(i.indexrelid), size.get(i.indexrelid)),
-                lambda i: i.name)
-        elif name in PER_RELATION:
-            parts[name] = per_relation(result, *PER_RELATION[name])
-        elif name in CATALOG_WIDE:
-            build, key = CATALOG_WIDE[name]
-            parts[name] = tuple(sorted(map(build, result), key=key))
-        elif name == "relations":
-            parts[name] = build_relations(result, parts)
+    public_hidden = conn.exec_driver_sql(
+        "SELECT to_regnamespace('public') IS NOT NULL AND NOT 'public' = ANY(current_schemas(false))").scalar()
+    return db, bool(public_hidden)
+
+
+def query_order(stats: bool) -> tuple[str, ...]:
+    """The queries in the order they run. They run one after another in a worker thread
+    while this thread turns the results already in into model objects, so the Python work
+    hides behind server time. The lineage inputs come first, as parsing query trees is the
+    largest Python cost, and the slow size query right after, so it runs while those trees
+    are parsed; columns before constraints and indexes, which name their columns by attnum.
+    Relations come last: every other result is built by then, so only assembling remains."""
+    return ("rule_targets", "view_rules", *(("sizes", "stats") if stats else ()), "columns", "constraints",
+            "indexes", "triggers", "policies", "view_reads", "schemas", "routines", "enums", "domains",
+            "composite_types", "sequences", "extensions", "relations")
+
+
+def assemble(db: Row, parts: dict[str, Any]) -> Catalog:
+    """The catalog from the database row and the model objects built from every query."""
     relations = parts["relations"]
     skipped = tuple(sorted(
         r.qname for r in relations if r.stats and r.kind in SIZED and r.stats.total_size is None
@@ -166,6 +149,63 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
         extensions=parts["extensions"],
         skipped_sizes=skipped,
     )
+
+
+# -- one builder per query: its rows -> model objects in `parts` ----------------------------
+
+Parts = dict[str, Any]
+
+
+def _columns(rows: Sequence[Row], parts: Parts) -> None:
+    parts["columns"] = per_relation(rows, build_column, lambda c: c.position)
+    parts["attnames"] = attribute_names(parts["columns"])
+    parts["column_acls"] = column_acls(rows)
+
+
+def _constraints(rows: Sequence[Row], parts: Parts) -> None:
+    names = parts["attnames"]
+    parts["constraints"] = per_relation(rows, lambda c: build_constraint(c, names),
+                                        lambda c: (CONSTRAINT_ORDER[c.kind], c.name))
+
+
+def _indexes(rows: Sequence[Row], parts: Parts) -> None:
+    names, stat, size = parts["attnames"], parts.get("stats", {}), parts.get("sizes", {})
+    parts["indexes"] = per_relation(
+        rows, lambda i: build_index(i, names, stat.get(i.indexrelid), size.get(i.indexrelid)), lambda i: i.name)
+
+
+def _per_relation(name: str, build: Callable[[Row], Any], key: Callable[[Any], Any]) -> Callable[[Sequence[Row], Parts], None]:
+    def builder(rows: Sequence[Row], parts: Parts) -> None:
+        parts[name] = per_relation(rows, build, key)
+    return builder
+
+
+def _catalog_wide(name: str, build: Callable[[Row], Any], key: Callable[[Any], Any]) -> Callable[[Sequence[Row], Parts], None]:
+    def builder(rows: Sequence[Row], parts: Parts) -> None:
+        parts[name] = tuple(sorted(map(build, rows), key=key))
+    return builder
+
+
+BUILDERS: dict[str, Callable[[Sequence[Row], Parts], None]] = {
+    "rule_targets": lambda rows, parts: parts.update(rule_targets=rows),
+    "view_rules": lambda rows, parts: parts.update(lineage=column_lineage(rows, parts["rule_targets"])),
+    "stats": lambda rows, parts: parts.update(stats={r.relid: r for r in rows}),
+    "sizes": lambda rows, parts: parts.update(sizes=relation_sizes(rows)),
+    "columns": _columns,
+    "constraints": _constraints,
+    "indexes": _indexes,
+    "triggers": _per_relation("triggers", build_trigger, lambda t: t.name),
+    "policies": _per_relation("policies", build_policy, lambda p: p.name),
+    "view_reads": _per_relation("view_reads", build_read, lambda v: (v.schema, v.name)),
+    "schemas": _catalog_wide("schemas", build_schema, lambda s: s.name),
+    "routines": _catalog_wide("routines", build_routine, lambda f: (f.schema, f.name, f.arguments)),
+    "enums": _catalog_wide("enums", build_enum, lambda e: (e.schema, e.name)),
+    "domains": _catalog_wide("domains", build_domain, lambda d: (d.schema, d.name)),
+    "composite_types": _catalog_wide("composite_types", build_composite_type, lambda t: (t.schema, t.name)),
+    "sequences": _catalog_wide("sequences", build_sequence, lambda q: (q.schema, q.name)),
+    "extensions": _catalog_wide("extensions", build_extension, lambda e: e.name),
+    "relations": lambda rows, parts: parts.update(relations=build_relations(rows, parts)),
+}
 
 
 def build_relations(rows: Sequence[Row], parts: dict[str, Any]) -> tuple[Relation, ...]:
@@ -244,19 +284,5 @@ def per_relation(rows: Sequence[Row], build: Callable[[Row], Any], key: Callable
     return {relid: tuple(sorted(map(build, group), key=key)) for relid, group in group_by_relid(rows).items()}
 
 
-PER_RELATION: dict[str, tuple[Callable[[Row], Any], Callable[[Any], Any]]] = {
-    "triggers": (build_trigger, lambda t: t.name),
-    "policies": (build_policy, lambda p: p.name),
-    "view_reads": (build_read, lambda v: (v.schema, v.name)),
-}
-CATALOG_WIDE: dict[str, tuple[Callable[[Row], Any], Callable[[Any], Any]]] = {
-    "schemas": (build_schema, lambda s: s.name),
-    "routines": (build_routine, lambda f: (f.schema, f.name, f.arguments)),
-    "enums": (build_enum, lambda e: (e.schema, e.name)),
-    "domains": (build_domain, lambda d: (d.schema, d.name)),
-    "composite_types": (build_composite_type, lambda t: (t.schema, t.name)),
-    "sequences": (build_sequence, lambda q: (q.schema, q.name)),
-    "extensions": (build_extension, lambda e: e.name),
-}
 ATTEMPTS = 3
 SIZED = (RelationKind.TABLE, RelationKind.MATERIALIZED_VIEW)
