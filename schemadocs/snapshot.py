@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import operator
-import os
-import tempfile
 import types
 import typing
 from enum import Enum
@@ -20,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from schemadocs.atomic import write_atomic
 from schemadocs.errors import SnapshotError
 from schemadocs.gc_pause import gc_paused
 from schemadocs.model import FORMAT_VERSION, Catalog, Constraint, ConstraintKind, ForeignKey
@@ -83,10 +82,7 @@ def save(catalog: Catalog, path: Path) -> None:
     """Write the snapshot atomically: a crash never leaves a half-written file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "wb") as out:
-        out.write(dump_bytes(catalog))
-    os.replace(tmp, path)
+    write_atomic(path, dump_bytes(catalog))
 
 
 def load(path: Path) -> Catalog:

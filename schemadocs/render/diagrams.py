@@ -18,7 +18,6 @@ import posixpath
 import re
 import shutil
 import subprocess
-import threading
 import logging
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +28,7 @@ import graphviz
 from markupsafe import Markup
 import networkx as nx
 
+from schemadocs.atomic import write_atomic
 from schemadocs.lineage.er_graph import neighbours
 from schemadocs.errors import BuildError
 from schemadocs.model import Catalog, QualifiedName, Relation
@@ -237,9 +237,7 @@ def _draw(batch: list[tuple[str, str]], dot_exe: str, cache_dir: Path) -> None:
                          "check the Graphviz installation or uninstall it to fall back to Mermaid") from None
     for (key, _), svg in zip(batch, svgs):
         cached = cache_dir / f"{key}.svg"
-        tmp = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(_clean_svg(_alone(svg)), encoding="utf-8")
-        os.replace(tmp, cached)
+        write_atomic(cached, _clean_svg(_alone(svg)))
 
 
 def _alone(svg: str) -> str:

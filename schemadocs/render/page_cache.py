@@ -13,13 +13,13 @@ not use are removed at its end (`prune`).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from schemadocs.atomic import write_atomic
 from schemadocs.render.fragments import fragments_present
 from schemadocs.render.templates import render
 
@@ -53,9 +53,7 @@ class PageCache:
             pass
         text = render(page.template, page.context())
         self.directory.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, cached)
+        write_atomic(cached, text)
         return text
 
     def prune(self) -> None:
