@@ -32,6 +32,10 @@ def check_out_dir(out_dir: Path, docs_dir: Path, config_file: Path) -> None:
             raise BuildError(f"--out {out} is inside the docs dir {path}, where MkDocs would read it back; {advice}")
     if out.exists() and not out.is_dir():
         raise BuildError(f"--out {out} is a file, not a folder; {advice}")
-    if out.is_dir() and not (out / STAMP).is_file() and any(out.iterdir()):
+    try:
+        foreign = out.is_dir() and not (out / STAMP).is_file() and any(out.iterdir())
+    except OSError as exc:
+        raise BuildError(f"cannot read --out {out} ({exc.strerror}); check its permissions or {advice}") from None
+    if foreign:
         raise BuildError(f"--out {out} is a folder with files that schemadocs did not build (it has no "
                          f"{STAMP}); a build would delete them; {advice}")

@@ -37,23 +37,24 @@ AT_FDCWD = -100
 
 @contextlib.contextmanager
 def work_dir(out_dir: Path) -> Iterator[Path]:
-    """A fresh locked work folder beside `out_dir` with an empty `site/` (of the mode of the
-    existing `out_dir`, else the umask's default); removed afterwards, whatever happens."""
+    """A fresh locked work folder beside `out_dir` with an empty `site/` for the new site;
+    removed afterwards, whatever happens (with the old site, after a switch)."""
     clean_stale(out_dir)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
         with open(work / LOCK, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            (work / "site").mkdir()
-            if out_dir.is_dir():
-                os.chmod(work / "site", stat.S_IMODE(out_dir.stat().st_mode))
+            (work / "site").mkdir()  # the umask's default mode
             yield work
     finally:
         _remove(work)
 
 
 def switch(site: Path, out_dir: Path) -> None:
-    """Put `site` in the place of `out_dir` in one step; `site` then holds the old site."""
+    """Put `site` in the place of `out_dir` in one step; `site` then holds the old site.
+    The new site takes the mode of the folder it replaces."""
+    if out_dir.is_dir():
+        os.chmod(site, stat.S_IMODE(out_dir.stat().st_mode))
     if not out_dir.exists():
         os.rename(site, out_dir)
     elif not _exchange(site, out_dir):
