@@ -5,9 +5,9 @@ the output directory, switched in atomically only when MkDocs succeeded, so a fa
 killed build leaves the previous site untouched; an output folder holding anything but a
 schemadocs site is refused (`schemadocs.out_guard`). Generated pages are tracked in a
 manifest inside the docs dir: they are rewritten only when their text changes, stale ones
-are removed, and hand-written pages beside them are kept and added to the navigation. When only a few pages changed since
-the previous build, MkDocs renders just those over a copy of the previous site
-(`schemadocs/incremental.py` decides, and keeps the search index whole).
+are removed, and hand-written pages beside them are kept and added to the navigation. When
+only a few pages changed since the previous build, MkDocs renders just those over a copy of
+the previous site (`schemadocs/incremental.py` decides, and keeps the search index whole).
 """
 
 from __future__ import annotations
@@ -189,10 +189,10 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     warnings = _WarningCollector()
-    logging.getLogger("mkdocs").addHandler(warnings)
     dirty_notice = _DirtyNotice()
     with swap.work_dir(out_dir) as work:
         staging = work / "site"
+        logging.getLogger("mkdocs").addHandler(warnings)
         try:
             derived = work / "mkdocs.yml"
             derived.write_text(json.dumps({

@@ -30,8 +30,9 @@ def check_out_dir(out_dir: Path, docs_dir: Path, config_file: Path) -> None:
             raise BuildError(f"--out {out} {shown} {what}, which a build would replace; {advice}")
         if path in out.parents and what == "the docs dir":
             raise BuildError(f"--out {out} is inside the docs dir {path}, where MkDocs would read it back; {advice}")
-    if out.exists() and not out.is_dir():
-        raise BuildError(f"--out {out} is a file, not a folder; {advice}")
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    if not existing.is_dir():
+        raise BuildError(f"--out {out}: {existing} is a file, not a folder; {advice}")
     try:
         foreign = out.is_dir() and not (out / STAMP).is_file() and any(out.iterdir())
     except OSError as exc:

@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from schemadocs.errors import BuildError
 from schemadocs.incremental import STAMP
 
 LOCK = ".schemadocs-lock"
@@ -40,7 +41,11 @@ def work_dir(out_dir: Path) -> Iterator[Path]:
     """A fresh locked work folder beside `out_dir` with an empty `site/` for the new site;
     removed afterwards, whatever happens (with the old site, after a switch)."""
     clean_stale(out_dir)
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    except OSError as exc:
+        raise BuildError(f"cannot create the work folder beside {out_dir} ({exc.strerror}); "
+                         f"make {out_dir.parent} writable or pass another --out") from None
     try:
         with open(work / LOCK, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)

@@ -76,6 +76,7 @@ REFUSALS = {  # case → (working directory, --out and other arguments, words th
     "the config's folder": ("home/work", ["--config", "../proj/mkdocs.yml", "--out", "../proj"], "config's folder"),
     "the home directory": ("other", ["--out", "../home"], "home directory"),
     "a filesystem root": ("home/work", ["--out", "/"], "filesystem root"),
+    "below a file": ("home/work", ["--out", "notes.txt/site"], "is a file"),
 }
 
 
@@ -254,6 +255,15 @@ def test_stale_work_folders_are_recovered_and_running_ones_left_alone(tmp_path: 
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "old site"
     assert not dead.exists() and not empty.exists()
     assert running.exists() and (foreign / "keep.txt").exists()
+
+    legacy = tmp_path / ".site.old-x1y2"  # what schemadocs left before the exchange: the old site in old-*/site
+    (legacy / "site").mkdir(parents=True)
+    (legacy / "site" / STAMP).write_text("{}", encoding="utf-8")
+    unknown = tmp_path / ".site.old-zz"  # no build record inside: not ours
+    (unknown / "site").mkdir(parents=True)
+    clean_stale(tmp_path / "site")
+    assert not legacy.exists() and unknown.exists()
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "old site"
 
 
 # --- item 12: permissions ------------------------------------------------------------------
