@@ -1,30 +1,32 @@
 """The build pipeline after introspection: model → pages in the docs dir → MkDocs → site.
 
 In: a `Catalog`, the output directory and (optionally) an mkdocs.yml. Out: the built site in
-the output directory, swapped in only when MkDocs succeeded, so a failed build leaves the
-previous site untouched. Generated pages are tracked in a manifest inside the docs dir:
-they are rewritten only when their text changes, stale ones are removed, and hand-written
-pages beside them are kept and added to the navigation. When only a few pages changed since
-the previous build, MkDocs renders just those over a copy of the previous site
-(`schemadocs/incremental.py` decides, and keeps the search index whole).
+the output directory, switched in atomically only when MkDocs succeeded, so a failed or
+killed build leaves the previous site untouched; an output folder holding anything but a
+schemadocs site is refused (`schemadocs.out_guard`). Generated pages are tracked in a
+manifest inside the docs dir: they are rewritten only when their text changes, stale ones
+are removed, and hand-written pages beside them are kept and added to the navigation. When
+only a few pages changed since the previous build, MkDocs renders just those over a copy of
+the previous site (`schemadocs/incremental.py` decides, and keeps the search index whole).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from schemadocs import incremental, inline_diagrams
+from schemadocs import incremental, inline_diagrams, swap
 from schemadocs.errors import BuildError
 from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
 from schemadocs.render.cache_prune import prune_caches
+from schemadocs.out_guard import check_out_dir
 from schemadocs.render.changes import BuildChanges
 from schemadocs.render.escape import page_title
 from schemadocs.render.page_cache import PageCache
@@ -56,8 +58,7 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     from schemadocs import snapshot
     from schemadocs.diff import history
 
-    config_file = resolve_config(config_file)
-    docs_dir = docs_dir_of(config_file)
+    config_file, docs_dir = check_output(out_dir, config_file)
     changes = build_changes(catalog, previous)
     page_cache = PageCache(cache_of(docs_dir) / "pages", fragments=cache_of(docs_dir) / "fragments")
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
@@ -101,12 +102,21 @@ def build_changes(catalog: Catalog, previous: Path | None) -> BuildChanges | Non
     return BuildChanges(history=recorded, this_build=recorded[0] if found else None)
 
 
+def check_output(out_dir: Path, config_file: Path | None) -> tuple[Path, Path]:
+    """The config file and docs dir a build into `out_dir` uses; `BuildError` when the
+    config is missing or invalid, or when `out_dir` holds anything but a schemadocs site."""
+    config_file = resolve_config(config_file)
+    docs_dir = docs_dir_of(config_file, Path(out_dir))
+    check_out_dir(Path(out_dir), docs_dir, config_file)
+    return config_file, docs_dir
+
+
 def default_config() -> Path:
     return Path(str(resources.files("schemadocs").joinpath("default_mkdocs.yml")))
 
 
 def resolve_config(config_file: Path | None) -> Path:
-    """--config, else ./mkdocs.yml, else the bundled default (docs dir ./site_src)."""
+    """--config, else ./mkdocs.yml, else the bundled default (docs dir in the user's cache)."""
     if config_file is not None:
         if not Path(config_file).is_file():
             raise BuildError(f"config file {config_file} does not exist; pass the path of your mkdocs.yml")
@@ -115,10 +125,16 @@ def resolve_config(config_file: Path | None) -> Path:
     return local.resolve() if local.is_file() else default_config()
 
 
-def docs_dir_of(config_file: Path) -> Path:
-    """The docs dir the config names (relative to the config), or ./site_src for the default."""
+def docs_dir_of(config_file: Path, out_dir: Path) -> Path:
+    """The docs dir the config names (relative to the config); for the bundled default, one
+    per output folder in the user's cache directory, never in the current directory."""
     if config_file == default_config():
-        return Path("site_src").resolve()
+        cache_home = Path(os.environ.get("XDG_CACHE_HOME", ""))
+        if not cache_home.is_absolute():
+            cache_home = Path.home() / ".cache"
+        out = out_dir.resolve()
+        key = hashlib.sha256(os.fsencode(out)).hexdigest()[:16]
+        return cache_home / "schemadocs" / f"{out.name or 'root'}-{key}" / "docs"
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -166,7 +182,8 @@ def cache_of(docs_dir: Path) -> Path:
 
 def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: Path,
                hand_written: tuple[str, ...] = ()) -> incremental.Plan:
-    """Build with MkDocs into a temporary sibling of `out_dir`, then swap it in.
+    """Build with MkDocs into a work folder beside `out_dir`, then switch it in atomically
+    (`schemadocs.swap`; killed builds' leftovers are removed first).
 
     The diagrams' SVG, which the pages name by placeholder, is put into the built pages from
     the diagram cache beside the docs dir (`schemadocs.inline_diagrams`).
@@ -180,13 +197,13 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
 
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     warnings = _WarningCollector()
-    logging.getLogger("mkdocs").addHandler(warnings)
     dirty_notice = _DirtyNotice()
-    try:
-        with tempfile.TemporaryDirectory(prefix="schemadocs-mkdocs-") as tmp:
-            derived = Path(tmp) / "mkdocs.yml"
+    with swap.work_dir(out_dir) as work:
+        staging = work / "site"
+        logging.getLogger("mkdocs").addHandler(warnings)
+        try:
+            derived = work / "mkdocs.yml"
             derived.write_text(json.dumps({
                 "INHERIT": str(config_file),
                 "docs_dir": str(docs_dir),
@@ -205,29 +222,14 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
                 mkdocs_build(cfg, dirty=True)
                 incremental.merge_search_index(plan, docs_dir, out_dir, staging)
             incremental.write_stamp(plan, staging)
-    except (MkDocsException, OSError) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        detail = "; ".join(warnings.messages[:3]) or _reason(exc)
-        raise BuildError(f"MkDocs could not build the site ({detail}); the previous site in {out_dir} is untouched") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        logging.getLogger("mkdocs").removeHandler(warnings)
-        logging.getLogger("mkdocs.commands.build").removeFilter(dirty_notice)
-    swap_in(staging, out_dir)
+        except (MkDocsException, OSError) as exc:
+            detail = "; ".join(warnings.messages[:3]) or _reason(exc)
+            raise BuildError(f"MkDocs could not build the site ({detail}); the previous site in {out_dir} is untouched") from None
+        finally:
+            logging.getLogger("mkdocs").removeHandler(warnings)
+            logging.getLogger("mkdocs.commands.build").removeFilter(dirty_notice)
+        swap.switch(staging, out_dir)
     return plan
-
-
-def swap_in(staging: Path, out_dir: Path) -> None:
-    """Replace `out_dir` by `staging` with two renames; the old site is removed last."""
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.rename(out_dir, old / "site")
-    os.rename(staging, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _reason(exc: Exception) -> str:

@@ -131,6 +131,9 @@ def snapshot(output: str, **db: Any) -> None:
 def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, previous: Path | None,
           er_depth: int, **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site."""
+    from schemadocs.build import check_output
+
+    check_output(out_dir, config_file)  # before reading the database: a refused --out fails fast
     _build(_catalog(snapshot_file, db), out_dir, config_file, previous, er_depth)
 
 
@@ -175,6 +178,9 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
     from schemadocs.embedded import DEMO_DATABASE, create_database, demo_sql, embedded
     from schemadocs.serve import bind, serve_forever
 
+    from schemadocs.build import check_output
+
+    check_output(out_dir, config_file)  # fail fast when --out is refused
     server = bind(host, port) if serve else None  # fail fast when the port is busy
     try:
         started = time.perf_counter()

@@ -2,11 +2,13 @@
 
 In: the docs dir, the previous site (with the stamp it was built with), the navigation,
 the config files and the loaded MkDocs config. Out: a `Plan`, either a full build or the
-list of changed docs-dir files. For an incremental plan, `prepare` copies the previous
-site into the staging directory and deletes the outputs of the changed files, so MkDocs'
-dirty build (which skips any page whose output is newer than its source) renders exactly
-those; `merge_search_index` then puts every other page's search entries back, which a
-dirty build leaves out. `write_stamp` records what the new site was built from.
+list of changed docs-dir files. For an incremental plan, `prepare` copies into the staging
+directory the previous site's files that its build record lists, unchanged (so anything
+added to or edited in `--out` since is dropped, and rebuilt when it is the build's), but
+not the outputs of the changed files, so MkDocs' dirty build (which skips any page whose
+output is newer than its source) renders exactly those; `merge_search_index` then puts
+every other page's search entries back, which a dirty build leaves out. The result is what
+a full build gives. `write_stamp` records what the new site was built from and its files.
 
 A change is found by content (SHA-256 of every docs-dir file), never by time stamps. Any
 change outside the pages (configs, navigation, schemadocs, MkDocs, theme or Markdown
@@ -19,8 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
 STAMP = ".schemadocs-build.json"
+SEARCH_INDEX = "search/search_index.json"
 MAX_CHANGED_SHARE = 0.5  # beyond this a full build is as fast and simpler
 PACKAGES = ("schemadocs", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 SAFE_PLUGINS = {"search", "material/search"}  # plugins that see one page at a time
@@ -40,6 +42,7 @@ class Plan:
     files: dict[str, str]  # docs-dir path → SHA-256 of its bytes
     changed: tuple[str, ...] | None  # None: build everything
     reason: str  # why a full build, or how many files changed
+    previous_site: dict[str, str] = field(default_factory=dict)  # the previous site's files as built: path → SHA-256
 
 
 def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list[Path], cfg: MkDocsConfig,
@@ -68,29 +71,39 @@ def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list
     before = stamp.get("files")
     if not isinstance(before, dict) or set(before) != set(files):
         return full("pages were added or removed")
-    if not (previous_site / "search" / "search_index.json").is_file():
-        return full("the previous site has no search index")
+    built = stamp.get("site")
+    if not isinstance(built, dict) or not built:
+        return full("the previous build record does not list its files")
+    if _sha256(previous_site / SEARCH_INDEX) != built.get(SEARCH_INDEX):
+        return full("the previous site's search index is missing or was edited")
     changed = {p for p, digest in files.items() if before[p] != digest}
     if len(changed) > MAX_CHANGED_SHARE * len(files):
         return full(f"{len(changed)} of {len(files)} files changed")
     return Plan(fingerprint=fingerprint, files=files, changed=tuple(sorted(changed | (set(always) & set(files)))),
-                reason=f"{len(changed)} of {len(files)} files changed")
+                reason=f"{len(changed)} of {len(files)} files changed", previous_site=built)
 
 
 def prepare(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> None:
-    """Copy the previous site into `staging` and remove the outputs of the changed files."""
+    """Copy into `staging` the previous site's files as built, but the outputs of the changed files."""
     assert plan.changed is not None
-    shutil.copytree(previous_site, staging, symlinks=True, dirs_exist_ok=True)
-    for path in plan.changed:
-        Path(_output(path, docs_dir, staging).abs_dest_path).unlink(missing_ok=True)
+    rebuilt = {Path(_output(path, docs_dir, staging).abs_dest_path) for path in plan.changed}
+    for path, digest in plan.previous_site.items():
+        target = staging / path
+        if (target in rebuilt or Path(path).is_absolute() or ".." in Path(path).parts
+                or not (previous_site / path).is_file() or (previous_site / path).is_symlink()):
+            continue  # rebuilt anyway, a record pointing outside the site, or gone
+        data = (previous_site / path).read_bytes()
+        if hashlib.sha256(data).hexdigest() == digest:  # else edited since: MkDocs makes it again
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
 
 def merge_search_index(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> None:
     """The previous index with the changed pages' entries replaced by the ones just built."""
     assert plan.changed is not None
-    index_path = staging / "search" / "search_index.json"
+    index_path = staging / SEARCH_INDEX
     built = json.loads(index_path.read_text(encoding="utf-8"))
-    previous = json.loads((previous_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    previous = json.loads((previous_site / SEARCH_INDEX).read_text(encoding="utf-8"))
     fresh: dict[str, list[dict[str, Any]]] = {}
     for doc in built["docs"]:
         fresh.setdefault(_page_of(doc), []).append(doc)
@@ -108,12 +121,14 @@ def merge_search_index(plan: Plan, docs_dir: Path, previous_site: Path, staging:
 
 
 def write_stamp(plan: Plan, site: Path) -> None:
-    (site / STAMP).write_text(json.dumps({"fingerprint": plan.fingerprint, "files": plan.files}, sort_keys=True),
-                              encoding="utf-8")
+    """The build record: what the site was built from, and every file of it (the stamp aside)."""
+    (site / STAMP).write_text(json.dumps({"fingerprint": plan.fingerprint, "files": plan.files,
+                                          "site": hash_files(site)}, sort_keys=True), encoding="utf-8")
 
 
 def hash_files(docs_dir: Path) -> dict[str, str]:
-    """Every file MkDocs may read from the docs dir (hidden ones aside), by content."""
+    """Every file under `docs_dir` (hidden ones aside: MkDocs reads none), by content; also
+    used for a built site."""
     return {
         f.relative_to(docs_dir).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
         for f in sorted(docs_dir.rglob("*"))
@@ -154,6 +169,13 @@ def _read(f: Path) -> str:
         return f.read_text(encoding="utf-8")
     except OSError:
         return ""
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _output(path: str, docs_dir: Path, site: Path) -> File:

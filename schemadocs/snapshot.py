@@ -11,8 +11,6 @@ import dataclasses
 import functools
 import json
 import operator
-import os
-import tempfile
 import types
 import typing
 from enum import Enum
@@ -22,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from schemadocs.atomic import write_atomic
 from schemadocs.errors import SnapshotError
 from schemadocs.gc_pause import gc_paused
 from schemadocs.json_input import parse_json, shorten
@@ -90,16 +89,10 @@ def save(catalog: Catalog, path: Path) -> None:
     """Write the snapshot atomically: a crash never leaves a half-written file, and a
     failed write (a directory in the way, a full disk) leaves no temporary file behind."""
     path = Path(path)
-    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "wb") as out:
-            out.write(dump_bytes(catalog))
-        os.replace(tmp, path)
+        write_atomic(path, dump_bytes(catalog))
     except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
         raise SnapshotError(f"cannot write snapshot {path}: {exc.strerror or exc}; "
                             "pass a file path in a writable directory with free space") from None
 

@@ -22,6 +22,20 @@ from schemadocs.model import Catalog
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A cache directory of the session's own: builds without a mkdocs.yml keep their docs
+    dir there (`XDG_CACHE_HOME`, inherited by the commands the tests run), not in ~/.cache."""
+    cache = tmp_path_factory.mktemp("xdg-cache")
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    yield cache
+    if previous is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     if os.environ.get("SCHEMADOCS_TEST_DSN"):

@@ -78,10 +78,12 @@ def test_snapshot_then_offline_build(demo_dsn, tmp_path):
     snap = tmp_path / "catalog.json"
     done = run("snapshot", "--dsn", demo_dsn, "-o", str(snap))
     assert done.returncode == 0, done.stderr
-    done = run("build", "--snapshot", str(snap), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    done = run("build", "--snapshot", str(snap), "--out", str(tmp_path / "out"), cwd=tmp_path,
+               env=clean_env(XDG_CACHE_HOME=str(tmp_path / "cache")))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "schemas" / "app" / "orders.html").exists()
-    assert (tmp_path / "site_src" / "index.md").exists(), "bundled config: docs dir ./site_src"
+    assert sorted(os.listdir(tmp_path)) == ["cache", "catalog.json", "out"], "bundled config: nothing in ./"
+    assert list((tmp_path / "cache" / "schemadocs").glob("out-*/docs/index.md")), "the docs dir is in the cache"
 
 
 def test_dsn_from_database_url_and_pg_variables(demo_dsn):

@@ -29,6 +29,7 @@ import graphviz
 from markupsafe import Markup
 import networkx as nx
 
+from schemadocs.atomic import write_atomic
 from schemadocs.lineage.er_graph import neighbours
 from schemadocs.errors import BuildError
 from schemadocs.model import Catalog, QualifiedName, Relation
@@ -267,9 +268,7 @@ def _draw(batch: list[tuple[str, str]], dot_exe: str, cache_dir: Path) -> None:
                          f"check {dot_exe}, or set SCHEMADOCS_DOT to another Graphviz program") from None
     for (key, _), svg in zip(batch, svgs):
         cached = cache_dir / f"{key}.svg"
-        tmp = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(_clean_svg(_alone(svg)), encoding="utf-8")
-        os.replace(tmp, cached)
+        write_atomic(cached, _clean_svg(_alone(svg)))
 
 
 def _alone(svg: str) -> str:

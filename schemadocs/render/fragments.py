@@ -12,11 +12,12 @@ fragment changed changes too, so incremental builds see it.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 
 from markupsafe import Markup
+
+from schemadocs.atomic import write_atomic
 
 FRAGMENT_PLACEHOLDER = re.compile(r"<!-- schemadocs-html ([0-9a-f]{64}) -->")
 
@@ -27,9 +28,7 @@ def fragment(html: str, cache_dir: Path) -> Markup:
     path = cache_dir / f"{key}.html"
     if not path.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, html)
     return Markup(f"<!-- schemadocs-html {key} -->")
 
 

@@ -25,6 +25,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from schemadocs.render.cache_prune import prune
+from schemadocs.atomic import write_atomic
 from schemadocs.render.fragments import fragments_present
 from schemadocs.render.templates import render
 
@@ -65,9 +66,7 @@ class PageCache:
             pass
         text = render(page.template, page.context())
         self.directory.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, cached)
+        write_atomic(cached, text)
         return text
 
     def prune(self) -> None:
