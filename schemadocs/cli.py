@@ -106,7 +106,7 @@ def snapshot(output: str, **db: Any) -> None:
     """Write the catalog as a JSON snapshot."""
     from schemadocs import snapshot as snap
 
-    catalog = _introspect(**db)
+    catalog = _load(db)
     if output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(snap.dump_bytes(catalog))
@@ -134,7 +134,7 @@ def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, p
     from schemadocs.build import check_output
 
     check_output(out_dir, config_file)  # before reading the database: a refused --out fails fast
-    _build(_catalog(snapshot_file, db), out_dir, config_file, previous, er_depth)
+    _build(_load(db, snapshot_file), out_dir, config_file, previous, er_depth)
 
 
 @cli.command()
@@ -159,7 +159,7 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
 
     if all_views == bool(name):
         raise ConfigError("pass either NAME (schema.relation or schema.relation.column) or --all")
-    catalog = _catalog(snapshot_file, db)
+    catalog = _load(db, snapshot_file)
     if all_views:
         sys.stdout.write(json.dumps(direct_lineage(catalog), indent=2, ensure_ascii=False) + "\n")
         return
@@ -187,7 +187,7 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
         with embedded() as server_dsn:
             dsn = create_database(server_dsn, DEMO_DATABASE, demo_sql())
             click.echo(f"loaded the demo schema into an embedded PostgreSQL ({time.perf_counter() - started:.1f}s)", err=True)
-            catalog = _introspect(dsn)
+            catalog = _load({"dsn": dsn})
         result = _build(catalog, out_dir, config_file)
         if server is not None:
             click.echo(f"serving {result.out_dir} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", err=True)
@@ -197,41 +197,22 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
             server.server_close()
 
 
-def _catalog(snapshot_file: Path | None, db: dict[str, Any]) -> Catalog:
-    """The catalog from --snapshot (offline) or from the database, filtered by --include/--exclude."""
-    if snapshot_file is not None and db["dsn"]:
+def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool | None = None,
+          strict: bool = True) -> Catalog:
+    """The catalog of a command's --snapshot or database options, selected by --include and
+    --exclude (`load_catalog`); says what was read from a database, and which sizes were skipped."""
+    from schemadocs.load import Source, load_catalog
+    from schemadocs.project.selection import Selection
+
+    if snapshot_file is not None and db.get("dsn"):
         raise ConfigError("pass either --dsn or --snapshot, not both")
-    if snapshot_file is None:
-        return _introspect(**db)
-    from schemadocs import snapshot as snap
-
-    return _select(snap.load(snapshot_file), db["include"], db["exclude"])
-
-
-def _select(catalog: Catalog, include: tuple[str, ...], exclude: tuple[str, ...]) -> Catalog:
-    """The catalog filtered by --include/--exclude; an --include that selects nothing is an error
-    (it would build an empty site over the real one)."""
-    from schemadocs.introspect.filters import filter_catalog, unmatched
-
-    missed = unmatched(catalog, include)
-    if missed:
-        raise ConfigError(f"--include {' '.join(repr(p) for p in missed)} matches no schema or relation in "
-                          f"{catalog.database!r}; check the pattern (SCHEMA_GLOB or SCHEMA_GLOB.NAME_GLOB)")
-    return filter_catalog(catalog, include, exclude)
-
-
-def _introspect(dsn: str | None, statement_timeout: float = 60.0, lock_timeout: float = 2.0, stats: bool = True,
-                include: tuple[str, ...] = (), exclude: tuple[str, ...] = (), strict: bool = True) -> Catalog:
-    """Read the database and select what --include/--exclude ask for (`strict`: an --include
-    that matches nothing is an error; `diff` allows it, as one side may lack what the other has)."""
-    from schemadocs.introspect.connect import resolve_dsn
-    from schemadocs.introspect.filters import filter_catalog
-    from schemadocs.introspect.introspect import introspect
-
+    source = Source(dsn=db.get("dsn"), snapshot=snapshot_file,
+                    stats=db.get("stats", True) if stats is None else stats,
+                    statement_timeout=db.get("statement_timeout", 60.0), lock_timeout=db.get("lock_timeout", 2.0))
     started = time.perf_counter()
-    catalog = introspect(resolve_dsn(dsn), statement_timeout_ms=int(statement_timeout * 1000),
-                         lock_timeout_ms=int(lock_timeout * 1000), stats=stats)
-    catalog = _select(catalog, include, exclude) if strict else filter_catalog(catalog, include, exclude)
+    catalog = load_catalog(source, Selection(tuple(db.get("include", ())), tuple(db.get("exclude", ())), strict))
+    if snapshot_file is not None:
+        return catalog
     click.echo(f"read {len(catalog.relations)} relations in {len(catalog.schemas)} schemas from "
                f"{catalog.database!r} ({time.perf_counter() - started:.2f}s)", err=True)
     if catalog.skipped_sizes:
@@ -301,12 +282,11 @@ def check(snapshot_file: Path, fmt: str, **db: Any) -> None:
     import dataclasses
 
     from schemadocs.introspect.connect import redact, resolve_dsn
-    from schemadocs import snapshot as snap
     from schemadocs.diff.diff import diff
     from schemadocs.diff.render import render
 
-    committed = _select(snap.load(snapshot_file), db["include"], db["exclude"])
-    live = _introspect(**{**db, "stats": False}, strict=False)  # a dropped schema is a change to report
+    committed = _load({**db, "dsn": None}, snapshot_file)
+    live = _load(db, stats=False, strict=False)  # a dropped schema is a change to report
     result = dataclasses.replace(diff(committed, live), old=str(snapshot_file),
                                  new=redact(resolve_dsn(db["dsn"])).strip("'"))
     if not result:
@@ -327,12 +307,11 @@ check.params = [p for p in check.params if p.name != "stats"]
 def _diff_side(side: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> tuple[Catalog, str]:
     """A diff argument as a catalog and the label to show for it: a DSN or a snapshot file."""
     from schemadocs.introspect.connect import redact
-    from schemadocs.introspect.filters import filter_catalog
-    from schemadocs import snapshot as snap
 
+    db = {"include": include, "exclude": exclude}
     if "://" in side or "=" in side:
-        return _introspect(side, stats=False, include=include, exclude=exclude, strict=False), redact(side).strip("'")
-    return filter_catalog(snap.load(Path(side)), include, exclude), side
+        return _load({**db, "dsn": side}, stats=False, strict=False), redact(side).strip("'")
+    return _load(db, Path(side), strict=False), side
 
 
 class Interrupted(BaseException):

@@ -12,7 +12,7 @@ import pytest
 
 from schemadocs import snapshot
 from schemadocs.errors import SnapshotError
-from schemadocs.introspect.filters import filter_catalog
+from schemadocs.project.selection import filter_catalog
 from schemadocs.invariants import first_problem
 from tests.inprocess import assert_success_or_clean_error, run_cli
 from tests.test_incremental import _project as config_in  # a project of its own: mkdocs.yml + site_src/

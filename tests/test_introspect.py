@@ -13,7 +13,7 @@ from psycopg.rows import namedtuple_row
 
 from schemadocs.introspect.connect import connect
 from schemadocs.introspect.fetch import named_rows
-from schemadocs.introspect.filters import filter_catalog
+from schemadocs.project.selection import filter_catalog
 import schemadocs.introspect.introspect as introspect_module
 from schemadocs.introspect.introspect import CatalogChanged, introspect, read_catalog
 from schemadocs import snapshot

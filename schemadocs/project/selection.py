@@ -1,6 +1,6 @@
 """--include / --exclude: keep the part of a catalog a user asked for.
 
-In: a `Catalog` and glob patterns. A pattern without a dot matches schema names
+In: a `Catalog` and a `Selection` of glob patterns. A pattern without a dot matches schema names
 (`billing`, `tenant_*`); a pattern with a dot matches `schema.relation` (`app.tmp_*`,
 `*.audit_log`), split at the first dot. Out: the catalog with only the matching schemas,
 relations and schema-level objects; with no --include everything is included, and
@@ -11,9 +11,31 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from schemadocs.errors import ConfigError
 from schemadocs.model import Catalog
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The part of a catalog to keep. `strict`: an --include that matches nothing is an error
+    (it would build an empty site over the real one); `diff` and `check` are not strict, as
+    one side may lack what the other has."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    strict: bool = True
+
+
+def select(catalog: Catalog, selection: Selection) -> Catalog:
+    """The catalog restricted to `selection`."""
+    missed = unmatched(catalog, selection.include) if selection.strict else []
+    if missed:
+        raise ConfigError(f"--include {' '.join(repr(p) for p in missed)} matches no schema or relation in "
+                          f"{catalog.database!r}; check the pattern (SCHEMA_GLOB or SCHEMA_GLOB.NAME_GLOB)")
+    return filter_catalog(catalog, selection.include, selection.exclude)
 
 
 def filter_catalog(catalog: Catalog, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Catalog:

@@ -1,0 +1,1 @@
+"""What a project adds to a catalog: which part to document (`selection.py`)."""
