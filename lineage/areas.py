@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from schemadocs.lineage.edges import Edge
 from schemadocs.model import QualifiedName
 
 MIN_AREA = 6  # clusters smaller than this are packed together
@@ -64,7 +65,7 @@ def schema_graph(er: nx.MultiDiGraph, schema: str) -> nx.Graph:
     for source in list(graph):
         for target in er.successors(source):
             if target != source and target.schema == schema:
-                fks = sum(not d.get("inherits") for d in er[source][target].values())
+                fks = sum(d["kind"] is Edge.FOREIGN_KEY for d in er[source][target].values())
                 if fks:
                     graph.add_edge(source, target, fks=fks + (graph.edges[source, target]["fks"] if graph.has_edge(source, target) else 0))
     return graph

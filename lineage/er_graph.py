@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from schemadocs.lineage.edges import Edge
 from schemadocs.model import Catalog, QualifiedName
 
 
@@ -27,10 +28,10 @@ def er_graph(catalog: Catalog) -> nx.MultiDiGraph:
             target = partition_root(catalog, fk.target)
             if fk.inherited or source not in graph or target not in graph:
                 continue
-            graph.add_edge(source, target, key=f"{rel.qname}.{fk.name}", fk=fk, owner=rel.qname)
+            graph.add_edge(source, target, key=f"{rel.qname}.{fk.name}", kind=Edge.FOREIGN_KEY, fk=fk, owner=rel.qname)
         for parent in rel.inherits:
             if rel.qname in graph and parent in graph:
-                graph.add_edge(rel.qname, parent, key=f"INHERITS {parent}", inherits=True, owner=rel.qname)
+                graph.add_edge(rel.qname, parent, key=f"INHERITS {parent}", kind=Edge.INHERITS, owner=rel.qname)
     return graph
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from schemadocs.lineage.edges import Edge
 from schemadocs.model import QualifiedName
 
 
@@ -23,7 +24,7 @@ class Layers:
 
 def layers(graph: nx.DiGraph) -> Layers:
     """Assign every relation that takes part in view lineage to a layer."""
-    reads = nx.DiGraph((s, t) for s, t, k in graph.edges(data="kind") if k == "reads")
+    reads = nx.DiGraph((s, t) for s, t, k in graph.edges(data="kind") if k is Edge.READS)
     depth: dict[QualifiedName, int] = {}
     for node in nx.topological_sort(reads):  # views cannot form cycles
         depth[node] = max((depth[p] + 1 for p in reads.predecessors(node)), default=0)

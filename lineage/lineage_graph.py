@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.er_graph import partition_root
 from schemadocs.lineage.routine_lineage import routine_lineage
 from schemadocs.model import Catalog, ColumnRef, QualifiedName, quote_ident
@@ -57,15 +58,15 @@ def lineage_graph(catalog: Catalog) -> nx.DiGraph:
             continue
         for read in view.reads:
             if root(read.target) in graph and root(read.target) != view.qname:
-                graph.add_edge(root(read.target), view.qname, kind="reads")
+                graph.add_edge(root(read.target), view.qname, kind=Edge.READS)
         for lineage in view.column_lineage:
             target = ColumnRef(view.schema, view.name, lineage.column)
             for source in map(col, lineage.sources):
                 if source in graph and target in graph:
-                    graph.add_edge(source, target, kind="value")
+                    graph.add_edge(source, target, kind=Edge.VALUE)
         for source in map(col, view.filter_columns):
             if source in graph:
-                graph.add_edge(source, view.qname, kind="filter")
+                graph.add_edge(source, view.qname, kind=Edge.FILTER)
     routines = {RoutineKey(f.schema, f.name, f.arguments): f for f in catalog.routines}
     by_name: dict[QualifiedName, list[RoutineKey]] = {}
     for key in routines:
@@ -75,14 +76,14 @@ def lineage_graph(catalog: Catalog) -> nx.DiGraph:
         for trigger in rel.triggers:
             for key in by_name.get(trigger.function, ()):  # a trigger names its function without arguments
                 if root(rel.qname) in graph:
-                    graph.add_edge(root(rel.qname), key, kind="trigger", trigger=trigger.name)
+                    graph.add_edge(root(rel.qname), key, kind=Edge.TRIGGER, trigger=trigger.name)
     for key, routine in routines.items():
         found = routine_lineage(catalog, routine)
         for table in found.reads:
             if root(table) in graph:
-                graph.add_edge(root(table), key, kind="routine_reads")
+                graph.add_edge(root(table), key, kind=Edge.ROUTINE_READS)
         for table in found.writes:
             if root(table) in graph:
-                graph.add_edge(key, root(table), kind="routine_writes")
+                graph.add_edge(key, root(table), kind=Edge.ROUTINE_WRITES)
         graph.nodes[key]["unresolved"] = found.unresolved
     return graph

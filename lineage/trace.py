@@ -12,12 +12,13 @@ from typing import Any
 
 import networkx as nx
 
+from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.lineage_graph import Node, RoutineKey
 from schemadocs.errors import ConfigError
 from schemadocs.model import Catalog, ColumnRef, QualifiedName
 
-UPSTREAM_KINDS = {"value", "reads", "routine_writes"}
-DOWNSTREAM_KINDS = {"value", "filter", "reads", "routine_writes", "trigger"}
+UPSTREAM_KINDS = {Edge.VALUE, Edge.READS, Edge.ROUTINE_WRITES}
+DOWNSTREAM_KINDS = {Edge.VALUE, Edge.FILTER, Edge.READS, Edge.ROUTINE_WRITES, Edge.TRIGGER}
 
 
 @dataclass
@@ -44,7 +45,7 @@ class Trace:
     def _lines(self, lines: list[str], prefix: str) -> None:
         for i, child in enumerate(self.children):
             last = i == len(self.children) - 1 and not self.more
-            tag = f"  ({child.via})" if child.via not in ("value", "reads") else ""
+            tag = f"  ({child.via})" if child.via not in (Edge.VALUE, Edge.READS) else ""
             lines.append(f"{prefix}{'└─ ' if last else '├─ '}{child.node}{tag}")
             child._lines(lines, prefix + ("   " if last else "│  "))
         if self.more:

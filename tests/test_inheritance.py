@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from schemadocs import snapshot
+from schemadocs.lineage.edges import Edge
 from schemadocs.diff.diff import diff
 from schemadocs.introspect.introspect import introspect
 from schemadocs.lineage.areas import schema_graph
@@ -85,9 +86,9 @@ def test_pages_link_child_and_parent(zoo_site):
 
 def test_er_graph_has_inheritance_edges_distinct_from_foreign_keys(zoo, zoo_site):
     graph = er_graph(zoo)
-    assert [d for d in graph.get_edge_data(BIRDS, ANIMALS).values()] == [{"inherits": True, "owner": BIRDS}]
+    assert [d for d in graph.get_edge_data(BIRDS, ANIMALS).values()] == [{"kind": Edge.INHERITS, "owner": BIRDS}]
     assert graph.has_edge(BIRDS, TAGGED) and graph.has_edge(FISH, ANIMALS)
-    assert all("fk" in d for d in graph.get_edge_data(FEEDINGS, ANIMALS).values())
+    assert all(d["kind"] is Edge.FOREIGN_KEY and "fk" in d for d in graph.get_edge_data(FEEDINGS, ANIMALS).values())
     fks = schema_graph(graph, "zoo")  # subject areas and their "N FKs" labels count foreign keys only
     assert sorted(fks.edges(data="fks")) == [(FEEDINGS, ANIMALS, 1)] or sorted(fks.edges(data="fks")) == [(ANIMALS, FEEDINGS, 1)]
     drawn = er_diagram(zoo, graph, ANIMALS, relation_page(ANIMALS))

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.areas import schema_areas
 from schemadocs.lineage.er_graph import er_graph
 from schemadocs.model import Catalog, QualifiedName
@@ -85,7 +86,7 @@ def test_areas_partition_the_connected_tables(edges: list[tuple[QualifiedName, Q
     er.add_nodes_from(Q("s", f"t{i:02}") for i in range(25))
     er.add_nodes_from(Q("t", f"t{i:02}") for i in range(25, 30))
     for n, (a, b) in enumerate(edges):
-        er.add_edge(a, b, key=str(n))
+        er.add_edge(a, b, key=str(n), kind=Edge.FOREIGN_KEY)
     found = schema_areas(er, "s", limit)
     assert found == schema_areas(er, "s", limit), "deterministic"
     members = [q for area in found.areas for q in area.tables]
@@ -104,12 +105,13 @@ def test_areas_are_the_same_in_every_process(tmp_path: Path) -> None:
     script = (
         "import networkx as nx, random\n"
         "from schemadocs.lineage.areas import schema_areas\n"
+        "from schemadocs.lineage.edges import Edge\n"
         "from schemadocs.model import QualifiedName as Q\n"
         "rng = random.Random(7); er = nx.MultiDiGraph()\n"
         "names = [Q('s', f'table_{i}') for i in range(400)]\n"
         "er.add_nodes_from(names)\n"
         "for n, t in enumerate(names[1:], 1):\n"
-        "    for _ in range(2): er.add_edge(t, names[rng.randrange(n)], key=str(rng.random()))\n"
+        "    for _ in range(2): er.add_edge(t, names[rng.randrange(n)], key=str(rng.random()), kind=Edge.FOREIGN_KEY)\n"
         "print([[str(q) for q in a.tables] for a in schema_areas(er, 's', 30).areas])\n"
     )
     outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,

@@ -29,6 +29,7 @@ import graphviz
 from markupsafe import Markup
 import networkx as nx
 
+from schemadocs.lineage.edges import Edge
 from schemadocs.atomic import write_atomic
 from schemadocs.lineage.er_graph import neighbours
 from schemadocs.errors import BuildError
@@ -93,8 +94,8 @@ class _Drawing:
 
     def inheritance_edges(self, graph: nx.MultiDiGraph, tables: Iterable[QualifiedName]) -> None:
         """Every inheritance edge of `graph` touching `tables` whose two ends are drawn."""
-        found = {(s, t) for q in tables for s, t, inherits in
-                 (*graph.out_edges(q, data="inherits"), *graph.in_edges(q, data="inherits")) if inherits}
+        found = {(s, t) for q in tables for s, t, kind in
+                 (*graph.out_edges(q, data="kind"), *graph.in_edges(q, data="kind")) if kind is Edge.INHERITS}
         for child, parent in sorted(found):
             if child in self.ids and parent in self.ids:
                 self.inheritance(child, parent)
@@ -127,7 +128,7 @@ def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, 
         drawing.node(qname, str(qname), relative_html(page, relation_page(qname)), labels[key])
     drawn = [center, *around[:MAX_NEIGHBOURS]] if depth > 1 else [center]  # depth 1: only the center's own FKs
     edges = {(s, t, d["fk"].name): d["fk"] for q in drawn for s, t, d in
-             [*graph.out_edges(q, data=True), *graph.in_edges(q, data=True)] if "fk" in d}  # a self-reference is in both
+             [*graph.out_edges(q, data=True), *graph.in_edges(q, data=True)] if d["kind"] is Edge.FOREIGN_KEY}  # a self-reference is in both
     for (source, target, _), fk in sorted(edges.items()):
         if source in drawing.ids and target in drawing.ids:
             drawing.edge(source, target, ", ".join(fk.columns))
@@ -140,7 +141,7 @@ def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, 
 def lineage_diagram(catalog: Catalog, graph: nx.DiGraph, center: QualifiedName, page: str) -> Diagram:
     """One hop of relation lineage each way: what the view reads → view → what reads it."""
     def readers(edges: Iterable[tuple[object, object, str]], pick: int) -> list[QualifiedName]:
-        return sorted({e[pick] for e in edges if e[2] == "reads"})  # type: ignore[misc]
+        return sorted({e[pick] for e in edges if e[2] is Edge.READS})  # type: ignore[misc]
 
     ups = readers(graph.in_edges(center, data="kind"), 0)
     downs = readers(graph.out_edges(center, data="kind"), 1)
@@ -193,7 +194,8 @@ def schema_diagram(catalog: Catalog, graph: nx.MultiDiGraph, tables: Sequence[Qu
     if len(outside) > MAX_NEIGHBOURS:
         drawing.node("more", f"+{len(outside) - MAX_NEIGHBOURS} more elsewhere", None, shape="note", fillcolor="#f4f4f4")
     edges = {(s, t, k): d["fk"] for q in tables for s, t, k, d in
-             (*graph.out_edges(q, keys=True, data=True), *graph.in_edges(q, keys=True, data=True)) if "fk" in d}
+             (*graph.out_edges(q, keys=True, data=True), *graph.in_edges(q, keys=True, data=True))
+             if d["kind"] is Edge.FOREIGN_KEY}
     for (source, target, _), fk in sorted(edges.items()):
         if source in drawing.ids and target in drawing.ids:
             drawing.edge(source, target, ", ".join(fk.columns) if detailed else "")

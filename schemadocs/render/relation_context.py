@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import networkx as nx
 from markupsafe import Markup
 
+from schemadocs.lineage.edges import Edge
 from schemadocs.model import Catalog, ColumnRef, ConstraintKind, QualifiedName, Relation
 from schemadocs.render.contexts import GrantRow, Link, grant_rows, human_size
 from schemadocs.render.slugs import (
@@ -139,8 +140,8 @@ def dependents_rows(lineage: nx.DiGraph, rel: Relation, column_link: Callable[[C
         if not targets:
             continue
         out = sorted(((t, d["kind"]) for t, d in targets.items()), key=lambda e: (type(e[0]).__name__, e[0]))
-        values = [column_link(t) for t, k in out if k == "value"]
-        filters = [link(t) for t, k in out if k == "filter"]
+        values = [column_link(t) for t, k in out if k is Edge.VALUE]
+        filters = [link(t) for t, k in out if k is Edge.FILTER]
         if values or filters:
             shown_values, shown_filters = values[:MAX_LISTED], filters[:max(0, MAX_LISTED - len(values))]
             rows.append(DependentsRow(column=col.name, anchor=column_anchor(col.name), values=tuple(shown_values),

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 from markupsafe import Markup
 
-from schemadocs.lineage.er_graph import er_graph
-from schemadocs.lineage.layers import Layers, layers
-from schemadocs.lineage.lineage_graph import lineage_graph
+from schemadocs.lineage.edges import Edge
+from schemadocs.lineage.graphs import Graphs, build_graphs
 from schemadocs.model import Catalog, QualifiedName
 from schemadocs.render.changes import (
     CHANGES_PAGE,
@@ -69,13 +67,6 @@ class Site:
 
 
 @dataclass(frozen=True)
-class Graphs:
-    er: nx.MultiDiGraph
-    lineage: nx.DiGraph
-    layers: Layers
-
-
-@dataclass(frozen=True)
 class Contexts:
     relations: list[RelationPage]  # in catalog.relations order
     overview: OverviewPage
@@ -101,12 +92,6 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
     return render_pages(catalog, contexts, changes, pages, cache_dir / "fragments")
 
 
-def build_graphs(catalog: Catalog) -> Graphs:
-    """The ER graph, the lineage graph and the lineage layers of the catalog."""
-    lineage = lineage_graph(catalog)
-    return Graphs(er=er_graph(catalog), lineage=lineage, layers=layers(lineage))
-
-
 def page_contexts(catalog: Catalog, graphs: Graphs) -> Contexts:
     """The contexts of the schema, area, relation, routine and type pages and the lineage overview,
     without diagrams."""
@@ -129,7 +114,7 @@ def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts,
     for i, (rel, page) in enumerate(zip(catalog.relations, contexts.relations)):
         if rel.qname in er:
             wanted.append(("relations", i, "diagram", er_diagram(catalog, er, rel.qname, page.path, labels, er_depth)))
-        if rel.qname in lineage and any(k == "reads" for *_, k in
+        if rel.qname in lineage and any(k is Edge.READS for *_, k in
                                         [*lineage.in_edges(rel.qname, data="kind"), *lineage.out_edges(rel.qname, data="kind")]):
             wanted.append(("relations", i, "lineage_diagram", lineage_diagram(catalog, lineage, rel.qname, page.path)))
     for i, schema in enumerate(contexts.schemas):

@@ -13,6 +13,7 @@ from itertools import groupby
 
 import networkx as nx
 
+from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.lineage_graph import RoutineKey
 from schemadocs.model import Catalog, QualifiedName, Routine
 from schemadocs.render.contexts import GrantRow, Link, grant_rows
@@ -97,9 +98,9 @@ def routine_page_context(catalog: Catalog, lineage: nx.DiGraph, overloads: tuple
             code_language=f.language if f.language in ("sql", "plpgsql") else "text",
             grants=grant_rows(f.grants),
             reads=tuple(link(t) for t, _, kind in (lineage.in_edges(key, data="kind") if known else ())
-                        if kind == "routine_reads"),
+                        if kind is Edge.ROUTINE_READS),
             writes=tuple(link(t) for _, t, kind in (lineage.out_edges(key, data="kind") if known else ())
-                         if kind == "routine_writes"),
+                         if kind is Edge.ROUTINE_WRITES),
             triggers=tuple(Link(f"{link(rel).text}: {name}", link(rel, "#triggers").href)
                            for rel, name in triggers.get(QualifiedName(f.schema, f.name), ())),
             unresolved=tuple(lineage.nodes[key].get("unresolved", ())) if known else (),
