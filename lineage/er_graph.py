@@ -19,14 +19,14 @@ from schemadocs.model import Catalog, QualifiedName
 def er_graph(catalog: Catalog) -> nx.MultiDiGraph:
     """Build the FK and inheritance graph over tables, partitioned tables and foreign tables."""
     graph = nx.MultiDiGraph()
-    for rel in catalog.relations:
-        if not rel.kind.is_view and rel.partition_of is None:
+    for rel in catalog.documented:
+        if not rel.kind.is_view:
             graph.add_node(rel.qname, relation=rel)
     for rel in catalog.relations:
         source = partition_root(catalog, rel.qname)
-        for fk in rel.foreign_keys:
+        for fk in rel.declared_foreign_keys:
             target = partition_root(catalog, fk.target)
-            if fk.inherited or source not in graph or target not in graph:
+            if source not in graph or target not in graph:
                 continue
             graph.add_edge(source, target, key=f"{rel.qname}.{fk.name}", kind=Edge.FOREIGN_KEY, fk=fk, owner=rel.qname)
         for parent in rel.inherits:

@@ -48,11 +48,10 @@ def lineage_graph(catalog: Catalog) -> nx.DiGraph:
         top = root(ref.relation)
         return ColumnRef(top.schema, top.name, ref.column)
 
-    for rel in catalog.relations:
-        if rel.partition_of is None:
-            graph.add_node(rel.qname, type="relation", kind=rel.kind)
-            for c in rel.columns:
-                graph.add_node(ColumnRef(rel.schema, rel.name, c.name), type="column", relation=rel.qname)
+    for rel in catalog.documented:
+        graph.add_node(rel.qname, type="relation", kind=rel.kind)
+        for c in rel.columns:
+            graph.add_node(ColumnRef(rel.schema, rel.name, c.name), type="column", relation=rel.qname)
     for view in catalog.relations:
         if view.qname not in graph:
             continue

@@ -255,6 +255,11 @@ class Relation(SchemaObject):
         return tuple(c for c in self.constraints if isinstance(c, ForeignKey))
 
     @property
+    def declared_foreign_keys(self) -> tuple[ForeignKey, ...]:
+        """The foreign keys declared on this relation: not a partition's copies of its parent's."""
+        return tuple(fk for fk in self.foreign_keys if not fk.inherited)
+
+    @property
     def primary_key(self) -> Constraint | None:
         return next((c for c in self.constraints if c.kind is ConstraintKind.PRIMARY_KEY), None)
 
@@ -374,11 +379,16 @@ class Catalog:
         return tuple(r for r in self.relations if r.schema == schema)
 
     @cached_property
+    def documented(self) -> tuple[Relation, ...]:
+        """The relations that are documented on their own: all but partitions, which follow their parent."""
+        return tuple(r for r in self.relations if r.partition_of is None)
+
+    @cached_property
     def referenced_by(self) -> dict[QualifiedName, tuple[tuple[Relation, ForeignKey], ...]]:
-        """For each relation, the (relation, foreign key) pairs that point at it."""
+        """For each relation, the (relation, declared foreign key) pairs that point at it."""
         found: dict[QualifiedName, list[tuple[Relation, ForeignKey]]] = {}
         for rel in self.relations:
-            for fk in rel.foreign_keys:
+            for fk in rel.declared_foreign_keys:
                 found.setdefault(fk.target, []).append((rel, fk))
         return {k: tuple(v) for k, v in found.items()}
 

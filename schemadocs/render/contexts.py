@@ -123,7 +123,7 @@ def column_index_pages(catalog: Catalog) -> list[LazyPage]:
     neither built nor rendered again.
     """
     listed = sorted(((c.name, r.schema, r.name, c.type, c.comment)
-                     for r in catalog.relations if r.partition_of is None for c in r.columns),
+                     for r in catalog.documented for c in r.columns),
                     key=lambda row: (row[0].casefold(), row))
     partitions = sum(1 for r in catalog.relations if r.partition_of)
     names = len({name for name, *_ in listed})
@@ -208,7 +208,7 @@ def home_page(catalog: Catalog) -> HomePage:
         ("schemas", len(catalog.schemas)),
         *((f"{k.label}s", kinds[k]) for k in RelationKind if kinds[k]),
         ("columns", sum(len(r.columns) for r in catalog.relations)),
-        ("foreign keys", sum(1 for r in catalog.relations for fk in r.foreign_keys if not fk.inherited)),
+        ("foreign keys", sum(len(r.declared_foreign_keys) for r in catalog.relations)),
         ("indexes", sum(len(r.indexes) for r in catalog.relations)),
         ("functions and procedures", len(catalog.routines)),
         ("enums", len(catalog.enums)),
@@ -236,7 +236,7 @@ def home_page(catalog: Catalog) -> HomePage:
 
 def coverage(catalog: Catalog) -> tuple[tuple[str, int, int], ...]:
     """How much of the database carries a comment: relations, columns, functions."""
-    documented = [r for r in catalog.relations if r.partition_of is None]
+    documented = catalog.documented
     columns = [c for r in documented for c in r.columns]
     return (
         ("tables and views with a comment", sum(1 for r in documented if r.comment), len(documented)),
@@ -257,10 +257,9 @@ def most_connected(catalog: Catalog, limit: int = TOP_TABLES) -> tuple[tuple[Lin
     """The tables with the most foreign keys, counting both directions (partition copies aside)."""
     degree: Counter[QualifiedName] = Counter()
     for rel in catalog.relations:
-        for fk in rel.foreign_keys:
-            if not fk.inherited:
-                degree[rel.qname] += 1
-                degree[fk.target] += 1
+        for fk in rel.declared_foreign_keys:
+            degree[rel.qname] += 1
+            degree[fk.target] += 1
     ranked = sorted((q for q in degree if catalog.relation(q)), key=lambda q: (-degree[q], q))
     return tuple((Link(str(q), relative_html(HOME_PAGE, relation_page(q))), degree[q]) for q in ranked[:limit])
 

@@ -73,7 +73,7 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
     referenced_by = tuple(
         RelationshipRow(relation=link(src.qname), columns=", ".join(fk.columns),
                         ref_columns=", ".join(fk.ref_columns), constraint=fk.name)
-        for src, fk in catalog.referenced_by.get(rel.qname, ()) if not fk.inherited
+        for src, fk in catalog.referenced_by.get(rel.qname, ())
     )
     partitions = tuple(
         ReadRow(relation=link(p.qname), columns=p.partition_bound or "")

@@ -64,11 +64,10 @@ def type_uses(catalog: Catalog) -> dict[QualifiedName, tuple[list[tuple[Qualifie
     known = catalog.user_types
     columns: dict[QualifiedName, list[tuple[QualifiedName, str]]] = {}
     routines: dict[QualifiedName, list[tuple[str, str, str]]] = {}
-    for rel in catalog.relations:
-        if rel.partition_of is None:
-            for c in rel.columns:
-                if (qname := catalog.user_type(c.type)) is not None:
-                    columns.setdefault(qname, []).append((rel.qname, c.name))
+    for rel in catalog.documented:
+        for c in rel.columns:
+            if (qname := catalog.user_type(c.type)) is not None:
+                columns.setdefault(qname, []).append((rel.qname, c.name))
     for f in catalog.routines:
         mentioned = {known[word] for word in _type_words(f"{f.arguments},{f.returns or ''}") if word in known}
         for qname in sorted(mentioned):
