@@ -67,15 +67,11 @@ def lineage_graph(catalog: Catalog) -> nx.DiGraph:
             if source in graph:
                 graph.add_edge(source, view.qname, kind=Edge.FILTER)
     routines = {RoutineKey(f.schema, f.name, f.arguments): f for f in catalog.routines}
-    by_name: dict[QualifiedName, list[RoutineKey]] = {}
     for key in routines:
         graph.add_node(key, type="routine")
-        by_name.setdefault(QualifiedName(key.schema, key.name), []).append(key)
-    for rel in catalog.relations:
-        for trigger in rel.triggers:
-            for key in by_name.get(trigger.function, ()):  # a trigger names its function without arguments
-                if root(rel.qname) in graph:
-                    graph.add_edge(root(rel.qname), key, kind=Edge.TRIGGER, trigger=trigger.name)
+        for rel, trigger in catalog.triggers_calling.get(QualifiedName(key.schema, key.name), ()):
+            if root(rel.qname) in graph:
+                graph.add_edge(root(rel.qname), key, kind=Edge.TRIGGER, trigger=trigger.name)
     for key, routine in routines.items():
         found = routine_lineage(catalog, routine)
         for table in found.reads:

@@ -379,6 +379,16 @@ class Catalog:
         return tuple(r for r in self.relations if r.schema == schema)
 
     @cached_property
+    def triggers_calling(self) -> dict[QualifiedName, tuple[tuple[Relation, Trigger], ...]]:
+        """For each routine name (a trigger names its function without arguments), the
+        (relation, trigger) pairs that call it."""
+        found: dict[QualifiedName, list[tuple[Relation, Trigger]]] = {}
+        for rel in self.relations:
+            for trigger in rel.triggers:
+                found.setdefault(trigger.function, []).append((rel, trigger))
+        return {k: tuple(v) for k, v in found.items()}
+
+    @cached_property
     def documented(self) -> tuple[Relation, ...]:
         """The relations that are documented on their own: all but partitions, which follow their parent."""
         return tuple(r for r in self.relations if r.partition_of is None)

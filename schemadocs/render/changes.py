@@ -14,7 +14,7 @@ from schemadocs.diff.describe import describe
 from schemadocs.diff.history import Build, History
 from schemadocs.diff.text import summary
 from schemadocs.model import Catalog, QualifiedName
-from schemadocs.render.contexts import Link
+from schemadocs.render.contexts import Link, relation_link
 from schemadocs.render.slugs import HOME_PAGE, relation_page, relative_html
 
 CHANGES_PAGE = "changes.md"
@@ -58,9 +58,7 @@ def changes_page(catalog: Catalog, history: History) -> ChangesPage:
     page = CHANGES_PAGE
 
     def link(qname: QualifiedName | None) -> Link | None:
-        if qname is None:
-            return None
-        return Link(str(qname), relative_html(page, relation_page(qname)) if catalog.relation(qname) else None)
+        return relation_link(catalog, page, qname) if qname is not None else None
 
     builds = []
     for number, build in zip(range(len(history), 0, -1), history):

@@ -40,6 +40,15 @@ class Link:
     href: str | None  # page-relative URL in the built site; None when the target isn't documented
 
 
+def relation_link(catalog: Catalog, page: str, qname: QualifiedName, anchor: str = "",
+                  schema: str | None = None) -> Link:
+    """A link from `page` to a relation's page (at `anchor`); its text leaves out the schema
+    when it is `schema` (the page's own); no href when the relation is not documented."""
+    text = qname.name if qname.schema == schema else str(qname)
+    known = catalog.relation(qname) is not None
+    return Link(text, relative_html(page, relation_page(qname)) + (f"#{anchor}" if anchor else "") if known else None)
+
+
 @dataclass(frozen=True)
 class GrantRow:
     grantee: str

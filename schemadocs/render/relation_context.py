@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from schemadocs.lineage.edges import Edge
 from schemadocs.model import Catalog, ColumnRef, ConstraintKind, QualifiedName, Relation
-from schemadocs.render.contexts import GrantRow, Link, grant_rows, human_size
+from schemadocs.render.contexts import GrantRow, Link, grant_rows, human_size, relation_link
 from schemadocs.render.slugs import (
     HOME_PAGE,
     column_anchor,
@@ -34,10 +34,8 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
     """One table or view: columns, keys, indexes, relationships, partitions, SQL, lineage."""
     page = relation_page(rel.qname)
 
-    def link(qname: QualifiedName, anchor: str | None = None) -> Link:
-        known = catalog.relation(qname) is not None
-        href = relative_html(page, relation_page(qname)) + (f"#{anchor}" if anchor else "") if known else None
-        return Link(str(qname) if qname.schema != rel.schema else qname.name, href)
+    def link(qname: QualifiedName, anchor: str = "") -> Link:
+        return relation_link(catalog, page, qname, anchor, schema=rel.schema)
 
     def column_link(ref: ColumnRef) -> Link:
         target = link(ref.relation, column_anchor(ref.column))

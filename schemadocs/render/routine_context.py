@@ -16,7 +16,7 @@ import networkx as nx
 from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.lineage_graph import RoutineKey
 from schemadocs.model import Catalog, QualifiedName, Routine
-from schemadocs.render.contexts import GrantRow, Link, grant_rows
+from schemadocs.render.contexts import GrantRow, Link, grant_rows, relation_link
 from schemadocs.render.slugs import (
     HOME_PAGE,
     relation_page,
@@ -60,23 +60,17 @@ class RoutinePage:
 
 def routine_pages(catalog: Catalog, lineage: nx.DiGraph) -> list[RoutinePage]:
     """A page per (schema, routine name), in catalog order (routines are sorted by schema, name)."""
-    triggers: dict[QualifiedName, list[tuple[QualifiedName, str]]] = {}
-    for rel in catalog.relations:
-        for trigger in rel.triggers:
-            triggers.setdefault(trigger.function, []).append((rel.qname, trigger.name))
-    return [routine_page_context(catalog, lineage, tuple(group), triggers)
+    return [routine_page_context(catalog, lineage, tuple(group))
             for _, group in groupby(catalog.routines, key=lambda f: (f.schema, f.name))]
 
 
-def routine_page_context(catalog: Catalog, lineage: nx.DiGraph, overloads: tuple[Routine, ...],
-                         triggers: dict[QualifiedName, list[tuple[QualifiedName, str]]]) -> RoutinePage:
+def routine_page_context(catalog: Catalog, lineage: nx.DiGraph, overloads: tuple[Routine, ...]) -> RoutinePage:
     """The page of the overloads of one routine name."""
     first = overloads[0]
     page = routine_page(first.schema, first.name)
 
     def link(qname: QualifiedName, anchor: str = "") -> Link:
-        text = str(qname) if qname.schema != first.schema else qname.name
-        return Link(text, relative_html(page, relation_page(qname)) + anchor if catalog.relation(qname) else None)
+        return relation_link(catalog, page, qname, anchor, schema=first.schema)
 
     def section(f: Routine) -> RoutineSection:
         key = RoutineKey(f.schema, f.name, f.arguments)
@@ -101,8 +95,8 @@ def routine_page_context(catalog: Catalog, lineage: nx.DiGraph, overloads: tuple
                         if kind is Edge.ROUTINE_READS),
             writes=tuple(link(t) for _, t, kind in (lineage.out_edges(key, data="kind") if known else ())
                          if kind is Edge.ROUTINE_WRITES),
-            triggers=tuple(Link(f"{link(rel).text}: {name}", link(rel, "#triggers").href)
-                           for rel, name in triggers.get(QualifiedName(f.schema, f.name), ())),
+            triggers=tuple(Link(f"{link(rel.qname).text}: {trigger.name}", link(rel.qname, "triggers").href)
+                           for rel, trigger in catalog.triggers_calling.get(QualifiedName(f.schema, f.name), ())),
             unresolved=tuple(lineage.nodes[key].get("unresolved", ())) if known else (),
         )
 
