@@ -15,7 +15,7 @@ import networkx as nx
 from markupsafe import Markup
 
 from schemadocs.lineage.edges import Edge
-from schemadocs.model import Catalog, ColumnRef, ConstraintKind, QualifiedName, Relation
+from schemadocs.model import Catalog, ColumnRef, ConstraintKind, ForeignKey, Index, Policy, QualifiedName, Relation, Trigger
 from schemadocs.render.contexts import GrantRow, Link, grant_rows, human_size, relation_link
 from schemadocs.render.slugs import (
     HOME_PAGE,
@@ -33,50 +33,8 @@ MAX_LISTED = 12  # dependents listed per column on a page before "and N more"
 def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) -> RelationPage:
     """One table or view: columns, keys, indexes, relationships, partitions, SQL, lineage."""
     page = relation_page(rel.qname)
-
-    def link(qname: QualifiedName, anchor: str = "") -> Link:
-        return relation_link(catalog, page, qname, anchor, schema=rel.schema)
-
-    def column_link(ref: ColumnRef) -> Link:
-        target = link(ref.relation, column_anchor(ref.column))
-        return Link(f"{target.text}.{ref.column}", target.href)
-
-    def type_href(spelled: str) -> str | None:
-        target = catalog.user_type(spelled)
-        return relative_html(page, type_page(target)) if target else None
-
-    def routine_link(qname: QualifiedName) -> Link:
-        known = bool(catalog.routines_named(qname))
-        return Link(str(qname), relative_html(page, routine_page(qname.schema, qname.name)) if known else None)
-
-    pk = set(rel.primary_key.columns) if rel.primary_key else set()
-    unique = {c for k in rel.constraints if k.kind is ConstraintKind.UNIQUE for c in k.columns}
-    fk_by_column: dict[str, list[Link]] = {}
-    for fk in rel.foreign_keys:
-        for col, ref_col in zip(fk.columns, fk.ref_columns):
-            target = link(fk.target, column_anchor(ref_col))
-            fk_by_column.setdefault(col, []).append(Link(f"{target.text}.{ref_col}", target.href))
-    columns = tuple(
-        ColumnRow(
-            name=c.name, anchor=column_anchor(c.name), type=c.type, nullable=c.nullable, default=c.default,
-            comment=c.comment,
-            badges=tuple(b for b, on in (("PK", c.name in pk), ("FK", c.name in fk_by_column),
-                                         ("unique", c.name in unique), ("identity", bool(c.identity)),
-                                         ("generated", bool(c.generated)), ("inherited", c.inherited)) if on),
-            references=tuple(fk_by_column.get(c.name, ())),
-            type_href=type_href(c.type),
-        )
-        for c in rel.columns
-    )
-    referenced_by = tuple(
-        RelationshipRow(relation=link(src.qname), columns=", ".join(fk.columns),
-                        ref_columns=", ".join(fk.ref_columns), constraint=fk.name)
-        for src, fk in catalog.referenced_by.get(rel.qname, ())
-    )
-    partitions = tuple(
-        ReadRow(relation=link(p.qname), columns=p.partition_bound or "")
-        for p in catalog.partitions_of.get(rel.qname, ())
-    )
+    links = PageLinks(catalog, page, rel.schema)
+    link = links.relation
     return RelationPage(
         path=page,
         title=str(rel.qname),
@@ -85,48 +43,114 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
         home=Link("Home", relative_html(page, HOME_PAGE)),
         comment=rel.comment,
         owner=rel.owner,
-        columns=columns,
+        columns=column_rows(rel, links),
         constraints=tuple(ConstraintRow(name=k.name, kind=k.kind.value.replace("_", " "), definition=k.definition,
                                         comment=k.comment) for k in rel.constraints),
-        indexes=tuple(IndexRow(name=i.name, definition=i.definition, comment=i.comment, size=human_size(i.size),
-                               scans="" if i.scans is None else str(i.scans),
-                               notes=", ".join(x for x in ("" if i.valid else "INVALID",
-                                                           "NULLS NOT DISTINCT" if i.nulls_not_distinct else "") if x))
-                      for i in rel.indexes),
-        references=tuple(
-            RelationshipRow(relation=link(fk.target), columns=", ".join(fk.columns),
-                            ref_columns=", ".join(fk.ref_columns), constraint=fk.name)
-            for fk in rel.foreign_keys
-        ),
-        referenced_by=referenced_by,
-        triggers=tuple(TriggerRow(name=t.name, when=f"{t.timing} {' OR '.join(t.events)} FOR EACH {t.level}",
-                                  condition=t.condition, function=routine_link(t.function),
-                                  enabled={"ORIGIN": "enabled", "DISABLED": "disabled", "REPLICA": "replica only",
-                                           "ALWAYS": "always"}[t.enabled],
-                                  comment=t.comment) for t in rel.triggers),
-        policies=tuple(PolicyRow(name=p.name, command=p.command, roles=", ".join(p.roles),
-                                 permissive="permissive" if p.permissive else "restrictive",
-                                 using=p.using, with_check=p.with_check, comment=p.comment) for p in rel.policies),
+        indexes=tuple(map(index_row, rel.indexes)),
+        references=tuple(relationship_row(link(fk.target), fk) for fk in rel.foreign_keys),
+        referenced_by=tuple(relationship_row(link(src.qname), fk)
+                            for src, fk in catalog.referenced_by.get(rel.qname, ())),
+        triggers=tuple(trigger_row(t, links) for t in rel.triggers),
+        policies=tuple(map(policy_row, rel.policies)),
         rls=("enabled and forced" if rel.rls_forced else "enabled") if rel.rls_enabled else None,
         partition_key=rel.partition_key,
         partition_of=link(rel.partition_of) if rel.partition_of else None,
         partition_bound=rel.partition_bound,
-        partitions=partitions,
+        partitions=tuple(ReadRow(relation=link(p.qname), columns=p.partition_bound or "")
+                         for p in catalog.partitions_of.get(rel.qname, ())),
         inherits=tuple(link(parent) for parent in rel.inherits),
         inherited_by=tuple(link(child.qname) for child in catalog.inherited_by.get(rel.qname, ())),
         view_definition=rel.view_definition,
         reads=tuple(ReadRow(relation=link(r.target), columns=", ".join(r.columns)) for r in rel.reads),
         read_by=tuple(link(v.qname) for v in catalog.read_by.get(rel.qname, ())),
-        foreign_table=(f"server {rel.foreign_server}" + (f" OPTIONS ({', '.join(rel.foreign_options)})"
-                                                          if rel.foreign_options else "")) if rel.foreign_server else None,
+        foreign_table=foreign_table(rel),
         populated=None if rel.populated is None else ("populated" if rel.populated else "not populated (WITH NO DATA)"),
         stats=stats_rows(rel),
         grants=grant_rows(rel.grants),
         column_lineage=tuple(LineageRow(column=c.column, anchor=column_anchor(c.column),
-                                        sources=tuple(map(column_link, c.sources))) for c in rel.column_lineage),
-        filter_columns=tuple(map(column_link, rel.filter_columns)),
-        dependents=dependents_rows(lineage, rel, column_link, link),
+                                        sources=tuple(map(links.column, c.sources))) for c in rel.column_lineage),
+        filter_columns=tuple(map(links.column, rel.filter_columns)),
+        dependents=dependents_rows(lineage, rel, links.column, link),
     )
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Links from the page of a relation in `schema` to relations, columns, types and routines."""
+
+    catalog: Catalog
+    page: str
+    schema: str
+
+    def relation(self, qname: QualifiedName, anchor: str = "") -> Link:
+        return relation_link(self.catalog, self.page, qname, anchor, schema=self.schema)
+
+    def column(self, ref: ColumnRef) -> Link:
+        target = self.relation(ref.relation, column_anchor(ref.column))
+        return Link(f"{target.text}.{ref.column}", target.href)
+
+    def type_href(self, spelled: str) -> str | None:
+        target = self.catalog.user_type(spelled)
+        return relative_html(self.page, type_page(target)) if target else None
+
+    def routine(self, qname: QualifiedName) -> Link:
+        known = bool(self.catalog.routines_named(qname))
+        return Link(str(qname), relative_html(self.page, routine_page(qname.schema, qname.name)) if known else None)
+
+
+def column_rows(rel: Relation, links: PageLinks) -> tuple[ColumnRow, ...]:
+    """The columns with their badges, the columns their foreign keys reference, and type links."""
+    pk = set(rel.primary_key.columns) if rel.primary_key else set()
+    unique = {c for k in rel.constraints if k.kind is ConstraintKind.UNIQUE for c in k.columns}
+    fk_by_column: dict[str, list[Link]] = {}
+    for fk in rel.foreign_keys:
+        for col, ref_col in zip(fk.columns, fk.ref_columns):
+            fk_by_column.setdefault(col, []).append(links.column(ColumnRef(fk.ref_schema, fk.ref_name, ref_col)))
+    return tuple(
+        ColumnRow(
+            name=c.name, anchor=column_anchor(c.name), type=c.type, nullable=c.nullable, default=c.default,
+            comment=c.comment,
+            badges=tuple(b for b, on in (("PK", c.name in pk), ("FK", c.name in fk_by_column),
+                                         ("unique", c.name in unique), ("identity", bool(c.identity)),
+                                         ("generated", bool(c.generated)), ("inherited", c.inherited)) if on),
+            references=tuple(fk_by_column.get(c.name, ())),
+            type_href=links.type_href(c.type),
+        )
+        for c in rel.columns
+    )
+
+
+def index_row(i: Index) -> IndexRow:
+    notes = ("" if i.valid else "INVALID", "NULLS NOT DISTINCT" if i.nulls_not_distinct else "")
+    return IndexRow(name=i.name, definition=i.definition, comment=i.comment, size=human_size(i.size),
+                    scans="" if i.scans is None else str(i.scans), notes=", ".join(x for x in notes if x))
+
+
+def relationship_row(other: Link, fk: ForeignKey) -> RelationshipRow:
+    return RelationshipRow(relation=other, columns=", ".join(fk.columns), ref_columns=", ".join(fk.ref_columns),
+                           constraint=fk.name)
+
+
+TRIGGER_STATES = {"ORIGIN": "enabled", "DISABLED": "disabled", "REPLICA": "replica only", "ALWAYS": "always"}
+
+
+def trigger_row(t: Trigger, links: PageLinks) -> TriggerRow:
+    return TriggerRow(name=t.name, when=f"{t.timing} {' OR '.join(t.events)} FOR EACH {t.level}",
+                      condition=t.condition, function=links.routine(t.function), enabled=TRIGGER_STATES[t.enabled],
+                      comment=t.comment)
+
+
+def policy_row(p: Policy) -> PolicyRow:
+    return PolicyRow(name=p.name, command=p.command, roles=", ".join(p.roles),
+                     permissive="permissive" if p.permissive else "restrictive",
+                     using=p.using, with_check=p.with_check, comment=p.comment)
+
+
+def foreign_table(rel: Relation) -> str | None:
+    if not rel.foreign_server:
+        return None
+    options = f" OPTIONS ({', '.join(rel.foreign_options)})" if rel.foreign_options else ""
+    return f"server {rel.foreign_server}{options}"
 
 
 def dependents_rows(lineage: nx.DiGraph, rel: Relation, column_link: Callable[[ColumnRef], Link],
