@@ -1,6 +1,7 @@
 """The wheel installs one top-level package, `schemadocs`: introspect/, lineage/ and
 docs_templates/ go inside its namespace, so installing schemadocs beside PyPI's `lineage`
 or `introspect` packages breaks neither."""
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -10,8 +11,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_wheel_has_only_the_schemadocs_top_level(tmp_path: Path) -> None:
+    source = tmp_path / "src"  # a copy of the tracked files: setuptools writes build/ beside its sources
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True, cwd=tmp_path)
+                    "-w", str(tmp_path), str(source)], check=True, capture_output=True, cwd=tmp_path)
     wheel = next(tmp_path.glob("schemadocs-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
