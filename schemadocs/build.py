@@ -22,6 +22,8 @@ from importlib import resources
 from pathlib import Path
 
 from schemadocs import incremental, inline_diagrams, swap
+from schemadocs.checks.config import Settings
+from schemadocs.checks.engine import lint
 from schemadocs.errors import BuildError
 from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
@@ -48,12 +50,13 @@ class BuildResult:
 
 
 def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None,
-          er_depth: int = 1) -> BuildResult:
+          er_depth: int = 1, checks: Settings | None = None) -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
     changed, its change history (`changes.json`); see `build_changes` for `previous`.
-    `er_depth`: how many foreign-key hops a table page's ER diagram reaches.
+    `er_depth`: how many foreign-key hops a table page's ER diagram reaches. The health checks
+    run with `checks` (the project's settings; all rules by default) for the Health pages.
     """
     from schemadocs import snapshot
     from schemadocs.diff import history
@@ -61,8 +64,10 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     config_file, docs_dir = check_output(out_dir, config_file)
     changes = build_changes(catalog, previous)
     page_cache = PageCache(cache_of(docs_dir) / "pages", fragments=cache_of(docs_dir) / "fragments")
+    report = lint(catalog, checks)
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
-        site = render_site(catalog, cache_of(docs_dir), changes=changes, pages=page_cache, er_depth=er_depth)
+        site = render_site(catalog, cache_of(docs_dir), changes=changes, pages=page_cache, er_depth=er_depth,
+                           report=report)
     files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog)}
     if changes is not None and changes.history:
         files[HISTORY_FILE] = history.dumps(changes.history)

@@ -74,6 +74,7 @@ class HomePage:
     coverage: tuple[tuple[str, int, int], ...]  # (what, documented, total)
     largest: tuple[tuple[Link, str], ...]  # (relation, total size), biggest first
     most_connected: tuple[tuple[Link, int], ...]  # (table, foreign keys in and out), most first
+    health: tuple[tuple[str, int, str], ...] = ()  # (level, findings, Health page href), when linted
 
 
 @dataclass(frozen=True)

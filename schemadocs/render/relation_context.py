@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from schemadocs.lineage.edges import Edge
 from schemadocs.model import Catalog, ColumnRef, ConstraintKind, ForeignKey, Index, Policy, QualifiedName, Relation, Trigger
+from schemadocs.render.health_context import FindingRow
 from schemadocs.render.contexts import GrantRow, Link, grant_rows, human_size, relation_link
 from schemadocs.render.slugs import (
     HOME_PAGE,
@@ -290,6 +291,7 @@ class RelationPage:
     lineage_diagram: Markup = Markup("")
     diagram: Markup = Markup("")  # filled in once diagrams are rendered: inline SVG or Mermaid
     changed: Link | None = None  # "changed in this build", linking to the Changes page (render.changes)
+    health: tuple[FindingRow, ...] = ()  # this relation's health findings (render.health_context)
 
 
 def stats_rows(rel: Relation) -> tuple[tuple[str, str], ...]:

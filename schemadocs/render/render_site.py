@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from schemadocs.checks.engine import Report
 from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.graphs import Graphs, build_graphs
 from schemadocs.model import Catalog, QualifiedName
@@ -27,11 +28,13 @@ from schemadocs.render.changes import (
 )
 from schemadocs.render.contexts import (
     ColumnIndexPage,
+    HomePage,
     OverviewPage,
     column_index_pages,
     home_page,
     overview_page,
 )
+from schemadocs.render.health_context import Health, finding_rows, health_context
 from schemadocs.render.diagrams import (
     Diagram,
     er_diagram,
@@ -49,6 +52,7 @@ from schemadocs.render.routine_context import RoutinePage, routine_pages
 from schemadocs.render.schema_context import AreaPage, SchemaPage, schema_page_context
 from schemadocs.render.slugs import (
     COLUMN_INDEX_PAGE,
+    HEALTH_PAGE,
     HOME_PAGE,
     LINEAGE_PAGE,
     schema_page,
@@ -68,41 +72,54 @@ class Site:
 
 @dataclass(frozen=True)
 class Contexts:
+    home: HomePage
     relations: list[RelationPage]  # in catalog.relations order
     overview: OverviewPage
     routines: list[RoutinePage]  # one per schema and routine name
     types: list[TypePage]
     schemas: list[SchemaPage]
     areas: list[AreaPage]  # the subject areas of the largest schemas
+    health: Health | None = None  # the Health pages, when the build linted the catalog
 
 
 def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: BuildChanges | None = None,
-                pages: PageCache | None = None, er_depth: int = 1) -> Site:
+                pages: PageCache | None = None, er_depth: int = 1, report: Report | None = None) -> Site:
     """Build every page context, draw the diagrams (unless `draw` is False), render the templates.
 
     `cache_dir` keeps what pages refer to by placeholder, filled in after MkDocs: the
     diagrams' SVG (`diagrams/`) and large HTML fragments (`fragments/`);
     with `changes`, a Changes page and a badge on the pages of the relations this build changed;
     with `pages`, the costly pages that did not change come from that cache. `er_depth` is how
-    many foreign-key hops a table page's ER diagram reaches."""
+    many foreign-key hops a table page's ER diagram reaches; with a lint `report`, the Health
+    pages, and a Health section on each page whose relation or routine has findings."""
     graphs = build_graphs(catalog)
-    contexts = page_contexts(catalog, graphs)
+    health = health_context(catalog, report) if report is not None else None
+    contexts = page_contexts(catalog, graphs, health)
     if draw:
         contexts = with_diagrams(catalog, graphs, contexts, cache_dir / "diagrams", er_depth)
     return render_pages(catalog, contexts, changes, pages, cache_dir / "fragments")
 
 
-def page_contexts(catalog: Catalog, graphs: Graphs) -> Contexts:
-    """The contexts of the schema, area, relation, routine and type pages and the lineage overview,
-    without diagrams."""
+def page_contexts(catalog: Catalog, graphs: Graphs, health: Health | None = None) -> Contexts:
+    """The contexts of the home, schema, area, relation, routine, type and Health pages and the
+    lineage overview, without diagrams."""
     schemas, areas = [], []
     for schema in catalog.schemas:
         page, its_areas = schema_page_context(catalog, graphs.er, schema.name)
         schemas.append(page)
         areas += its_areas
-    return Contexts(relations=[relation_page_context(catalog, graphs.lineage, rel) for rel in catalog.relations],
-                    overview=overview_page(graphs.layers), routines=routine_pages(catalog, graphs.lineage),
-                    types=type_pages(catalog), schemas=schemas, areas=areas)
+    relations = [relation_page_context(catalog, graphs.lineage, rel) for rel in catalog.relations]
+    routines = routine_pages(catalog, graphs.lineage)
+    home = home_page(catalog)
+    if health is not None:
+        found = health.by_subject
+        relations = [dataclasses.replace(p, health=finding_rows(catalog, found[rel.qname], p.path))
+                     if rel.qname in found else p for rel, p in zip(catalog.relations, relations)]
+        routines = [dataclasses.replace(p, health=finding_rows(catalog, found[p.qname], p.path))
+                    if p.qname in found else p for p in routines]
+        home = dataclasses.replace(home, health=health.counts)
+    return Contexts(home=home, relations=relations, overview=overview_page(graphs.layers), routines=routines,
+                    types=type_pages(catalog), schemas=schemas, areas=areas, health=health)
 
 
 def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts,
@@ -161,7 +178,7 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
                  cache: PageCache | None = None, fragments: Path | None = None) -> Site:
     """Every page's Markdown, and the navigation: Home, Lineage, Columns, then one entry per schema
     (with a change history, a Changes page after Columns)."""
-    pages = {HOME_PAGE: render("home.md.j2", home_page(catalog)), STYLESHEET: stylesheet(),
+    pages = {HOME_PAGE: render("home.md.j2", contexts.home), STYLESHEET: stylesheet(),
              LINEAGE_PAGE: render("lineage.md.j2", contexts.overview),
              **{part.path: (cache or PageCache(None)).render(with_rows_fragment(part, fragments))
                 for part in column_index_pages(catalog)}}
@@ -175,6 +192,10 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
     pages.update({p.path: render("type.md.j2", p) for p in contexts.types})
     nav: list[NavEntry] = [{"Home": HOME_PAGE}, {"Lineage": LINEAGE_PAGE}, {"Columns": COLUMN_INDEX_PAGE},
                            {"Schemas": [{page_title(s.name): schema_page(s.name)} for s in catalog.schemas]}]
+    if contexts.health is not None:
+        pages[HEALTH_PAGE] = render("health.md.j2", contexts.health.page)
+        pages.update({p.path: render("health_rule.md.j2", p) for p in contexts.health.rules})
+        nav.insert(3, {"Health": HEALTH_PAGE})
     if changes is not None and changes.history:
         pages[CHANGES_PAGE] = render("changes.md.j2", changes_page(catalog, changes.history))
         nav.insert(3, {"Changes": CHANGES_PAGE})

@@ -16,6 +16,7 @@ import networkx as nx
 from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.lineage_graph import RoutineKey
 from schemadocs.model import Catalog, QualifiedName, Routine
+from schemadocs.render.health_context import FindingRow
 from schemadocs.render.contexts import GrantRow, Link, grant_rows, relation_link
 from schemadocs.render.slugs import (
     HOME_PAGE,
@@ -51,11 +52,13 @@ class RoutineSection:
 @dataclass(frozen=True)
 class RoutinePage:
     path: str
+    qname: QualifiedName  # the schema and name the overloads share
     title: str  # schema.name
     kind: str  # what the page documents: "function", "procedure", "functions" (overloads of mixed kinds)
     home: Link
     schema: Link
     overloads: tuple[RoutineSection, ...]
+    health: tuple[FindingRow, ...] = ()  # the health findings of these routines (render.health_context)
 
 
 def routine_pages(catalog: Catalog, lineage: nx.DiGraph) -> list[RoutinePage]:
@@ -103,6 +106,7 @@ def routine_page_context(catalog: Catalog, lineage: nx.DiGraph, overloads: tuple
     kinds = {f.kind for f in overloads}
     return RoutinePage(
         path=page,
+        qname=QualifiedName(first.schema, first.name),
         title=f"{first.schema}.{first.name}",
         kind=kinds.pop() if len(kinds) == 1 else "routines",
         home=Link("Home", relative_html(page, HOME_PAGE)),

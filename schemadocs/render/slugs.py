@@ -20,6 +20,7 @@ from schemadocs.model import QualifiedName
 HOME_PAGE = "index.md"
 COLUMN_INDEX_PAGE = "columns.md"
 LINEAGE_PAGE = "lineage.md"
+HEALTH_PAGE = "health.md"
 _SAFE = re.compile(r"[a-z0-9_]{1,60}")
 # Names a page may not take: the section index, Windows device names, our own pages.
 _RESERVED = {"index", "columns", "lineage", "con", "prn", "aux", "nul", "assets", "search", "sitemap", "404"} | {
@@ -70,6 +71,11 @@ def area_page(schema: str, hub: str | None, pack: int) -> str:
 def column_index_part(key: str) -> str:
     """The page of one part ("a".."z" or "other") of a column index split by initial letter."""
     return f"columns/{key}.md"
+
+
+def health_rule_page(rule_id: str) -> str:
+    """The page of one health rule's findings (rule ids are kebab-case, already safe)."""
+    return f"health/{slug(rule_id)}.md"
 
 
 def column_anchor(column: str) -> str:
