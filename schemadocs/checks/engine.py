@@ -2,18 +2,23 @@
 
 In: a `Catalog` and `Settings` (which rules, levels, thresholds, per-rule object excludes).
 Out: a `Report`: the findings sorted (worst first, then by rule and object), the rules run,
-and the statistics rules skipped because the catalog was read without statistics.
+the statistics rules skipped because the catalog was read without statistics, and (after
+`baseline.apply`) how many known findings were left out and which baseline entries are stale.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
 from schemadocs.checks.config import Settings
 from schemadocs.checks.finding import Finding
 from schemadocs.checks.registry import Context, Needs, Rule, all_rules
 from schemadocs.model import Catalog
+
+if TYPE_CHECKING:
+    from schemadocs.checks.baseline import Entry
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,8 @@ class Report:
     findings: tuple[Finding, ...]
     rules_run: tuple[str, ...]
     skipped_no_stats: tuple[str, ...]  # statistics rules not run: the catalog has no statistics
+    known: int = 0  # findings left out because the baseline holds them (`baseline.apply`)
+    stale: tuple[Entry, ...] = ()  # baseline entries that no longer match a finding
 
 
 def lint(catalog: Catalog, settings: Settings | None = None) -> Report:
