@@ -56,7 +56,10 @@ def fail(source: str, node: yaml.Node, message: str) -> ConfigError:
 
 
 def mapping(node: yaml.Node, source: str, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-    """A mapping's entries by key (key node, value node); duplicate or non-text keys are errors."""
+    """A mapping's entries by key (key node, value node); duplicate or non-text keys are errors.
+    An empty value (`checks:` alone) is an empty mapping."""
+    if isinstance(node, yaml.ScalarNode) and _value(node) is None:
+        return {}
     if not isinstance(node, yaml.MappingNode):
         raise fail(source, node, f"{what} must be a mapping (key: value)")
     entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}

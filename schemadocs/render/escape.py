@@ -71,8 +71,8 @@ def mermaid_text(text: str) -> str:
 
 
 def markdown_code(text: str) -> str:
-    """`text` as an inline code span safe inside a table cell."""
-    text = text.replace("\n", " ").replace("|", "\\|")
+    """`text` as an inline code span safe inside a table cell (line breaks, CR included, as spaces)."""
+    text = _one_line(text).replace("|", "\\|")
     fence = "`" * (_longest_run(text, "`") + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{pad}{text}{pad}{fence}"
@@ -80,7 +80,11 @@ def markdown_code(text: str) -> str:
 
 def markdown_cell(text: str) -> str:
     """Plain text (written by schemadocs, never a name) for one table cell: one line, pipes escaped."""
-    return text.replace("\n", " ").replace("|", "\\|")
+    return _one_line(text).replace("|", "\\|")
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\r\n?|\n", " ", text)
 
 
 def markdown_fence(body: str) -> str:
