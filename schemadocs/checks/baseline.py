@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from schemadocs.atomic import write_atomic
 from schemadocs.checks.engine import Report
 from schemadocs.errors import ConfigError
+from schemadocs.json_input import parse_json
 
 FORMAT = "schemadocs-lint-baseline/1"
 
@@ -45,27 +45,19 @@ def write(report: Report, path: Path) -> int:
     entries = sorted({Entry(f.rule, f.object, f.fingerprint, f.message) for f in report.findings})
     text = json.dumps({"format": FORMAT, "findings": [dataclasses.asdict(e) for e in entries]},
                       indent=2, ensure_ascii=False) + "\n"
-    path = Path(path)
-    # TODO(atomic): use schemadocs.atomic.write_atomic once it is merged (issue: four copies of this)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(Path(path), text)
     return len(entries)
 
 
 def read(path: Path) -> tuple[Entry, ...]:
-    """The entries of a baseline file written by `write`; a bad file is a `ConfigError`."""
+    """The entries of a baseline file written by `write`; a bad file is a one-line error."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"baseline {path} does not exist; create it with `schemadocs lint --write-baseline {path}`") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(f"baseline {path} is not readable JSON ({exc}); re-create it with --write-baseline") from None
+    except OSError as exc:
+        raise ConfigError(f"baseline {path} cannot be read ({exc.strerror})") from None
+    data = parse_json(raw, f"baseline {path}", "re-create it with --write-baseline")
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("findings"), list):
         raise ConfigError(f"{path} is not a schemadocs lint baseline (expected format {FORMAT!r}); "
                           "re-create it with --write-baseline")

@@ -11,7 +11,7 @@ import pytest
 from schemadocs.checks import baseline
 from schemadocs.checks.config import Settings
 from schemadocs.checks.engine import lint
-from schemadocs.errors import ConfigError
+from schemadocs.errors import SchemadocsError
 from tests.checks.lint_helpers import catalog
 
 ONLY_PK = Settings(rules=("no-primary-key",))
@@ -52,14 +52,15 @@ def test_fingerprint_is_rule_and_object_not_message(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("content, needle", [
     (None, "does not exist"),
-    ("{not json", "not readable JSON"),
+    ("{not json", "is not valid JSON"),
+    (b"\xff\xfe", "is not valid JSON"),
     ('{"findings": []}', "is not a schemadocs lint baseline"),
     ('{"format": "schemadocs-lint-baseline/1", "findings": [{"rule": "x"}]}', "entry 1 lacks"),
     ('{"format": "schemadocs-lint-baseline/1", "findings": ["x"]}', "entry 1 lacks"),
 ])
-def test_bad_baseline_files_are_config_errors(tmp_path: Path, content: str | None, needle: str) -> None:
+def test_bad_baseline_files_are_config_errors(tmp_path: Path, content: str | bytes | None, needle: str) -> None:
     path = tmp_path / "b.json"
     if content is not None:
-        path.write_text(content)
-    with pytest.raises(ConfigError, match=needle):
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(SchemadocsError, match=needle):
         baseline.read(path)
