@@ -170,3 +170,10 @@ def test_no_password_in_output_when_the_database_is_unreachable() -> None:
     done = run("lint", "--dsn", f"postgresql://someone:{SECRET}@127.0.0.1:1/nodb")
     assert done.returncode == 2
     assert_clean_error(done)
+
+
+def test_an_exclude_naming_nothing_is_an_error(planted: Path, tmp_path: Path) -> None:
+    (tmp_path / "schemadocs.yml").write_text("checks:\n  rules:\n    no-primary-key:\n      exclude: ['app.evnets']\n")
+    done = run("lint", "--snapshot", str(planted), cwd=tmp_path)
+    assert done.returncode == 2
+    assert_clean_error(done, "the exclude 'app.evnets' of rule no-primary-key matches no object")

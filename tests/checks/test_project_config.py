@@ -74,3 +74,15 @@ def test_a_threshold_must_be_a_number(tmp_path: Path) -> None:
 def test_a_missing_config_file_named_on_the_command_line_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load(tmp_path / "nope.yml")
+
+
+def test_an_exclude_must_name_something_in_the_catalog(tmp_path: Path) -> None:
+    """A typo in an exclude is an error; a glob matching a finding, or any object (a column, a
+    table that has a key today), is fine."""
+    cat = catalog("events", "keyed", keyed=("keyed",))
+    for glob in ("s.ev*", "s.keyed", "s.keyed.id", "s.keyed.keyed_pkey", "s"):
+        settings = settings_from(tmp_path, f"checks:\n  rules:\n    no-primary-key:\n      exclude: ['{glob}']\n")
+        lint(cat, settings)
+    settings = settings_from(tmp_path, "checks:\n  rules:\n    no-primary-key:\n      exclude: ['s.evnets']\n")
+    with pytest.raises(ConfigError, match=r"the exclude 's.evnets' of rule no-primary-key matches no object"):
+        lint(cat, settings)
