@@ -347,6 +347,8 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     settings = dataclasses.replace(configured, rules=only, skip=(*configured.skip, *skip))
     settings.selected(all_rules())  # unknown ids fail before the database is read
     known = baseline.read(baseline_file) if baseline_file is not None else None
+    if write_baseline is not None:
+        baseline.check_writable(write_baseline)
     report = lint(_load(db, snapshot_file), settings)
     if write_baseline is not None:
         count = baseline.write(report, write_baseline)

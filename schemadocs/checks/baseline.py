@@ -16,7 +16,7 @@ from pathlib import Path
 
 from schemadocs.atomic import write_atomic
 from schemadocs.checks.engine import Report
-from schemadocs.errors import ConfigError
+from schemadocs.errors import ConfigError, SchemadocsError
 from schemadocs.json_input import parse_json
 
 FORMAT = "schemadocs-lint-baseline/1"
@@ -40,12 +40,29 @@ def apply(report: Report, entries: tuple[Entry, ...]) -> Report:
     return dataclasses.replace(report, findings=kept, known=len(report.findings) - len(kept), stale=stale)
 
 
+def check_writable(path: Path) -> None:
+    """Refuse, before any work, a baseline path that cannot be written or that holds a file
+    schemadocs did not write (never overwritten: it is not ours)."""
+    path = Path(path)
+    if path.is_dir() or not path.parent.is_dir():
+        raise ConfigError(f"cannot write the baseline {path}: {'it is a directory' if path.is_dir() else 'no such directory'}")
+    if path.exists():
+        try:
+            read(path)
+        except SchemadocsError:
+            raise ConfigError(f"refusing to overwrite {path}: it is not a schemadocs lint baseline; "
+                              "name a new file") from None
+
+
 def write(report: Report, path: Path) -> int:
     """Record every finding of `report` in `path` (replaced atomically); returns how many."""
     entries = sorted({Entry(f.rule, f.object, f.fingerprint, f.message) for f in report.findings})
     text = json.dumps({"format": FORMAT, "findings": [dataclasses.asdict(e) for e in entries]},
                       indent=2, ensure_ascii=False) + "\n"
-    write_atomic(Path(path), text)
+    try:
+        write_atomic(Path(path), text)
+    except OSError as exc:
+        raise ConfigError(f"cannot write the baseline {path} ({exc.strerror})") from None
     return len(entries)
 
 

@@ -11,7 +11,7 @@ import pytest
 from schemadocs.checks import baseline
 from schemadocs.checks.config import Settings
 from schemadocs.checks.engine import lint
-from schemadocs.errors import SchemadocsError
+from schemadocs.errors import ConfigError, SchemadocsError
 from tests.checks.lint_helpers import catalog
 
 ONLY_PK = Settings(rules=("no-primary-key",))
@@ -64,3 +64,19 @@ def test_bad_baseline_files_are_config_errors(tmp_path: Path, content: str | byt
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
     with pytest.raises(SchemadocsError, match=needle):
         baseline.read(path)
+
+
+def test_write_baseline_never_overwrites_a_file_it_did_not_write(tmp_path: Path) -> None:
+    mine = tmp_path / "notes.json"
+    mine.write_text('{"my": "notes"}')
+    with pytest.raises(ConfigError, match="refusing to overwrite .*notes.json: it is not a schemadocs lint baseline"):
+        baseline.check_writable(mine)
+    assert mine.read_text() == '{"my": "notes"}'
+    with pytest.raises(ConfigError, match="no such directory"):
+        baseline.check_writable(tmp_path / "missing" / "b.json")
+    with pytest.raises(ConfigError, match="it is a directory"):
+        baseline.check_writable(tmp_path)
+    ours = tmp_path / "b.json"
+    baseline.write(lint(catalog("t"), ONLY_PK), ours)
+    baseline.check_writable(ours)  # a baseline may be rewritten
+    baseline.check_writable(tmp_path / "new.json")

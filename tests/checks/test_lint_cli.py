@@ -177,3 +177,11 @@ def test_an_exclude_naming_nothing_is_an_error(planted: Path, tmp_path: Path) ->
     done = run("lint", "--snapshot", str(planted), cwd=tmp_path)
     assert done.returncode == 2
     assert_clean_error(done, "the exclude 'app.evnets' of rule no-primary-key matches no object")
+
+
+def test_write_baseline_refuses_a_file_it_did_not_write(planted: Path, tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# mine\n")
+    done = run("lint", "--snapshot", str(planted), "--write-baseline", "README.md", cwd=tmp_path)
+    assert done.returncode == 2
+    assert_clean_error(done, "refusing to overwrite README.md")
+    assert (tmp_path / "README.md").read_text() == "# mine\n"
