@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from schemadocs.checks.finding import Category, Level
-from schemadocs.checks.registry import RULES, Hit, rule
+from schemadocs.checks.registry import RULES, Hit, Needs, rule
 from schemadocs.model import Catalog, Column, Constraint, ConstraintKind, Relation, RelationKind
 
 HOSTILE = ("we,ird:na%me\r\n::error::<script>alert(1)</script>", "pipe|`tick`*star*_u_ [l](x) #h", "plain")
@@ -22,10 +22,10 @@ def catalog(*names: str, keyed: tuple[str, ...] = ()) -> Catalog:
 
 @contextmanager
 def extra_rule(rule_id: str, level: Level, fix: str | None = None,
-               thresholds: dict[str, float] | None = None) -> Iterator[None]:
+               thresholds: dict[str, float] | None = None, needs: Needs = Needs.CATALOG) -> Iterator[None]:
     """A rule, registered for the duration, that reports every table at `level`."""
     @rule(rule_id, level=level, category=Category.NAMING, title=f"test rule {rule_id}", why="w", fix="f", traps="t",
-          thresholds=thresholds)
+          thresholds=thresholds, needs=needs)
     def check(ctx) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
         for r in ctx.catalog.relations:
             yield Hit(object=str(r.qname), message=f"{r.qname} seen", fix=fix, subject=r.qname)

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from schemadocs.checks.config import Settings
 from schemadocs.checks.engine import Report, lint
 from schemadocs.checks.finding import Level
+from schemadocs.checks.registry import Needs
 from schemadocs.checks.output.markdown import MARKER, render_markdown
 from schemadocs.checks.output.render import render
 from schemadocs.model import QualifiedName
@@ -130,3 +131,13 @@ def test_text_shows_control_characters_escaped(report: Report) -> None:
     assert text.count("\n") == len(text.splitlines())
     assert "we,ird:na%me\\x0d\\x0a::error::" in text
     assert text.splitlines()[-1] == "7 findings: 3 warnings, 4 infos"
+
+
+def test_every_format_says_which_statistics_rules_were_not_run() -> None:
+    """A catalog read with --no-stats (no relation has statistics) skips statistics rules, and says so."""
+    with extra_rule("test-stats", Level.WARNING, needs=Needs.STATISTICS):
+        report = lint(catalog("t"), Settings(rules=("test-stats",)))
+        assert report.skipped_no_stats == ("test-stats",) and report.findings == ()
+        for fmt in ("text", "github", "markdown"):
+            assert "--no-stats" in render(report, fmt) and "test-stats" in render(report, fmt), fmt
+        assert json.loads(render(report, "json"))["summary"]["skipped_no_stats"] == ["test-stats"]

@@ -2,7 +2,7 @@
 
 In: a `Report`. Out: `::error title=RULE: OBJECT::MESSAGE Fix: FIX` lines (`notice` for info),
 each value escaped per GitHub's rules (`github_property`, `github_data`: names are hostile
-input and must not end a command or start another), then the summary as plain log text.
+input and must not end a command or start another), then the summary, the stale baseline entries and the statistics rules not run as plain log text.
 """
 
 from __future__ import annotations
@@ -20,4 +20,6 @@ def render_github(report: Report) -> str:
              f"{github_data(f.message + (f' Fix: {f.fix}' if f.fix else ''))}" for f in report.findings]
     lines.append(summary(report))
     lines += [f"stale baseline entry: {e.rule} {terminal_text(e.object)}" for e in report.stale]
+    if report.skipped_no_stats:
+        lines.append(f"not run (the catalog was read with --no-stats): {', '.join(report.skipped_no_stats)}")
     return "\n".join(lines) + "\n"

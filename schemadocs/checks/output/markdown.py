@@ -2,7 +2,8 @@
 
 In: a `Report`. Out: Markdown that starts with the marker `<!-- schemadocs-lint -->` (so CI
 can find and update its own comment), a one-line summary, a table of the findings (level,
-rule, object, message, fix) worst first, and the stale baseline entries in a collapsed list.
+rule, object, message, fix) worst first (after a note naming the statistics rules not run
+on a catalog read with `--no-stats`), and the stale baseline entries in a collapsed list.
 Objects and fixes are code spans and messages escaped Markdown text (`render/escape.py`), so
 nothing from the database is interpreted as Markdown or HTML. Past `limit` characters the
 last rows are left out, with a note.
@@ -20,6 +21,9 @@ LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
 
 def render_markdown(report: Report, limit: int = LIMIT) -> str:
     head = [MARKER, f"### Health checks: {summary(report)}", ""]
+    if report.skipped_no_stats:
+        head += [f"Not run (the catalog was read with `--no-stats`): "
+                 f"{', '.join(markdown_code(r) for r in report.skipped_no_stats)}.", ""]
     rows = [f"| {f.level.value} | {markdown_code(f.rule)} | {markdown_code(f.object)} | {markdown_heading(f.message)} "
             f"| {markdown_code(f.fix) if f.fix else ''} |" for f in report.findings]
     tail = []
