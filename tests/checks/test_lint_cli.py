@@ -145,6 +145,8 @@ def test_rules_print_the_registry_documentation() -> None:
     (("--baseline", "a.json", "--write-baseline", "b.json"), "pass either --baseline"),
     (("--config", "missing.yml"), "project file missing.yml does not exist"),
     (("--dsn", "postgresql://x@127.0.0.1:1/db"), "pass either --dsn or --snapshot"),
+    (("--format", "xml"), "'xml' is not one of"),
+    (("--fail-on", "fatal"), "'fatal' is not one of"),
 ])
 def test_bad_input_is_one_error_line_and_exit_2(planted: Path, tmp_path: Path, args: tuple[str, ...], needle: str) -> None:
     done = run("lint", "--snapshot", str(planted), *args, cwd=tmp_path)

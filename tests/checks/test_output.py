@@ -1,6 +1,7 @@
 """The lint output formats on findings with hostile names: text, json, SARIF (validated against
-the official SARIF 2.1.0 schema, vendored beside this file), GitHub workflow commands and the
-Markdown pull-request comment."""
+the official SARIF 2.1.0 schema, vendored beside this file from github.com/oasis-tcs/sarif-spec,
+sarif-2.1/schema/sarif-schema-2.1.0.json at e0583813964ec43cea53b6b531b402866095ed1f), GitHub
+workflow commands and the Markdown pull-request comment."""
 
 from __future__ import annotations
 
