@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from schemadocs.errors import ChangesFound, ConfigError, SchemadocsError
+from schemadocs.errors import ChangesFound, ConfigError, FindingsFound, SchemadocsError
 from schemadocs.json_input import shorten
 from schemadocs.model import Catalog
 
@@ -302,6 +302,86 @@ def check(snapshot_file: Path, fmt: str, **db: Any) -> None:
 
 # `check` reads the database without statistics whatever --stats says: hide the option.
 check.params = [p for p in check.params if p.name != "stats"]
+
+
+@cli.command("lint")
+@database_options
+@click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Lint a snapshot file instead of a database (offline).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "markdown"]), default="text",
+              show_default=True, help="text for a terminal, json for machines, sarif for code scanning, "
+              "github for pull-request annotations, markdown for a pull-request comment.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error", show_default=True,
+              help="Exit 1 when a finding at or above this level remains after the baseline.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings this baseline file does not hold.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record today's findings in this file (accepting them: exit 0).")
+@click.option("--rule", "only", multiple=True, metavar="ID", help="Run only this rule; repeatable.")
+@click.option("--skip", multiple=True, metavar="ID", help="Do not run this rule; repeatable.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Project file (its checks: section). Default: ./schemadocs.yml when it exists.")
+@click.option("--list-rules", is_flag=True, help="Print every rule's documentation and exit.")
+def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_file: Path | None,
+                 write_baseline: Path | None, only: tuple[str, ...], skip: tuple[str, ...], config_file: Path | None,
+                 list_rules: bool, **db: Any) -> None:
+    """Review the schema as a database architect would: keys, indexes, types, naming,
+    documentation, security, maintenance. Exit codes: 0, 1 when --fail-on trips, 2 on errors.
+    """
+    import dataclasses
+
+    from schemadocs.checks import baseline
+    from schemadocs.checks.config import from_project
+    from schemadocs.checks.engine import lint
+    from schemadocs.checks.finding import Level
+    from schemadocs.checks.output.render import render
+    from schemadocs.checks.registry import all_rules
+    from schemadocs.project.file import load
+
+    if list_rules:
+        _print_rules(())
+        return
+    if baseline_file is not None and write_baseline is not None:
+        raise ConfigError("pass either --baseline (report new findings) or --write-baseline (record them), not both")
+    configured = from_project(load(config_file))
+    settings = dataclasses.replace(configured, rules=only, skip=(*configured.skip, *skip))
+    settings.selected(all_rules())  # unknown ids fail before the database is read
+    known = baseline.read(baseline_file) if baseline_file is not None else None
+    if write_baseline is not None:
+        baseline.check_writable(write_baseline)
+    report = lint(_load(db, snapshot_file), settings)
+    if write_baseline is not None:
+        count = baseline.write(report, write_baseline)
+        click.echo(f"wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}", err=True)
+    elif known is not None:
+        report = baseline.apply(report, known)
+    sys.stdout.write(render(report, fmt))
+    sys.stdout.flush()
+    if fail_on == "never" or write_baseline is not None:
+        return
+    failing = [f for f in report.findings if f.level.rank >= Level(fail_on).rank]
+    if failing:
+        raise FindingsFound(f"{len(failing)} finding{'s' if len(failing) != 1 else ''} at level {fail_on} or above "
+                            f"(--fail-on {fail_on}); fix them, or accept them with --write-baseline FILE and "
+                            "lint with --baseline FILE")
+
+
+@cli.command("rules")
+@click.argument("rule_ids", nargs=-1, metavar="[ID]...")
+def rules_command(rule_ids: tuple[str, ...]) -> None:
+    """Print the documentation of every health-check rule, or of the rules named."""
+    _print_rules(rule_ids)
+
+
+def _print_rules(rule_ids: tuple[str, ...]) -> None:
+    from schemadocs.checks.output.rule_doc import render_rule
+    from schemadocs.checks.registry import all_rules
+
+    rules = all_rules()
+    unknown = [r for r in rule_ids if r not in rules]
+    if unknown:
+        raise ConfigError(f"unknown rule id {', '.join(unknown)}; `schemadocs rules` lists them")
+    sys.stdout.write("\n".join(render_rule(rules[r]) for r in (rule_ids or tuple(rules))))
 
 
 def _diff_side(side: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> tuple[Catalog, str]:

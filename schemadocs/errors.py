@@ -44,3 +44,10 @@ class ChangesFound(SchemadocsError):
     database no longer matching the committed snapshot. Exit code 1, not 2: nothing failed."""
 
     exit_code = 1
+
+
+class FindingsFound(SchemadocsError):
+    """A CI gate tripped: `lint` found findings at or above `--fail-on` that the baseline does
+    not hold. Exit code 1, not 2: nothing failed."""
+
+    exit_code = 1

@@ -18,12 +18,13 @@ import pytest
 import yaml
 
 from schemadocs import snapshot
+from schemadocs.checks.output.markdown import MARKER as LINT_MARKER
 from schemadocs.diff.markdown import MARKER
 from schemadocs.embedded import demo_sql
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "github-actions"
 WORKFLOW = EXAMPLE / "schemadocs.yml"
-SCRIPTS = ("migrate.sh", "schema-diff.sh", "comment.sh", "gate.sh", "publish.sh")
+SCRIPTS = ("migrate.sh", "schema-diff.sh", "lint.sh", "comment.sh", "gate.sh", "lint-gate.sh", "publish.sh")
 BREAKING_MIGRATION = """
 ALTER TABLE app.page_views DROP COLUMN user_id CASCADE;
 ALTER TABLE app.users RENAME COLUMN full_name TO display_name;
@@ -70,7 +71,11 @@ def test_workflow_structure(workflow):
 def test_workflow_steps_call_the_tested_scripts(workflow):
     steps = {s.get("name", s.get("uses")): s for s in workflow["jobs"]["schema-diff"]["steps"]}
     gate = steps["Fail on breaking changes"]
-    assert gate is workflow["jobs"]["schema-diff"]["steps"][-1]
+    assert [gate, steps["Fail on new health-check findings"]] == workflow["jobs"]["schema-diff"]["steps"][-2:]
+    assert workflow["env"]["LINT_BASELINE"] and workflow["env"]["LINT_FAIL_ON"] == "error"
+    assert steps["Health checks"]["run"] == '"$SCRIPTS/lint.sh" schema-diff "$LINT_BASELINE"'
+    assert "schema-diff/lint.md" in steps["Comment on the pull request"]["run"]
+    assert "schema-diff/lint.md" in steps["Job summary"]["run"]
     assert gate["env"]["ALLOW_BREAKING"] == "${{ contains(github.event.pull_request.labels.*.name, env.OPT_OUT_LABEL) }}"
     assert workflow["env"]["OPT_OUT_LABEL"] == "schema-breaking-ok"
     called = set()
@@ -180,6 +185,41 @@ def test_failing_migration_stops_the_job(new_database, tmp_path):
     assert not (repo / "schema-diff" / "head.json").exists()
 
 
+NEW_TABLE_MIGRATION = "CREATE TABLE app.scratch (note text);\n"
+
+
+def test_health_checks_annotate_new_findings_and_gate_with_a_baseline(new_database, tmp_path):
+    repo = make_repo(tmp_path, NEW_TABLE_MIGRATION)
+    env = env_for(new_database(prefix="ci"))
+    assert sh("schema-diff.sh", "main", cwd=repo, env=env).returncode == 0
+    baseline = ".github/schemadocs/lint-baseline.json"
+    (repo / ".github" / "schemadocs").mkdir(parents=True)
+    # main's findings are accepted: the baseline is written from the base branch's schema
+    done = subprocess.run(["schemadocs", "lint", "--snapshot", "schema-diff/base.json", "--write-baseline", baseline],
+                          cwd=repo, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+    done = sh("lint.sh", "schema-diff", baseline, cwd=repo, env=env)
+    assert done.returncode == 0, done.stderr
+    out = repo / "schema-diff"
+    new = json.loads((out / "lint.json").read_text())["findings"]
+    assert ("no-primary-key", "app.scratch") in {(f["rule"], f["object"]) for f in new}
+    assert all(f["object"].startswith("app.scratch") for f in new), "only the pull request's table is new"
+    annotations = [line for line in done.stdout.splitlines() if line.startswith("::")]
+    assert len(annotations) == len(new)
+    assert "::warning title=no-primary-key%3A app.scratch::table app.scratch has no primary key" in annotations
+    assert (out / "lint.md").read_text().startswith(LINT_MARKER + "\n")
+
+    assert sh("lint-gate.sh", "schema-diff", baseline, cwd=repo, env=env).returncode == 0  # a warning: default error
+    gated = sh("lint-gate.sh", "schema-diff", baseline, cwd=repo, env={**env, "LINT_FAIL_ON": "warning"})
+    assert gated.returncode == 1 and "app.scratch" in gated.stdout
+    assert gated.stderr.strip().splitlines()[-1].startswith("error: ")
+    # accepted: the baseline rewritten from this branch's schema lets the gate pass
+    subprocess.run(["schemadocs", "lint", "--snapshot", "schema-diff/head.json", "--write-baseline", baseline],
+                   cwd=repo, env=env, check=True, capture_output=True)
+    assert sh("lint-gate.sh", "schema-diff", baseline, cwd=repo, env={**env, "LINT_FAIL_ON": "info"}).returncode == 0
+
+
 FAKE_GH = """#!/usr/bin/env bash
 # records its arguments; answers the comment listing with $FAKE_GH_LIST
 echo "$*" >> "$FAKE_GH_LOG"
@@ -205,6 +245,12 @@ def test_comment_is_posted_then_updated(tmp_path):
     assert MARKER in calls[0]
     assert calls[1] == "api --method POST repos/acme/shop/issues/17/comments -F body=@diff.md"
     assert calls[3] == "api --method PATCH repos/acme/shop/issues/comments/222 -F body=@diff.md"
+    (tmp_path / "lint.md").write_text(LINT_MARKER + "\n### Health checks\n")
+    assert sh("comment.sh", "17", "lint.md", cwd=tmp_path, env=env).returncode == 0
+    assert LINT_MARKER in log.read_text().splitlines()[4]  # the lint comment is found by its own marker
+    (tmp_path / "other.md").write_text("hello\n")
+    refused = sh("comment.sh", "17", "other.md", cwd=tmp_path, env=env)
+    assert refused.returncode == 2 and "does not start with a schemadocs marker" in refused.stderr
 
 
 def test_publish_builds_the_site_then_its_changes(new_database, tmp_path):

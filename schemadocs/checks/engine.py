@@ -1,19 +1,26 @@
 """Run the rules over a catalog.
 
-In: a `Catalog` and `Settings` (which rules, levels, thresholds, per-rule object excludes).
-Out: a `Report`: the findings sorted (worst first, then by rule and object), the rules run,
-and the statistics rules skipped because the catalog was read without statistics.
+In: a `Catalog` and `Settings` (which rules, levels, thresholds, per-rule object excludes;
+an exclude glob that matches no finding and no object is an error). Out: a `Report`: the
+findings sorted (worst first, then by rule and object), the rules run,
+the statistics rules skipped because the catalog was read without statistics, and (after
+`baseline.apply`) how many known findings were left out and which baseline entries are stale.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
 from schemadocs.checks.config import Settings
 from schemadocs.checks.finding import Finding
+from schemadocs.checks.objects import check_excludes
 from schemadocs.checks.registry import Context, Needs, Rule, all_rules
 from schemadocs.model import Catalog
+
+if TYPE_CHECKING:
+    from schemadocs.checks.baseline import Entry
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,8 @@ class Report:
     findings: tuple[Finding, ...]
     rules_run: tuple[str, ...]
     skipped_no_stats: tuple[str, ...]  # statistics rules not run: the catalog has no statistics
+    known: int = 0  # findings left out because the baseline holds them (`baseline.apply`)
+    stale: tuple[Entry, ...] = ()  # baseline entries that no longer match a finding
 
 
 def lint(catalog: Catalog, settings: Settings | None = None) -> Report:
@@ -29,23 +38,27 @@ def lint(catalog: Catalog, settings: Settings | None = None) -> Report:
     has_stats = any(r.stats is not None for r in catalog.relations)
     found: list[Finding] = []
     run, skipped = [], []
+    matched: set[tuple[str, str]] = set()  # (rule id, exclude glob) that left a finding out
     for r in settings.selected(all_rules()):
         if r.needs is Needs.STATISTICS and not has_stats:
             skipped.append(r.id)
             continue
         run.append(r.id)
-        found.extend(_findings(r, catalog, settings))
+        found.extend(_findings(r, catalog, settings, matched))
+    check_excludes(catalog, settings.exclude, matched)
     found.sort(key=lambda f: (-f.level.rank, f.rule, f.object))
     return Report(tuple(found), tuple(run), tuple(skipped))
 
 
-def _findings(r: Rule, catalog: Catalog, settings: Settings) -> list[Finding]:
+def _findings(r: Rule, catalog: Catalog, settings: Settings, matched: set[tuple[str, str]]) -> list[Finding]:
     excluded = settings.exclude.get(r.id, ())
     level = settings.levels.get(r.id)
     ctx = Context(catalog, {**r.thresholds, **settings.thresholds.get(r.id, {})})
-    return [
-        Finding(object=h.object, rule=r.id, level=level or h.level or r.level, category=r.category,
-                message=h.message, fix=h.fix, subject=h.subject)
-        for h in r.check(ctx)
-        if not any(fnmatchcase(h.object, glob) for glob in excluded)
-    ]
+    found = []
+    for h in r.check(ctx):
+        globs = {(r.id, glob) for glob in excluded if fnmatchcase(h.object, glob)}
+        matched |= globs
+        if not globs:
+            found.append(Finding(object=h.object, rule=r.id, level=level or h.level or r.level, category=r.category,
+                                 message=h.message, fix=h.fix, subject=h.subject))
+    return found

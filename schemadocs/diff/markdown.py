@@ -12,6 +12,9 @@ from __future__ import annotations
 from schemadocs.diff.change import Diff
 from schemadocs.diff.describe import describe, long_values, value_diff
 from schemadocs.diff.text import summary
+from schemadocs.render.escape import markdown_cell as _cell
+from schemadocs.render.escape import markdown_code as code
+from schemadocs.render.escape import markdown_fence
 
 MARKER = "<!-- schemadocs-diff -->"
 LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
@@ -57,26 +60,6 @@ def _definitions(diff: Diff) -> list[str]:
     lines = ["<details><summary>Changed definitions</summary>", ""]
     for c in long:
         body = "\n".join(value_diff(c))
-        fence = "`" * max(3, _longest_run(body, "`") + 1)
+        fence = markdown_fence(body)
         lines += [describe(c, code), "", f"{fence}diff", body, fence, ""]
     return [*lines, "</details>", ""]
-
-
-def code(text: str) -> str:
-    """`text` as an inline code span safe inside a table cell."""
-    text = text.replace("\n", " ").replace("|", "\\|")
-    fence = "`" * (_longest_run(text, "`") + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _cell(text: str) -> str:
-    return text.replace("\n", " ").replace("|", "\\|")
-
-
-def _longest_run(text: str, char: str) -> int:
-    best = run = 0
-    for c in text:
-        run = run + 1 if c == char else 0
-        best = max(best, run)
-    return best

@@ -12,7 +12,13 @@ and Jinja syntax). Out: the same text made inert for one context:
 - `dot_text`: a quoted Graphviz string (labels, tooltips, URLs): never an HTML-like label,
   backslashes literal (no `\\N`, `\\l` escapes), quotes escaped, line breaks as `\\n`;
 - `dot_html`: text or an attribute value inside a Graphviz HTML-like label;
-- `mermaid_text`: text inside a quoted Mermaid label.
+- `mermaid_text`: text inside a quoted Mermaid label;
+- `markdown_code`, `markdown_cell`, `markdown_fence`: GitHub-flavoured Markdown for pull-request
+  comments (an inline code span in a table cell, plain cell text, a code block's fence);
+- `github_data`, `github_property`: a GitHub Actions workflow command's message and its
+  properties (`::error title=...::message`);
+- `terminal_text`: a line for a terminal or a CI log: control characters (escape sequences,
+  line breaks) shown as `\\xNN`, never interpreted.
 
 HTML text and quoted attribute values need no function of their own: templates autoescape
 (`templates.py`) and Python builds HTML only with `Markup.format`, both markupsafe's `escape`.
@@ -62,3 +68,48 @@ def mermaid_text(text: str) -> str:
     """Text safe inside a quoted Mermaid label: entity codes for the characters Mermaid reads."""
     return "".join({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "\n": " "}.get(c, c)
                    for c in text)
+
+
+def markdown_code(text: str) -> str:
+    """`text` as an inline code span safe inside a table cell (line breaks, CR included, as spaces)."""
+    text = _one_line(text).replace("|", "\\|")
+    fence = "`" * (_longest_run(text, "`") + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown_cell(text: str) -> str:
+    """Plain text (written by schemadocs, never a name) for one table cell: one line, pipes escaped."""
+    return _one_line(text).replace("|", "\\|")
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\r\n?|\n", " ", text)
+
+
+def markdown_fence(body: str) -> str:
+    """The fence of a code block holding `body`: longer than any run of backticks inside it."""
+    return "`" * max(3, _longest_run(body, "`") + 1)
+
+
+def _longest_run(text: str, char: str) -> int:
+    best = run = 0
+    for c in text:
+        run = run + 1 if c == char else 0
+        best = max(best, run)
+    return best
+
+
+def github_data(text: str) -> str:
+    """The message of a GitHub Actions workflow command (after `::`): `%`, CR and LF encoded."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A property value of a workflow command (`title=...`): also `:` and `,` encoded."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def terminal_text(text: str) -> str:
+    """Text for one line of a terminal or log: C0/C1 control characters shown as `\\xNN`."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
