@@ -128,13 +128,18 @@ def snapshot(output: str, **db: Any) -> None:
                    "directory. Adds what changed since to the Changes page, and badges to the changed pages.")
 @click.option("--er-depth", default=1, show_default=True, type=click.IntRange(1, 3),
               help="Foreign-key hops each table's ER diagram reaches (nearest tables first, at most 20).")
+@click.option("--project", "project_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Project file (its checks: section configures the Health pages). Default: ./schemadocs.yml.")
 def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, previous: Path | None,
-          er_depth: int, **db: Any) -> None:
+          er_depth: int, project_file: Path | None, **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site."""
     from schemadocs.build import check_output
+    from schemadocs.checks.config import from_project
+    from schemadocs.project.file import load
 
     check_output(out_dir, config_file)  # before reading the database: a refused --out fails fast
-    _build(_load(db, snapshot_file), out_dir, config_file, previous, er_depth)
+    checks = from_project(load(project_file))  # a bad project file fails fast too
+    _build(_load(db, snapshot_file), out_dir, config_file, previous, er_depth, checks)
 
 
 @cli.command()
@@ -224,11 +229,11 @@ def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool 
 
 
 def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None,  # type: ignore[no-untyped-def]
-           er_depth: int = 1):
+           er_depth: int = 1, checks: Any = None):
     from schemadocs.build import build as build_site
 
     started = time.perf_counter()
-    result = build_site(catalog, out_dir, config_file, previous, er_depth)
+    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks)
     if result.changes is not None:
         click.echo(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
                    + (" (see the Changes page)" if result.changes else ""), err=True)
