@@ -74,8 +74,8 @@ def column_index_part(key: str) -> str:
 
 
 def health_rule_page(rule_id: str) -> str:
-    """The page of one health rule's findings (rule ids are kebab-case, already safe)."""
-    return f"health/{slug(rule_id)}.md"
+    """The page of one health rule's findings: rule ids are our own, kebab-case, safe as they are."""
+    return f"health/{rule_id}.md"
 
 
 def column_anchor(column: str) -> str:
