@@ -1,0 +1,81 @@
+"""What an index's key is, read from the model: the rules on keys and indexes share it.
+
+In: a `Relation` and its `Index`es (their `definition`, pg_get_indexdef's text) or foreign keys.
+Out: an index's key items with their options (opclass, collation, DESC, NULLS), the shape two
+duplicates share, whether it backs a constraint, and whether it serves a foreign key's lookups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pglast import parse_sql
+from pglast.stream import RawStream
+
+from schemadocs.model import Catalog, ConstraintKind, Index, QualifiedName, Relation, RelationKind
+
+
+@dataclass(frozen=True)
+class Key:
+    """An index definition past its name and table: the method, each key item as written
+    (opclass, collation, DESC, NULLS included), and the rest (INCLUDE, NULLS NOT DISTINCT,
+    WITH, WHERE), each normalised by pglast."""
+
+    method: str
+    items: tuple[str, ...]
+    rest: tuple[str, ...]
+
+
+def key(index: Index) -> Key:
+    """Parse `index.definition` (pg_get_indexdef's `CREATE ... INDEX ... USING ...`) into its `Key`."""
+    return _key(index.definition)
+
+
+@lru_cache(maxsize=1 << 14)
+def _key(definition: str) -> Key:
+    stmt = parse_sql(definition)[0].stmt
+    rest = (f"INCLUDE {[_sql(e) for e in stmt.indexIncludingParams or ()]}",
+            f"NULLS NOT DISTINCT {bool(stmt.nulls_not_distinct)}",
+            f"WITH {[_sql(e) for e in stmt.options or ()]}",
+            f"WHERE {_sql(stmt.whereClause) if stmt.whereClause else ''}")
+    return Key(stmt.accessMethod, tuple(_sql(e) for e in stmt.indexParams), rest)
+
+
+def backs_constraint(relation: Relation, index: Index) -> bool:
+    """True for the index of a primary key, unique or exclusion constraint (PostgreSQL names
+    such an index after its constraint, and renaming one renames the other)."""
+    return index.primary or any(
+        c.name == index.name and c.kind in (ConstraintKind.PRIMARY_KEY, ConstraintKind.UNIQUE, ConstraintKind.EXCLUSION)
+        for c in relation.constraints)
+
+
+def serves(index: Index, columns: tuple[str, ...]) -> bool:
+    """True when `index` can find the rows by `columns` (a foreign key's): valid, not partial,
+    a B-tree whose leading key columns are exactly those columns in any order (or a hash
+    index on the single column)."""
+    if not index.valid or index.predicate is not None:
+        return False
+    if index.method == "hash":
+        return index.columns == columns and len(columns) == 1
+    return index.method == "btree" and set(index.columns[:len(columns)]) == set(columns)
+
+
+def lookup_served(catalog: Catalog, relation: Relation, columns: tuple[str, ...]) -> bool:
+    """True when an index serves `columns` on `relation`, or, for a partitioned table, on
+    every one of its partitions."""
+    if any(serves(i, columns) for i in relation.indexes):
+        return True
+    parts = catalog.partitions_of.get(relation.qname, ())
+    return relation.kind is RelationKind.PARTITIONED_TABLE and bool(parts) and all(
+        lookup_served(catalog, p, columns) for p in parts)
+
+
+def index_name(relation: Relation, index: Index) -> str:
+    """The `object` of an index finding: `s.i`."""
+    return str(QualifiedName(relation.schema, index.name))
+
+
+def _sql(node: object) -> str:
+    """One parse-tree node as SQL text (a fresh stream each time: a stream accumulates)."""
+    return RawStream()(node)
