@@ -50,7 +50,7 @@ def _root(ctx: Context, qname: QualifiedName) -> QualifiedName:
             "partitioned table is served when every partition has such an index. Keys cloned onto "
             "partitions are checked once, on the partitioned table.")
 def fk_without_index(ctx: Context) -> Iterator[Hit]:
-    for r, fk in _foreign_keys(ctx):
+    for r, fk in _once(_foreign_keys(ctx)):
         if not lookup_served(ctx.catalog, r, fk.columns):
             yield Hit(object=member(r, fk.columns), subject=r.qname,
                       message=f"foreign key {fk.name} ({column_list(fk.columns)}) → {fk.target} has no index "
@@ -71,6 +71,7 @@ _INT_BYTES = {"smallint": 2, "integer": 4, "bigint": 8}
             "is reported at info level; keys to relations outside the catalog are not checked; keys cloned "
             "onto partitions are checked once, on the partitioned table.")
 def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
+    seen: set[tuple[QualifiedName, str]] = set()
     for r, fk in _foreign_keys(ctx):
         target = ctx.catalog.relation(fk.target)
         if target is None:
@@ -79,9 +80,10 @@ def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
         ref_types = {c.name: c.type for c in target.columns}
         for col, ref in zip(fk.columns, fk.ref_columns):
             mine, theirs = _base_type(ctx, types.get(col)), _base_type(ctx, ref_types.get(ref))
-            if mine is None or theirs is None or mine == theirs:
+            if mine is None or theirs is None or mine == theirs or (r.qname, col) in seen:
                 continue
             level = _mismatch_level(mine, theirs)
+            seen.add((r.qname, col))
             yield Hit(object=member(r, (col,)), subject=r.qname, level=level,
                       message=f"{col} is {types[col]} but references {fk.target}.{ref}, {ref_types[ref]}",
                       fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((col,))} TYPE {ref_types[ref]};")
@@ -163,17 +165,17 @@ def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
       why="A column in two keys ties two relationships together: changing one reference silently changes "
           "what the other points at. Often one of them is a mistake or a missing composite key.",
       fix="Review the pair; keep one composite key if the columns belong together, or split the column.",
-      traps="Keys with exactly the same columns are duplicate-foreign-key's; keys cloned onto partitions "
-            "are checked once, on the partitioned table.")
+      traps="Keys with exactly the same columns are duplicate-foreign-key's; each key is reported once, "
+            "naming the keys before it (by name) that it overlaps; keys cloned onto partitions are checked "
+            "once, on the partitioned table.")
 def overlapping_foreign_keys(ctx: Context) -> Iterator[Hit]:
     for r in _tables(ctx):
         keys = sorted((k for k in r.foreign_keys if not k.inherited), key=lambda k: k.name)
-        for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
-                shared = set(a.columns) & set(b.columns)
-                if shared and set(a.columns) != set(b.columns):
-                    yield Hit(object=member(r, (b.name,)), subject=r.qname,
-                              message=f"foreign keys {a.name} and {b.name} share {column_list(sorted(shared))}")
+        for i, b in enumerate(keys):
+            earlier = [a.name for a in keys[:i] if set(a.columns) & set(b.columns) and set(a.columns) != set(b.columns)]
+            if earlier:
+                yield Hit(object=member(r, (b.name,)), subject=r.qname,
+                          message=f"foreign key {b.name} shares columns with {', '.join(earlier)}")
 
 
 @rule("nullable-composite-fk", level=Level.WARNING, category=Category.KEYS,
@@ -185,7 +187,7 @@ def overlapping_foreign_keys(ctx: Context) -> Iterator[Hit]:
       traps="Single-column keys, MATCH FULL keys, keys whose columns are all NOT NULL, and tables with a "
             "CHECK constraint naming all the nullable key columns together with NULL are not reported.")
 def nullable_composite_fk(ctx: Context) -> Iterator[Hit]:
-    for r, fk in _foreign_keys(ctx):
+    for r, fk in _once(_foreign_keys(ctx)):
         if len(fk.columns) < 2 or fk.match != "SIMPLE":
             continue
         nullable = [c.name for c in r.columns if c.name in fk.columns and c.nullable]
@@ -258,6 +260,15 @@ def _cycles(edges: dict[QualifiedName, set[QualifiedName]]) -> list[set[Qualifie
             elif child in on_stack:
                 low[node] = min(low[node], index[child])
     return found
+
+
+def _once(keys: Iterator[tuple[Relation, ForeignKey]]) -> Iterator[tuple[Relation, ForeignKey]]:
+    """The keys, skipping one with the same table and columns as one before it (one finding per object)."""
+    seen: set[tuple[QualifiedName, tuple[str, ...]]] = set()
+    for r, fk in keys:
+        if (r.qname, fk.columns) not in seen:
+            seen.add((r.qname, fk.columns))
+            yield r, fk
 
 
 def _tables(ctx: Context) -> Iterator[Relation]:
