@@ -61,7 +61,7 @@ def money_column(ctx: Context) -> Iterator[Hit]:
       fix="ALTER TABLE s.t ALTER COLUMN c TYPE text; (add CHECK (length(c) = n) if the length matters).",
       traps="The internal single-byte \"char\" type is not char(n) and is not reported. " + _TABLE_TRAPS)
 def char_column(ctx: Context) -> Iterator[Hit]:
-    for r, c in _columns(ctx, lambda t: bool(re.fullmatch(r"character(\(\d+\))?(\[\])?", t))):
+    for r, c in _columns(ctx, lambda t: bool(re.fullmatch(r"(character(\(\d+\))?|bpchar)(\[\])?", t))):
         yield Hit(object=member(r, (c.name,)), subject=r.qname, message=f"{c.name} is {c.type}")
 
 
