@@ -29,7 +29,7 @@ EXPECTED = {
         ("duplicate-index", "i.t_id", W), ("duplicate-index", "i.t_a_b_again", W), ("redundant-index", "i.t_a", W),
         ("index-on-boolean", "i.t_flag", I), ("btree-on-array", "i.t_tags", W),
         ("redundant-not-null-predicate", "i.t_note", I), ("invalid-index", "i.t_b_broken", W),
-        ("table-without-index", "i.bare", I)},
+        ("table-without-index", "i.bare", I), ("redundant-index", "i.p_1_id", W)},
     Category.TYPES: {
         ("serial-key", "ty.t.id", I), ("json-column", "ty.t.doc", W), ("json-column", 'ty."Weird ""t"."Doc"', W),
         ("timestamp-without-time-zone", "ty.t.at", W), ("money-column", "ty.t.price", W),

@@ -51,6 +51,14 @@ def test_index_rules_leave_partitions_to_their_parent() -> None:
     assert found(catalog(parent, part), "duplicate-index", "redundant-index", "table-without-index") == []
 
 
+def test_a_partitions_own_indexes_are_checked() -> None:
+    parent = table("p", COLS, kind=RelationKind.PARTITIONED_TABLE, indexes=(idx("p", "p_a", "a"),))
+    part = table("p_1", COLS, partition_of="p", indexes=(
+        idx("p_1", "p_1_a", "a"), idx("p_1", "p_1_b", "b"), idx("p_1", "p_1_b2", "b"), idx("p_1", "p_1_ba", "b", "a")))
+    assert found(catalog(parent, part), "duplicate-index", "redundant-index") == [
+        ("duplicate-index", "s.p_1_b2", W), ("redundant-index", "s.p_1_b", W), ("redundant-index", "s.p_1_b2", W)]
+
+
 def test_invalid_index_says_a_build_may_be_running() -> None:
     cat = catalog(table("t", COLS, indexes=(idx("t", "broken", "a", valid=False), idx("t", "fine", "b"))),
                   table("p", COLS, kind=RelationKind.PARTITIONED_TABLE, indexes=(idx("p", "p_a", "a", valid=False),)))

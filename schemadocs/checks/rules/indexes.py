@@ -11,8 +11,9 @@ from schemadocs.checks.index_key import backs_constraint, index_name, key, serve
 from schemadocs.checks.registry import Context, Hit, Needs, rule
 from schemadocs.model import Index, Relation, RelationKind, quote_ident
 
-_DROP_TRAPS = ("Indexes of partitions are left alone (one attached to its parent's index cannot be dropped "
-               "on its own); the parent's are checked.")
+_DROP_TRAPS = ("An index of a partition with the same key as one of its parent's is left to the parent (one "
+               "attached to the parent's index cannot be dropped on its own); a partition's own indexes are "
+               "checked.")
 
 
 @rule("duplicate-index", level=Level.WARNING, category=Category.INDEXES,
@@ -26,7 +27,7 @@ _DROP_TRAPS = ("Indexes of partitions are left alone (one attached to its parent
 def duplicate_index(ctx: Context) -> Iterator[Hit]:
     for r in _indexed_tables(ctx):
         groups: dict[tuple, list[Index]] = {}
-        for i in r.indexes:
+        for i in _own(ctx, r):
             if i.valid:
                 groups.setdefault(_shape(i), []).append(i)
         for same in groups.values():
@@ -55,8 +56,9 @@ def _shape(i: Index) -> tuple:
 def redundant_index(ctx: Context) -> Iterator[Hit]:
     for r in _indexed_tables(ctx):
         valid = [(i, key(i)) for i in r.indexes if i.valid and i.method == "btree"]
+        own = _own(ctx, r)
         for short, sk in valid:
-            if short.unique or backs_constraint(r, short):
+            if short.unique or backs_constraint(r, short) or short not in own:
                 continue
             longer = next((i for i, k in valid if i is not short and i.predicate == short.predicate
                            and _leads(short, sk.items, i, k.items)), None)
@@ -120,7 +122,7 @@ def unused_index(ctx: Context) -> Iterator[Hit]:
         return
     for r in _indexed_tables(ctx):
         fks = [fk.columns for fk in r.foreign_keys]
-        for i in r.indexes:
+        for i in _own(ctx, r):
             if i.scans == 0 and not i.unique and not backs_constraint(r, i) and not any(serves(i, c) for c in fks):
                 yield Hit(object=index_name(r, i), subject=r.qname,
                           message=f"index {i.name} has not been scanned in the {int(days)} days since statistics "
@@ -183,7 +185,7 @@ def _plain_btrees(ctx: Context) -> Iterator[tuple[Relation, Index, dict[str, str
     """Each droppable B-tree (not unique, not backing a constraint) with its table's column types."""
     for r in _indexed_tables(ctx):
         cols = {c.name: c.type for c in r.columns}
-        for i in r.indexes:
+        for i in _own(ctx, r):
             if i.method == "btree" and not i.unique and not backs_constraint(r, i):
                 yield r, i, cols
 
@@ -198,7 +200,7 @@ def _plain_btrees(ctx: Context) -> Iterator[tuple[Relation, Index, dict[str, str
 def redundant_not_null_predicate(ctx: Context) -> Iterator[Hit]:
     for r in _indexed_tables(ctx):
         not_null = {quote_ident(c.name) for c in r.columns if not c.nullable}
-        for i in r.indexes:
+        for i in _own(ctx, r):
             m = _IS_NOT_NULL.fullmatch(i.predicate or "")
             if m and m.group(1) in not_null:
                 yield Hit(object=index_name(r, i), subject=r.qname,
@@ -223,9 +225,17 @@ def table_without_index(ctx: Context) -> Iterator[Hit]:
 
 
 def _indexed_tables(ctx: Context) -> Iterator[Relation]:
-    """Tables and materialized views whose indexes can be dropped on their own (not partitions)."""
+    """Tables (partitions included) and materialized views."""
     kinds = (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE, RelationKind.MATERIALIZED_VIEW)
-    return (r for r in ctx.catalog.relations if r.kind in kinds and r.partition_of is None)
+    return (r for r in ctx.catalog.relations if r.kind in kinds)
+
+
+def _own(ctx: Context, r: Relation) -> list[Index]:
+    """A relation's indexes, less those of a partition with the key of one of its parent's (PostgreSQL
+    clones and attaches those: they are reported, if at all, on the parent)."""
+    parent = ctx.catalog.relation(r.partition_of) if r.partition_of is not None else None
+    inherited = {_shape(i) for i in parent.indexes} if parent is not None else set()
+    return [i for i in r.indexes if _shape(i) not in inherited]
 
 
 def _concurrently(r: Relation) -> str:
