@@ -7,6 +7,7 @@ duplicates share, whether it backs a constraint, and whether it serves a foreign
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,10 +52,11 @@ def backs_constraint(relation: Relation, index: Index) -> bool:
 
 
 def serves(index: Index, columns: tuple[str, ...]) -> bool:
-    """True when `index` can find the rows by `columns` (a foreign key's): valid, not partial,
-    a B-tree whose leading key columns are exactly those columns in any order (or a hash
-    index on the single column)."""
-    if not index.valid or index.predicate is not None:
+    """True when `index` can find the rows by `columns` (a foreign key's): valid, not partial
+    (but for `WHERE c IS NOT NULL` on a key column, which an equality lookup implies), a B-tree
+    whose leading key columns are exactly those columns in any order (or a hash index on the
+    single column)."""
+    if not index.valid or (index.predicate is not None and not_null_column(index.predicate) not in columns):
         return False
     if index.method == "hash":
         return index.columns == columns and len(columns) == 1
@@ -69,6 +71,19 @@ def lookup_served(catalog: Catalog, relation: Relation, columns: tuple[str, ...]
     parts = catalog.partitions_of.get(relation.qname, ())
     return relation.kind is RelationKind.PARTITIONED_TABLE and bool(parts) and all(
         lookup_served(catalog, p, columns) for p in parts)
+
+
+def not_null_column(predicate: str | None) -> str | None:
+    """The column of a predicate that is exactly `c IS NOT NULL` (as pg_get_expr writes it), else None."""
+    m = _IS_NOT_NULL.fullmatch(predicate or "")
+    return _unquote(m.group(1)) if m else None
+
+
+_IS_NOT_NULL = re.compile(r'\(?((?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)) IS NOT NULL\)?')
+
+
+def _unquote(ident: str) -> str:
+    return ident[1:-1].replace('""', '"') if ident.startswith('"') else ident
 
 
 def index_name(relation: Relation, index: Index) -> str:

@@ -113,3 +113,11 @@ def test_one_finding_per_object_when_keys_share_columns() -> None:
     assert found(cat, "fk-without-index", "fk-type-mismatch", "nullable-composite-fk") == [
         ("fk-type-mismatch", "s.t.a", E), ("fk-without-index", "s.t.a", W), ("fk-without-index", "s.t.a,b", W),
         ("nullable-composite-fk", "s.t.a,b", W)]
+
+
+def test_fk_without_index_a_partial_index_on_key_is_not_null_serves() -> None:
+    key = (fk("k", ("a",), "parent"),)
+    cat = catalog(PARENT,
+                  table("not_null", TWO, constraints=key, indexes=(idx("not_null", "n", "a", where="(a IS NOT NULL)"),)),
+                  table("other_col", TWO, constraints=key, indexes=(idx("other_col", "o", "a", where="(b IS NOT NULL)"),)))
+    assert found(cat, "fk-without-index") == [("fk-without-index", "s.other_col.a", W)]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import datetime
 
 from schemadocs.checks.finding import Category, Level
-from schemadocs.checks.index_key import backs_constraint, index_name, key, serves
+from schemadocs.checks.index_key import backs_constraint, index_name, key, not_null_column, serves
 from schemadocs.checks.registry import Context, Hit, Needs, rule
 from schemadocs.model import Index, Relation, RelationKind, quote_ident
 
@@ -199,15 +198,13 @@ def _plain_btrees(ctx: Context) -> Iterator[tuple[Relation, Index, dict[str, str
             "others are not reported. " + _DROP_TRAPS)
 def redundant_not_null_predicate(ctx: Context) -> Iterator[Hit]:
     for r in _indexed_tables(ctx):
-        not_null = {quote_ident(c.name) for c in r.columns if not c.nullable}
+        not_null = {c.name for c in r.columns if not c.nullable}
         for i in _own(ctx, r):
-            m = _IS_NOT_NULL.fullmatch(i.predicate or "")
-            if m and m.group(1) in not_null:
+            column = not_null_column(i.predicate)
+            if column in not_null:
                 yield Hit(object=index_name(r, i), subject=r.qname,
-                          message=f"index {i.name} has WHERE {m.group(1)} IS NOT NULL, but the column is NOT NULL")
-
-
-_IS_NOT_NULL = re.compile(r'\(?((?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)) IS NOT NULL\)?')
+                          message=f"index {i.name} has WHERE {quote_ident(column)} IS NOT NULL, but the column "
+                                  "is NOT NULL")
 
 
 @rule("table-without-index", level=Level.INFO, category=Category.INDEXES,

@@ -46,7 +46,8 @@ def _root(ctx: Context, qname: QualifiedName) -> QualifiedName:
       fix="CREATE INDEX CONCURRENTLY ON s.t (key columns); (on a partitioned table: CREATE INDEX ON ONLY the "
           "parent, then CREATE INDEX CONCURRENTLY on each partition and ALTER INDEX ... ATTACH PARTITION).",
       traps="Any order of the key's columns in the leading positions counts (a composite index led by them "
-            "serves the key); a key column elsewhere in the index, a partial or invalid index do not. A "
+            "serves the key); a key column elsewhere in the index, a partial or invalid index do not, except "
+            "a partial index WHERE c IS NOT NULL on a key column (the key's lookups imply it). A "
             "partitioned table is served when every partition has such an index. Keys cloned onto "
             "partitions are checked once, on the partitioned table.")
 def fk_without_index(ctx: Context) -> Iterator[Hit]:
