@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pglast import parse_sql
+from pglast.parser import ParseError
 from pglast.stream import RawStream
 
 from schemadocs.model import Catalog, ConstraintKind, Index, QualifiedName, Relation, RelationKind
@@ -35,7 +36,10 @@ def key(index: Index) -> Key:
 
 @lru_cache(maxsize=1 << 14)
 def _key(definition: str) -> Key:
-    stmt = parse_sql(definition)[0].stmt
+    try:
+        stmt = parse_sql(definition)[0].stmt
+    except ParseError:  # unreadable (a newer server's syntax): equal to no other index
+        return Key("", (definition,), ())
     rest = (f"INCLUDE {[_sql(e) for e in stmt.indexIncludingParams or ()]}",
             f"NULLS NOT DISTINCT {bool(stmt.nulls_not_distinct)}",
             f"WITH {[_sql(e) for e in stmt.options or ()]}",

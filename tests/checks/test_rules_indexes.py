@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -83,7 +83,6 @@ def _database_stats(stats_reset: str | None, read_at: str):
 
 def _with_stats(cat: model.Catalog, stats) -> model.Catalog:
     if "database_stats" in model.Catalog.__dataclass_fields__:
-        from dataclasses import replace
         return replace(cat, database_stats=stats)
     object.__setattr__(cat, "database_stats", stats)  # until the model carries it
     return cat
@@ -136,3 +135,9 @@ def test_table_without_index() -> None:
                   table("p", kind=RelationKind.PARTITIONED_TABLE), table("p_1", partition_of="p"),
                   table("v", kind=RelationKind.VIEW), table("f", kind=RelationKind.FOREIGN_TABLE))
     assert found(cat, "table-without-index") == [("table-without-index", "s.bare", I), ("table-without-index", "s.p", I)]
+
+
+def test_an_unreadable_definition_is_equal_to_no_other_index() -> None:
+    odd = replace(idx("t", "odd", "a"), definition="CREATE INDEX odd ON s.t USING btree (a) WITH FROBNICATE")
+    cat = catalog(table("t", COLS, indexes=(odd, idx("t", "plain", "a"), idx("t", "ab", "a", "b"))))
+    assert found(cat, "duplicate-index", "redundant-index") == [("redundant-index", "s.plain", W)]

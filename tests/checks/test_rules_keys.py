@@ -121,3 +121,11 @@ def test_fk_without_index_a_partial_index_on_key_is_not_null_serves() -> None:
                   table("not_null", TWO, constraints=key, indexes=(idx("not_null", "n", "a", where="(a IS NOT NULL)"),)),
                   table("other_col", TWO, constraints=key, indexes=(idx("other_col", "o", "a", where="(b IS NOT NULL)"),)))
     assert found(cat, "fk-without-index") == [("fk-without-index", "s.other_col.a", W)]
+
+
+def test_nullable_composite_fk_reads_quoted_columns_in_the_check() -> None:
+    cols = (col("id", nullable=False), col("A"), col("b"))
+    key = fk("k", ("A", "b"), "parent", ("id", "x"))
+    both = Constraint(name="both", kind=ConstraintKind.CHECK, definition='CHECK (num_nulls("A", b) = ANY (ARRAY[0, 2]))')
+    cat = catalog(PARENT, table("checked", cols, constraints=(key, both)), table("loose", cols, constraints=(key,)))
+    assert found(cat, "nullable-composite-fk") == [("nullable-composite-fk", 's.loose."A",b', W)]

@@ -200,7 +200,7 @@ def nullable_composite_fk(ctx: Context) -> Iterator[Hit]:
 def _checked_together(r: Relation, columns: list[str]) -> bool:
     """True when some CHECK constraint names every one of `columns` and NULL."""
     return any(c.kind is ConstraintKind.CHECK and "null" in c.definition.lower()
-               and all(re.search(rf"\b{re.escape(quote_ident(n))}(?![\w\"])", c.definition) for n in columns)
+               and all(re.search(rf"(?<![\w\"]){re.escape(quote_ident(n))}(?![\w\"])", c.definition) for n in columns)
                for c in r.constraints)
 
 
