@@ -1,14 +1,13 @@
 """What an index's key is, read from the model: the rules on keys and indexes share it.
 
 In: a `Relation` and its `Index`es (their `definition`, pg_get_indexdef's text) or foreign keys.
-Out: an index's key items with their options (opclass, collation, DESC, NULLS), the shape two
-duplicates share, whether it backs a constraint, and whether it serves a foreign key's lookups.
+Out: the shape two duplicates share, an index's key items with their options (opclass,
+collation, DESC, NULLS), whether it backs a constraint, whether it serves a foreign key's lookups.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from pglast import parse_sql
@@ -18,33 +17,31 @@ from pglast.stream import RawStream
 from schemadocs.model import Catalog, ConstraintKind, Index, QualifiedName, Relation, RelationKind
 
 
-@dataclass(frozen=True)
-class Key:
-    """An index definition past its name and table: the method, each key item as written
-    (opclass, collation, DESC, NULLS included), and the rest (INCLUDE, NULLS NOT DISTINCT,
-    WITH, WHERE), each normalised by pglast."""
-
-    method: str
-    items: tuple[str, ...]
-    rest: tuple[str, ...]
+def shape(index: Index) -> str:
+    """The definition past its index and table names: `btree (a, b DESC) INCLUDE (c) WHERE ...`.
+    pg_get_indexdef writes one canonical text, so two indexes of one table with the same shape
+    have the same method, key, options and predicate."""
+    m = _HEAD.match(index.definition)
+    return index.definition[m.end():] if m else index.definition
 
 
-def key(index: Index) -> Key:
-    """Parse `index.definition` (pg_get_indexdef's `CREATE ... INDEX ... USING ...`) into its `Key`."""
-    return _key(index.definition)
+_IDENT = r'(?:"(?:[^"]|"")*"|[^\s."]+)'
+_HEAD = re.compile(rf"CREATE (?:UNIQUE )?INDEX {_IDENT} ON (?:ONLY )?{_IDENT}(?:\.{_IDENT})? USING ")
+
+
+def key_items(index: Index) -> tuple[str, ...]:
+    """Each key item as written, options included (`a`, `lower((b)::text) text_pattern_ops DESC`),
+    normalised by pglast (slower than `shape`: for the few indexes that need it)."""
+    return _items(index.definition)
 
 
 @lru_cache(maxsize=1 << 14)
-def _key(definition: str) -> Key:
+def _items(definition: str) -> tuple[str, ...]:
     try:
         stmt = parse_sql(definition)[0].stmt
-    except ParseError:  # unreadable (a newer server's syntax): equal to no other index
-        return Key("", (definition,), ())
-    rest = (f"INCLUDE {[_sql(e) for e in stmt.indexIncludingParams or ()]}",
-            f"NULLS NOT DISTINCT {bool(stmt.nulls_not_distinct)}",
-            f"WITH {[_sql(e) for e in stmt.options or ()]}",
-            f"WHERE {_sql(stmt.whereClause) if stmt.whereClause else ''}")
-    return Key(stmt.accessMethod, tuple(_sql(e) for e in stmt.indexParams), rest)
+    except ParseError:  # unreadable (a newer server's syntax): a prefix of no other index
+        return (definition,)
+    return tuple(RawStream()(e) for e in stmt.indexParams)  # a fresh stream each: a stream accumulates
 
 
 def backs_constraint(relation: Relation, index: Index) -> bool:
@@ -94,7 +91,3 @@ def index_name(relation: Relation, index: Index) -> str:
     """The `object` of an index finding: `s.i`."""
     return str(QualifiedName(relation.schema, index.name))
 
-
-def _sql(node: object) -> str:
-    """One parse-tree node as SQL text (a fresh stream each time: a stream accumulates)."""
-    return RawStream()(node)

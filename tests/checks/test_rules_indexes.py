@@ -115,8 +115,9 @@ def test_seq_scan_heavy_table() -> None:
 def test_btree_on_array_and_boolean() -> None:
     cat = catalog(table("t", COLS, indexes=(
         idx("t", "on_tags", "tags"), idx("t", "on_flag", "flag"),
-        # traps: GIN on the array, unique boolean (one default row), partial boolean, boolean in a composite
-        idx("t", "tags_gin", "tags", method="gin"), idx("t", "one_default", "flag", unique=True, where="flag"),
+        # traps: GIN on the array, an array later in a sort index, unique boolean (one default row),
+        # partial boolean, boolean in a composite
+        idx("t", "tags_gin", "tags", method="gin"), idx("t", "sort", "a", "tags", "b"), idx("t", "one_default", "flag", unique=True, where="flag"),
         idx("t", "flag_partial", "flag", where="flag"), idx("t", "a_flag", "a", "flag"))))
     assert found(cat, "btree-on-array", "index-on-boolean") == [
         ("btree-on-array", "s.on_tags", W), ("index-on-boolean", "s.on_flag", I)]
@@ -133,6 +134,8 @@ def test_redundant_not_null_predicate() -> None:
 def test_table_without_index() -> None:
     cat = catalog(table("bare"), table("keyed", indexes=(idx("keyed", "keyed_pkey", "id", primary=True),)),
                   table("p", kind=RelationKind.PARTITIONED_TABLE), table("p_1", partition_of="p"),
+                  table("q", kind=RelationKind.PARTITIONED_TABLE), table("q_1", partition_of="q"),
+                  table("q_2", partition_of="q", indexes=(idx("q_2", "q_2_id", "id"),)),
                   table("v", kind=RelationKind.VIEW), table("f", kind=RelationKind.FOREIGN_TABLE))
     assert found(cat, "table-without-index") == [("table-without-index", "s.bare", I), ("table-without-index", "s.p", I)]
 

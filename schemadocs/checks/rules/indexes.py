@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from schemadocs.checks.finding import Category, Level
-from schemadocs.checks.index_key import backs_constraint, index_name, key, not_null_column, serves
+from schemadocs.checks.index_key import backs_constraint, index_name, key_items, not_null_column, serves, shape
 from schemadocs.checks.registry import Context, Hit, Needs, rule
 from schemadocs.model import Index, Relation, RelationKind, quote_ident
 
@@ -28,7 +28,7 @@ def duplicate_index(ctx: Context) -> Iterator[Hit]:
         groups: dict[tuple, list[Index]] = {}
         for i in _own(ctx, r):
             if i.valid:
-                groups.setdefault(_shape(i), []).append(i)
+                groups.setdefault(shape(i), []).append(i)
         for same in groups.values():
             keep, *others = sorted(same, key=lambda i: (not backs_constraint(r, i), not i.unique, i.name))
             for i in others:
@@ -36,11 +36,6 @@ def duplicate_index(ctx: Context) -> Iterator[Hit]:
                     yield Hit(object=index_name(r, i), subject=r.qname,
                               message=f"index {i.name} duplicates {keep.name}",
                               fix=f"DROP INDEX {_concurrently(r)}{index_name(r, i)};")
-
-
-def _shape(i: Index) -> tuple:
-    k = key(i)
-    return (k.method, k.items, k.rest)
 
 
 @rule("redundant-index", level=Level.WARNING, category=Category.INDEXES,
@@ -54,27 +49,30 @@ def _shape(i: Index) -> tuple:
             "index with INCLUDE columns the longer one lacks is kept. " + _DROP_TRAPS)
 def redundant_index(ctx: Context) -> Iterator[Hit]:
     for r in _indexed_tables(ctx):
-        valid = [(i, key(i)) for i in r.indexes if i.valid and i.method == "btree"]
+        valid = [i for i in r.indexes if i.valid and i.method == "btree"]
         own = _own(ctx, r)
-        for short, sk in valid:
+        for short in valid:
             if short.unique or backs_constraint(r, short) or short not in own:
                 continue
-            longer = next((i for i, k in valid if i is not short and i.predicate == short.predicate
-                           and _leads(short, sk.items, i, k.items)), None)
+            longer = next((i for i in valid if i is not short and i.predicate == short.predicate
+                           and _leads(short, i)), None)
             if longer is not None:
                 yield Hit(object=index_name(r, short), subject=r.qname,
                           message=f"index {short.name} is a leading prefix of {longer.name}",
                           fix=f"DROP INDEX {_concurrently(r)}{index_name(r, short)};")
 
 
-def _leads(short: Index, items: tuple[str, ...], other: Index, other_items: tuple[str, ...]) -> bool:
-    """True when `short`'s key items lead `other`'s and `other` has its INCLUDE columns too."""
-    if other_items[:len(items)] != items or short.nulls_not_distinct != other.nulls_not_distinct:
+def _leads(short: Index, other: Index) -> bool:
+    """True when `short`'s key items (options included) lead `other`'s and `other` has its INCLUDE
+    columns too (the key columns are compared first: reading the items costs a parse)."""
+    n = len(short.columns)
+    if other.columns[:n] != short.columns or short.nulls_not_distinct != other.nulls_not_distinct:
         return False
-    covered = set(other.columns) | set(other.include_columns)
-    if not set(short.include_columns) <= covered:
+    if not set(short.include_columns) <= set(other.columns) | set(other.include_columns):
         return False
-    return len(items) < len(other_items) or set(short.include_columns) < set(other.include_columns)
+    if n == len(other.columns) and not set(short.include_columns) < set(other.include_columns):
+        return False
+    return key_items(other)[:n] == key_items(short)
 
 
 @rule("invalid-index", level=Level.WARNING, category=Category.INDEXES,
@@ -151,18 +149,18 @@ def seq_scan_heavy_table(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("btree-on-array", level=Level.WARNING, category=Category.INDEXES,
-      title="A non-unique B-tree index on an array column",
+      title="A non-unique B-tree index led by an array column",
       why="A B-tree on an array serves only whole-array equality and ordering; containment and overlap "
           "(@>, &&, ANY) need a GIN index, and large arrays can exceed the B-tree row size limit.",
       fix="CREATE INDEX CONCURRENTLY ON s.t USING gin (c); then DROP INDEX CONCURRENTLY s.i;",
-      traps="Unique and constraint-backing indexes (whole-array uniqueness is legitimate) are not reported; "
-            "expression keys are not typed and are skipped. " + _DROP_TRAPS)
+      traps="An array column later in a composite index (a sort or covering index) is there for ordering "
+            "and is not reported; nor are unique and constraint-backing indexes (whole-array uniqueness is "
+            "legitimate); expression keys are not typed and are skipped. " + _DROP_TRAPS)
 def btree_on_array(ctx: Context) -> Iterator[Hit]:
     for r, i, cols in _plain_btrees(ctx):
-        arrays = [c for c in i.columns if cols.get(c, "").endswith("[]")]
-        if arrays:
+        if i.columns and cols.get(i.columns[0], "").endswith("[]"):
             yield Hit(object=index_name(r, i), subject=r.qname,
-                      message=f"B-tree index {i.name} is on array column(s) {', '.join(arrays)}")
+                      message=f"B-tree index {i.name} is led by the array column {i.columns[0]}")
 
 
 @rule("index-on-boolean", level=Level.INFO, category=Category.INDEXES,
@@ -212,13 +210,19 @@ def redundant_not_null_predicate(ctx: Context) -> Iterator[Hit]:
       why="Every lookup, join, update and delete by key scans the whole table, and there is no primary key "
           "or unique constraint either.",
       fix="ALTER TABLE s.t ADD PRIMARY KEY (...); or CREATE INDEX CONCURRENTLY ON s.t (...);",
-      traps="Partitions are checked through their partitioned table (a partition inherits its indexes); "
-            "views and foreign tables cannot have indexes and are not reported.")
+      traps="Partitions are checked through their partitioned table, which counts as indexed when it or "
+            "any of its partitions has an index (each partition may carry its own); views and foreign "
+            "tables cannot have indexes and are not reported.")
 def table_without_index(ctx: Context) -> Iterator[Hit]:
     for r in ctx.catalog.relations:
         if r.kind in (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE) and r.partition_of is None \
-                and not r.indexes:
+                and not _any_index(ctx, r):
             yield Hit(object=str(r.qname), subject=r.qname, message=f"table {r.qname} has no index")
+
+
+def _any_index(ctx: Context, r: Relation) -> bool:
+    """True when the table or any of its partitions (at any depth) has an index."""
+    return bool(r.indexes) or any(_any_index(ctx, p) for p in ctx.catalog.partitions_of.get(r.qname, ()))
 
 
 def _indexed_tables(ctx: Context) -> Iterator[Relation]:
@@ -231,8 +235,8 @@ def _own(ctx: Context, r: Relation) -> list[Index]:
     """A relation's indexes, less those of a partition with the key of one of its parent's (PostgreSQL
     clones and attaches those: they are reported, if at all, on the parent)."""
     parent = ctx.catalog.relation(r.partition_of) if r.partition_of is not None else None
-    inherited = {_shape(i) for i in parent.indexes} if parent is not None else set()
-    return [i for i in r.indexes if _shape(i) not in inherited]
+    inherited = {shape(i) for i in parent.indexes} if parent is not None else set()
+    return [i for i in r.indexes if shape(i) not in inherited]
 
 
 def _concurrently(r: Relation) -> str:
