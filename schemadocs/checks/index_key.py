@@ -69,9 +69,10 @@ def lookup_served(catalog: Catalog, relation: Relation, columns: tuple[str, ...]
     every one of its partitions."""
     if any(serves(i, columns) for i in relation.indexes):
         return True
+    if relation.kind is not RelationKind.PARTITIONED_TABLE:
+        return False
     parts = catalog.partitions_of.get(relation.qname, ())
-    return relation.kind is RelationKind.PARTITIONED_TABLE and bool(parts) and all(
-        lookup_served(catalog, p, columns) for p in parts)
+    return bool(parts) and all(lookup_served(catalog, p, columns) for p in parts)
 
 
 def not_null_column(predicate: str | None) -> str | None:

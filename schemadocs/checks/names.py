@@ -13,7 +13,7 @@ from schemadocs.model import Relation, quote_ident
 
 def member(relation: Relation, names: Iterable[str]) -> str:
     """`s.t.a` for one column or constraint name, `s.t.a,b` for a multi-column key."""
-    return f"{relation.qname}.{','.join(quote_ident(n) for n in names)}"
+    return f"{quote_ident(relation.schema)}.{quote_ident(relation.name)}.{','.join(quote_ident(n) for n in names)}"
 
 
 def column_list(names: Iterable[str]) -> str:

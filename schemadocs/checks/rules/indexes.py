@@ -25,10 +25,13 @@ _DROP_TRAPS = ("An index of a partition with the same key as one of its parent's
             "nor unique when the other is not; when both back constraints nothing is reported. " + _DROP_TRAPS)
 def duplicate_index(ctx: Context) -> Iterator[Hit]:
     for r in _indexed_tables(ctx):
-        groups: dict[tuple, list[Index]] = {}
+        alike: dict[tuple, list[Index]] = {}  # cheap first: same method, columns and predicate
         for i in _own(ctx, r):
             if i.valid:
-                groups.setdefault(shape(i), []).append(i)
+                alike.setdefault((i.method, i.columns, i.predicate), []).append(i)
+        groups: dict[str, list[Index]] = {}
+        for i in (i for candidates in alike.values() if len(candidates) > 1 for i in candidates):
+            groups.setdefault(shape(i), []).append(i)
         for same in groups.values():
             keep, *others = sorted(same, key=lambda i: (not backs_constraint(r, i), not i.unique, i.name))
             for i in others:
@@ -181,10 +184,10 @@ def index_on_boolean(ctx: Context) -> Iterator[Hit]:
 def _plain_btrees(ctx: Context) -> Iterator[tuple[Relation, Index, dict[str, str]]]:
     """Each droppable B-tree (not unique, not backing a constraint) with its table's column types."""
     for r in _indexed_tables(ctx):
-        cols = {c.name: c.type for c in r.columns}
-        for i in _own(ctx, r):
-            if i.method == "btree" and not i.unique and not backs_constraint(r, i):
-                yield r, i, cols
+        plain = [i for i in _own(ctx, r) if i.method == "btree" and not i.unique and not backs_constraint(r, i)]
+        if plain:
+            cols = {c.name: c.type for c in r.columns}
+            yield from ((r, i, cols) for i in plain)
 
 
 @rule("redundant-not-null-predicate", level=Level.INFO, category=Category.INDEXES,
@@ -196,9 +199,9 @@ def _plain_btrees(ctx: Context) -> Iterator[tuple[Relation, Index, dict[str, str
             "others are not reported. " + _DROP_TRAPS)
 def redundant_not_null_predicate(ctx: Context) -> Iterator[Hit]:
     for r in _indexed_tables(ctx):
-        not_null = {c.name for c in r.columns if not c.nullable}
-        for i in _own(ctx, r):
-            column = not_null_column(i.predicate)
+        partial = [(i, not_null_column(i.predicate)) for i in _own(ctx, r) if i.predicate is not None]
+        not_null = {c.name for c in r.columns if not c.nullable} if partial else set()
+        for i, column in partial:
             if column in not_null:
                 yield Hit(object=index_name(r, i), subject=r.qname,
                           message=f"index {i.name} has WHERE {quote_ident(column)} IS NOT NULL, but the column "
@@ -235,7 +238,9 @@ def _own(ctx: Context, r: Relation) -> list[Index]:
     """A relation's indexes, less those of a partition with the key of one of its parent's (PostgreSQL
     clones and attaches those: they are reported, if at all, on the parent)."""
     parent = ctx.catalog.relation(r.partition_of) if r.partition_of is not None else None
-    inherited = {shape(i) for i in parent.indexes} if parent is not None else set()
+    if parent is None or not parent.indexes:
+        return list(r.indexes)
+    inherited = {shape(i) for i in parent.indexes}
     return [i for i in r.indexes if shape(i) not in inherited]
 
 

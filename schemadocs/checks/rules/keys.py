@@ -53,10 +53,11 @@ def _root(ctx: Context, qname: QualifiedName) -> QualifiedName:
 def fk_without_index(ctx: Context) -> Iterator[Hit]:
     for r, fk in _once(_foreign_keys(ctx)):
         if not lookup_served(ctx.catalog, r, fk.columns):
-            yield Hit(object=member(r, fk.columns), subject=r.qname,
+            qname = r.qname
+            yield Hit(object=member(r, fk.columns), subject=qname,
                       message=f"foreign key {fk.name} ({column_list(fk.columns)}) → {fk.target} has no index "
                               "led by its columns",
-                      fix=f"CREATE INDEX CONCURRENTLY ON {r.qname} ({column_list(fk.columns)});")
+                      fix=f"CREATE INDEX CONCURRENTLY ON {qname} ({column_list(fk.columns)});")
 
 
 _INT_BYTES = {"smallint": 2, "integer": 4, "bigint": 8}
@@ -72,22 +73,25 @@ _INT_BYTES = {"smallint": 2, "integer": 4, "bigint": 8}
             "is reported at info level; keys to relations outside the catalog are not checked; keys cloned "
             "onto partitions are checked once, on the partitioned table.")
 def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
-    seen: set[tuple[QualifiedName, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
+    tables = {(t.schema, t.name): t for t in ctx.catalog.relations}
     for r, fk in _foreign_keys(ctx):
-        target = ctx.catalog.relation(fk.target)
+        target = tables.get((fk.ref_schema, fk.ref_name))
         if target is None:
             continue
-        types = {c.name: c.type for c in r.columns}
-        ref_types = {c.name: c.type for c in target.columns}
         for col, ref in zip(fk.columns, fk.ref_columns):
-            mine, theirs = _base_type(ctx, types.get(col)), _base_type(ctx, ref_types.get(ref))
-            if mine is None or theirs is None or mine == theirs or (r.qname, col) in seen:
+            spelled, ref_spelled = _type_of(r, col), _type_of(target, ref)
+            mine, theirs = _base_type(ctx, spelled), _base_type(ctx, ref_spelled)
+            if mine is None or theirs is None or mine == theirs or (r.schema, r.name, col) in seen:
                 continue
-            level = _mismatch_level(mine, theirs)
-            seen.add((r.qname, col))
-            yield Hit(object=member(r, (col,)), subject=r.qname, level=level,
-                      message=f"{col} is {types[col]} but references {fk.target}.{ref}, {ref_types[ref]}",
-                      fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((col,))} TYPE {ref_types[ref]};")
+            seen.add((r.schema, r.name, col))
+            yield Hit(object=member(r, (col,)), subject=r.qname, level=_mismatch_level(mine, theirs),
+                      message=f"{col} is {spelled} but references {fk.target}.{ref}, {ref_spelled}",
+                      fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((col,))} TYPE {ref_spelled};")
+
+
+def _type_of(r: Relation, column: str) -> str | None:
+    return next((c.type for c in r.columns if c.name == column), None)
 
 
 def _mismatch_level(mine: str, theirs: str) -> Level:
@@ -137,7 +141,7 @@ def not_valid_constraint(ctx: Context) -> Iterator[Hit]:
             "deliberate (rows must be re-parented first) can be excluded by object.")
 def self_fk_without_delete_rule(ctx: Context) -> Iterator[Hit]:
     for r, fk in _foreign_keys(ctx):
-        if fk.target == r.qname and fk.on_delete in ("NO ACTION", "RESTRICT"):
+        if (fk.ref_schema, fk.ref_name) == (r.schema, r.name) and fk.on_delete in ("NO ACTION", "RESTRICT"):
             yield Hit(object=member(r, (fk.name,)), subject=r.qname,
                       message=f"foreign key {fk.name} refers to its own table with ON DELETE {fk.on_delete}")
 
@@ -212,23 +216,27 @@ def _checked_together(r: Relation, columns: list[str]) -> bool:
       traps="A self-reference (a tree) is not a cycle here; each cycle is reported once, on its first table "
             "by name; keys cloned onto partitions are ignored.")
 def foreign_key_cycle(ctx: Context) -> Iterator[Hit]:
-    edges: dict[QualifiedName, set[QualifiedName]] = {}
+    edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for r, fk in _foreign_keys(ctx):
-        if fk.target != r.qname:
-            edges.setdefault(r.qname, set()).add(fk.target)
-    for component in _cycles(edges):
+        if (fk.ref_schema, fk.ref_name) != (r.schema, r.name):
+            edges.setdefault((r.schema, r.name), set()).add((fk.ref_schema, fk.ref_name))
+    for found in _cycles(edges):
+        component = {QualifiedName(*t) for t in found}
         first = min(component)
         names = ", ".join(str(q) for q in sorted(component))
         yield Hit(object=str(first), subject=first, message=f"foreign keys form a cycle through {names}")
 
 
-def _cycles(edges: dict[QualifiedName, set[QualifiedName]]) -> list[set[QualifiedName]]:
-    """The strongly connected components with more than one table (Tarjan, iterative)."""
-    index: dict[QualifiedName, int] = {}
-    low: dict[QualifiedName, int] = {}
-    stack: list[QualifiedName] = []
-    on_stack: set[QualifiedName] = set()
-    found: list[set[QualifiedName]] = []
+Node = tuple[str, str]  # (schema, name): cheaper to build than a QualifiedName
+
+
+def _cycles(edges: dict[Node, set[Node]]) -> list[set[Node]]:
+    """The strongly connected components with more than one node (Tarjan, iterative)."""
+    index: dict[Node, int] = {}
+    low: dict[Node, int] = {}
+    stack: list[Node] = []
+    on_stack: set[Node] = set()
+    found: list[set[Node]] = []
     for root in sorted(edges):
         if root in index:
             continue
@@ -265,10 +273,10 @@ def _cycles(edges: dict[QualifiedName, set[QualifiedName]]) -> list[set[Qualifie
 
 def _once(keys: Iterator[tuple[Relation, ForeignKey]]) -> Iterator[tuple[Relation, ForeignKey]]:
     """The keys, skipping one with the same table and columns as one before it (one finding per object)."""
-    seen: set[tuple[QualifiedName, tuple[str, ...]]] = set()
+    seen: set[tuple[str, str, tuple[str, ...]]] = set()
     for r, fk in keys:
-        if (r.qname, fk.columns) not in seen:
-            seen.add((r.qname, fk.columns))
+        if (r.schema, r.name, fk.columns) not in seen:
+            seen.add((r.schema, r.name, fk.columns))
             yield r, fk
 
 

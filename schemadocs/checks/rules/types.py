@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.names import column_list, member
@@ -38,8 +39,13 @@ def json_column(ctx: Context) -> Iterator[Hit]:
       traps="A value that really is a local wall-clock time (an opening hour) is legitimate: exclude it by "
             "object. " + _TABLE_TRAPS)
 def timestamp_without_time_zone(ctx: Context) -> Iterator[Hit]:
-    for r, c in _columns(ctx, lambda t: bool(re.fullmatch(r"timestamp(\(\d+\))? without time zone(\[\])?", t))):
+    for r, c in _columns(ctx, _is_timestamp):
         yield Hit(object=member(r, (c.name,)), subject=r.qname, message=f"{c.name} is {c.type}")
+
+
+@lru_cache(maxsize=4096)
+def _is_timestamp(spelled: str) -> bool:
+    return bool(re.fullmatch(r"timestamp(\(\d+\))? without time zone(\[\])?", spelled))
 
 
 @rule("money-column", level=Level.WARNING, category=Category.TYPES,
@@ -61,8 +67,13 @@ def money_column(ctx: Context) -> Iterator[Hit]:
       fix="ALTER TABLE s.t ALTER COLUMN c TYPE text; (add CHECK (length(c) = n) if the length matters).",
       traps="The internal single-byte \"char\" type is not char(n) and is not reported. " + _TABLE_TRAPS)
 def char_column(ctx: Context) -> Iterator[Hit]:
-    for r, c in _columns(ctx, lambda t: bool(re.fullmatch(r"(character(\(\d+\))?|bpchar)(\[\])?", t))):
+    for r, c in _columns(ctx, _is_char):
         yield Hit(object=member(r, (c.name,)), subject=r.qname, message=f"{c.name} is {c.type}")
+
+
+@lru_cache(maxsize=4096)
+def _is_char(spelled: str) -> bool:
+    return bool(re.fullmatch(r"(character(\(\d+\))?|bpchar)(\[\])?", spelled))
 
 
 _REG_UPGRADE_BLOCKERS = {"regcollation", "regconfig", "regdictionary", "regnamespace", "regoper", "regoperator",
