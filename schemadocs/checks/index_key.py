@@ -88,6 +88,12 @@ def _unquote(ident: str) -> str:
     return ident[1:-1].replace('""', '"') if ident.startswith('"') else ident
 
 
+def concurrently(relation: Relation) -> str:
+    """`CONCURRENTLY ` for a fix's CREATE or DROP INDEX, except on a partitioned table (PostgreSQL
+    refuses it there)."""
+    return "" if relation.kind is RelationKind.PARTITIONED_TABLE else "CONCURRENTLY "
+
+
 def index_name(relation: Relation, index: Index) -> str:
     """The `object` of an index finding: `s.i`."""
     return str(QualifiedName(relation.schema, index.name))

@@ -129,3 +129,15 @@ def test_nullable_composite_fk_reads_quoted_columns_in_the_check() -> None:
     both = Constraint(name="both", kind=ConstraintKind.CHECK, definition='CHECK (num_nulls("A", b) = ANY (ARRAY[0, 2]))')
     cat = catalog(PARENT, table("checked", cols, constraints=(key, both)), table("loose", cols, constraints=(key,)))
     assert found(cat, "nullable-composite-fk") == [("nullable-composite-fk", 's.loose."A",b', W)]
+
+
+def test_fk_without_index_fix_is_sql_and_not_concurrent_on_a_partitioned_table() -> None:
+    from schemadocs.checks.config import Settings
+    from schemadocs.checks.engine import lint
+    key = (fk("k", ("a", "B"), "parent", ("id", "x")),)
+    cols = (col("id", nullable=False), col("a"), col("B"))
+    cat = catalog(PARENT, table("plain", cols, constraints=key),
+                  table("parted", cols, constraints=key, kind=RelationKind.PARTITIONED_TABLE))
+    fixes = {f.object: f.fix for f in lint(cat, Settings(rules=("fk-without-index",))).findings}
+    assert fixes == {'s.plain.a,"B"': 'CREATE INDEX CONCURRENTLY ON s.plain (a, "B");',
+                     's.parted.a,"B"': 'CREATE INDEX ON s.parted (a, "B");'}

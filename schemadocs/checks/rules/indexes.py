@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from schemadocs.checks.finding import Category, Level
-from schemadocs.checks.index_key import backs_constraint, index_name, key_items, not_null_column, serves, shape
+from schemadocs.checks.index_key import (backs_constraint, concurrently, index_name, key_items, not_null_column,
+                                         serves, shape)
 from schemadocs.checks.registry import Context, Hit, Needs, rule
 from schemadocs.model import Index, Relation, RelationKind, quote_ident
 
@@ -38,7 +39,7 @@ def duplicate_index(ctx: Context) -> Iterator[Hit]:
                 if not backs_constraint(r, i) and (keep.unique or not i.unique):
                     yield Hit(object=index_name(r, i), subject=r.qname,
                               message=f"index {i.name} duplicates {keep.name}",
-                              fix=f"DROP INDEX {_concurrently(r)}{index_name(r, i)};")
+                              fix=f"DROP INDEX {concurrently(r)}{index_name(r, i)};")
 
 
 @rule("redundant-index", level=Level.WARNING, category=Category.INDEXES,
@@ -62,7 +63,7 @@ def redundant_index(ctx: Context) -> Iterator[Hit]:
             if longer is not None:
                 yield Hit(object=index_name(r, short), subject=r.qname,
                           message=f"index {short.name} is a leading prefix of {longer.name}",
-                          fix=f"DROP INDEX {_concurrently(r)}{index_name(r, short)};")
+                          fix=f"DROP INDEX {concurrently(r)}{index_name(r, short)};")
 
 
 def _leads(short: Index, other: Index) -> bool:
@@ -242,8 +243,3 @@ def _own(ctx: Context, r: Relation) -> list[Index]:
         return list(r.indexes)
     inherited = {shape(i) for i in parent.indexes}
     return [i for i in r.indexes if shape(i) not in inherited]
-
-
-def _concurrently(r: Relation) -> str:
-    """CONCURRENTLY, except for a partitioned table's index (PostgreSQL refuses it there)."""
-    return "" if r.kind is RelationKind.PARTITIONED_TABLE else "CONCURRENTLY "

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from schemadocs.checks.finding import Category, Level
-from schemadocs.checks.index_key import lookup_served
+from schemadocs.checks.index_key import concurrently, lookup_served
 from schemadocs.checks.names import column_list, member
 from schemadocs.checks.registry import Context, Hit, rule
 from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation, RelationKind, quote_ident
@@ -57,7 +57,7 @@ def fk_without_index(ctx: Context) -> Iterator[Hit]:
             yield Hit(object=member(r, fk.columns), subject=qname,
                       message=f"foreign key {fk.name} ({column_list(fk.columns)}) → {fk.target} has no index "
                               "led by its columns",
-                      fix=f"CREATE INDEX CONCURRENTLY ON {qname} ({column_list(fk.columns)});")
+                      fix=f"CREATE INDEX {concurrently(r)}ON {qname} ({column_list(fk.columns)});")
 
 
 _INT_BYTES = {"smallint": 2, "integer": 4, "bigint": 8}
