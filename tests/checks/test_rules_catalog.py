@@ -54,3 +54,16 @@ def test_planted_defects_give_exactly_the_expected_findings(new_database, catego
 @pytest.mark.parametrize("category", list(EXPECTED), ids=lambda c: c.value)
 def test_traps_give_no_finding(new_database, category: Category) -> None:
     assert _findings(new_database, category, "good") == set()
+
+
+def test_integer_key_on_large_table_reads_the_row_estimate(new_database) -> None:
+    # reltuples set by hand stands for a large table (loading 10 million rows would take minutes)
+    dsn = new_database("""
+        CREATE TABLE big_int (id integer PRIMARY KEY);
+        CREATE TABLE big_bigint (id bigint PRIMARY KEY);
+        CREATE TABLE small_int (id integer PRIMARY KEY);
+        UPDATE pg_class SET reltuples = 20000000 WHERE oid IN ('big_int'::regclass, 'big_bigint'::regclass);
+        UPDATE pg_class SET reltuples = 1000 WHERE oid = 'small_int'::regclass;
+    """)
+    report = lint(introspect(dsn), Settings(rules=("integer-key-on-large-table",)))
+    assert [(f.object, f.level) for f in report.findings] == [("public.big_int.id", W)]
