@@ -1,0 +1,21 @@
+"""How findings name what to change (the `object` of a finding).
+
+In: a relation and a member's name(s). Out: the quote_ident-qualified text: `s.t.c` for a
+column, `s.t.a,b` for a multi-column key, `s.t.name` for a constraint or policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from schemadocs.model import Relation, quote_ident
+
+
+def member(relation: Relation, names: Iterable[str]) -> str:
+    """`s.t.a` for one column or constraint name, `s.t.a,b` for a multi-column key."""
+    return f"{quote_ident(relation.schema)}.{quote_ident(relation.name)}.{','.join(quote_ident(n) for n in names)}"
+
+
+def column_list(names: Iterable[str]) -> str:
+    """`a, "B"`: columns as SQL (for the fix)."""
+    return ", ".join(quote_ident(n) for n in names)
