@@ -1,0 +1,78 @@
+"""Benchmark: is linting a small part of the work next to taking the snapshot?
+
+    .venv/bin/python -m bench.bench_lint --tables 1000 10000 --runs 3 [--dsn DSN]
+
+For each size: load the synthetic schema into an embedded PostgreSQL (or use --dsn, a
+database already holding it), ANALYZE, then, median of --runs runs side by side in the same
+run: the snapshot (`introspect` + `dump_bytes`, what `schemadocs snapshot` does), loading
+that snapshot back (`snapshot.loads`), and `lint` on the loaded catalog with every rule.
+Target (issue 11): lint under 10 % of the snapshot's own time at 10,000 tables. Loading the
+snapshot is shown apart: every offline command (build, diff, lint) pays it alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import Counter
+
+import psycopg
+
+from bench.synthetic import synthetic_sql
+from schemadocs import snapshot
+from schemadocs.checks.engine import lint
+from schemadocs.embedded import create_database, embedded
+from schemadocs.introspect.introspect import introspect
+
+TARGET = 0.10
+
+
+def bench(dsn: str, runs: int) -> dict[str, float]:
+    times: dict[str, list[float]] = {"snapshot": [], "load": [], "lint": []}
+    findings = Counter[str]()
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        data = snapshot.dump_bytes(introspect(dsn))
+        t1 = time.perf_counter()
+        catalog = snapshot.loads(data)
+        t2 = time.perf_counter()
+        report = lint(catalog)
+        t3 = time.perf_counter()
+        times["snapshot"].append(t1 - t0)
+        times["load"].append(t2 - t1)
+        times["lint"].append(t3 - t2)
+        findings = Counter(f.rule for f in report.findings)
+    medians = {k: statistics.median(v) for k, v in times.items()}
+    print(f"  relations {len(catalog.relations):,}, findings {sum(findings.values()):,} from {len(findings)} rules",
+          flush=True)
+    for key, value in medians.items():
+        print(f"  {key:<9} {value:7.3f} s  ({value / medians['snapshot']:.1%} of the snapshot)", flush=True)
+    verdict = "MET" if medians["lint"] <= TARGET * medians["snapshot"] else "NOT MET"
+    print(f"  lint / snapshot = {medians['lint'] / medians['snapshot']:.1%}; target <= {TARGET:.0%}: {verdict}")
+    return medians
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_lint", description=__doc__.split("\n")[0])
+    parser.add_argument("--tables", type=int, nargs="+", default=[1000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dsn", help="a database already holding the synthetic schema (one size)")
+    args = parser.parse_args(argv)
+    if args.dsn:
+        print(f"== {args.dsn.split()[1] if ' ' in args.dsn else 'given database'} ==")
+        bench(args.dsn, args.runs)
+        return 0
+    for n in args.tables:
+        with embedded() as server:
+            dsn = create_database(server, f"lint_{n}", synthetic_sql(n))
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute("ANALYZE")
+            print(f"== {n} tables ==", flush=True)
+            bench(dsn, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
