@@ -60,3 +60,21 @@ def test_frozen_block_still_collects_its_own_cycles_but_not_older_objects():
         assert gc.get_freeze_count() == count, "what the program froze itself stays frozen"
     finally:
         gc.unfreeze()
+
+
+def test_loading_a_snapshot_runs_no_collection(demo_catalog):
+    from schemadocs import snapshot
+
+    text = snapshot.dumps(demo_catalog)
+    collections: list[str] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(phase)
+
+    gc.callbacks.append(count)
+    try:
+        assert snapshot.loads(text) == demo_catalog
+    finally:
+        gc.callbacks.remove(count)
+    assert collections == []
