@@ -22,6 +22,7 @@ from schemadocs.introspect.builders import (
     build_column,
     build_composite_type,
     build_constraint,
+    build_database_stats,
     build_domain,
     build_enum,
     build_extension,
@@ -144,6 +145,8 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
         elif name in PER_RELATION:
             parts[name] = per_relation(result, *PER_RELATION[name])
         elif name in CATALOG_WIDE:
+            if name == "sequences":  # their last values are statistics
+                parts["sequence_rows"] = result
             build, key = CATALOG_WIDE[name]
             parts[name] = tuple(sorted(map(build, result), key=key))
         elif name == "relations":
@@ -165,6 +168,7 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
         sequences=parts["sequences"],
         extensions=parts["extensions"],
         skipped_sizes=skipped,
+        database_stats=build_database_stats(db, parts["sequence_rows"]) if stats else None,
     )
 
 
@@ -199,6 +203,7 @@ def build_relations(rows: Sequence[Row], parts: dict[str, Any]) -> tuple[Relatio
             foreign_options=tuple(r.foreign_options or ()),
             grants=grants(r.acl, parts["column_acls"].get(r.relid, ())),
             oid=r.relid,
+            options=tuple(r.options),
             stats=build_stats(stats[r.relid], sizes.get(r.relid)) if r.relid in stats else None,
         ))
     return tuple(sorted(relations, key=lambda rel: (rel.schema, rel.name)))

@@ -46,7 +46,8 @@ def dump_bytes(catalog: Catalog) -> bytes:
 
 def _dump_bytes(catalog: Catalog) -> bytes:
     pieces = [b"{\n"]
-    for i, field in enumerate(dataclasses.fields(catalog)):
+    fields = [f for f in dataclasses.fields(catalog) if f.name not in _OMITTED_WHEN_NONE or getattr(catalog, f.name) is not None]
+    for i, field in enumerate(fields):
         value = getattr(catalog, field.name)
         pieces += [b",\n" if i else b"", orjson.dumps(field.name), b": "]
         if isinstance(value, tuple) and value:
@@ -131,6 +132,8 @@ def _plan(kind: type) -> tuple[tuple[str, ...], Any, frozenset[int]]:
     return names, operator.attrgetter(*names), nested
 
 
+# Catalog fields written only when set, so a --no-stats snapshot holds no trace of statistics.
+_OMITTED_WHEN_NONE = frozenset({"database_stats"})
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _PLANS: dict[type, tuple[tuple[str, ...], Any, frozenset[int]]] = {}
 
