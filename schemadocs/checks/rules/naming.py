@@ -44,7 +44,9 @@ def needs_quoting(name: str) -> bool:
           "scripts that use the full name no longer find the object.",
       fix="Rename it to a shorter name (ALTER ... RENAME TO ...).",
       traps="Bytes are counted, not characters (multi-byte UTF-8 names reach the limit sooner); names shorter "
-            "than 63 bytes are never reported.")
+            "than 63 bytes are never reported. A primary key, unique or exclusion constraint is reported once, "
+            "as its index (renaming the index renames the constraint). Names PostgreSQL generated (t_pkey, "
+            "t_c_fkey) are truncated too and are reported: name them explicitly.")
 def name_at_length_limit(ctx: Context) -> Iterator[Hit]:
     for n in named_objects(ctx.catalog, typed_only=False):
         if len(n.name.encode("utf-8")) >= NAME_LIMIT:
@@ -72,7 +74,9 @@ def named_objects(catalog: Catalog, *, typed_only: bool) -> Iterator[Named]:
             continue
         for i in r.indexes:
             yield Named("index", i.name, str(QualifiedName(r.schema, i.name)), r.qname)
-        for kind, items in (("constraint", r.constraints), ("trigger", r.triggers), ("policy", r.policies)):
+        index_names = {i.name for i in r.indexes}  # a key's constraint shares its index's name: named once
+        constraints = tuple(c for c in r.constraints if c.name not in index_names)
+        for kind, items in (("constraint", constraints), ("trigger", r.triggers), ("policy", r.policies)):
             for item in items:
                 yield Named(kind, item.name, f"{r.qname}.{quote_ident(item.name)}", r.qname)
     for f in catalog.routines:
