@@ -15,16 +15,20 @@ def test_names_that_need_quoting_are_reported_and_plain_ones_and_ddl_only_names_
                                             Column(name="café", type="text", nullable=True),
                                             Column(name="price$", type="text", nullable=True),
                                             Column(name="Café", type="text", nullable=True),
-                                            Column(name="1st", type="text", nullable=True)),
+                                            Column(name="1st", type="text", nullable=True),
+                                            Column(name="timestamp", type="text", nullable=True),
+                                            Column(name="left", type="text", nullable=True)),
                          indexes=(Index(name="Orders_idx", definition="..."),),
                          constraints=(Constraint(name="Orders_pkey", kind=ConstraintKind.PRIMARY_KEY),)),
                    table("plain_1")),
         routines=(Routine(schema="s", name="DoIt", arguments="integer", kind="function", returns="int",
-                          language="sql"),))
-    assert sorted(found(cat, "name-needs-quoting")) == [
+                          language="sql"),
+                  Routine(schema="s", name="left", arguments="", kind="function", returns="int", language="sql"),
+                  Routine(schema="s", name="values", arguments="", kind="function", returns="int", language="sql")))
+    assert sorted(found(cat, "name-needs-quoting")) == sorted([
         ('"Sales"', "warning"), ('s."DoIt"(integer)', "warning"), ('s."Orders"', "warning"),
-        ('s."Orders"."1st"', "warning"), ('s."Orders"."Café"', "warning"),
-        ('s."Orders"."first name"', "warning"), ('s."Orders"."order"', "warning")]
+        ('s."Orders"."1st"', "warning"), ('s."Orders"."Café"', "warning"), ('s."Orders"."left"', "warning"),
+        ('s."Orders"."first name"', "warning"), ('s."Orders"."order"', "warning"), ('s."values"()', "warning")])
 
 
 def test_names_at_the_limit_count_bytes_and_cover_indexes_and_constraints() -> None:

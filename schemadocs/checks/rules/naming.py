@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
+
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.registry import Context, Hit, rule
 from schemadocs.model import Catalog, QualifiedName, quote_ident
 
+CALLED = ("function", "procedure", "aggregate", "window", "type")  # named where the grammar wants a type_function_name
 NAME_LIMIT = 63  # NAMEDATALEN - 1 bytes: PostgreSQL truncates longer identifiers silently
 
 
@@ -19,23 +22,26 @@ NAME_LIMIT = 63  # NAMEDATALEN - 1 bytes: PostgreSQL truncates longer identifier
       fix="Rename it to lower case letters, digits and underscores (ALTER TABLE ... RENAME TO ...; "
           "ALTER TABLE ... RENAME COLUMN ... TO ...), and update the code that names it.",
       traps="Only names people type in queries are checked; index, constraint, trigger and policy names "
-            "(named in DDL only, often generated from the table's name) are not. Unreserved keywords such "
-            "as name or type, non-ASCII letters and $ after the first character are valid unquoted and are "
-            "not reported (quote_ident quotes them, PostgreSQL does not need it).")
+            "(named in DDL only, often generated from the table's name) are not. Unreserved keywords (name, "
+            "type), column-name keywords as table or column names (timestamp, position, values), type/function "
+            "keywords as routine names (left), non-ASCII letters and $ after the first character are all valid "
+            "unquoted there and are not reported, although quote_ident quotes some of them.")
 def name_needs_quoting(ctx: Context) -> Iterator[Hit]:
     for n in named_objects(ctx.catalog, typed_only=True):
-        if needs_quoting(n.name):
+        if needs_quoting(n.name, callable_name=n.kind in CALLED):
             yield Hit(object=n.object, message=f"{n.kind} name {quote_ident(n.name)} must be double-quoted",
                       subject=n.subject)
 
 
-def needs_quoting(name: str) -> bool:
-    """PostgreSQL would not read `name` back unquoted: it is not a valid lower-case identifier, or is a keyword."""
+def needs_quoting(name: str, *, callable_name: bool) -> bool:
+    """PostgreSQL would not read `name` back unquoted: it is not a valid lower-case identifier, or a
+    keyword the grammar refuses there (a routine or type name: reserved and column-name keywords;
+    any other name: reserved and type/function-name keywords)."""
     def ok(c: str, first: bool) -> bool:
         return "a" <= c <= "z" or c == "_" or c >= "\x80" or (not first and ("0" <= c <= "9" or c == "$"))
     if not name or not all(ok(c, i == 0) for i, c in enumerate(name)):
         return True
-    return name.isascii() and "$" not in name and quote_ident(name) != name  # a keyword
+    return name in RESERVED_KEYWORDS or name in (COL_NAME_KEYWORDS if callable_name else TYPE_FUNC_NAME_KEYWORDS)
 
 
 @rule("name-at-length-limit", level=Level.WARNING, category=Category.NAMING,
