@@ -235,7 +235,7 @@ def build_routine(r: Row) -> Routine:
         schema=r.schema, name=r.name, arguments=r.arguments, kind=ROUTINE_KINDS[r.prokind], returns=r.returns,
         language=r.language, volatility=VOLATILITY[r.volatility], security_definer=r.security_definer,
         definition=r.definition, comment=r.comment, owner=r.owner, settings=tuple(r.settings),
-        grants=grants(r.acl), oid=r.oid, default_acl=bool(r.default_acl),
+        grants=grants(r.acl), oid=r.oid, acl_empty=bool(r.acl_empty),
     )
 
 

@@ -311,7 +311,12 @@ class Routine:
     settings: tuple[str, ...] = ()  # proconfig, e.g. "search_path=pg_catalog, public"
     grants: tuple[Grant, ...] = ()
     oid: int | None = None  # pg_proc.oid
-    default_acl: bool = False  # proacl is NULL: the built-in default, EXECUTE for PUBLIC and the owner
+    acl_empty: bool = False  # proacl is an explicit empty ACL ({}): nobody, not even the owner, may execute
+
+    @property
+    def default_acl(self) -> bool:
+        """proacl is NULL: the built-in default applies (EXECUTE for PUBLIC and the owner), unlisted in grants."""
+        return not self.grants and not self.acl_empty
 
     @property
     def signature(self) -> str:

@@ -10,10 +10,11 @@ def policy(name: str, command: str = "ALL", roles: tuple[str, ...] = ("public",)
     return Policy(name=name, command=command, roles=roles, permissive=permissive)
 
 
-def routine(name: str, *, definer: bool = True, settings: tuple[str, ...] = (), default_acl: bool = False,
+def routine(name: str, *, definer: bool = True, settings: tuple[str, ...] = (), acl_empty: bool = False,
             grants: tuple[Grant, ...] = (), schema: str = "s") -> Routine:
+    """No grants and acl_empty False: proacl is NULL, PostgreSQL's default (PUBLIC may execute)."""
     return Routine(schema=schema, name=name, arguments="", kind="function", returns="int", language="sql",
-                   security_definer=definer, settings=settings, default_acl=default_acl, grants=grants)
+                   security_definer=definer, settings=settings, acl_empty=acl_empty, grants=grants)
 
 
 def test_policies_and_row_level_security() -> None:
@@ -43,12 +44,13 @@ def test_security_definer_search_path_and_public_execute() -> None:
     cat = catalog(
         schemas=(Schema(name="s", grants=(Grant(grantee="PUBLIC", privilege="USAGE"),)), Schema(name="closed")),
         routines=(
-            routine("open_default", default_acl=True),
-            routine("pinned", settings=("search_path=pg_catalog, pg_temp",), default_acl=True),  # trap: pinned
+            routine("open_default"),
+            routine("pinned", settings=("search_path=pg_catalog, pg_temp",)),  # trap: pinned
             routine("pinned_empty", settings=('search_path=""',), grants=grant_public),
             routine("revoked", settings=("search_path=pg_catalog",), grants=(Grant(grantee="app", privilege="EXECUTE"),)),
-            routine("invoker", definer=False, default_acl=True),  # trap: not SECURITY DEFINER
-            routine("hidden", schema="closed", settings=("search_path=pg_catalog",), default_acl=True),
+            routine("invoker", definer=False),
+            routine("nobody", settings=("search_path=pg_catalog",), acl_empty=True),  # trap: empty ACL, no default  # trap: not SECURITY DEFINER
+            routine("hidden", schema="closed", settings=("search_path=pg_catalog",)),
         ))
     assert found(cat, "security-definer-search-path") == [("s.open_default()", "error")]
     assert found(cat, "security-definer-executable-by-public") == [
