@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemadocs.checks.config import Settings
 from schemadocs.checks.engine import lint
-from schemadocs.model import Column, QualifiedName, RelationKind, Routine
+from schemadocs.model import Column, QualifiedName, RelationKind, Routine, Schema
 from tests.checks.helpers import catalog, found, table
 
 COLS = (Column(name="id", type="integer", nullable=False, comment="the key"),
@@ -22,6 +22,12 @@ def test_relations_and_columns_without_comments_skip_partitions() -> None:
     assert found(cat, "column-without-comment") == [("s.parted", "info")]
     (finding,) = lint(cat, Settings(rules=("column-without-comment",))).findings
     assert finding.message == "2 of 3 columns of s.parted have no comment: note, blank"
+
+
+def test_schemas_without_comment() -> None:
+    cat = catalog(schemas=(Schema(name="public", comment="standard public schema"), Schema(name="Raw"),
+                           Schema(name="blank", comment=" ")))
+    assert found(cat, "schema-without-comment") == [('"Raw"', "info"), ("blank", "info")]
 
 
 def test_routines_without_comment() -> None:

@@ -81,6 +81,13 @@ def test_cache_hit_rate() -> None:
                  "low-cache-hit-rate") == []  # trap: a cold, fresh server
 
 
+def test_materialized_views_never_populated() -> None:
+    cat = catalog(relations=(table("pending", kind=RelationKind.MATERIALIZED_VIEW, populated=False),
+                             table("ready", kind=RelationKind.MATERIALIZED_VIEW, populated=True),
+                             table("t", populated=None)))
+    assert found(cat, "materialized-view-not-populated") == [("s.pending", "warning")]
+
+
 def test_statistics_rules_are_skipped_without_statistics() -> None:
     report = lint(catalog(relations=(table("t"),)), Settings())
     assert {"sequence-near-exhaustion", "xid-wraparound-age", "dead-rows", "low-cache-hit-rate",

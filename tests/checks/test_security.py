@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemadocs.model import Catalog, Extension, Grant, Policy, RelationKind, RelationRead, Routine, Schema
+from schemadocs.model import Catalog, Extension, Sequence, Grant, Policy, RelationKind, RelationRead, Routine, Schema
 from tests.checks.helpers import catalog, found, table
 
 
@@ -63,8 +63,13 @@ def test_grants_to_public_on_relations() -> None:
         table("open", grants=(Grant(grantee="PUBLIC", privilege="SELECT"), Grant(grantee="app", privilege="INSERT"))),
         table("column_open", grants=(Grant(grantee="PUBLIC", privilege="SELECT", column="id"),)),
         table("named_only", grants=(Grant(grantee="app", privilege="SELECT"),)),
+    ), sequences=(
+        Sequence(schema="s", name="open_ids", type="bigint", start=1, increment=1, min_value=1, max_value=9,
+                 grants=(Grant(grantee="PUBLIC", privilege="USAGE"),)),
+        Sequence(schema="s", name="ids", type="bigint", start=1, increment=1, min_value=1, max_value=9),
     ))
-    assert found(cat, "public-relation-grant") == [("s.column_open", "warning"), ("s.open", "warning")]
+    assert found(cat, "public-relation-grant") == [("s.column_open", "warning"), ("s.open", "warning"),
+                                                   ("s.open_ids", "warning")]
 
 
 def test_views_over_rls_tables_without_security_invoker() -> None:

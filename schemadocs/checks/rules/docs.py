@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import QualifiedName, Relation
+from schemadocs.model import QualifiedName, Relation, quote_ident
 
 TRAP_PARTITIONS = "Partitions are documented by their partitioned parent and are not reported. "
 
@@ -50,6 +50,18 @@ def routine_without_comment(ctx: Context) -> Iterator[Hit]:
             keyword = "FUNCTION" if f.kind == "window" else f.kind.upper()
             yield Hit(object=f.signature, message=f"{f.kind} {f.signature} has no comment",
                       subject=QualifiedName(f.schema, f.name), fix=f"COMMENT ON {keyword} {f.signature} IS '...';")
+
+
+@rule("schema-without-comment", level=Level.INFO, category=Category.DOCUMENTATION,
+      title="A schema without a comment",
+      why="The schema page is where readers start; its comment says what lives there and who owns it.",
+      fix="COMMENT ON SCHEMA s IS '...';",
+      traps="public keeps the comment PostgreSQL gives it unless removed; a comment of only blanks counts as missing.")
+def schema_without_comment(ctx: Context) -> Iterator[Hit]:
+    for s in ctx.catalog.schemas:
+        if not (s.comment or "").strip():
+            yield Hit(object=quote_ident(s.name), message=f"schema {quote_ident(s.name)} has no comment",
+                      fix=f"COMMENT ON SCHEMA {quote_ident(s.name)} IS '...';")
 
 
 def documented_relations(ctx: Context) -> Iterator[Relation]:

@@ -145,5 +145,17 @@ def low_cache_hit_rate(ctx: Context) -> Iterator[Hit]:
                           "block reads in shared buffers")
 
 
+@rule("materialized-view-not-populated", level=Level.WARNING, category=Category.MAINTENANCE,
+      title="A materialized view created WITH NO DATA and never refreshed",
+      why="Every query on it fails (materialized view has not been populated) until it is refreshed.",
+      fix="REFRESH MATERIALIZED VIEW s.mv; (and schedule the refresh the view needs).",
+      traps="Populated materialized views are never reported, however stale: staleness is not in the catalog.")
+def materialized_view_not_populated(ctx: Context) -> Iterator[Hit]:
+    for r in ctx.catalog.relations:
+        if r.kind is RelationKind.MATERIALIZED_VIEW and r.populated is False:
+            yield Hit(object=str(r.qname), subject=r.qname, fix=f"REFRESH MATERIALIZED VIEW {r.qname};",
+                      message=f"materialized view {r.qname} has never been populated: queries on it fail")
+
+
 def _heaps(ctx: Context) -> Iterator[Relation]:
     return (r for r in ctx.catalog.relations if r.kind in HEAP and r.stats is not None)

@@ -101,19 +101,22 @@ def security_definer_executable_by_public(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("public-relation-grant", level=Level.WARNING, category=Category.SECURITY,
-      title="A table, view or other relation with privileges granted to PUBLIC",
+      title="A table, view or sequence with privileges granted to PUBLIC",
       why="A grant to PUBLIC reaches every role, present and future, including application and reporting "
           "roles that were never meant to read or change this data.",
       fix="REVOKE ALL ON s.t FROM PUBLIC; then GRANT the privileges to the roles that need them.",
-      traps="Grants to named roles are not reported; column grants to PUBLIC are.")
+      traps="Grants to named roles are not reported; column grants to PUBLIC are. A relation's NULL ACL "
+            "(never granted) gives PUBLIC nothing and is not reported.")
 def public_relation_grant(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.relations:
-        granted = sorted({g.privilege + (f" ({quote_ident(g.column)})" if g.column else "")
-                          for g in r.grants if g.grantee == "PUBLIC"})
-        if granted:
-            yield Hit(object=str(r.qname), subject=r.qname,
-                      message=f"PUBLIC has {', '.join(granted)} on {r.kind.label} {r.qname}",
-                      fix=f"REVOKE ALL ON {r.qname} FROM PUBLIC;")
+    granted = [(r.kind.label, r.qname, r.qname, r.grants) for r in ctx.catalog.relations]
+    granted += [("sequence", q.qname, q.owned_by, q.grants) for q in ctx.catalog.sequences]
+    for label, qname, subject, grants in granted:
+        public = sorted({g.privilege + (f" ({quote_ident(g.column)})" if g.column else "")
+                         for g in grants if g.grantee == "PUBLIC"})
+        if public:
+            keyword = "SEQUENCE " if label == "sequence" else ""
+            yield Hit(object=str(qname), subject=subject, message=f"PUBLIC has {', '.join(public)} on {label} {qname}",
+                      fix=f"REVOKE ALL ON {keyword}{qname} FROM PUBLIC;")
 
 
 @rule("view-bypasses-rls", level=Level.WARNING, category=Category.SECURITY,
