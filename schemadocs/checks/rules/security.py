@@ -30,15 +30,16 @@ def policy_without_rls(ctx: Context) -> Iterator[Hit]:
 @rule("rls-without-policy", level=Level.WARNING, category=Category.SECURITY,
       title="Row-level security enabled with no policy",
       why="With row-level security on and no policy, every role but the owner (and the owner too when it is "
-          "forced) sees no row and can change none: usually a forgotten CREATE POLICY.",
+          "forced), superusers and BYPASSRLS roles sees no row and can change none: usually a forgotten "
+          "CREATE POLICY, or a deliberate lock that deserves a comment.",
       fix="CREATE POLICY ... ON s.t ...; or, if the table should be open, ALTER TABLE s.t DISABLE ROW LEVEL SECURITY;",
       traps="A table with at least one policy (permissive or restrictive) is not reported.")
 def rls_without_policy(ctx: Context) -> Iterator[Hit]:
     for r in ctx.catalog.relations:
         if r.rls_enabled and not r.policies:
-            who = "no role, the owner included," if r.rls_forced else "no role but the owner"
+            who = "superusers and BYPASSRLS roles" + ("" if r.rls_forced else " and the owner")
             yield Hit(object=str(r.qname), subject=r.qname,
-                      message=f"{r.qname} has row-level security enabled and no policy: {who} sees any row")
+                      message=f"{r.qname} has row-level security enabled and no policy: only {who} see its rows")
 
 
 @rule("multiple-permissive-policies", level=Level.WARNING, category=Category.SECURITY,
