@@ -16,6 +16,7 @@ from schemadocs.model import (
     CompositeType,
     Constraint,
     ConstraintKind,
+    DatabaseStats,
     Domain,
     EnumType,
     Extension,
@@ -28,6 +29,7 @@ from schemadocs.model import (
     RelationStats,
     Routine,
     Schema,
+    SequenceUse,
     Trigger,
 )
 from schemadocs.model import Sequence as SequenceModel
@@ -135,7 +137,17 @@ def build_stats(s: Row, size: Sizes | None) -> RelationStats:
         seq_scans=s.seq_scan, index_scans=s.idx_scan,
         last_vacuum=_iso(s.last_vacuum), last_autovacuum=_iso(s.last_autovacuum),
         last_analyze=_iso(s.last_analyze), last_autoanalyze=_iso(s.last_autoanalyze),
+        live_rows=s.live_rows, dead_rows=s.dead_rows, vacuum_count=s.vacuum_count, analyze_count=s.analyze_count,
+        xid_age=s.xid_age, heap_blocks_hit=s.heap_blocks_hit, heap_blocks_read=s.heap_blocks_read,
     )
+
+
+def build_database_stats(db: Row, sequences: Sequence[Row]) -> DatabaseStats:
+    """The database's activity statistics and each sequence's last value (sorted by name)."""
+    uses = sorted((SequenceUse(schema=r.schema, name=r.name, last_value=r.last_value) for r in sequences),
+                  key=lambda u: (u.schema, u.name))
+    return DatabaseStats(stats_reset=_iso(db.stats_reset), read_at=_iso(db.read_at), xid_age=db.xid_age,
+                         blocks_hit=db.blocks_hit, blocks_read=db.blocks_read, sequences=tuple(uses))
 
 
 def build_schema(r: Row) -> Schema:
@@ -224,7 +236,7 @@ def build_routine(r: Row) -> Routine:
         schema=r.schema, name=r.name, arguments=r.arguments, kind=ROUTINE_KINDS[r.prokind], returns=r.returns,
         language=r.language, volatility=VOLATILITY[r.volatility], security_definer=r.security_definer,
         definition=r.definition, comment=r.comment, owner=r.owner, settings=tuple(r.settings),
-        grants=grants(r.acl), oid=r.oid,
+        grants=grants(r.acl), oid=r.oid, acl_empty=bool(r.acl_empty),
     )
 
 

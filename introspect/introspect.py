@@ -22,6 +22,7 @@ from schemadocs.introspect.builders import (
     build_column,
     build_composite_type,
     build_constraint,
+    build_database_stats,
     build_domain,
     build_enum,
     build_extension,
@@ -148,6 +149,7 @@ def assemble(db: Row, parts: dict[str, Any]) -> Catalog:
         sequences=parts["sequences"],
         extensions=parts["extensions"],
         skipped_sizes=skipped,
+        database_stats=build_database_stats(db, parts["sequence_rows"]) if "stats" in parts else None,
     )
 
 
@@ -186,6 +188,11 @@ def _catalog_wide(name: str, build: Callable[[Row], Any], key: Callable[[Any], A
     return builder
 
 
+def _sequences(rows: Sequence[Row], parts: Parts) -> None:
+    parts["sequences"] = tuple(sorted(map(build_sequence, rows), key=lambda q: (q.schema, q.name)))
+    parts["sequence_rows"] = rows  # their last values are statistics (database_stats)
+
+
 BUILDERS: dict[str, Callable[[Sequence[Row], Parts], None]] = {
     "rule_targets": lambda rows, parts: parts.update(rule_targets=rows),
     "view_rules": lambda rows, parts: parts.update(lineage=column_lineage(rows, parts["rule_targets"])),
@@ -202,7 +209,7 @@ BUILDERS: dict[str, Callable[[Sequence[Row], Parts], None]] = {
     "enums": _catalog_wide("enums", build_enum, lambda e: (e.schema, e.name)),
     "domains": _catalog_wide("domains", build_domain, lambda d: (d.schema, d.name)),
     "composite_types": _catalog_wide("composite_types", build_composite_type, lambda t: (t.schema, t.name)),
-    "sequences": _catalog_wide("sequences", build_sequence, lambda q: (q.schema, q.name)),
+    "sequences": _sequences,
     "extensions": _catalog_wide("extensions", build_extension, lambda e: e.name),
     "relations": lambda rows, parts: parts.update(relations=build_relations(rows, parts)),
 }
@@ -240,6 +247,7 @@ def build_relations(rows: Sequence[Row], parts: dict[str, Any]) -> tuple[Relatio
             foreign_options=tuple(r.foreign_options or ()),
             grants=grants(r.acl, parts["column_acls"].get(r.relid, ())),
             oid=r.relid,
+            options=tuple(r.options),
             stats=build_stats(stats[r.relid], sizes.get(r.relid)) if r.relid in stats else None,
         ))
     return tuple(sorted(relations, key=lambda rel: (rel.schema, rel.name)))

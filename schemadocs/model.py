@@ -98,6 +98,34 @@ class RelationStats:
     last_autovacuum: str | None = None
     last_analyze: str | None = None
     last_autoanalyze: str | None = None
+    live_rows: int | None = None  # pg_stat_all_tables.n_live_tup
+    dead_rows: int | None = None  # n_dead_tup
+    vacuum_count: int | None = None  # vacuum_count + autovacuum_count
+    analyze_count: int | None = None  # analyze_count + autoanalyze_count
+    xid_age: int | None = None  # age(relfrozenxid), the older of the table's and its TOAST table's
+    heap_blocks_hit: int | None = None  # pg_statio_all_tables.heap_blks_hit
+    heap_blocks_read: int | None = None  # heap_blks_read
+
+
+@dataclass(frozen=True, kw_only=True)
+class SequenceUse:
+    """How far one sequence has gone: pg_sequence_last_value (None if never used or not readable)."""
+
+    schema: str
+    name: str
+    last_value: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabaseStats:
+    """Database-wide activity statistics, read only with statistics on (None with --no-stats)."""
+
+    stats_reset: str | None = None  # pg_stat_database.stats_reset, ISO
+    read_at: str | None = None  # now() of the reading transaction, ISO
+    xid_age: int | None = None  # age(pg_database.datfrozenxid)
+    blocks_hit: int | None = None  # pg_stat_database.blks_hit
+    blocks_read: int | None = None  # blks_read
+    sequences: tuple[SequenceUse, ...] = ()  # sorted by (schema, name)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -249,6 +277,7 @@ class Relation(SchemaObject):
     grants: tuple[Grant, ...] = ()
     stats: RelationStats | None = None
     oid: int | None = None  # pg_class.oid: same object across renames, in this database only
+    options: tuple[str, ...] = ()  # reloptions as PostgreSQL stores them, e.g. "security_invoker=true"
 
     @property
     def foreign_keys(self) -> tuple[ForeignKey, ...]:
@@ -289,6 +318,12 @@ class Routine:
     settings: tuple[str, ...] = ()  # proconfig, e.g. "search_path=pg_catalog, public"
     grants: tuple[Grant, ...] = ()
     oid: int | None = None  # pg_proc.oid
+    acl_empty: bool = False  # proacl is an explicit empty ACL ({}): nobody, not even the owner, may execute
+
+    @property
+    def default_acl(self) -> bool:
+        """proacl is NULL: the built-in default applies (EXECUTE for PUBLIC and the owner), unlisted in grants."""
+        return not self.grants and not self.acl_empty
 
     @property
     def signature(self) -> str:
@@ -367,6 +402,7 @@ class Catalog:
     sequences: tuple[Sequence, ...] = ()
     extensions: tuple[Extension, ...] = ()
     skipped_sizes: tuple[QualifiedName, ...] = ()  # relations whose size was skipped (locked)
+    database_stats: DatabaseStats | None = None  # left out of the snapshot when None (--no-stats)
 
     @cached_property
     def by_name(self) -> dict[QualifiedName, Relation]:

@@ -24,7 +24,7 @@ from schemadocs.atomic import write_atomic
 from schemadocs.errors import SnapshotError
 from schemadocs.gc_pause import gc_paused
 from schemadocs.json_input import parse_json, shorten
-from schemadocs.model import FORMAT_VERSION, Catalog, Constraint, ConstraintKind, ForeignKey
+from schemadocs.model import FORMAT_VERSION, Catalog, Constraint, ConstraintKind, ForeignKey, Relation, Routine
 
 
 def dumps(catalog: Catalog) -> str:
@@ -48,13 +48,19 @@ def dump_bytes(catalog: Catalog) -> bytes:
 
 def _dump_bytes(catalog: Catalog) -> bytes:
     pieces = [b"{\n"]
-    for i, field in enumerate(dataclasses.fields(catalog)):
+    omitted = OMITTED_AT_DEFAULT[Catalog]
+    fields = [f for f in dataclasses.fields(catalog) if f.name not in omitted or getattr(catalog, f.name) != omitted[f.name]]
+    for i, field in enumerate(fields):
         value = getattr(catalog, field.name)
         pieces += [b",\n" if i else b"", orjson.dumps(field.name), b": "]
         if isinstance(value, tuple) and value:
             pieces.append(b"[\n")
+            suffix = _SUFFIXES.get(type(value[0]))
             for j, item in enumerate(value):
-                pieces += [b",\n" if j else b"", orjson.dumps(item)]
+                encoded = orjson.dumps(item)
+                if suffix is not None and encoded.endswith(suffix):
+                    encoded = encoded[:-len(suffix)] + b"}"
+                pieces += [b",\n" if j else b"", encoded]
             pieces.append(b"\n]")
         else:
             pieces.append(orjson.dumps(value))
@@ -132,8 +138,13 @@ def to_plain(value: Any) -> Any:
     if len(names) == 1:
         values = (values,)
     if not nested:
-        return dict(zip(names, values))
-    return {name: (to_plain(v) if i in nested else v) for i, (name, v) in enumerate(zip(names, values))}
+        plain = dict(zip(names, values))
+    else:
+        plain = {name: (to_plain(v) if i in nested else v) for i, (name, v) in enumerate(zip(names, values))}
+    for name, default in OMITTED_AT_DEFAULT.get(kind, {}).items():
+        if plain[name] in (default, to_plain(default)):
+            del plain[name]
+    return plain
 
 
 def _plan(kind: type) -> tuple[tuple[str, ...], Any, frozenset[int]]:
@@ -146,6 +157,19 @@ def _plan(kind: type) -> tuple[tuple[str, ...], Any, frozenset[int]]:
     return names, operator.attrgetter(*names), nested
 
 
+# Fields added after format 1, written only when they differ from their default: a snapshot of a
+# catalog that does not use them (a --no-stats one has no statistics) stays byte-identical to the
+# one written before they existed, and old snapshots load with the defaults. Each one is the last
+# field of its class, so the encoded object ends with it (see _SUFFIXES).
+OMITTED_AT_DEFAULT: dict[type, dict[str, Any]] = {
+    Catalog: {"database_stats": None},
+    Relation: {"options": ()},
+    Routine: {"acl_empty": False},
+}
+_SUFFIXES = {kind: b"," + orjson.dumps(name) + b":" + orjson.dumps(default) + b"}"
+             for kind, fields in OMITTED_AT_DEFAULT.items() if kind is not Catalog
+             for name, default in fields.items()}
+assert all(dataclasses.fields(kind)[-1].name in fields for kind, fields in OMITTED_AT_DEFAULT.items())
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _PLANS: dict[type, tuple[tuple[str, ...], Any, frozenset[int]]] = {}
 

@@ -22,7 +22,8 @@ SELECT c.oid AS relid,
              ORDER BY h.inhseqno) AS inherits,
        fs.srvname AS foreign_server,
        ft.ftoptions AS foreign_options,
-       c.relacl::text[] AS acl
+       c.relacl::text[] AS acl,
+       COALESCE(c.reloptions, '{{}}') AS options
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d

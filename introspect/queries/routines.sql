@@ -12,6 +12,7 @@ SELECT p.oid AS oid,
        pg_get_userbyid(p.proowner) AS owner,
        COALESCE(p.proconfig, '{{}}') AS settings,
        p.proacl::text[] AS acl,
+       cardinality(p.proacl) = 0 AS acl_empty,
        d.description AS comment
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace

@@ -14,7 +14,9 @@ SELECT n.nspname AS schema,
        dep.deptype::text = 'i' AS identity,
        pg_get_userbyid(c.relowner) AS owner,
        d.description AS comment,
-       c.relacl::text[] AS acl
+       c.relacl::text[] AS acl,
+       -- a statistic, kept only with statistics: NULL if never used or not readable by this role
+       CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN pg_sequence_last_value(c.oid) END AS last_value
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pytest
 
@@ -69,23 +69,12 @@ def test_invalid_index_says_a_build_may_be_running() -> None:
     assert "may still be running" in messages[0] and "partition" in messages[1]
 
 
-def _database_stats(stats_reset: str | None, read_at: str):
-    """model.DatabaseStats when the model has it (another branch adds it), else the same two fields."""
-    if hasattr(model, "DatabaseStats"):
-        return model.DatabaseStats(stats_reset=stats_reset, read_at=read_at)
-
-    @dataclass(frozen=True)
-    class Stats:
-        stats_reset: str | None
-        read_at: str
-    return Stats(stats_reset, read_at)
+def _database_stats(stats_reset: str | None, read_at: str) -> model.DatabaseStats:
+    return model.DatabaseStats(stats_reset=stats_reset, read_at=read_at)
 
 
-def _with_stats(cat: model.Catalog, stats) -> model.Catalog:
-    if "database_stats" in model.Catalog.__dataclass_fields__:
-        return replace(cat, database_stats=stats)
-    object.__setattr__(cat, "database_stats", stats)  # until the model carries it
-    return cat
+def _with_stats(cat: model.Catalog, stats: model.DatabaseStats) -> model.Catalog:
+    return replace(cat, database_stats=stats)
 
 
 @pytest.mark.parametrize("reset, expected", [

@@ -1,3 +1,3 @@
 """The rule modules, one per category; importing them registers their rules."""
 
-from schemadocs.checks.rules import indexes, keys, types  # noqa: F401
+from schemadocs.checks.rules import docs, indexes, keys, maintenance, naming, security, types  # noqa: F401

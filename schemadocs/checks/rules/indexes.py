@@ -115,7 +115,7 @@ def invalid_index(ctx: Context) -> Iterator[Hit]:
             "constraint-backing indexes, indexes that serve a foreign key, any index when the statistics "
             "were reset less than min_days before the read (or the reset time is unknown). " + _DROP_TRAPS)
 def unused_index(ctx: Context) -> Iterator[Hit]:
-    stats = getattr(ctx.catalog, "database_stats", None)
+    stats = ctx.catalog.database_stats
     if stats is None or not stats.stats_reset or not stats.read_at:
         return
     days = (datetime.fromisoformat(stats.read_at) - datetime.fromisoformat(stats.stats_reset)).total_seconds() / 86400
