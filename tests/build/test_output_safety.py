@@ -22,11 +22,11 @@ from schemadocs.atomic import write_atomic
 from schemadocs.build import build
 from schemadocs.incremental import STAMP
 from schemadocs.model import Catalog
-from tests.conftest import build_in
+from tests.conftest import DEFAULT_MKDOCS, build_in
 from tests.test_cli import assert_clean_error, clean_env
 from tests.test_incremental import one_table_migration, site_files
 
-DEFAULTS = Path(__file__).parents[1] / "schemadocs" / "default_mkdocs.yml"
+DEFAULTS = DEFAULT_MKDOCS
 
 
 @pytest.fixture(scope="module")

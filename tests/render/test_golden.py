@@ -1,8 +1,8 @@
 """Golden files: pages of the demo site, rendered (without diagrams) and compared byte for byte.
 
 A change to a template or a page context shows up here as a readable diff of the Markdown.
-To accept an intended change: `SCHEMADOCS_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_golden.py`,
-then review `git diff tests/golden`. Statistics are left out (they change as the database is used).
+To accept an intended change: `SCHEMADOCS_UPDATE_GOLDEN=1 .venv/bin/pytest tests/render/test_golden.py`,
+then review `git diff tests/render/golden`. Statistics are left out (they change as the database is used).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from schemadocs.lineage.er_graph import er_graph
 from schemadocs.model import Catalog, QualifiedName
 from schemadocs.render import schema_context
 from schemadocs.render.slugs import relation_page, schema_page
-from tests.conftest import build_in
+from tests.conftest import DEFAULT_MKDOCS, ROOT, build_in
 from tests.sitecheck import check_links
 
 Q = QualifiedName
@@ -115,7 +115,7 @@ def test_areas_are_the_same_in_every_process(tmp_path: Path) -> None:
         "print([[str(q) for q in a.tables] for a in schema_areas(er, 's', 30).areas])\n"
     )
     outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                              env={"PYTHONHASHSEED": str(seed), "PATH": ""}, cwd=Path(__file__).parents[1]).stdout
+                              env={"PYTHONHASHSEED": str(seed), "PATH": ""}, cwd=ROOT).stdout
                for seed in (1, 2, 3)}
     assert len(outputs) == 1 and outputs.pop().count("table_") == 400
 
@@ -132,7 +132,7 @@ def test_the_neighbourhood_diagram_reaches_the_configured_depth(demo_site: Path,
     shallow = diagram_targets(soup(demo_site, path), path)
     assert {relation_page(q) for q in one} <= shallow and not {relation_page(q) for q in two} & shallow
     (tmp_path / "site_src").mkdir()
-    (tmp_path / "mkdocs.yml").write_text(f"INHERIT: {Path(__file__).parents[1] / 'schemadocs' / 'default_mkdocs.yml'}\n"
+    (tmp_path / "mkdocs.yml").write_text(f"INHERIT: {DEFAULT_MKDOCS}\n"
                                          "site_name: test\ndocs_dir: site_src\n", encoding="utf-8")
     build(demo_catalog, tmp_path / "site", tmp_path / "mkdocs.yml", er_depth=2)
     deep = diagram_targets(soup(tmp_path / "site", path), path)

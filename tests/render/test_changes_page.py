@@ -17,7 +17,7 @@ from schemadocs.build import build
 from schemadocs.diff.history import loads as load_history
 from schemadocs.errors import SnapshotError
 from schemadocs.model import Catalog, Column, QualifiedName
-from tests.conftest import build_in
+from tests.conftest import DEFAULT_MKDOCS, build_in
 from tests.sitecheck import check_links
 from tests.test_cli import assert_clean_error, run
 
@@ -45,7 +45,7 @@ def badge(site: Path, qname: QualifiedName) -> str | None:
 def project(root: Path) -> Path:
     """A project dir of its own (mkdocs.yml + site_src/); returns its mkdocs.yml."""
     (root / "site_src").mkdir(parents=True, exist_ok=True)
-    (root / "mkdocs.yml").write_text(f"INHERIT: {Path(__file__).parents[1] / 'schemadocs' / 'default_mkdocs.yml'}\n"
+    (root / "mkdocs.yml").write_text(f"INHERIT: {DEFAULT_MKDOCS}\n"
                                      "site_name: test\ndocs_dir: site_src\n", encoding="utf-8")
     return root / "mkdocs.yml"
 
