@@ -86,6 +86,8 @@ def test_views_over_rls_tables_without_security_invoker() -> None:
     assert found(catalog(relations=rels), "view-bypasses-rls") == [("s.invoker_off", "warning"), ("s.leaky", "warning")]
     pg14 = Catalog(database="d", server_version="14.9", relations=rels)
     assert found(pg14, "view-bypasses-rls") == []
+    beta = Catalog(database="d", server_version="16beta2", relations=rels)
+    assert found(beta, "view-bypasses-rls") == [("s.invoker_off", "warning"), ("s.leaky", "warning")]
 
 
 def test_extensions_in_public() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from schemadocs.checks.finding import Category, Level
@@ -166,5 +167,6 @@ def _invoker(view: Relation) -> bool:
 
 
 def _major(server_version: str) -> int:
-    digits = server_version.split(".")[0].split()[0]
-    return int(digits) if digits.isdigit() else 0
+    """15 for "15.4", "15.4 (Debian 15.4-1)" or "15beta2"."""
+    digits = re.match(r"\d*", server_version).group()
+    return int(digits) if digits else 0
