@@ -15,7 +15,7 @@ from schemadocs.errors import SnapshotError
 from schemadocs.project.selection import filter_catalog
 from schemadocs.invariants import first_problem
 from tests.inprocess import assert_success_or_clean_error, run_cli
-from tests.test_incremental import _project as config_in  # a project of its own: mkdocs.yml + site_src/
+from tests.build.test_incremental import _project as config_in  # a project of its own: mkdocs.yml + site_src/
 
 CORPUS = Path(__file__).parent / "corrupt"
 GOOD = ("valid.json", "hostile_names.json")

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from schemadocs import snapshot
 from schemadocs.errors import SnapshotError
 from tests.inprocess import assert_success_or_clean_error, run_cli
-from tests.test_incremental import _project
+from tests.build.test_incremental import _project
 
 CORPUS = Path(__file__).parent / "corrupt"
 SETTINGS = dict(deadline=None, derandomize=True, database=None,

@@ -24,7 +24,7 @@ from schemadocs.incremental import STAMP
 from schemadocs.model import Catalog
 from tests.conftest import DEFAULT_MKDOCS, build_in
 from tests.test_cli import assert_clean_error, clean_env
-from tests.test_incremental import one_table_migration, site_files
+from tests.build.test_incremental import one_table_migration, site_files
 
 DEFAULTS = DEFAULT_MKDOCS
 

@@ -24,7 +24,7 @@ from schemadocs.model import Catalog, QualifiedName
 from schemadocs.render.diagrams import er_diagram
 from schemadocs.render.slugs import relation_page
 from tests.conftest import FIXTURES, build_in
-from tests.test_site import html_of as page
+from tests.render.test_site import html_of as page
 from tests.sitecheck import check_links
 from tests.test_cli import run
 

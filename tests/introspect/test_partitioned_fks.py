@@ -19,7 +19,7 @@ from schemadocs.model import Catalog, QualifiedName
 from schemadocs.render.contexts import home_page
 from schemadocs.render.slugs import column_anchor
 from tests.conftest import FIXTURES, build_in
-from tests.test_site import html_of as page
+from tests.render.test_site import html_of as page
 
 CARS, MODELS, RENTALS = (QualifiedName("fleet", n) for n in ("cars", "car_models", "rentals"))
 
