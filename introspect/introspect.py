@@ -150,6 +150,7 @@ def assemble(db: Row, parts: dict[str, Any]) -> Catalog:
         extensions=parts["extensions"],
         skipped_sizes=skipped,
         database_stats=build_database_stats(db, parts["sequence_rows"]) if "stats" in parts else None,
+        outside=parts["outside"],
     )
 
 
@@ -168,6 +169,8 @@ def _constraints(rows: Sequence[Row], parts: Parts) -> None:
     names = parts["attnames"]
     parts["constraints"] = per_relation(rows, lambda c: build_constraint(c, names),
                                         lambda c: (CONSTRAINT_ORDER[c.kind], c.name))
+    # the query names the referenced columns itself only for an extension's tables
+    parts["outside"] = tuple(sorted({QualifiedName(r.ref_schema, r.ref_name) for r in rows if r.ref_columns is not None}))
 
 
 def _indexes(rows: Sequence[Row], parts: Parts) -> None:

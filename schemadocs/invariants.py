@@ -7,8 +7,10 @@ index, trigger or policy name repeated within its relation; a constraint, INCLUD
 or foreign key naming a column its relation lacks; a foreign key with a different number
 of columns on each side, or naming a column its target lacks.
 
-A foreign key may point to a relation the snapshot does not hold: `--include`/`--exclude`
-keep a relation's foreign keys to relations they leave out, and pages show them unlinked.
+A foreign key references a relation the snapshot holds, or one it records as outside the
+documented set (an extension's table, `Catalog.outside`); in a catalog `--include`/`--exclude`
+chose a part of (`Catalog.selected`), it may reference any relation: those options keep a
+relation's foreign keys to relations they leave out, and pages show them unlinked.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Iterable
 
 from schemadocs.errors import SnapshotError
 from schemadocs.json_input import shorten
-from schemadocs.model import Catalog, ForeignKey, Relation
+from schemadocs.model import Catalog, ForeignKey, QualifiedName, Relation
 
 
 def check_catalog(catalog: Catalog, source: str) -> None:
@@ -41,12 +43,14 @@ def first_problem(catalog: Catalog) -> str | None:
     found = found or next((f"routine {r.signature} is in schema {r.schema}, which the snapshot lacks"
                            for r in catalog.routines if r.schema not in schemas), None)
     by_name = {(r.schema, r.name): r for r in catalog.relations}
+    outside = None if catalog.selected else set(catalog.outside)  # None: any missing target is allowed
     for relation in catalog.relations:
-        found = found or _relation_problem(relation, by_name)
+        found = found or _relation_problem(relation, by_name, outside)
     return found
 
 
-def _relation_problem(relation: Relation, by_name: dict[tuple[str, str], Relation]) -> str | None:
+def _relation_problem(relation: Relation, by_name: dict[tuple[str, str], Relation],
+                      outside: set[QualifiedName] | None) -> str | None:
     where = f"{relation.schema}.{relation.name}"
     columns = {c.name for c in relation.columns}
     for kind, names in (("column", (c.name for c in relation.columns)),
@@ -68,6 +72,8 @@ def _relation_problem(relation: Relation, by_name: dict[tuple[str, str], Relatio
             if len(fk.columns) != len(fk.ref_columns):
                 return f"foreign key {fk.name} of {where} has {len(fk.columns)} columns and {len(fk.ref_columns)} referenced"
             target = by_name.get((fk.ref_schema, fk.ref_name))
+            if target is None and outside is not None and fk.target not in outside:
+                return f"foreign key {fk.name} of {where} references {fk.target}, which the snapshot lacks"
             known = {c.name for c in target.columns} if target is not None else set(fk.ref_columns)
             missing = next((c for c in fk.ref_columns if c not in known), None)
             if missing is not None:

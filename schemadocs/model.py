@@ -403,6 +403,10 @@ class Catalog:
     extensions: tuple[Extension, ...] = ()
     skipped_sizes: tuple[QualifiedName, ...] = ()  # relations whose size was skipped (locked)
     database_stats: DatabaseStats | None = None  # left out of the snapshot when None (--no-stats)
+    # Relations foreign keys reference that are not documented: an extension's tables (left
+    # out of the snapshot when empty).
+    outside: tuple[QualifiedName, ...] = ()
+    selected: bool = False  # a part chosen by --include/--exclude: its foreign keys may point elsewhere
 
     @cached_property
     def by_name(self) -> dict[QualifiedName, Relation]:

@@ -162,7 +162,7 @@ def _plan(kind: type) -> tuple[tuple[str, ...], Any, frozenset[int]]:
 # one written before they existed, and old snapshots load with the defaults. Each one is the last
 # field of its class, so the encoded object ends with it (see _SUFFIXES).
 OMITTED_AT_DEFAULT: dict[type, dict[str, Any]] = {
-    Catalog: {"database_stats": None},
+    Catalog: {"database_stats": None, "outside": (), "selected": False},
     Relation: {"options": ()},
     Routine: {"acl_empty": False},
 }

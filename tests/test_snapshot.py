@@ -12,6 +12,7 @@ import pytest
 from schemadocs.introspect.introspect import introspect
 from schemadocs import snapshot
 from schemadocs.errors import SnapshotError
+from schemadocs.model import QualifiedName
 
 SCHEMA = json.loads((Path(snapshot.__file__).parent / "snapshot.schema.json").read_text())
 
@@ -104,3 +105,38 @@ def test_introspection_and_encoding_leave_the_collector_as_they_found_it(enabled
         assert seen == [False] and gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+def test_a_foreign_key_to_a_relation_the_snapshot_lacks_is_refused_unless_selected(demo_catalog, tmp_path):
+    import dataclasses
+
+    from schemadocs.project.selection import Selection, select
+
+    referenced = next(fk.target for r in demo_catalog.relations for fk in r.declared_foreign_keys
+                      if fk.target != r.qname)
+    broken = dataclasses.replace(demo_catalog, relations=tuple(r for r in demo_catalog.relations
+                                                               if r.qname != referenced and not r.reads))
+    (tmp_path / "broken.json").write_bytes(snapshot.dump_bytes(broken))
+    with pytest.raises(SnapshotError, match=f"references {referenced}, which the snapshot lacks"):
+        snapshot.load(tmp_path / "broken.json")
+    part = select(demo_catalog, Selection(include=("app.order_items",)))  # its FKs point out of the selection
+    assert part.selected and any(fk.target not in {r.qname for r in part.relations}
+                                 for r in part.relations for fk in r.foreign_keys)
+    (tmp_path / "part.json").write_bytes(snapshot.dump_bytes(part))
+    assert snapshot.load(tmp_path / "part.json") == part
+    assert b'"selected"' not in snapshot.dump_bytes(demo_catalog)  # written only when true
+
+
+def test_a_foreign_key_to_an_extension_table_is_recorded_outside(new_database, tmp_path):
+    dsn = new_database("""
+        CREATE SCHEMA s;
+        CREATE TABLE s.ext_codes (code int PRIMARY KEY);
+        ALTER EXTENSION plpgsql ADD TABLE s.ext_codes;  -- now an extension member: not documented
+        CREATE TABLE s.orders (id int PRIMARY KEY, code int REFERENCES s.ext_codes (code));
+    """, prefix="outside")
+    catalog = introspect(dsn, stats=False)
+    (fk,) = catalog.relation(QualifiedName("s", "orders")).foreign_keys
+    assert catalog.relation(fk.target) is None and fk.ref_columns == ("code",)
+    assert catalog.outside == (QualifiedName("s", "ext_codes"),) and not catalog.selected
+    snapshot.save(catalog, tmp_path / "c.json")
+    assert snapshot.load(tmp_path / "c.json") == catalog

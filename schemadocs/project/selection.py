@@ -55,6 +55,7 @@ def filter_catalog(catalog: Catalog, include: Sequence[str] = (), exclude: Seque
     kept = {s.name for s in schemas}
     return dataclasses.replace(
         catalog,
+        selected=True,
         schemas=schemas,
         relations=tuple(r for r in catalog.relations if r.schema in kept and keep(r.schema, r.name)),
         routines=tuple(x for x in catalog.routines if x.schema in kept),
