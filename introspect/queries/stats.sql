@@ -16,23 +16,20 @@ SELECT c.oid AS relid,
        CASE WHEN c.relkind IN ('r', 'm')
             THEN greatest(age(c.relfrozenxid), CASE WHEN t.oid IS NOT NULL THEN age(t.relfrozenxid) END) END AS xid_age,
        io.heap_blks_hit AS heap_blocks_hit, io.heap_blks_read AS heap_blocks_read,
-       w.row_width
+       CASE WHEN w.columns IS NULL OR c.relkind NOT IN ('r', 'm') THEN NULL
+            WHEN w.columns = (SELECT count(*) FROM pg_attribute a
+                              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)
+            THEN w.width END AS row_width
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
 LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
 LEFT JOIN pg_statio_all_tables io ON io.relid = c.oid
 LEFT JOIN pg_stat_all_indexes si ON si.indexrelid = c.oid
-LEFT JOIN (SELECT a.attrelid,
-                  CASE WHEN count(st.attname) = count(*)
-                       THEN ceil(sum((1 - st.null_frac) * st.avg_width))::int END AS row_width
-           FROM pg_attribute a
-           JOIN pg_class ac ON ac.oid = a.attrelid AND ac.relkind IN ('r', 'm')
-           JOIN pg_namespace an ON an.oid = ac.relnamespace
-           LEFT JOIN pg_stats st ON st.schemaname = an.nspname AND st.tablename = ac.relname
-                                AND st.attname = a.attname AND NOT st.inherited
-           WHERE a.attnum > 0 AND NOT a.attisdropped
-           GROUP BY a.attrelid) w ON w.attrelid = c.oid
+LEFT JOIN (SELECT schemaname, tablename, count(*) AS columns,
+                  ceil(sum((1 - null_frac) * avg_width))::int AS width
+           FROM pg_stats WHERE NOT inherited GROUP BY schemaname, tablename) w
+       ON w.schemaname = n.nspname AND w.tablename = c.relname
 WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I')
   AND {user_schema}
   AND {not_extension_relation}
