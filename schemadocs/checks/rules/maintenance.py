@@ -147,7 +147,7 @@ def low_cache_hit_rate(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("table-bloat", level=Level.WARNING, category=Category.MAINTENANCE, needs=Needs.STATISTICS,
-      thresholds={"min_bytes": 10 * 1024 * 1024, "min_ratio": 0.5},
+      thresholds={"min_bytes": 10_000_000, "min_ratio": 0.5},
       title="A table whose heap is much larger than its rows need (estimated bloat)",
       why="Space freed by deleted and updated rows stays in the table's files: scans read the empty pages and "
           "the cache holds them. VACUUM only marks the space reusable for new rows of the same table; it gives "
@@ -162,7 +162,8 @@ def low_cache_hit_rate(ctx: Context) -> Iterator[Hit]:
             "space or visibility maps: a TOASTed value counts with its pointer in both). Tables with a column "
             "without pg_stats (never analyzed, or a column the role may not SELECT) or without a row estimate "
             "are not estimated; tables smaller than min_bytes are left out; partitioned tables have no storage "
-            "(their partitions are estimated).")
+            "(their partitions are estimated). The row count and widths are as of the last VACUUM or ANALYZE: "
+            "a table that grew much since reads as bloated until it is analyzed again.")
 def table_bloat(ctx: Context) -> Iterator[Hit]:
     for r in _heaps(ctx):
         s = r.stats
@@ -200,7 +201,7 @@ def _fillfactor(r: Relation) -> int:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
+    return f"{n / 1_000_000:.1f} MB"
 
 
 @rule("low-table-cache-hit-rate", level=Level.INFO, category=Category.MAINTENANCE, needs=Needs.STATISTICS,
@@ -209,8 +210,9 @@ def _mb(n: int) -> str:
       why="A table found in shared buffers less than about 95% of the time is read from the operating "
           "system's cache or disk: usually sequential scans of a table larger than memory, or a working set "
           "larger than shared_buffers.",
-      fix="Find the queries that scan it (pg_stat_statements), add the indexes they miss (seq-scan-heavy-table), "
-          "and size shared_buffers for the working set.",
+      fix="See how it is read: SELECT seq_scan, seq_tup_read, idx_scan FROM pg_stat_user_tables WHERE relid = "
+          "'s.t'::regclass; find the queries that scan it (pg_stat_statements), add the indexes they miss "
+          "(see seq-scan-heavy-table), and size shared_buffers for the working set.",
       traps="Only the heap counts (heap_blks_hit and heap_blks_read, not its indexes or TOAST); tables with fewer "
             "than min_reads blocks read from outside shared buffers are left out (a fresh server starts cold). "
             "Reads served by the operating system's cache count as reads. " + STATS_TRAP)
