@@ -94,6 +94,7 @@ class Sizes(NamedTuple):
     table_size: int | None  # None when the relation was dropped meanwhile
     index_size: int | None  # None for an index, or when a size of one of the table's indexes is unknown
     total_size: int | None
+    main_size: int | None  # tables and materialized views: the heap's main fork
 
 
 def relation_sizes(rows: Sequence[Row]) -> dict[int, Sizes]:
@@ -108,12 +109,12 @@ def relation_sizes(rows: Sequence[Row]) -> dict[int, Sizes]:
     sizes = {}
     for r in rows:
         if r.table_relid is not None:
-            sizes[r.relid] = Sizes(r.size, None, r.size)
+            sizes[r.relid] = Sizes(r.size, None, r.size, None)
         else:
             found = of_table.get(r.relid, [])
             index_size = sum(found) if len(found) == r.indexes and None not in found else None
             total = None if index_size is None or r.size is None else r.size + index_size
-            sizes[r.relid] = Sizes(r.size, index_size, total)
+            sizes[r.relid] = Sizes(r.size, index_size, total, r.main_size)
     return sizes
 
 
@@ -139,6 +140,7 @@ def build_stats(s: Row, size: Sizes | None) -> RelationStats:
         last_analyze=_iso(s.last_analyze), last_autoanalyze=_iso(s.last_autoanalyze),
         live_rows=s.live_rows, dead_rows=s.dead_rows, vacuum_count=s.vacuum_count, analyze_count=s.analyze_count,
         xid_age=s.xid_age, heap_blocks_hit=s.heap_blocks_hit, heap_blocks_read=s.heap_blocks_read,
+        main_size=size.main_size if size else None, row_width=s.row_width,
     )
 
 

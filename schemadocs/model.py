@@ -86,7 +86,8 @@ class Grant:
 
 @dataclass(frozen=True, kw_only=True)
 class RelationStats:
-    """Planner and activity statistics; never column values. Sizes are None when skipped."""
+    """Planner and activity statistics; of pg_stats only null_frac and avg_width, never column
+    values. Sizes are None when skipped."""
 
     estimated_rows: int | None = None
     table_size: int | None = None
@@ -105,6 +106,8 @@ class RelationStats:
     xid_age: int | None = None  # age(relfrozenxid), the older of the table's and its TOAST table's
     heap_blocks_hit: int | None = None  # pg_statio_all_tables.heap_blks_hit
     heap_blocks_read: int | None = None  # heap_blks_read
+    main_size: int | None = None  # pg_relation_size(oid, 'main'): the heap alone; None when skipped
+    row_width: int | None = None  # ceil(sum of (1 - null_frac) * avg_width) over pg_stats; None unless every column has one
 
 
 @dataclass(frozen=True, kw_only=True)

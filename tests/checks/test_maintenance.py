@@ -6,7 +6,7 @@ from __future__ import annotations
 from schemadocs.checks.config import Settings
 from schemadocs.checks.engine import lint
 from schemadocs.model import (
-    Column, DatabaseStats, QualifiedName, RelationKind, Sequence, SequenceUse,
+    Column, DatabaseStats, QualifiedName, Relation, RelationKind, Sequence, SequenceUse,
 )
 from tests.checks.helpers import catalog, found, stats, table
 
@@ -91,4 +91,50 @@ def test_materialized_views_never_populated() -> None:
 def test_statistics_rules_are_skipped_without_statistics() -> None:
     report = lint(catalog(relations=(table("t"),)), Settings())
     assert {"sequence-near-exhaustion", "xid-wraparound-age", "dead-rows", "low-cache-hit-rate",
-            "table-never-analyzed"} <= set(report.skipped_no_stats)
+            "table-never-analyzed", "table-bloat", "low-table-cache-hit-rate"} <= set(report.skipped_no_stats)
+
+
+MB = 1024 * 1024
+BODY = (Column(name="id", type="bigint", nullable=False), Column(name="body", type="text", nullable=False))
+
+
+def test_table_bloat_compares_the_rows_needs_with_the_main_fork() -> None:
+    # 100,000 rows of 212 data bytes: 24 + 216 + 4 = 244 bytes each, 33 to a page: about 23.3 MB
+    def heap(name: str, main_size: int | None, **fields) -> Relation:
+        fields.setdefault("columns", BODY)
+        s = {"estimated_rows": 100_000, "row_width": 212, "main_size": main_size, "table_size": 200 * MB}
+        s.update(fields.pop("stats", {}))
+        return table(name, stats=stats(**s), **fields)
+    cat = catalog(relations=(
+        heap("bloated", 80 * MB),
+        heap("healthy", 24 * MB),
+        heap("toast_heavy", 24 * MB),  # trap: table_size (TOAST included) is ten times the heap
+        heap("fillfactor_low", 50 * MB, options=("fillfactor=50",)),  # trap: half of each page left free
+        heap("never_analyzed", 80 * MB, stats={"row_width": None}),  # trap: no pg_stats, no estimate
+        heap("no_estimate", 80 * MB, stats={"estimated_rows": None}),
+        heap("size_skipped", None),  # a size locked by a migration: not estimated
+        heap("small", 8 * MB, stats={"estimated_rows": 1000}),  # trap: bloated, but under 10 MB
+        heap("parent", None, kind=RelationKind.PARTITIONED_TABLE),  # trap: no storage
+        heap("v", 80 * MB, kind=RelationKind.VIEW),
+    ))
+    assert found(cat, "table-bloat") == [("s.bloated", "warning")]
+
+
+def test_table_bloat_counts_the_null_bitmap_only_with_a_nullable_column() -> None:
+    from schemadocs.checks.rules.maintenance import expected_heap_bytes
+    narrow = (Column(name="a", type="int", nullable=False),) * 9
+    nullable = (*narrow[:8], Column(name="z", type="int", nullable=True))
+    # 23-byte header alone aligns to 24; with a 2-byte bitmap (9 columns) to 32
+    assert expected_heap_bytes(8168, 8, table("a", columns=narrow)) == 8168 * (24 + 8 + 4) // 8168 * 8192
+    assert expected_heap_bytes(8168, 8, table("b", columns=nullable)) == 8168 * (32 + 8 + 4) // 8168 * 8192
+
+
+def test_low_table_cache_hit_rate() -> None:
+    cat = catalog(relations=(
+        table("cold", stats=stats(heap_blocks_hit=800_000, heap_blocks_read=200_000)),
+        table("warm", stats=stats(heap_blocks_hit=99_000_000, heap_blocks_read=200_000)),
+        table("few_reads", stats=stats(heap_blocks_hit=1_000, heap_blocks_read=50_000)),  # trap: fresh server
+        table("unread", stats=stats()),
+        table("v", kind=RelationKind.VIEW),
+    ))
+    assert found(cat, "low-table-cache-hit-rate") == [("s.cold", "info")]

@@ -1,8 +1,9 @@
 """Rules on maintenance, from the statistics a snapshot holds: sequences near their end,
-transaction-ID wraparound, tables never analyzed, dead rows, the cache hit rate."""
+transaction-ID wraparound, tables never analyzed, dead rows, bloat, cache hit rates."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from schemadocs.checks.finding import Category, Level
@@ -143,6 +144,87 @@ def low_cache_hit_rate(ctx: Context) -> Iterator[Hit]:
         yield Hit(object=quote_ident(ctx.catalog.database),
                   message=f"database {ctx.catalog.database} found {db.blocks_hit / total:.1%} of {total} "
                           "block reads in shared buffers")
+
+
+@rule("table-bloat", level=Level.WARNING, category=Category.MAINTENANCE, needs=Needs.STATISTICS,
+      thresholds={"min_bytes": 10_000_000, "min_ratio": 0.5},
+      title="A table whose heap is much larger than its rows need (estimated bloat)",
+      why="Space freed by deleted and updated rows stays in the table's files: scans read the empty pages and "
+          "the cache holds them. VACUUM only marks the space reusable for new rows of the same table; it gives "
+          "back to the operating system no more than the empty pages at the very end of the file.",
+      fix="Rewrite the table: VACUUM (FULL, VERBOSE, ANALYZE) s.t; (holds an ACCESS EXCLUSIVE lock while it "
+          "rewrites; it needs room for a copy) or, without the long lock, pg_repack --table=s.t; then find why "
+          "it bloated (mass deletes, autovacuum not keeping up).",
+      traps="An estimate, as the classic bloat queries make it: the size the estimated rows (reltuples) need, "
+            "with the average row width from pg_stats (null_frac and avg_width), the 23-byte tuple header and "
+            "null bitmap aligned to 8 bytes, the 4-byte item pointer, the 24-byte page header and the table's "
+            "fillfactor (8 kB pages assumed), against the main fork alone (pg_relation_size, not TOAST, free "
+            "space or visibility maps: a TOASTed value counts with its pointer in both). Tables with a column "
+            "without pg_stats (never analyzed, or a column the role may not SELECT) or without a row estimate "
+            "are not estimated; tables smaller than min_bytes are left out; partitioned tables have no storage "
+            "(their partitions are estimated). The row count and widths are as of the last VACUUM or ANALYZE: "
+            "a table that grew much since reads as bloated until it is analyzed again.")
+def table_bloat(ctx: Context) -> Iterator[Hit]:
+    for r in _heaps(ctx):
+        s = r.stats
+        if s.main_size is None or s.row_width is None or s.estimated_rows is None:
+            continue
+        if s.main_size < max(ctx.thresholds["min_bytes"], 1):
+            continue
+        expected = expected_heap_bytes(s.estimated_rows, s.row_width, r)
+        ratio = 1 - expected / s.main_size
+        if ratio >= ctx.thresholds["min_ratio"]:
+            yield Hit(object=str(r.qname), subject=r.qname, fix=f"VACUUM (FULL, VERBOSE, ANALYZE) {r.qname};",
+                      message=f"{r.qname} is estimated {ratio:.0%} bloated: its heap takes {_mb(s.main_size)} "
+                              f"where {s.estimated_rows} rows of about {s.row_width} bytes need about "
+                              f"{_mb(expected)} (an estimate; plain VACUUM does not shrink it)")
+
+
+PAGE, PAGE_HEADER, TUPLE_HEADER, ITEM_POINTER, MAXALIGN = 8192, 24, 23, 4, 8
+
+
+def expected_heap_bytes(rows: int, row_width: int, r: Relation) -> int:
+    """The main-fork size `rows` rows of `row_width` data bytes need in table `r` (its fillfactor)."""
+    bitmap = (len(r.columns) + 7) // 8 if any(c.nullable for c in r.columns) else 0
+    tuple_bytes = _align(TUPLE_HEADER + bitmap) + _align(row_width) + ITEM_POINTER
+    per_page = PAGE * _fillfactor(r) // 100 - PAGE_HEADER
+    return math.ceil(rows * tuple_bytes / per_page) * PAGE
+
+
+def _align(n: int) -> int:
+    return -(-n // MAXALIGN) * MAXALIGN
+
+
+def _fillfactor(r: Relation) -> int:
+    """The table's fillfactor from its reloptions (100 when not set)."""
+    return next((int(o.split("=", 1)[1]) for o in r.options if o.startswith("fillfactor=")), 100)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+@rule("low-table-cache-hit-rate", level=Level.INFO, category=Category.MAINTENANCE, needs=Needs.STATISTICS,
+      thresholds={"rate": 0.95, "min_reads": 100_000},
+      title="A table whose heap blocks are often read from outside shared buffers",
+      why="A table found in shared buffers less than about 95% of the time is read from the operating "
+          "system's cache or disk: usually sequential scans of a table larger than memory, or a working set "
+          "larger than shared_buffers.",
+      fix="See how it is read: SELECT seq_scan, seq_tup_read, idx_scan FROM pg_stat_user_tables WHERE relid = "
+          "'s.t'::regclass; find the queries that scan it (pg_stat_statements), add the indexes they miss "
+          "(see seq-scan-heavy-table), and size shared_buffers for the working set.",
+      traps="Only the heap counts (heap_blks_hit and heap_blks_read, not its indexes or TOAST); tables with fewer "
+            "than min_reads blocks read from outside shared buffers are left out (a fresh server starts cold). "
+            "Reads served by the operating system's cache count as reads. " + STATS_TRAP)
+def low_table_cache_hit_rate(ctx: Context) -> Iterator[Hit]:
+    for r in _heaps(ctx):
+        hit, read = r.stats.heap_blocks_hit, r.stats.heap_blocks_read
+        if hit is None or read is None or read < ctx.thresholds["min_reads"]:
+            continue
+        if hit / (hit + read) < ctx.thresholds["rate"]:
+            yield Hit(object=str(r.qname), subject=r.qname,
+                      message=f"{r.qname} found {hit / (hit + read):.1%} of {hit + read} heap block reads in "
+                              "shared buffers")
 
 
 @rule("materialized-view-not-populated", level=Level.WARNING, category=Category.MAINTENANCE,
