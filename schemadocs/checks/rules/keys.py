@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.index_key import concurrently, lookup_served
 from schemadocs.checks.names import column_list, member
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation, RelationKind, quote_ident
+from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation, quote_ident
 
 
 @rule("no-primary-key", level=Level.WARNING, category=Category.KEYS,
@@ -21,21 +22,21 @@ from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation
       traps="A partition whose partitioned parent has a key inherits it, and views, materialized views and "
             "foreign tables cannot have one: none of them is reported.")
 def no_primary_key(ctx: Context) -> Iterator[Hit]:
-    keyed = {r.qname for r in ctx.catalog.relations
+    keyed = {(r.schema, r.name) for r in ctx.catalog.relations
              if any(c.kind is ConstraintKind.PRIMARY_KEY for c in r.constraints)}
-    for r in ctx.catalog.relations:
-        if r.kind not in (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE) or r.qname in keyed:
+    for r in ctx.index.tables:
+        if (r.schema, r.name) in keyed:
             continue
         if r.partition_of is not None and _root(ctx, r.partition_of) in keyed:
             continue
         yield Hit(object=str(r.qname), message=f"table {r.qname} has no primary key", subject=r.qname)
 
 
-def _root(ctx: Context, qname: QualifiedName) -> QualifiedName:
-    """The top partitioned table above a partition."""
+def _root(ctx: Context, qname: QualifiedName) -> tuple[str, str]:
+    """The top partitioned table above a partition, as (schema, name)."""
     while (rel := ctx.catalog.relation(qname)) is not None and rel.partition_of is not None:
         qname = rel.partition_of
-    return qname
+    return qname.schema, qname.name
 
 
 @rule("fk-without-index", level=Level.WARNING, category=Category.KEYS,
@@ -74,24 +75,21 @@ _INT_BYTES = {"smallint": 2, "integer": 4, "bigint": 8}
             "onto partitions are checked once, on the partitioned table.")
 def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[str, str, str]] = set()
-    tables = {(t.schema, t.name): t for t in ctx.catalog.relations}
+    types = ctx.index.column_types
     for r, fk in _foreign_keys(ctx):
-        target = tables.get((fk.ref_schema, fk.ref_name))
+        target = types.get((fk.ref_schema, fk.ref_name))
         if target is None:
             continue
+        mine = types[r.schema, r.name]
         for col, ref in zip(fk.columns, fk.ref_columns):
-            spelled, ref_spelled = _type_of(r, col), _type_of(target, ref)
-            mine, theirs = _base_type(ctx, spelled), _base_type(ctx, ref_spelled)
-            if mine is None or theirs is None or mine == theirs or (r.schema, r.name, col) in seen:
+            spelled, ref_spelled = mine.get(col), target.get(ref)
+            base, theirs = _base_type(ctx, spelled), _base_type(ctx, ref_spelled)
+            if base is None or theirs is None or base == theirs or (r.schema, r.name, col) in seen:
                 continue
             seen.add((r.schema, r.name, col))
-            yield Hit(object=member(r, (col,)), subject=r.qname, level=_mismatch_level(mine, theirs),
+            yield Hit(object=member(r, (col,)), subject=r.qname, level=_mismatch_level(base, theirs),
                       message=f"{col} is {spelled} but references {fk.target}.{ref}, {ref_spelled}",
                       fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((col,))} TYPE {ref_spelled};")
-
-
-def _type_of(r: Relation, column: str) -> str | None:
-    return next((c.type for c in r.columns if c.name == column), None)
 
 
 def _mismatch_level(mine: str, theirs: str) -> Level:
@@ -123,7 +121,7 @@ def _base_type(ctx: Context, spelled: str | None) -> str | None:
           "violating rows first).",
       traps="Constraints cloned onto partitions are reported once, on the partitioned table.")
 def not_valid_constraint(ctx: Context) -> Iterator[Hit]:
-    for r in _tables(ctx):
+    for r in ctx.index.tables:
         for c in r.constraints:
             if not c.validated and not c.inherited:
                 yield Hit(object=member(r, (c.name,)), subject=r.qname,
@@ -153,9 +151,9 @@ def self_fk_without_delete_rule(ctx: Context) -> Iterator[Hit]:
       traps="Keys that differ in their target columns, actions or match type are different keys and are not "
             "reported; the one kept is the first by name.")
 def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
-    for r in _tables(ctx):
+    for r, declared in ctx.index.table_foreign_keys:
         seen: dict[tuple, str] = {}
-        for fk in sorted((k for k in r.foreign_keys if not k.inherited), key=lambda k: k.name):
+        for fk in sorted(declared, key=lambda k: k.name):
             same = (fk.columns, fk.target, fk.ref_columns, fk.on_update, fk.on_delete, fk.match, fk.deferrable)
             if same in seen:
                 yield Hit(object=member(r, (fk.name,)), subject=r.qname,
@@ -174,8 +172,8 @@ def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
             "naming the keys before it (by name) that it overlaps; keys cloned onto partitions are checked "
             "once, on the partitioned table.")
 def overlapping_foreign_keys(ctx: Context) -> Iterator[Hit]:
-    for r in _tables(ctx):
-        keys = sorted((k for k in r.foreign_keys if not k.inherited), key=lambda k: k.name)
+    for r, declared in ctx.index.table_foreign_keys:
+        keys = sorted(declared, key=lambda k: k.name)
         for i, b in enumerate(keys):
             earlier = [a.name for a in keys[:i] if set(a.columns) & set(b.columns) and set(a.columns) != set(b.columns)]
             if earlier:
@@ -204,8 +202,14 @@ def nullable_composite_fk(ctx: Context) -> Iterator[Hit]:
 def _checked_together(r: Relation, columns: list[str]) -> bool:
     """True when some CHECK constraint names every one of `columns` and NULL."""
     return any(c.kind is ConstraintKind.CHECK and "null" in c.definition.lower()
-               and all(re.search(rf"(?<![\w\"]){re.escape(quote_ident(n))}(?![\w\"])", c.definition) for n in columns)
+               and all(_mention(n).search(c.definition) for n in columns)
                for c in r.constraints)
+
+
+@lru_cache(maxsize=4096)
+def _mention(column: str) -> re.Pattern[str]:
+    """The column's quoted name as a whole word of a constraint's definition."""
+    return re.compile(rf"(?<![\w\"]){re.escape(quote_ident(column))}(?![\w\"])")
 
 
 @rule("foreign-key-cycle", level=Level.INFO, category=Category.KEYS,
@@ -280,11 +284,6 @@ def _once(keys: Iterator[tuple[Relation, ForeignKey]]) -> Iterator[tuple[Relatio
             yield r, fk
 
 
-def _tables(ctx: Context) -> Iterator[Relation]:
-    """Ordinary and partitioned tables."""
-    return (r for r in ctx.catalog.relations if r.kind in (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE))
-
-
 def _foreign_keys(ctx: Context) -> Iterator[tuple[Relation, ForeignKey]]:
     """Every table's own foreign keys (not the clones PostgreSQL puts on partitions)."""
-    return ((r, fk) for r in _tables(ctx) for fk in r.foreign_keys if not fk.inherited)
+    return iter(ctx.index.foreign_keys)
