@@ -2,7 +2,7 @@
 
 In: a `Catalog`. Out: a `CatalogIndex` whose lookups are computed on first use and then shared
 by every rule of the run (through `Context.index`): the tables, their declared foreign keys, the
-columns by type, the single-column primary keys, each relation's own indexes, the droppable
+column types in use, the single-column primary keys, each relation's own indexes, the droppable
 B-trees, every column's type by relation, and the distinct column names.
 """
 
@@ -44,13 +44,21 @@ class CatalogIndex:
         return tuple((r, fk) for r, fks in self.table_foreign_keys for fk in fks)
 
     @cached_property
-    def columns_by_type(self) -> dict[str, tuple[tuple[Relation, Column], ...]]:
-        """The columns of `top_tables` grouped by their type as spelled (catalog order within a type)."""
-        found: dict[str, list[tuple[Relation, Column]]] = {}
-        for r in self.top_tables:
-            for c in r.columns:
-                found.setdefault(c.type, []).append((r, c))
-        return {t: tuple(pairs) for t, pairs in found.items()}
+    def distinct_foreign_keys(self) -> tuple[tuple[Relation, ForeignKey], ...]:
+        """`foreign_keys`, skipping one with the same table and columns as one before it (one finding
+        per object)."""
+        seen: set[tuple[str, str, tuple[str, ...]]] = set()
+        found = []
+        for r, fk in self.foreign_keys:
+            if (key := (r.schema, r.name, fk.columns)) not in seen:
+                seen.add(key)
+                found.append((r, fk))
+        return tuple(found)
+
+    @cached_property
+    def column_types_spelled(self) -> frozenset[str]:
+        """Every type a column of `top_tables` has, as spelled, once (type rules ask each once)."""
+        return frozenset().union(*(self.column_types[r.schema, r.name].values() for r in self.top_tables))
 
     @cached_property
     def key_columns(self) -> tuple[tuple[Relation, Column], ...]:
@@ -59,7 +67,8 @@ class CatalogIndex:
         for r in self.top_tables:
             pk = r.primary_key
             if pk is not None and len(pk.columns) == 1:
-                found.extend((r, c) for c in r.columns if c.name == pk.columns[0])
+                name = pk.columns[0]
+                found += [(r, c) for c in r.columns if c.name == name]
         return tuple(found)
 
     @cached_property
@@ -84,7 +93,9 @@ class CatalogIndex:
         """Each droppable B-tree (own, not unique, not backing a constraint) with its table's column types."""
         found = []
         for r, own in self.own_indexes:
-            plain = [i for i in own if i.method == "btree" and not i.unique and not backs_constraint(r, i)]
+            plain = [i for i in own if i.method == "btree" and not i.unique]
+            if plain:
+                plain = [i for i in plain if not backs_constraint(r, i)]
             if plain:
                 types = self.column_types[r.schema, r.name]
                 found.extend((r, i, types) for i in plain)
@@ -98,4 +109,4 @@ class CatalogIndex:
     @cached_property
     def column_names(self) -> frozenset[str]:
         """Every column name of the catalog, once (name rules check each distinct name once)."""
-        return frozenset(c.name for r in self.catalog.relations for c in r.columns)
+        return frozenset().union(*self.column_types.values())

@@ -64,9 +64,10 @@ def _findings(r: Rule, ctx: Context, settings: Settings, matched: set[tuple[str,
     level = settings.levels.get(r.id)
     found = []
     for h in r.check(ctx):
-        globs = {(r.id, glob) for glob in excluded if fnmatchcase(h.object, glob)}
-        matched |= globs
-        if not globs:
+        globs = {(r.id, glob) for glob in excluded if fnmatchcase(h.object, glob)} if excluded else None
+        if globs:
+            matched |= globs
+        else:
             found.append(Finding(object=h.object, rule=r.id, level=level or h.level or r.level, category=r.category,
                                  message=h.message, fix=h.fix, subject=h.subject))
     return found

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from schemadocs.checks.finding import Category, Level
-from schemadocs.checks.index_key import (backs_constraint, concurrently, index_name, key_items, not_null_column,
-                                         serves, shape)
+from schemadocs.checks.index_key import (backs_constraint, concurrently, index_name, key_items,
+                                         not_null_column, plain_key, serves, shape)
 from schemadocs.checks.registry import Context, Hit, Needs, rule
 from schemadocs.model import Index, Relation, RelationKind, quote_ident
 
@@ -26,6 +26,8 @@ _DROP_TRAPS = ("An index of a partition with the same key as one of its parent's
             "nor unique when the other is not; when both back constraints nothing is reported. " + _DROP_TRAPS)
 def duplicate_index(ctx: Context) -> Iterator[Hit]:
     for r, own in ctx.index.own_indexes:
+        if len(own) < 2:
+            continue
         alike: dict[tuple, list[Index]] = {}  # cheap first: same method, columns and predicate
         for i in own:
             if i.valid:
@@ -61,16 +63,17 @@ def redundant_index(ctx: Context) -> Iterator[Hit]:
             if short.unique or id(short) not in own_ids or backs_constraint(r, short):
                 continue
             longer = next((i for i in valid if i is not short and i.predicate == short.predicate
-                           and _leads(short, i)), None)
+                           and _leads(r, short, i)), None)
             if longer is not None:
                 yield Hit(object=index_name(r, short), subject=r.qname,
                           message=f"index {short.name} is a leading prefix of {longer.name}",
                           fix=f"DROP INDEX {concurrently(r)}{index_name(r, short)};")
 
 
-def _leads(short: Index, other: Index) -> bool:
+def _leads(r: Relation, short: Index, other: Index) -> bool:
     """True when `short`'s key items (options included) lead `other`'s and `other` has its INCLUDE
-    columns too (the key columns are compared first: reading the items costs a parse)."""
+    columns too (the key columns are compared first: reading the items costs a parse, unless both
+    indexes are plain column lists)."""
     n = len(short.columns)
     if other.columns[:n] != short.columns or short.nulls_not_distinct != other.nulls_not_distinct:
         return False
@@ -78,7 +81,7 @@ def _leads(short: Index, other: Index) -> bool:
         return False
     if n == len(other.columns) and not set(short.include_columns) < set(other.include_columns):
         return False
-    return key_items(other)[:n] == key_items(short)
+    return (plain_key(r, short) and plain_key(r, other)) or key_items(other)[:n] == key_items(short)
 
 
 @rule("invalid-index", level=Level.WARNING, category=Category.INDEXES,

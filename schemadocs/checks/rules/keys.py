@@ -22,8 +22,8 @@ from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation
       traps="A partition whose partitioned parent has a key inherits it, and views, materialized views and "
             "foreign tables cannot have one: none of them is reported.")
 def no_primary_key(ctx: Context) -> Iterator[Hit]:
-    keyed = {(r.schema, r.name) for r in ctx.catalog.relations
-             if any(c.kind is ConstraintKind.PRIMARY_KEY for c in r.constraints)}
+    keyed = {(r.schema, r.name) for r in ctx.catalog.relations for c in r.constraints
+             if c.kind is ConstraintKind.PRIMARY_KEY}
     for r in ctx.index.tables:
         if (r.schema, r.name) in keyed:
             continue
@@ -52,13 +52,12 @@ def _root(ctx: Context, qname: QualifiedName) -> tuple[str, str]:
             "partitioned table is served when every partition has such an index. Keys cloned onto "
             "partitions are checked once, on the partitioned table.")
 def fk_without_index(ctx: Context) -> Iterator[Hit]:
-    for r, fk in _once(_foreign_keys(ctx)):
+    for r, fk in ctx.index.distinct_foreign_keys:
         if not lookup_served(ctx.catalog, r, fk.columns):
-            qname = r.qname
+            qname, columns = r.qname, column_list(fk.columns)
             yield Hit(object=member(r, fk.columns), subject=qname,
-                      message=f"foreign key {fk.name} ({column_list(fk.columns)}) → {fk.target} has no index "
-                              "led by its columns",
-                      fix=f"CREATE INDEX {concurrently(r)}ON {qname} ({column_list(fk.columns)});")
+                      message=f"foreign key {fk.name} ({columns}) → {fk.target} has no index led by its columns",
+                      fix=f"CREATE INDEX {concurrently(r)}ON {qname} ({columns});")
 
 
 _INT_BYTES = {"smallint": 2, "integer": 4, "bigint": 8}
@@ -76,6 +75,7 @@ _INT_BYTES = {"smallint": 2, "integer": 4, "bigint": 8}
 def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[str, str, str]] = set()
     types = ctx.index.column_types
+    bases: dict[str | None, str | None] = {}  # spelled -> base type, resolved once each
     for r, fk in _foreign_keys(ctx):
         target = types.get((fk.ref_schema, fk.ref_name))
         if target is None:
@@ -83,7 +83,10 @@ def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
         mine = types[r.schema, r.name]
         for col, ref in zip(fk.columns, fk.ref_columns):
             spelled, ref_spelled = mine.get(col), target.get(ref)
-            base, theirs = _base_type(ctx, spelled), _base_type(ctx, ref_spelled)
+            for t in (spelled, ref_spelled):
+                if t not in bases:
+                    bases[t] = _base_type(ctx, t)
+            base, theirs = bases[spelled], bases[ref_spelled]
             if base is None or theirs is None or base == theirs or (r.schema, r.name, col) in seen:
                 continue
             seen.add((r.schema, r.name, col))
@@ -139,7 +142,7 @@ def not_valid_constraint(ctx: Context) -> Iterator[Hit]:
             "deliberate (rows must be re-parented first) can be excluded by object.")
 def self_fk_without_delete_rule(ctx: Context) -> Iterator[Hit]:
     for r, fk in _foreign_keys(ctx):
-        if (fk.ref_schema, fk.ref_name) == (r.schema, r.name) and fk.on_delete in ("NO ACTION", "RESTRICT"):
+        if fk.ref_name == r.name and fk.ref_schema == r.schema and fk.on_delete in ("NO ACTION", "RESTRICT"):
             yield Hit(object=member(r, (fk.name,)), subject=r.qname,
                       message=f"foreign key {fk.name} refers to its own table with ON DELETE {fk.on_delete}")
 
@@ -152,9 +155,12 @@ def self_fk_without_delete_rule(ctx: Context) -> Iterator[Hit]:
             "reported; the one kept is the first by name.")
 def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
     for r, declared in ctx.index.table_foreign_keys:
+        if len(declared) < 2:
+            continue
         seen: dict[tuple, str] = {}
         for fk in sorted(declared, key=lambda k: k.name):
-            same = (fk.columns, fk.target, fk.ref_columns, fk.on_update, fk.on_delete, fk.match, fk.deferrable)
+            same = (fk.columns, fk.ref_schema, fk.ref_name, fk.ref_columns, fk.on_update, fk.on_delete, fk.match,
+                    fk.deferrable)
             if same in seen:
                 yield Hit(object=member(r, (fk.name,)), subject=r.qname,
                           message=f"foreign key {fk.name} repeats {seen[same]}",
@@ -173,6 +179,8 @@ def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
             "once, on the partitioned table.")
 def overlapping_foreign_keys(ctx: Context) -> Iterator[Hit]:
     for r, declared in ctx.index.table_foreign_keys:
+        if len(declared) < 2:
+            continue
         keys = sorted(declared, key=lambda k: k.name)
         for i, b in enumerate(keys):
             earlier = [a.name for a in keys[:i] if set(a.columns) & set(b.columns) and set(a.columns) != set(b.columns)]
@@ -190,7 +198,7 @@ def overlapping_foreign_keys(ctx: Context) -> Iterator[Hit]:
       traps="Single-column keys, MATCH FULL keys, keys whose columns are all NOT NULL, and tables with a "
             "CHECK constraint naming all the nullable key columns together with NULL are not reported.")
 def nullable_composite_fk(ctx: Context) -> Iterator[Hit]:
-    for r, fk in _once(_foreign_keys(ctx)):
+    for r, fk in ctx.index.distinct_foreign_keys:
         if len(fk.columns) < 2 or fk.match != "SIMPLE":
             continue
         nullable = [c.name for c in r.columns if c.name in fk.columns and c.nullable]
@@ -222,7 +230,7 @@ def _mention(column: str) -> re.Pattern[str]:
 def foreign_key_cycle(ctx: Context) -> Iterator[Hit]:
     edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for r, fk in _foreign_keys(ctx):
-        if (fk.ref_schema, fk.ref_name) != (r.schema, r.name):
+        if fk.ref_name != r.name or fk.ref_schema != r.schema:
             edges.setdefault((r.schema, r.name), set()).add((fk.ref_schema, fk.ref_name))
     for found in _cycles(edges):
         component = {QualifiedName(*t) for t in found}
@@ -273,15 +281,6 @@ def _cycles(edges: dict[Node, set[Node]]) -> list[set[Node]]:
             elif child in on_stack:
                 low[node] = min(low[node], index[child])
     return found
-
-
-def _once(keys: Iterator[tuple[Relation, ForeignKey]]) -> Iterator[tuple[Relation, ForeignKey]]:
-    """The keys, skipping one with the same table and columns as one before it (one finding per object)."""
-    seen: set[tuple[str, str, tuple[str, ...]]] = set()
-    for r, fk in keys:
-        if (r.schema, r.name, fk.columns) not in seen:
-            seen.add((r.schema, r.name, fk.columns))
-            yield r, fk
 
 
 def _foreign_keys(ctx: Context) -> Iterator[tuple[Relation, ForeignKey]]:

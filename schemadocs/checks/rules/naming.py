@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,11 +40,13 @@ def needs_quoting(name: str, *, callable_name: bool) -> bool:
     """PostgreSQL would not read `name` back unquoted: it is not a valid lower-case identifier, or a
     keyword the grammar refuses there (a routine or type name: reserved and column-name keywords;
     any other name: reserved and type/function-name keywords)."""
-    def ok(c: str, first: bool) -> bool:
-        return "a" <= c <= "z" or c == "_" or c >= "\x80" or (not first and ("0" <= c <= "9" or c == "$"))
-    if not name or not all(ok(c, i == 0) for i, c in enumerate(name)):
+    if not _PLAIN.fullmatch(name):
         return True
     return name in RESERVED_KEYWORDS or name in (COL_NAME_KEYWORDS if callable_name else TYPE_FUNC_NAME_KEYWORDS)
+
+
+# lower-case letters, _ and any non-ASCII character; after the first also digits and $
+_PLAIN = re.compile("[a-z_\x80-\U0010ffff][a-z0-9_$\x80-\U0010ffff]*")
 
 
 @rule("name-at-length-limit", level=Level.WARNING, category=Category.NAMING,

@@ -142,4 +142,5 @@ def _rows(ctx: Context, r: Relation) -> int:
 def _columns(ctx: Context, wanted: Callable[[str], bool]) -> Iterator[tuple[Relation, Column]]:
     """Each column of a table (not a partition) whose type `wanted` accepts (each distinct type is
     asked once)."""
-    return (pair for spelled, pairs in ctx.index.columns_by_type.items() if wanted(spelled) for pair in pairs)
+    types = {t for t in ctx.index.column_types_spelled if wanted(t)}
+    return ((r, c) for r in ctx.index.top_tables for c in r.columns if c.type in types) if types else iter(())
