@@ -57,7 +57,12 @@ def _items(definition: str) -> tuple[str, ...]:
 def backs_constraint(relation: Relation, index: Index) -> bool:
     """True for the index of a primary key, unique or exclusion constraint (PostgreSQL names
     such an index after its constraint, and renaming one renames the other)."""
-    return index.primary or any(c.name == index.name and c.kind in _BACKING for c in relation.constraints)
+    if index.primary:
+        return True
+    for c in relation.constraints:  # a plain loop: this runs for every index of every table
+        if c.name == index.name and c.kind in _BACKING:
+            return True
+    return False
 
 
 _BACKING = (ConstraintKind.PRIMARY_KEY, ConstraintKind.UNIQUE, ConstraintKind.EXCLUSION)
