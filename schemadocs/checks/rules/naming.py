@@ -59,9 +59,14 @@ _PLAIN = re.compile("[a-z_\x80-\U0010ffff][a-z0-9_$\x80-\U0010ffff]*")
             "as its index (renaming the index renames the constraint). Names PostgreSQL generated (t_pkey, "
             "t_c_fkey) are truncated too and are reported: name them explicitly.")
 def name_at_length_limit(ctx: Context) -> Iterator[Hit]:
-    for n in named_objects(ctx, typed_only=False, wanted=lambda kind, name: len(name.encode("utf-8")) >= NAME_LIMIT):
+    for n in named_objects(ctx, typed_only=False, wanted=_at_limit):
         yield Hit(object=n.object, subject=n.subject,
                   message=f"{n.kind} name is {NAME_LIMIT} bytes long, the limit: it may have been truncated")
+
+
+def _at_limit(kind: str, name: str) -> bool:
+    """`name` is NAME_LIMIT bytes or more (a UTF-8 character is at most 4 bytes: shorter texts are not encoded)."""
+    return len(name) * 4 >= NAME_LIMIT and len(name.encode("utf-8")) >= NAME_LIMIT
 
 
 @dataclass(frozen=True)
