@@ -125,8 +125,7 @@ def serial_key(ctx: Context) -> Iterator[Hit]:
             "key is fine); composite keys are not. " + _TABLE_TRAPS)
 def integer_key_on_large_table(ctx: Context) -> Iterator[Hit]:
     for r, c in ctx.index.key_columns:
-        rows = _rows(ctx, r)
-        if c.type in ("smallint", "integer") and rows >= ctx.thresholds["min_rows"]:
+        if c.type in ("smallint", "integer") and (rows := _rows(ctx, r)) >= ctx.thresholds["min_rows"]:
             yield Hit(object=member(r, (c.name,)), subject=r.qname,
                       message=f"primary key {c.name} is {c.type} on about {rows} rows",
                       fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((c.name,))} TYPE bigint;")
