@@ -8,6 +8,16 @@ run: the snapshot (`introspect` + `dump_bytes`, what `schemadocs snapshot` does)
 that snapshot back (`snapshot.loads`), and `lint` on the loaded catalog with every rule.
 Target (issue 11): lint under 10 % of the snapshot's own time at 10,000 tables. Loading the
 snapshot is shown apart: every offline command (build, diff, lint) pays it alike.
+
+Last measured (2 shared cores, other work running; median of 3; every rule):
+
+    tables  relations  findings  snapshot  load     lint     lint / snapshot
+    1,000       1,305     2,687   0.548 s  0.425 s  0.065 s  11.9 %  (before: 0.215 s, 42 %)
+    10,000     13,035    26,721   5.331 s  4.426 s  0.972 s  18.2 %  (before: 3.212 s, 57 %)
+
+Target not met yet: at 10,000 tables about half of lint is building the 26,721 findings'
+messages and fixes (12,217 column-coverage and 9,136 unindexed-foreign-key findings on the
+synthetic schema), the rest ~45 rules' passes over 200,000 columns and 33,000 indexes.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ Identity is always a `QualifiedName`; a bare relation name is never enough.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -17,15 +18,13 @@ FORMAT_VERSION = 1
 
 
 _KEYWORDS = RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS
+_PLAIN = re.compile("[a-z_][a-z0-9_]*")  # what quote_ident leaves unquoted (keywords aside)
 
 
 @lru_cache(maxsize=1 << 16)  # the same names are quoted over and over when pages are built
 def quote_ident(name: str) -> str:
     """Quote an identifier exactly as PostgreSQL's quote_ident() does."""
-    plain = bool(name) and not name[0].isdigit() and all(
-        "a" <= c <= "z" or "0" <= c <= "9" or c == "_" for c in name
-    )
-    if plain and name not in _KEYWORDS:
+    if _PLAIN.fullmatch(name) and name not in _KEYWORDS:
         return name
     return '"' + name.replace('"', '""') + '"'
 

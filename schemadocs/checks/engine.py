@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from schemadocs.checks.catalog_index import CatalogIndex
 from schemadocs.checks.config import Settings
 from schemadocs.checks.finding import Finding
 from schemadocs.checks.objects import check_excludes
 from schemadocs.checks.registry import Context, Needs, Rule, all_rules
+from schemadocs.gc_pause import gc_paused
 from schemadocs.model import Catalog
 
 if TYPE_CHECKING:
@@ -33,32 +35,39 @@ class Report:
 
 
 def lint(catalog: Catalog, settings: Settings | None = None) -> Report:
-    """Every enabled rule's findings on `catalog`."""
-    settings = settings or Settings()
+    """Every enabled rule's findings on `catalog`. The garbage collector is paused meanwhile (the
+    rules make many small acyclic objects: collections would only walk the catalog again)."""
+    with gc_paused():
+        return _lint(catalog, settings or Settings())
+
+
+def _lint(catalog: Catalog, settings: Settings) -> Report:
     has_stats = any(r.stats is not None for r in catalog.relations)
     found: list[Finding] = []
     run, skipped = [], []
     matched: set[tuple[str, str]] = set()  # (rule id, exclude glob) that left a finding out
+    index = CatalogIndex(catalog)  # shared by every rule of this run
     for r in settings.selected(all_rules()):
         if r.needs is Needs.STATISTICS and not has_stats:
             skipped.append(r.id)
             continue
         run.append(r.id)
-        found.extend(_findings(r, catalog, settings, matched))
+        found.extend(_findings(r, Context(catalog, index, {**r.thresholds, **settings.thresholds.get(r.id, {})}),
+                                 settings, matched))
     check_excludes(catalog, settings.exclude, matched)
     found.sort(key=lambda f: (-f.level.rank, f.rule, f.object))
     return Report(tuple(found), tuple(run), tuple(skipped))
 
 
-def _findings(r: Rule, catalog: Catalog, settings: Settings, matched: set[tuple[str, str]]) -> list[Finding]:
+def _findings(r: Rule, ctx: Context, settings: Settings, matched: set[tuple[str, str]]) -> list[Finding]:
     excluded = settings.exclude.get(r.id, ())
     level = settings.levels.get(r.id)
-    ctx = Context(catalog, {**r.thresholds, **settings.thresholds.get(r.id, {})})
     found = []
     for h in r.check(ctx):
-        globs = {(r.id, glob) for glob in excluded if fnmatchcase(h.object, glob)}
-        matched |= globs
-        if not globs:
+        globs = {(r.id, glob) for glob in excluded if fnmatchcase(h.object, glob)} if excluded else None
+        if globs:
+            matched |= globs
+        else:
             found.append(Finding(object=h.object, rule=r.id, level=level or h.level or r.level, category=r.category,
                                  message=h.message, fix=h.fix, subject=h.subject))
     return found

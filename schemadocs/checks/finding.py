@@ -22,7 +22,10 @@ class Level(StrEnum):
     @property
     def rank(self) -> int:
         """2 for error, 1 for warning, 0 for info: `a.rank >= b.rank` means a is at least as severe."""
-        return {"error": 2, "warning": 1, "info": 0}[self.value]
+        return _RANKS[self.value]
+
+
+_RANKS = {"error": 2, "warning": 1, "info": 0}
 
 
 class Category(StrEnum):

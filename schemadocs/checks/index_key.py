@@ -14,7 +14,7 @@ from pglast import parse_sql
 from pglast.parser import ParseError
 from pglast.stream import RawStream
 
-from schemadocs.model import Catalog, ConstraintKind, Index, QualifiedName, Relation, RelationKind
+from schemadocs.model import Catalog, ConstraintKind, Index, QualifiedName, Relation, RelationKind, quote_ident
 
 
 def shape(index: Index) -> str:
@@ -35,6 +35,16 @@ def key_items(index: Index) -> tuple[str, ...]:
     return _items(index.definition)
 
 
+def plain_key(relation: Relation, index: Index) -> bool:
+    """True when `index` is written exactly `CREATE [UNIQUE] INDEX i ON [ONLY] s.t USING m (a, b)`:
+    key items that are bare column names, no options, INCLUDE, WITH or WHERE. Two such indexes
+    whose leading columns are the same have the same leading `key_items`, without a parse."""
+    only = "ONLY " if relation.kind is RelationKind.PARTITIONED_TABLE else ""
+    return index.definition == (f"CREATE {'UNIQUE ' if index.unique else ''}INDEX {quote_ident(index.name)} ON {only}"
+                                f"{quote_ident(relation.schema)}.{quote_ident(relation.name)} USING {index.method} "
+                                f"({', '.join(quote_ident(c) for c in index.columns)})")
+
+
 @lru_cache(maxsize=1 << 14)
 def _items(definition: str) -> tuple[str, ...]:
     try:
@@ -47,9 +57,15 @@ def _items(definition: str) -> tuple[str, ...]:
 def backs_constraint(relation: Relation, index: Index) -> bool:
     """True for the index of a primary key, unique or exclusion constraint (PostgreSQL names
     such an index after its constraint, and renaming one renames the other)."""
-    return index.primary or any(
-        c.name == index.name and c.kind in (ConstraintKind.PRIMARY_KEY, ConstraintKind.UNIQUE, ConstraintKind.EXCLUSION)
-        for c in relation.constraints)
+    if index.primary:
+        return True
+    for c in relation.constraints:  # a plain loop: this runs for every index of every table
+        if c.name == index.name and c.kind in _BACKING:
+            return True
+    return False
+
+
+_BACKING = (ConstraintKind.PRIMARY_KEY, ConstraintKind.UNIQUE, ConstraintKind.EXCLUSION)
 
 
 def serves(index: Index, columns: tuple[str, ...]) -> bool:
@@ -67,7 +83,7 @@ def serves(index: Index, columns: tuple[str, ...]) -> bool:
 def lookup_served(catalog: Catalog, relation: Relation, columns: tuple[str, ...]) -> bool:
     """True when an index serves `columns` on `relation`, or, for a partitioned table, on
     every one of its partitions."""
-    if any(serves(i, columns) for i in relation.indexes):
+    if any(serves(i, columns) for i in relation.indexes if i.columns and i.columns[0] in columns):  # led by a key column
         return True
     if relation.kind is not RelationKind.PARTITIONED_TABLE:
         return False

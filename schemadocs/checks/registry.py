@@ -1,8 +1,9 @@
 """The rules: each one small unit (id, level, category, documentation, check function).
 
 In: `@rule(...)` on a check function in `rules/<category>.py`. Out: `RULES`, every rule by id,
-shared by `lint`, `--help`, the site and the docs. A check takes a `Context` (the catalog and
-this rule's thresholds) and yields `Hit`s; the engine turns them into `Finding`s.
+shared by `lint`, `--help`, the site and the docs. A check takes a `Context` (the catalog, the
+lookups derived from it once per run, and this rule's thresholds) and yields `Hit`s; the engine
+turns them into `Finding`s.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from schemadocs.checks.catalog_index import CatalogIndex
 from schemadocs.checks.finding import Category, Level
 from schemadocs.model import Catalog, QualifiedName
 
@@ -36,9 +38,11 @@ class Hit:
 
 @dataclass(frozen=True)
 class Context:
-    """What a check reads: the catalog and this rule's thresholds (defaults merged with settings)."""
+    """What a check reads: the catalog, its shared lookups and this rule's thresholds (defaults
+    merged with settings)."""
 
     catalog: Catalog
+    index: CatalogIndex
     thresholds: Mapping[str, float] = field(default_factory=dict)
 
 

@@ -32,11 +32,13 @@ def relation_without_comment(ctx: Context) -> Iterator[Hit]:
             "keep it on and baseline it.")
 def column_without_comment(ctx: Context) -> Iterator[Hit]:
     for r in documented_relations(ctx):
-        missing = [c.name for c in r.columns if not (c.comment or "").strip()]
+        missing = [c.name for c in r.columns if not c.comment or c.comment.isspace()]  # none, or blanks only
         if missing:
             listed = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
-            yield Hit(object=str(r.qname), subject=r.qname,
-                      message=f"{len(missing)} of {len(r.columns)} columns of {r.qname} have no comment: {listed}")
+            qname = r.qname
+            name = str(qname)
+            yield Hit(object=name, subject=qname,
+                      message=f"{len(missing)} of {len(r.columns)} columns of {name} have no comment: {listed}")
 
 
 @rule("routine-without-comment", level=Level.INFO, category=Category.DOCUMENTATION,

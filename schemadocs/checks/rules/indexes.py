@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from schemadocs.checks.finding import Category, Level
-from schemadocs.checks.index_key import (backs_constraint, concurrently, index_name, key_items, not_null_column,
-                                         serves, shape)
+from schemadocs.checks.index_key import (backs_constraint, concurrently, index_name, key_items,
+                                         not_null_column, plain_key, serves, shape)
 from schemadocs.checks.registry import Context, Hit, Needs, rule
 from schemadocs.model import Index, Relation, RelationKind, quote_ident
 
@@ -25,9 +25,11 @@ _DROP_TRAPS = ("An index of a partition with the same key as one of its parent's
             "any of them are not duplicates. The one reported is never an index that backs a constraint, "
             "nor unique when the other is not; when both back constraints nothing is reported. " + _DROP_TRAPS)
 def duplicate_index(ctx: Context) -> Iterator[Hit]:
-    for r in _indexed_tables(ctx):
+    for r, own in ctx.index.own_indexes:
+        if len(own) < 2:
+            continue
         alike: dict[tuple, list[Index]] = {}  # cheap first: same method, columns and predicate
-        for i in _own(ctx, r):
+        for i in own:
             if i.valid:
                 alike.setdefault((i.method, i.columns, i.predicate), []).append(i)
         groups: dict[str, list[Index]] = {}
@@ -52,23 +54,26 @@ def duplicate_index(ctx: Context) -> Iterator[Hit]:
             "never reported (a unique index that is a prefix of another still enforces uniqueness); an "
             "index with INCLUDE columns the longer one lacks is kept. " + _DROP_TRAPS)
 def redundant_index(ctx: Context) -> Iterator[Hit]:
-    for r in _indexed_tables(ctx):
+    for r, own in ctx.index.own_indexes:
         valid = [i for i in r.indexes if i.valid and i.method == "btree"]
-        own = _own(ctx, r)
+        if len(valid) < 2:
+            continue
+        own_ids = {id(i) for i in own}
         for short in valid:
-            if short.unique or backs_constraint(r, short) or short not in own:
+            if short.unique or id(short) not in own_ids or backs_constraint(r, short):
                 continue
             longer = next((i for i in valid if i is not short and i.predicate == short.predicate
-                           and _leads(short, i)), None)
+                           and _leads(r, short, i)), None)
             if longer is not None:
                 yield Hit(object=index_name(r, short), subject=r.qname,
                           message=f"index {short.name} is a leading prefix of {longer.name}",
                           fix=f"DROP INDEX {concurrently(r)}{index_name(r, short)};")
 
 
-def _leads(short: Index, other: Index) -> bool:
+def _leads(r: Relation, short: Index, other: Index) -> bool:
     """True when `short`'s key items (options included) lead `other`'s and `other` has its INCLUDE
-    columns too (the key columns are compared first: reading the items costs a parse)."""
+    columns too (the key columns are compared first: reading the items costs a parse, unless both
+    indexes are plain column lists)."""
     n = len(short.columns)
     if other.columns[:n] != short.columns or short.nulls_not_distinct != other.nulls_not_distinct:
         return False
@@ -76,7 +81,7 @@ def _leads(short: Index, other: Index) -> bool:
         return False
     if n == len(other.columns) and not set(short.include_columns) < set(other.include_columns):
         return False
-    return key_items(other)[:n] == key_items(short)
+    return (plain_key(r, short) and plain_key(r, other)) or key_items(other)[:n] == key_items(short)
 
 
 @rule("invalid-index", level=Level.WARNING, category=Category.INDEXES,
@@ -121,9 +126,9 @@ def unused_index(ctx: Context) -> Iterator[Hit]:
     days = (datetime.fromisoformat(stats.read_at) - datetime.fromisoformat(stats.stats_reset)).total_seconds() / 86400
     if days < ctx.thresholds["min_days"]:
         return
-    for r in _indexed_tables(ctx):
+    for r, own in ctx.index.own_indexes:
         fks = [fk.columns for fk in r.foreign_keys]
-        for i in _own(ctx, r):
+        for i in own:
             if i.scans == 0 and not i.unique and not backs_constraint(r, i) and not any(serves(i, c) for c in fks):
                 yield Hit(object=index_name(r, i), subject=r.qname,
                           message=f"index {i.name} has not been scanned in the {int(days)} days since statistics "
@@ -161,7 +166,7 @@ def seq_scan_heavy_table(ctx: Context) -> Iterator[Hit]:
             "and is not reported; nor are unique and constraint-backing indexes (whole-array uniqueness is "
             "legitimate); expression keys are not typed and are skipped. " + _DROP_TRAPS)
 def btree_on_array(ctx: Context) -> Iterator[Hit]:
-    for r, i, cols in _plain_btrees(ctx):
+    for r, i, cols in ctx.index.plain_btrees:
         if i.columns and cols.get(i.columns[0], "").endswith("[]"):
             yield Hit(object=index_name(r, i), subject=r.qname,
                       message=f"B-tree index {i.name} is led by the array column {i.columns[0]}")
@@ -176,19 +181,10 @@ def btree_on_array(ctx: Context) -> Iterator[Hit]:
             "recommended form) and composite indexes where the boolean is one of several keys are not "
             "reported. " + _DROP_TRAPS)
 def index_on_boolean(ctx: Context) -> Iterator[Hit]:
-    for r, i, cols in _plain_btrees(ctx):
+    for r, i, cols in ctx.index.plain_btrees:
         if len(i.columns) == 1 and cols.get(i.columns[0]) == "boolean" and i.predicate is None:
             yield Hit(object=index_name(r, i), subject=r.qname,
                       message=f"index {i.name} has only the boolean column {i.columns[0]} as key")
-
-
-def _plain_btrees(ctx: Context) -> Iterator[tuple[Relation, Index, dict[str, str]]]:
-    """Each droppable B-tree (not unique, not backing a constraint) with its table's column types."""
-    for r in _indexed_tables(ctx):
-        plain = [i for i in _own(ctx, r) if i.method == "btree" and not i.unique and not backs_constraint(r, i)]
-        if plain:
-            cols = {c.name: c.type for c in r.columns}
-            yield from ((r, i, cols) for i in plain)
 
 
 @rule("redundant-not-null-predicate", level=Level.INFO, category=Category.INDEXES,
@@ -199,8 +195,8 @@ def _plain_btrees(ctx: Context) -> Iterator[tuple[Relation, Index, dict[str, str
       traps="Only a predicate that is exactly one `column IS NOT NULL` is read; predicates combining it with "
             "others are not reported. " + _DROP_TRAPS)
 def redundant_not_null_predicate(ctx: Context) -> Iterator[Hit]:
-    for r in _indexed_tables(ctx):
-        partial = [(i, not_null_column(i.predicate)) for i in _own(ctx, r) if i.predicate is not None]
+    for r, own in ctx.index.own_indexes:
+        partial = [(i, not_null_column(i.predicate)) for i in own if i.predicate is not None]
         not_null = {c.name for c in r.columns if not c.nullable} if partial else set()
         for i, column in partial:
             if column in not_null:
@@ -218,28 +214,11 @@ def redundant_not_null_predicate(ctx: Context) -> Iterator[Hit]:
             "any of its partitions has an index (each partition may carry its own); views and foreign "
             "tables cannot have indexes and are not reported.")
 def table_without_index(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.relations:
-        if r.kind in (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE) and r.partition_of is None \
-                and not _any_index(ctx, r):
+    for r in ctx.index.top_tables:
+        if not _any_index(ctx, r):
             yield Hit(object=str(r.qname), subject=r.qname, message=f"table {r.qname} has no index")
 
 
 def _any_index(ctx: Context, r: Relation) -> bool:
     """True when the table or any of its partitions (at any depth) has an index."""
     return bool(r.indexes) or any(_any_index(ctx, p) for p in ctx.catalog.partitions_of.get(r.qname, ()))
-
-
-def _indexed_tables(ctx: Context) -> Iterator[Relation]:
-    """Tables (partitions included) and materialized views."""
-    kinds = (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE, RelationKind.MATERIALIZED_VIEW)
-    return (r for r in ctx.catalog.relations if r.kind in kinds)
-
-
-def _own(ctx: Context, r: Relation) -> list[Index]:
-    """A relation's indexes, less those of a partition with the key of one of its parent's (PostgreSQL
-    clones and attaches those: they are reported, if at all, on the parent)."""
-    parent = ctx.catalog.relation(r.partition_of) if r.partition_of is not None else None
-    if parent is None or not parent.indexes:
-        return list(r.indexes)
-    inherited = {shape(i) for i in parent.indexes}
-    return [i for i in r.indexes if shape(i) not in inherited]

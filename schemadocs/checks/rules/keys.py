@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.index_key import concurrently, lookup_served
 from schemadocs.checks.names import column_list, member
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation, RelationKind, quote_ident
+from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation, quote_ident
 
 
 @rule("no-primary-key", level=Level.WARNING, category=Category.KEYS,
@@ -21,21 +22,21 @@ from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation
       traps="A partition whose partitioned parent has a key inherits it, and views, materialized views and "
             "foreign tables cannot have one: none of them is reported.")
 def no_primary_key(ctx: Context) -> Iterator[Hit]:
-    keyed = {r.qname for r in ctx.catalog.relations
-             if any(c.kind is ConstraintKind.PRIMARY_KEY for c in r.constraints)}
-    for r in ctx.catalog.relations:
-        if r.kind not in (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE) or r.qname in keyed:
+    keyed = {(r.schema, r.name) for r in ctx.catalog.relations for c in r.constraints
+             if c.kind is ConstraintKind.PRIMARY_KEY}
+    for r in ctx.index.tables:
+        if (r.schema, r.name) in keyed:
             continue
         if r.partition_of is not None and _root(ctx, r.partition_of) in keyed:
             continue
         yield Hit(object=str(r.qname), message=f"table {r.qname} has no primary key", subject=r.qname)
 
 
-def _root(ctx: Context, qname: QualifiedName) -> QualifiedName:
-    """The top partitioned table above a partition."""
+def _root(ctx: Context, qname: QualifiedName) -> tuple[str, str]:
+    """The top partitioned table above a partition, as (schema, name)."""
     while (rel := ctx.catalog.relation(qname)) is not None and rel.partition_of is not None:
         qname = rel.partition_of
-    return qname
+    return qname.schema, qname.name
 
 
 @rule("fk-without-index", level=Level.WARNING, category=Category.KEYS,
@@ -51,13 +52,12 @@ def _root(ctx: Context, qname: QualifiedName) -> QualifiedName:
             "partitioned table is served when every partition has such an index. Keys cloned onto "
             "partitions are checked once, on the partitioned table.")
 def fk_without_index(ctx: Context) -> Iterator[Hit]:
-    for r, fk in _once(_foreign_keys(ctx)):
+    for r, fk in ctx.index.distinct_foreign_keys:
         if not lookup_served(ctx.catalog, r, fk.columns):
-            qname = r.qname
+            qname, columns = r.qname, column_list(fk.columns)
             yield Hit(object=member(r, fk.columns), subject=qname,
-                      message=f"foreign key {fk.name} ({column_list(fk.columns)}) → {fk.target} has no index "
-                              "led by its columns",
-                      fix=f"CREATE INDEX {concurrently(r)}ON {qname} ({column_list(fk.columns)});")
+                      message=f"foreign key {fk.name} ({columns}) → {fk.target} has no index led by its columns",
+                      fix=f"CREATE INDEX {concurrently(r)}ON {qname} ({columns});")
 
 
 _INT_BYTES = {"smallint": 2, "integer": 4, "bigint": 8}
@@ -74,24 +74,25 @@ _INT_BYTES = {"smallint": 2, "integer": 4, "bigint": 8}
             "onto partitions are checked once, on the partitioned table.")
 def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[str, str, str]] = set()
-    tables = {(t.schema, t.name): t for t in ctx.catalog.relations}
+    types = ctx.index.column_types
+    bases: dict[str | None, str | None] = {}  # spelled -> base type, resolved once each
     for r, fk in _foreign_keys(ctx):
-        target = tables.get((fk.ref_schema, fk.ref_name))
+        target = types.get((fk.ref_schema, fk.ref_name))
         if target is None:
             continue
+        mine = types[r.schema, r.name]
         for col, ref in zip(fk.columns, fk.ref_columns):
-            spelled, ref_spelled = _type_of(r, col), _type_of(target, ref)
-            mine, theirs = _base_type(ctx, spelled), _base_type(ctx, ref_spelled)
-            if mine is None or theirs is None or mine == theirs or (r.schema, r.name, col) in seen:
+            spelled, ref_spelled = mine.get(col), target.get(ref)
+            for t in (spelled, ref_spelled):
+                if t not in bases:
+                    bases[t] = _base_type(ctx, t)
+            base, theirs = bases[spelled], bases[ref_spelled]
+            if base is None or theirs is None or base == theirs or (r.schema, r.name, col) in seen:
                 continue
             seen.add((r.schema, r.name, col))
-            yield Hit(object=member(r, (col,)), subject=r.qname, level=_mismatch_level(mine, theirs),
+            yield Hit(object=member(r, (col,)), subject=r.qname, level=_mismatch_level(base, theirs),
                       message=f"{col} is {spelled} but references {fk.target}.{ref}, {ref_spelled}",
                       fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((col,))} TYPE {ref_spelled};")
-
-
-def _type_of(r: Relation, column: str) -> str | None:
-    return next((c.type for c in r.columns if c.name == column), None)
 
 
 def _mismatch_level(mine: str, theirs: str) -> Level:
@@ -123,7 +124,7 @@ def _base_type(ctx: Context, spelled: str | None) -> str | None:
           "violating rows first).",
       traps="Constraints cloned onto partitions are reported once, on the partitioned table.")
 def not_valid_constraint(ctx: Context) -> Iterator[Hit]:
-    for r in _tables(ctx):
+    for r in ctx.index.tables:
         for c in r.constraints:
             if not c.validated and not c.inherited:
                 yield Hit(object=member(r, (c.name,)), subject=r.qname,
@@ -141,7 +142,7 @@ def not_valid_constraint(ctx: Context) -> Iterator[Hit]:
             "deliberate (rows must be re-parented first) can be excluded by object.")
 def self_fk_without_delete_rule(ctx: Context) -> Iterator[Hit]:
     for r, fk in _foreign_keys(ctx):
-        if (fk.ref_schema, fk.ref_name) == (r.schema, r.name) and fk.on_delete in ("NO ACTION", "RESTRICT"):
+        if fk.ref_name == r.name and fk.ref_schema == r.schema and fk.on_delete in ("NO ACTION", "RESTRICT"):
             yield Hit(object=member(r, (fk.name,)), subject=r.qname,
                       message=f"foreign key {fk.name} refers to its own table with ON DELETE {fk.on_delete}")
 
@@ -153,10 +154,13 @@ def self_fk_without_delete_rule(ctx: Context) -> Iterator[Hit]:
       traps="Keys that differ in their target columns, actions or match type are different keys and are not "
             "reported; the one kept is the first by name.")
 def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
-    for r in _tables(ctx):
+    for r, declared in ctx.index.table_foreign_keys:
+        if len(declared) < 2:
+            continue
         seen: dict[tuple, str] = {}
-        for fk in sorted((k for k in r.foreign_keys if not k.inherited), key=lambda k: k.name):
-            same = (fk.columns, fk.target, fk.ref_columns, fk.on_update, fk.on_delete, fk.match, fk.deferrable)
+        for fk in sorted(declared, key=lambda k: k.name):
+            same = (fk.columns, fk.ref_schema, fk.ref_name, fk.ref_columns, fk.on_update, fk.on_delete, fk.match,
+                    fk.deferrable)
             if same in seen:
                 yield Hit(object=member(r, (fk.name,)), subject=r.qname,
                           message=f"foreign key {fk.name} repeats {seen[same]}",
@@ -174,8 +178,10 @@ def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
             "naming the keys before it (by name) that it overlaps; keys cloned onto partitions are checked "
             "once, on the partitioned table.")
 def overlapping_foreign_keys(ctx: Context) -> Iterator[Hit]:
-    for r in _tables(ctx):
-        keys = sorted((k for k in r.foreign_keys if not k.inherited), key=lambda k: k.name)
+    for r, declared in ctx.index.table_foreign_keys:
+        if len(declared) < 2:
+            continue
+        keys = sorted(declared, key=lambda k: k.name)
         for i, b in enumerate(keys):
             earlier = [a.name for a in keys[:i] if set(a.columns) & set(b.columns) and set(a.columns) != set(b.columns)]
             if earlier:
@@ -192,7 +198,7 @@ def overlapping_foreign_keys(ctx: Context) -> Iterator[Hit]:
       traps="Single-column keys, MATCH FULL keys, keys whose columns are all NOT NULL, and tables with a "
             "CHECK constraint naming all the nullable key columns together with NULL are not reported.")
 def nullable_composite_fk(ctx: Context) -> Iterator[Hit]:
-    for r, fk in _once(_foreign_keys(ctx)):
+    for r, fk in ctx.index.distinct_foreign_keys:
         if len(fk.columns) < 2 or fk.match != "SIMPLE":
             continue
         nullable = [c.name for c in r.columns if c.name in fk.columns and c.nullable]
@@ -204,8 +210,14 @@ def nullable_composite_fk(ctx: Context) -> Iterator[Hit]:
 def _checked_together(r: Relation, columns: list[str]) -> bool:
     """True when some CHECK constraint names every one of `columns` and NULL."""
     return any(c.kind is ConstraintKind.CHECK and "null" in c.definition.lower()
-               and all(re.search(rf"(?<![\w\"]){re.escape(quote_ident(n))}(?![\w\"])", c.definition) for n in columns)
+               and all(_mention(n).search(c.definition) for n in columns)
                for c in r.constraints)
+
+
+@lru_cache(maxsize=4096)
+def _mention(column: str) -> re.Pattern[str]:
+    """The column's quoted name as a whole word of a constraint's definition."""
+    return re.compile(rf"(?<![\w\"]){re.escape(quote_ident(column))}(?![\w\"])")
 
 
 @rule("foreign-key-cycle", level=Level.INFO, category=Category.KEYS,
@@ -218,7 +230,7 @@ def _checked_together(r: Relation, columns: list[str]) -> bool:
 def foreign_key_cycle(ctx: Context) -> Iterator[Hit]:
     edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for r, fk in _foreign_keys(ctx):
-        if (fk.ref_schema, fk.ref_name) != (r.schema, r.name):
+        if fk.ref_name != r.name or fk.ref_schema != r.schema:
             edges.setdefault((r.schema, r.name), set()).add((fk.ref_schema, fk.ref_name))
     for found in _cycles(edges):
         component = {QualifiedName(*t) for t in found}
@@ -271,20 +283,6 @@ def _cycles(edges: dict[Node, set[Node]]) -> list[set[Node]]:
     return found
 
 
-def _once(keys: Iterator[tuple[Relation, ForeignKey]]) -> Iterator[tuple[Relation, ForeignKey]]:
-    """The keys, skipping one with the same table and columns as one before it (one finding per object)."""
-    seen: set[tuple[str, str, tuple[str, ...]]] = set()
-    for r, fk in keys:
-        if (r.schema, r.name, fk.columns) not in seen:
-            seen.add((r.schema, r.name, fk.columns))
-            yield r, fk
-
-
-def _tables(ctx: Context) -> Iterator[Relation]:
-    """Ordinary and partitioned tables."""
-    return (r for r in ctx.catalog.relations if r.kind in (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE))
-
-
 def _foreign_keys(ctx: Context) -> Iterator[tuple[Relation, ForeignKey]]:
     """Every table's own foreign keys (not the clones PostgreSQL puts on partitions)."""
-    return ((r, fk) for r in _tables(ctx) for fk in r.foreign_keys if not fk.inherited)
+    return iter(ctx.index.foreign_keys)

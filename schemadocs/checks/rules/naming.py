@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import Catalog, QualifiedName, quote_ident
+from schemadocs.model import QualifiedName, quote_ident
 
 CALLED = ("function", "procedure", "aggregate", "window", "type")  # named where the grammar wants a type_function_name
 NAME_LIMIT = 63  # NAMEDATALEN - 1 bytes: PostgreSQL truncates longer identifiers silently
@@ -27,21 +29,24 @@ NAME_LIMIT = 63  # NAMEDATALEN - 1 bytes: PostgreSQL truncates longer identifier
             "keywords as routine names (left), non-ASCII letters and $ after the first character are all valid "
             "unquoted there and are not reported, although quote_ident quotes some of them.")
 def name_needs_quoting(ctx: Context) -> Iterator[Hit]:
-    for n in named_objects(ctx.catalog, typed_only=True):
-        if needs_quoting(n.name, callable_name=n.kind in CALLED):
-            yield Hit(object=n.object, message=f"{n.kind} name {quote_ident(n.name)} must be double-quoted",
-                      subject=n.subject)
+    for n in named_objects(ctx, typed_only=True,
+                           wanted=lambda kind, name: needs_quoting(name, callable_name=kind in CALLED)):
+        yield Hit(object=n.object, message=f"{n.kind} name {quote_ident(n.name)} must be double-quoted",
+                  subject=n.subject)
 
 
+@lru_cache(maxsize=1 << 16)  # the same column names recur across tables
 def needs_quoting(name: str, *, callable_name: bool) -> bool:
     """PostgreSQL would not read `name` back unquoted: it is not a valid lower-case identifier, or a
     keyword the grammar refuses there (a routine or type name: reserved and column-name keywords;
     any other name: reserved and type/function-name keywords)."""
-    def ok(c: str, first: bool) -> bool:
-        return "a" <= c <= "z" or c == "_" or c >= "\x80" or (not first and ("0" <= c <= "9" or c == "$"))
-    if not name or not all(ok(c, i == 0) for i, c in enumerate(name)):
+    if not _PLAIN.fullmatch(name):
         return True
     return name in RESERVED_KEYWORDS or name in (COL_NAME_KEYWORDS if callable_name else TYPE_FUNC_NAME_KEYWORDS)
+
+
+# lower-case letters, _ and any non-ASCII character; after the first also digits and $
+_PLAIN = re.compile("[a-z_\x80-\U0010ffff][a-z0-9_$\x80-\U0010ffff]*")
 
 
 @rule("name-at-length-limit", level=Level.WARNING, category=Category.NAMING,
@@ -54,10 +59,14 @@ def needs_quoting(name: str, *, callable_name: bool) -> bool:
             "as its index (renaming the index renames the constraint). Names PostgreSQL generated (t_pkey, "
             "t_c_fkey) are truncated too and are reported: name them explicitly.")
 def name_at_length_limit(ctx: Context) -> Iterator[Hit]:
-    for n in named_objects(ctx.catalog, typed_only=False):
-        if len(n.name.encode("utf-8")) >= NAME_LIMIT:
-            yield Hit(object=n.object, subject=n.subject,
-                      message=f"{n.kind} name is {NAME_LIMIT} bytes long, the limit: it may have been truncated")
+    for n in named_objects(ctx, typed_only=False, wanted=_at_limit):
+        yield Hit(object=n.object, subject=n.subject,
+                  message=f"{n.kind} name is {NAME_LIMIT} bytes long, the limit: it may have been truncated")
+
+
+def _at_limit(kind: str, name: str) -> bool:
+    """`name` is NAME_LIMIT bytes or more (a UTF-8 character is at most 4 bytes: shorter texts are not encoded)."""
+    return len(name) * 4 >= NAME_LIMIT and len(name.encode("utf-8")) >= NAME_LIMIT
 
 
 @dataclass(frozen=True)
@@ -68,26 +77,38 @@ class Named:
     subject: QualifiedName | None
 
 
-def named_objects(catalog: Catalog, *, typed_only: bool) -> Iterator[Named]:
-    """Every named object with its finding `object`; `typed_only` leaves out names used in DDL only."""
+def named_objects(ctx: Context, *, typed_only: bool, wanted: Callable[[str, str], bool]) -> Iterator[Named]:
+    """Every named object whose kind and name `wanted` accepts, with its finding `object`;
+    `typed_only` leaves out names used in DDL only. Each distinct column name is asked once."""
+    catalog = ctx.catalog
     for s in catalog.schemas:
-        yield Named("schema", s.name, quote_ident(s.name), None)
+        if wanted("schema", s.name):
+            yield Named("schema", s.name, quote_ident(s.name), None)
+    columns = {name for name in ctx.index.column_names if wanted("column", name)}
     for r in catalog.relations:
-        yield Named(r.kind.label, r.name, str(r.qname), r.qname)
-        for c in r.columns:
-            yield Named("column", c.name, f"{r.qname}.{quote_ident(c.name)}", r.qname)
+        if wanted(r.kind.label, r.name):
+            yield Named(r.kind.label, r.name, str(r.qname), r.qname)
+        if columns:
+            for c in r.columns:
+                if c.name in columns:
+                    yield Named("column", c.name, f"{r.qname}.{quote_ident(c.name)}", r.qname)
         if typed_only:
             continue
         for i in r.indexes:
-            yield Named("index", i.name, str(QualifiedName(r.schema, i.name)), r.qname)
+            if wanted("index", i.name):
+                yield Named("index", i.name, str(QualifiedName(r.schema, i.name)), r.qname)
         index_names = {i.name for i in r.indexes}  # a key's constraint shares its index's name: named once
         constraints = tuple(c for c in r.constraints if c.name not in index_names)
         for kind, items in (("constraint", constraints), ("trigger", r.triggers), ("policy", r.policies)):
             for item in items:
-                yield Named(kind, item.name, f"{r.qname}.{quote_ident(item.name)}", r.qname)
+                if wanted(kind, item.name):
+                    yield Named(kind, item.name, f"{r.qname}.{quote_ident(item.name)}", r.qname)
     for f in catalog.routines:
-        yield Named(f.kind, f.name, f.signature, QualifiedName(f.schema, f.name))
+        if wanted(f.kind, f.name):
+            yield Named(f.kind, f.name, f.signature, QualifiedName(f.schema, f.name))
     for q in catalog.sequences:
-        yield Named("sequence", q.name, str(q.qname), q.owned_by)
+        if wanted("sequence", q.name):
+            yield Named("sequence", q.name, str(q.qname), q.owned_by)
     for t in (*catalog.enums, *catalog.domains, *catalog.composite_types):
-        yield Named("type", t.name, str(t.qname), None)
+        if wanted("type", t.name):
+            yield Named("type", t.name, str(t.qname), None)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import QualifiedName, Relation, RelationKind, Routine, quote_ident
+from schemadocs.model import Grant, QualifiedName, Relation, RelationKind, Routine, quote_ident
 
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")  # what a policy FOR ALL applies to
 TRUE_WORDS = ("true", "on", "yes", "1", "t", "y")  # PostgreSQL's boolean spellings for reloptions
@@ -110,8 +110,8 @@ def security_definer_executable_by_public(ctx: Context) -> Iterator[Hit]:
       traps="Grants to named roles are not reported; column grants to PUBLIC are. A relation's NULL ACL "
             "(never granted) gives PUBLIC nothing and is not reported.")
 def public_relation_grant(ctx: Context) -> Iterator[Hit]:
-    granted = [(r.kind.label, r.qname, r.qname, r.grants) for r in ctx.catalog.relations]
-    granted += [("sequence", q.qname, q.owned_by, q.grants) for q in ctx.catalog.sequences]
+    granted = [(r.kind.label, r.qname, r.qname, r.grants) for r in ctx.catalog.relations if _to_public(r.grants)]
+    granted += [("sequence", q.qname, q.owned_by, q.grants) for q in ctx.catalog.sequences if _to_public(q.grants)]
     for label, qname, subject, grants in granted:
         public = sorted({g.privilege + (f" ({quote_ident(g.column)})" if g.column else "")
                          for g in grants if g.grantee == "PUBLIC"})
@@ -129,7 +129,7 @@ def public_relation_grant(ctx: Context) -> Iterator[Hit]:
       traps="Only plain views that read a row-level-security table directly are checked (materialized views "
             "store their rows and have no such option); servers before 15, which lack the option, are skipped.")
 def view_bypasses_rls(ctx: Context) -> Iterator[Hit]:
-    if _major(ctx.catalog.server_version) < 15:
+    if _major(ctx.catalog.server_version) < 15 or not any(r.rls_enabled for r in ctx.catalog.relations):
         return
     for r in ctx.catalog.relations:
         if r.kind is not RelationKind.VIEW or _invoker(r):
@@ -154,6 +154,10 @@ def extension_in_public(ctx: Context) -> Iterator[Hit]:
         if e.schema == "public":
             yield Hit(object=quote_ident(e.name), message=f"extension {e.name} is installed in schema public",
                       fix=f"ALTER EXTENSION {quote_ident(e.name)} SET SCHEMA extensions;")
+
+
+def _to_public(grants: tuple[Grant, ...]) -> bool:
+    return any(g.grantee == "PUBLIC" for g in grants)
 
 
 def _keyword(f: Routine) -> str:

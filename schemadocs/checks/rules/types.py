@@ -108,7 +108,7 @@ _INTEGERS = ("smallint", "integer", "bigint")
       traps="Only single-column primary keys of an integer type whose default is nextval(...) are reported; "
             "identity columns and keys set by the application are not. " + _TABLE_TRAPS)
 def serial_key(ctx: Context) -> Iterator[Hit]:
-    for r, c in _key_columns(ctx):
+    for r, c in ctx.index.key_columns:
         if c.identity is None and c.type in _INTEGERS and (c.default or "").startswith("nextval("):
             yield Hit(object=member(r, (c.name,)), subject=r.qname,
                       message=f"primary key {c.name} is filled by {c.default}")
@@ -124,9 +124,8 @@ def serial_key(ctx: Context) -> Iterator[Hit]:
       traps="Only tables with at least min_rows estimated rows are reported (a small table with an integer "
             "key is fine); composite keys are not. " + _TABLE_TRAPS)
 def integer_key_on_large_table(ctx: Context) -> Iterator[Hit]:
-    for r, c in _key_columns(ctx):
-        rows = _rows(ctx, r)
-        if c.type in ("smallint", "integer") and rows >= ctx.thresholds["min_rows"]:
+    for r, c in ctx.index.key_columns:
+        if c.type in ("smallint", "integer") and (rows := _rows(ctx, r)) >= ctx.thresholds["min_rows"]:
             yield Hit(object=member(r, (c.name,)), subject=r.qname,
                       message=f"primary key {c.name} is {c.type} on about {rows} rows",
                       fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((c.name,))} TYPE bigint;")
@@ -139,20 +138,8 @@ def _rows(ctx: Context, r: Relation) -> int:
     return (r.stats.estimated_rows or 0) if r.stats else 0
 
 
-def _key_columns(ctx: Context) -> Iterator[tuple[Relation, Column]]:
-    """The single column of each single-column primary key (tables, not partitions)."""
-    for r in _tables(ctx):
-        pk = r.primary_key
-        if pk is not None and len(pk.columns) == 1:
-            yield from ((r, c) for c in r.columns if c.name == pk.columns[0])
-
-
 def _columns(ctx: Context, wanted: Callable[[str], bool]) -> Iterator[tuple[Relation, Column]]:
-    """Each column of a table (not a partition) whose type `wanted` accepts."""
-    return ((r, c) for r in _tables(ctx) for c in r.columns if wanted(c.type))
-
-
-def _tables(ctx: Context) -> Iterator[Relation]:
-    """Ordinary and partitioned tables, not partitions (they repeat their parent's columns)."""
-    return (r for r in ctx.catalog.relations
-            if r.kind in (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE) and r.partition_of is None)
+    """Each column of a table (not a partition) whose type `wanted` accepts (each distinct type is
+    asked once)."""
+    types = {t for t in ctx.index.column_types_spelled if wanted(t)}
+    return ((r, c) for r in ctx.index.top_tables for c in r.columns if c.type in types) if types else iter(())

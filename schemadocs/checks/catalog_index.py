@@ -1,0 +1,112 @@
+"""What several rules derive from one catalog, worked out once per lint instead of once per rule.
+
+In: a `Catalog`. Out: a `CatalogIndex` whose lookups are computed on first use and then shared
+by every rule of the run (through `Context.index`): the tables, their declared foreign keys, the
+column types in use, the single-column primary keys, each relation's own indexes, the droppable
+B-trees, every column's type by relation, and the distinct column names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from schemadocs.checks.index_key import backs_constraint, shape
+from schemadocs.model import Catalog, Column, ForeignKey, Index, Relation, RelationKind
+
+TABLES = (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE)
+INDEXED = (*TABLES, RelationKind.MATERIALIZED_VIEW)
+
+
+@dataclass(frozen=True, eq=False)
+class CatalogIndex:
+    catalog: Catalog
+
+    @cached_property
+    def tables(self) -> tuple[Relation, ...]:
+        """Ordinary and partitioned tables, partitions included (catalog order)."""
+        return tuple(r for r in self.catalog.relations if r.kind in TABLES)
+
+    @cached_property
+    def top_tables(self) -> tuple[Relation, ...]:
+        """Ordinary and partitioned tables, not partitions (they repeat their parent's columns)."""
+        return tuple(r for r in self.tables if r.partition_of is None)
+
+    @cached_property
+    def table_foreign_keys(self) -> tuple[tuple[Relation, tuple[ForeignKey, ...]], ...]:
+        """Each table with the foreign keys declared on it (not the clones PostgreSQL puts on partitions)."""
+        found = ((r, tuple(fk for fk in r.foreign_keys if not fk.inherited)) for r in self.tables)
+        return tuple((r, fks) for r, fks in found if fks)
+
+    @cached_property
+    def foreign_keys(self) -> tuple[tuple[Relation, ForeignKey], ...]:
+        """Every table's declared foreign keys, one (table, key) pair each."""
+        return tuple((r, fk) for r, fks in self.table_foreign_keys for fk in fks)
+
+    @cached_property
+    def distinct_foreign_keys(self) -> tuple[tuple[Relation, ForeignKey], ...]:
+        """`foreign_keys`, skipping one with the same table and columns as one before it (one finding
+        per object)."""
+        seen: set[tuple[str, str, tuple[str, ...]]] = set()
+        found = []
+        for r, fk in self.foreign_keys:
+            if (key := (r.schema, r.name, fk.columns)) not in seen:
+                seen.add(key)
+                found.append((r, fk))
+        return tuple(found)
+
+    @cached_property
+    def column_types_spelled(self) -> frozenset[str]:
+        """Every type a column of `top_tables` has, as spelled, once (type rules ask each once)."""
+        return frozenset().union(*(self.column_types[r.schema, r.name].values() for r in self.top_tables))
+
+    @cached_property
+    def key_columns(self) -> tuple[tuple[Relation, Column], ...]:
+        """The column of each single-column primary key of `top_tables`."""
+        found = []
+        for r in self.top_tables:
+            pk = r.primary_key
+            if pk is not None and len(pk.columns) == 1:
+                name = pk.columns[0]
+                found += [(r, c) for c in r.columns if c.name == name]
+        return tuple(found)
+
+    @cached_property
+    def own_indexes(self) -> tuple[tuple[Relation, tuple[Index, ...]], ...]:
+        """Each table (partitions included) and materialized view with its indexes, less those of a
+        partition with the key of one of its parent's (PostgreSQL clones and attaches those: they
+        are reported, if at all, on the parent)."""
+        found = []
+        for r in self.catalog.relations:
+            if r.kind not in INDEXED:
+                continue
+            parent = self.catalog.relation(r.partition_of) if r.partition_of is not None else None
+            if parent is None or not parent.indexes:
+                found.append((r, r.indexes))
+            else:
+                inherited = {shape(i) for i in parent.indexes}
+                found.append((r, tuple(i for i in r.indexes if shape(i) not in inherited)))
+        return tuple(found)
+
+    @cached_property
+    def plain_btrees(self) -> tuple[tuple[Relation, Index, dict[str, str]], ...]:
+        """Each droppable B-tree (own, not unique, not backing a constraint) with its table's column types."""
+        found = []
+        for r, own in self.own_indexes:
+            plain = [i for i in own if i.method == "btree" and not i.unique]
+            if plain:
+                plain = [i for i in plain if not backs_constraint(r, i)]
+            if plain:
+                types = self.column_types[r.schema, r.name]
+                found.extend((r, i, types) for i in plain)
+        return tuple(found)
+
+    @cached_property
+    def column_types(self) -> dict[tuple[str, str], dict[str, str]]:
+        """For each relation (schema, name), its column types by column name."""
+        return {(r.schema, r.name): {c.name: c.type for c in r.columns} for r in self.catalog.relations}
+
+    @cached_property
+    def column_names(self) -> frozenset[str]:
+        """Every column name of the catalog, once (name rules check each distinct name once)."""
+        return frozenset().union(*self.column_types.values())
