@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from fnmatch import fnmatchcase
 
+from schemadocs.checks.index_key import index_name
+from schemadocs.checks.names import member
 from schemadocs.errors import ConfigError
 from schemadocs.model import Catalog, QualifiedName, quote_ident
 
@@ -33,10 +35,8 @@ def object_names(catalog: Catalog) -> Iterator[str]:
     """Every name a finding's object can take in `catalog` (multi-column keys aside)."""
     yield from {quote_ident(name) for name in (*(s.name for s in catalog.schemas), *(r.schema for r in catalog.relations))}
     for r in catalog.relations:
-        rel = str(r.qname)
-        yield rel
-        yield from (f"{rel}.{quote_ident(c.name)}" for c in r.columns)
-        yield from (f"{rel}.{quote_ident(c.name)}" for c in (*r.constraints, *r.policies, *r.triggers))
-        yield from (str(QualifiedName(r.schema, i.name)) for i in r.indexes)
-    yield from (f"{QualifiedName(f.schema, f.name)}({f.arguments})" for f in catalog.routines)
+        yield str(r.qname)
+        yield from (member(r, (c.name,)) for c in (*r.columns, *r.constraints, *r.policies, *r.triggers))
+        yield from (index_name(r, i) for i in r.indexes)
+    yield from (f.signature for f in catalog.routines)
     yield from (str(QualifiedName(s.schema, s.name)) for s in catalog.sequences)
