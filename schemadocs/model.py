@@ -8,11 +8,16 @@ Identity is always a `QualifiedName`; a bare relation name is never enough.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property, lru_cache
+from typing import TypeVar
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 FORMAT_VERSION = 1
 
@@ -331,6 +336,11 @@ class Routine:
     def signature(self) -> str:
         return f"{QualifiedName(self.schema, self.name)}({self.arguments})"
 
+    @property
+    def keyword(self) -> str:
+        """How DDL names this kind (COMMENT ON / ALTER ...): FUNCTION (window functions too), PROCEDURE, AGGREGATE."""
+        return {"procedure": "PROCEDURE", "aggregate": "AGGREGATE"}.get(self.kind, "FUNCTION")
+
 
 @dataclass(frozen=True, kw_only=True)
 class EnumType(SchemaObject):
@@ -424,11 +434,7 @@ class Catalog:
     def triggers_calling(self) -> dict[QualifiedName, tuple[tuple[Relation, Trigger], ...]]:
         """For each routine name (a trigger names its function without arguments), the
         (relation, trigger) pairs that call it."""
-        found: dict[QualifiedName, list[tuple[Relation, Trigger]]] = {}
-        for rel in self.relations:
-            for trigger in rel.triggers:
-                found.setdefault(trigger.function, []).append((rel, trigger))
-        return {k: tuple(v) for k, v in found.items()}
+        return _grouped((t.function, (rel, t)) for rel in self.relations for t in rel.triggers)
 
     @cached_property
     def documented(self) -> tuple[Relation, ...]:
@@ -438,27 +444,16 @@ class Catalog:
     @cached_property
     def referenced_by(self) -> dict[QualifiedName, tuple[tuple[Relation, ForeignKey], ...]]:
         """For each relation, the (relation, declared foreign key) pairs that point at it."""
-        found: dict[QualifiedName, list[tuple[Relation, ForeignKey]]] = {}
-        for rel in self.relations:
-            for fk in rel.declared_foreign_keys:
-                found.setdefault(fk.target, []).append((rel, fk))
-        return {k: tuple(v) for k, v in found.items()}
+        return _grouped((fk.target, (rel, fk)) for rel in self.relations for fk in rel.declared_foreign_keys)
 
     @cached_property
     def read_by(self) -> dict[QualifiedName, tuple[Relation, ...]]:
         """For each relation, the views and materialized views that read it."""
-        found: dict[QualifiedName, list[Relation]] = {}
-        for rel in self.relations:
-            for read in rel.reads:
-                found.setdefault(read.target, []).append(rel)
-        return {k: tuple(v) for k, v in found.items()}
+        return _grouped((read.target, rel) for rel in self.relations for read in rel.reads)
 
     @cached_property
     def _routines_by_name(self) -> dict[QualifiedName, tuple[Routine, ...]]:
-        found: dict[QualifiedName, list[Routine]] = {}
-        for f in self.routines:
-            found.setdefault(QualifiedName(f.schema, f.name), []).append(f)
-        return {k: tuple(v) for k, v in found.items()}
+        return _grouped((QualifiedName(f.schema, f.name), f) for f in self.routines)
 
     def routines_named(self, qname: QualifiedName) -> tuple[Routine, ...]:
         """The overloads of one routine name (what a trigger names: no arguments)."""
@@ -482,17 +477,17 @@ class Catalog:
     @cached_property
     def inherited_by(self) -> dict[QualifiedName, tuple[Relation, ...]]:
         """For each table that others INHERIT from, its direct children (by name)."""
-        found: dict[QualifiedName, list[Relation]] = {}
-        for rel in self.relations:
-            for parent in rel.inherits:
-                found.setdefault(parent, []).append(rel)
-        return {k: tuple(v) for k, v in found.items()}
+        return _grouped((parent, rel) for rel in self.relations for parent in rel.inherits)
 
     @cached_property
     def partitions_of(self) -> dict[QualifiedName, tuple[Relation, ...]]:
         """For each partitioned table, its direct partitions (in catalog order)."""
-        found: dict[QualifiedName, list[Relation]] = {}
-        for rel in self.relations:
-            if rel.partition_of is not None:
-                found.setdefault(rel.partition_of, []).append(rel)
-        return {k: tuple(v) for k, v in found.items()}
+        return _grouped((rel.partition_of, rel) for rel in self.relations if rel.partition_of is not None)
+
+
+def _grouped(pairs: Iterable[tuple[K, V]]) -> dict[K, tuple[V, ...]]:
+    """(key, value) pairs as {key: values in the order they came}: the catalog's reverse lookups."""
+    found: dict[K, list[V]] = {}
+    for key, value in pairs:
+        found.setdefault(key, []).append(value)
+    return {k: tuple(v) for k, v in found.items()}

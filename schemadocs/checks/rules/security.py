@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import Grant, QualifiedName, Relation, RelationKind, Routine, quote_ident
+from schemadocs.model import Grant, QualifiedName, Relation, RelationKind, quote_ident
 
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")  # what a policy FOR ALL applies to
 TRUE_WORDS = ("true", "on", "yes", "1", "t", "y")  # PostgreSQL's boolean spellings for reloptions
@@ -78,7 +78,7 @@ def security_definer_search_path(ctx: Context) -> Iterator[Hit]:
         if f.security_definer and not any(s.startswith("search_path=") for s in f.settings):
             yield Hit(object=f.signature, subject=QualifiedName(f.schema, f.name),
                       message=f"SECURITY DEFINER {f.kind} {f.signature} does not pin search_path",
-                      fix=f"ALTER {_keyword(f)} {f.signature} SET search_path = pg_catalog, pg_temp;")
+                      fix=f"ALTER {f.keyword} {f.signature} SET search_path = pg_catalog, pg_temp;")
 
 
 @rule("security-definer-executable-by-public", level=Level.WARNING, category=Category.SECURITY,
@@ -99,7 +99,7 @@ def security_definer_executable_by_public(ctx: Context) -> Iterator[Hit]:
             yield Hit(object=f.signature, subject=QualifiedName(f.schema, f.name),
                       level=None if f.schema in public_usage else Level.INFO,
                       message=f"SECURITY DEFINER {f.kind} {f.signature} is executable by PUBLIC{reach}",
-                      fix=f"REVOKE EXECUTE ON {_keyword(f)} {f.signature} FROM PUBLIC;")
+                      fix=f"REVOKE EXECUTE ON {f.keyword} {f.signature} FROM PUBLIC;")
 
 
 @rule("public-relation-grant", level=Level.WARNING, category=Category.SECURITY,
@@ -158,10 +158,6 @@ def extension_in_public(ctx: Context) -> Iterator[Hit]:
 
 def _to_public(grants: tuple[Grant, ...]) -> bool:
     return any(g.grantee == "PUBLIC" for g in grants)
-
-
-def _keyword(f: Routine) -> str:
-    return "PROCEDURE" if f.kind == "procedure" else "FUNCTION"
 
 
 def _invoker(view: Relation) -> bool:
