@@ -97,8 +97,8 @@ def _statement(o: Observation, sizes: Mapping[str, int], created: frozenset[str]
     risk, reasons = Risk.LOW, []
     if blocking and large:
         risk = Risk.HIGH
-        reasons.append(f"{_locks(blocking)} while it {_works(large, sizes)}, a large table "
-                       f"(at least {human_bytes(throughput.LARGE_BYTES)})")
+        reasons.append(f"{_locks(blocking)} while it {_works(large, sizes)} "
+                       f"(large: at least {human_bytes(throughput.LARGE_BYTES)})")
     elif blocking and work:
         risk = Risk.MEDIUM
         reasons.append(f"{_locks(blocking)} while it {_works(work, sizes)}")
@@ -129,8 +129,12 @@ def _locks(locks: Sequence[Lock]) -> str:
 
 
 def _works(work: Sequence[tuple[str, str]], sizes: Mapping[str, int]) -> str:
-    return ", ".join(f"{verb} {relation} ({human_bytes(sizes.get(relation, 0))}, "
-                     f"~{human_seconds(_seconds(verb, sizes.get(relation, 0)))})" for verb, relation in work)
+    """`rewrites a (2.0 GB, ~43 s), b (400.0 MB, ~8.4 s) and scans c (1.0 GB, ~5.2 s)`."""
+    verbs: dict[str, list[str]] = {}
+    for verb, relation in work:
+        size = sizes.get(relation, 0)
+        verbs.setdefault(verb, []).append(f"{relation} ({human_bytes(size)}, ~{human_seconds(_seconds(verb, size))})")
+    return " and ".join(f"{verb} {', '.join(names)}" for verb, names in verbs.items())
 
 
 def _seconds(verb: str, size: int) -> float:

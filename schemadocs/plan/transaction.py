@@ -75,37 +75,53 @@ def _after(plans: Sequence[StatementPlan], indexes: list[int], i: int) -> float:
 
 def _across(statements: list[StatementPlan], indexes: list[int], created: Sequence[frozenset[str]],
             held: list[HeldLock], sizes: Mapping[str, int]) -> list[FileWarning]:
-    """Raise the statements that do long work while an earlier lock blocks traffic; warn on the lock."""
+    """Raise the statements that do long work while earlier locks block traffic; warn on the statements
+    that took those locks."""
     first: dict[str, tuple[LockMode, int]] = {}  # the first lock on each relation that blocks traffic
     for i in indexes:
         for lk in _blocking(statements[i].observation.locks, created[i]):
             first.setdefault(lk.relation, (lk.mode, i))
     seconds = {h.relation: h.held_seconds for h in held}
+    across: dict[int, list[str]] = {}  # taker -> the long work its locks are held across
+    for j in indexes:
+        work = [(verb, r) for verb, r in _work(statements[j]) if sizes.get(r, 0) >= throughput.LARGE_BYTES]
+        earlier = sorted(((i, relation, mode) for relation, (mode, i) in first.items() if i < j))
+        if not work or not earlier:
+            continue
+        s = statements[j]
+        what = _described(work, sizes)
+        locks = ", ".join(f"{mode.value} on {relation} (blocks {mode.blocks}, line "
+                          f"{statements[i].observation.statement.line})" for i, relation, mode in earlier)
+        lines = ", ".join(dict.fromkeys(str(statements[i].observation.statement.line) for i, _, _ in earlier))
+        advice = ("-- commit before this statement (put it in a migration file of its own), so that the locks\n"
+                  f"-- taken at line {lines} are released before this long work starts")
+        statements[j] = replace(s, risk=Risk.HIGH,
+                                reasons=(*s.reasons, f"per-file transaction: earlier locks are still held while it "
+                                                     f"{what}: {locks}"),
+                                advice=f"{s.advice}\n\n{advice}" if s.advice else advice)
+        for i, _, _ in earlier:
+            across.setdefault(i, []).append(f"{what} at line {s.observation.statement.line}")
     warnings = []
-    for relation, (mode, i) in sorted(first.items(), key=lambda item: (item[1][1], item[0])):
+    for i, work_lines in sorted(across.items()):
         taker = statements[i].observation.statement
-        lock = f"{mode.value} on {relation} (blocks {mode.blocks}), taken at line {taker.line}"
-        long_work = []
-        for j in (j for j in indexes if j > i):
-            work = [(verb, r) for verb, r in _work(statements[j]) if sizes.get(r, 0) >= throughput.LARGE_BYTES]
-            if not work:
-                continue
-            what = ", ".join(f"{verb} {r} ({human_bytes(sizes.get(r, 0))})" for verb, r in work)
-            long_work.append(f"{what} at line {statements[j].observation.statement.line}")
-            s = statements[j]
-            advice = (f"-- commit before this statement (a migration file of its own), so that the {mode.value}\n"
-                      f"-- on {_comment(relation)} taken at line {taker.line} is released before the long work starts")
-            statements[j] = replace(s, risk=Risk.HIGH,
-                                    reasons=(*s.reasons, f"per-file transaction: {lock}, is still held while it {what}"),
-                                    advice=f"{s.advice}\n\n{advice}" if s.advice else advice)
-        if long_work:
-            warnings.append(FileWarning(
-                taker.file, i, Risk.HIGH,
-                f"holds {lock}, until the file commits (~{human_seconds(seconds.get(relation, 0.0))}), "
-                f"across the long work of later statements: {'; '.join(long_work)}",
-                "-- split the file: commit after the statement that takes the lock, and do the long\n"
-                "-- rewrites and scans in a migration of their own"))
+        mine = sorted((relation, mode) for relation, (mode, k) in first.items() if k == i)
+        locks = ", ".join(f"{mode.value} on {relation} (blocks {mode.blocks}, ~{human_seconds(seconds.get(relation, 0.0))})"
+                          for relation, mode in mine)
+        warnings.append(FileWarning(
+            taker.file, i, Risk.HIGH,
+            f"holds {locks} until the file commits, across the long work of later statements: "
+            f"{'; '.join(dict.fromkeys(work_lines))}",
+            "-- split the file: commit after the statement that takes the lock, and do the long\n"
+            "-- rewrites and scans in a migration of their own"))
     return warnings
+
+
+def _described(work: Sequence[tuple[str, str]], sizes: Mapping[str, int]) -> str:
+    """`rewrites a (2.0 GB), b (400.0 MB) and scans c (1.0 GB)`."""
+    verbs: dict[str, list[str]] = {}
+    for verb, relation in work:
+        verbs.setdefault(verb, []).append(f"{relation} ({human_bytes(sizes.get(relation, 0))})")
+    return " and ".join(f"{verb} {', '.join(names)}" for verb, names in verbs.items())
 
 
 def _work(s: StatementPlan) -> list[tuple[str, str]]:
