@@ -28,7 +28,7 @@ from pglast.enums import AlterTableType, ConstrType, ObjectType
 
 from schemadocs.model import quote_ident
 from schemadocs.plan.model import Observation
-from schemadocs.plan.statement_ast import deparse, parse, qualified, unqualified
+from schemadocs.plan.statement_ast import deparse, parse, qualified, rangevar, unqualified
 
 PATTERNS: tuple[tuple[str, str, str], ...] = (
     ("plain CREATE INDEX", "on a table that existed before the migration",
@@ -56,7 +56,7 @@ LOCK_TIMEOUT = ("-- give up after 5 seconds instead of queueing every query on t
 def advise(o: Observation, *, created: frozenset[str] = frozenset()) -> str | None:
     """The recipe for `o`'s statement, or None when none of `PATTERNS` applies."""
     node = parse(o.statement.sql)
-    seen = tuple(sorted({lk.relation for lk in o.locks} | set(o.rewrites) | set(o.scans) | {n for n, _ in o.sizes}))
+    seen = tuple(sorted({lk.relation for lk in o.locks} | set(o.rewrites) | set(o.scans)))
     recipes = [r for r in _recipes(node, o, seen, created) if r]
     if recipes and any(lk.blocks != "nothing" and lk.relation not in created for lk in o.locks) \
             and o.lock_timeout_ms == 0:
@@ -71,7 +71,7 @@ def _recipes(node: ast.Node | None, o: Observation, seen: tuple[str, ...], creat
     if isinstance(node, ast.IndexStmt) and not node.concurrent:
         table = qualified(node.relation, seen)
         if table not in created:
-            yield _concurrent_index(node)
+            yield _concurrent_index(node, table)
     elif isinstance(node, ast.AlterTableStmt) and node.objtype is ObjectType.OBJECT_TABLE:
         table = qualified(node.relation, seen)
         if table in created:
@@ -90,10 +90,11 @@ def _recipes(node: ast.Node | None, o: Observation, seen: tuple[str, ...], creat
             yield _rename_column(table, node.subname, node.newname, o)
 
 
-def _concurrent_index(node: ast.IndexStmt) -> str:
-    node.concurrent = True
+def _concurrent_index(node: ast.IndexStmt, table: str) -> str:
+    written = node.relation
+    node.concurrent, node.relation = True, rangevar(table)
     text = deparse(node)
-    node.concurrent = False  # the parsed AST is cached: leave it as written
+    node.concurrent, node.relation = False, written  # the parsed AST is cached: leave it as written
     return ("-- build the index without blocking writes: CONCURRENTLY waits for running transactions\n"
             "-- and cannot run inside a transaction block, so give it a migration of its own (no BEGIN);\n"
             "-- if it fails it leaves an INVALID index behind: DROP INDEX CONCURRENTLY it and run this again\n"

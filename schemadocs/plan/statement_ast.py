@@ -67,6 +67,13 @@ def parts(name: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def rangevar(name: str) -> ast.RangeVar:
+    """A `RangeVar` for a quote_ident-qualified name (so the printer quotes it again as needed)."""
+    raw = [p[1:-1].replace('""', '"') if p.startswith('"') else p for p in parts(name)]
+    return ast.RangeVar(schemaname=raw[-2] if len(raw) > 1 else None, relname=raw[-1], inh=True,
+                        relpersistence="p")
+
+
 def target_tables(node: ast.Node | None, seen: Iterable[str]) -> tuple[str, ...]:
     """The tables the statement names as its target, quote_ident-qualified, in the order written."""
     seen = tuple(seen)

@@ -153,7 +153,7 @@ def _deadlock(plans: Sequence[StatementPlan], indexes: list[int], created: Seque
     for i in indexes:
         o = plans[i].observation
         exclusive = {lk.relation for lk in o.locks if lk.mode is LockMode.ACCESS_EXCLUSIVE}
-        seen = {lk.relation for lk in o.locks} | set(o.rewrites) | set(o.scans) | {n for n, _ in o.sizes}
+        seen = {lk.relation for lk in o.locks} | set(o.rewrites) | set(o.scans)
         for table in target_tables(parse(o.statement.sql), seen):
             if table in exclusive and table not in created[i]:
                 order.setdefault(table, i)
