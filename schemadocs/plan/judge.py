@@ -114,8 +114,6 @@ def _statement(o: Observation, sizes: Mapping[str, int], created: frozenset[str]
                        for c in breaking)
     if not o.observed:
         reasons.append(f"not observed: {o.note or 'judged from the documented locks'}")
-    if o.error:
-        reasons.append(f"failed: {o.error}")
     advice = advise(o, created=created) if risk is not Risk.LOW else None
     return StatementPlan(o, risk, estimate(o, sizes), tuple(reasons), advice)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from schemadocs.plan import throughput
 from schemadocs.plan.judge import judge, rounded
 from schemadocs.plan.model import ChangeNote, Risk, Transaction
+from schemadocs.plan.render import render
 from tests.plan.plans import AE, GB, MB, SH, SRE, SUE, observation, representative_plan
 
 BIG = (("app.orders", 2 * GB),)
@@ -94,9 +95,13 @@ def test_not_observed_statement_is_judged_from_its_documented_locks():
     assert s.risk is Risk.LOW and s.reasons == ("not observed: documented",)
 
 
-def test_failed_statement_says_so():
-    s = one(observation("ALTER TABLE app.nope ADD COLUMN x int", 7, error='relation "app.nope" does not exist'))
-    assert s.reasons[-1] == 'failed: relation "app.nope" does not exist'
+def test_failed_statement_says_so_in_every_format():
+    o = observation("ALTER TABLE app.nope ADD COLUMN x int", 7, error='relation "app.nope" does not exist')
+    plan = judge([o], transaction=Transaction.PER_FILE, method="copy", server_version="16.4")
+    assert plan.failed is plan.statements[0]
+    assert '  error     relation "app.nope" does not exist' in render(plan, "text")
+    assert "a statement failed" in render(plan, "text").splitlines()[0]
+    assert '- error: relation "app.nope" does not exist' in render(plan, "markdown")
 
 
 def test_rounding_is_two_significant_figures_never_zero_for_work():
