@@ -92,7 +92,7 @@ def rounded(seconds: float) -> float:
 def _statement(o: Observation, sizes: Mapping[str, int], created: frozenset[str]) -> StatementPlan:
     locks = [lk for lk in o.locks if lk.relation not in created]
     blocking = [lk for lk in locks if lk.blocks != "nothing"]
-    work = _work(o, sizes)
+    work = _work(o)
     large = [w for w in work if sizes.get(w[1], 0) >= throughput.LARGE_BYTES]
     risk, reasons = Risk.LOW, []
     if blocking and large:
@@ -118,7 +118,7 @@ def _statement(o: Observation, sizes: Mapping[str, int], created: frozenset[str]
     return StatementPlan(o, risk, estimate(o, sizes), tuple(reasons), advice)
 
 
-def _work(o: Observation, sizes: Mapping[str, int]) -> list[tuple[str, str]]:
+def _work(o: Observation) -> list[tuple[str, str]]:
     return [("rewrites", r) for r in o.rewrites] + [("scans", r) for r in o.scans]
 
 
