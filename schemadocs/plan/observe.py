@@ -44,7 +44,7 @@ from sqlalchemy.pool import NullPool
 from schemadocs.diff.describe import describe
 from schemadocs.diff.diff import diff
 from schemadocs.errors import ConnectionFailed
-from schemadocs.introspect.connect import first_line
+from schemadocs.introspect.connect import first_line, scrub
 from schemadocs.introspect.introspect import read_catalog
 from schemadocs.model import Catalog
 from schemadocs.plan import probe
@@ -66,7 +66,11 @@ def observe(dsn: str, statements: Sequence[Statement], *, transaction: Transacti
     transactions on it) and say what each did; stops after the first that fails."""
     with sandbox(dsn) as box, _session(box) as (conn, sa):
         observer = _Observer(box, conn, sa, transaction, lock_timeout_ms, statement_timeout_ms)
-        observations = observer.run(statements)
+        try:
+            observations = observer.run(statements)
+        except (psycopg.Error, sqlalchemy.exc.DBAPIError) as exc:  # the observer's own queries: a lost server, ...
+            raise ConnectionFailed(f"planning on {box.database!r} failed: {scrub(first_line(exc), dsn)}; "
+                                   "check that the server is up and retry") from None
     return Observed(tuple(observations), box.method, box.server_version)
 
 
@@ -164,15 +168,15 @@ class _Observer:
     # -- rollback mode -------------------------------------------------------------------
     def _rollback_one(self, statements: Sequence[Statement], i: int) -> Observation:
         statement, kind = statements[i], self.kinds[i]
-        if not statement.transactional:
-            return Observation(statement, observed=False, lock_timeout_ms=self._lock_timeout(),
-                               locks=probe.documented_locks(self.conn, kind, probe.relations(self.conn)),
-                               note="not run: in rollback mode a statement that cannot run in a transaction block "
-                                    "is not run; the locks shown are the ones PostgreSQL documents for it")
         try:
             for j in range(i):
                 if statements[j].transactional:
                     self.conn.execute(statements[j].sql, prepare=False)
+            if not statement.transactional:
+                return Observation(statement, observed=False, lock_timeout_ms=probe.lock_timeout_ms_of(self.conn),
+                                   locks=probe.documented_locks(self.conn, kind, probe.relations(self.conn)),
+                                   note="not run: in rollback mode a statement that cannot run in a transaction "
+                                        "block is not run; the locks shown are the ones PostgreSQL documents for it")
             before = self._before()
             error = self._execute(statement.sql)
             if error:

@@ -165,3 +165,31 @@ def test_refuses_when_neither_a_copy_nor_rollback_is_possible(role_db, migration
     done = run("plan", str(migration), "--dsn", dsn)
     assert_clean_error(done, "cannot plan safely", "lacks CREATEDB", "default_transaction_read_only is on")
     assert done.returncode == 2 and done.stdout == ""
+
+
+def test_interrupted_plan_drops_its_copy(source: str, tmp_path: Path, pg_server: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.test_cli import clean_env
+
+    path = tmp_path / "slow.sql"
+    path.write_text("SELECT pg_sleep(30);\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "schemadocs", "plan", str(path), "--dsn", source],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env())
+    try:
+        deadline = time.monotonic() + 30
+        while not leftovers(pg_server) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert leftovers(pg_server), "the throwaway copy never appeared"
+        time.sleep(1)  # well into the statement
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert leftovers(pg_server) == []
