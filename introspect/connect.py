@@ -123,3 +123,9 @@ def _password(dsn: str) -> str | None:
         return conninfo_to_dict(dsn).get("password") or None
     except psycopg.ProgrammingError:
         return None
+
+
+def connection_params(dsn: str) -> dict[str, str]:
+    """The libpq parameters `connect` uses for a DSN (defaults, then PGHOST, then the DSN's own),
+    for callers that open their own psycopg connections (the plan's throwaway copy)."""
+    return {**DEFAULTS, **_from_environment(), **_params(dsn)}

@@ -371,6 +371,62 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
                             "lint with --baseline FILE")
 
 
+@cli.command("plan")
+@database_options
+@click.argument("migration", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--sizes", "sizes_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A snapshot taken with statistics (from production): the sizes the estimates use. "
+              "Default: the database's own sizes.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text for a terminal, markdown for a pull-request comment, json for machines.")
+@click.option("--fail-on", type=click.Choice(["high", "medium", "never"]), default="high", show_default=True,
+              help="Exit 1 when the plan's risk is at or above this level.")
+@click.option("--transaction", type=click.Choice(["per-file", "per-statement"]), default="per-file",
+              show_default=True, help="How the migration runner executes a file: in one transaction, or "
+              "a statement at a time.")
+def plan_command(migration: tuple[Path, ...], sizes_file: Path | None, fmt: str, fail_on: str, transaction: str,
+                 **db: Any) -> None:
+    """Say what a migration will lock, rewrite and scan, statement by statement, by running
+    it on a throwaway copy of the database (CREATE DATABASE ... TEMPLATE), or else in
+    transactions that are rolled back; the database is left as it was.
+
+    MIGRATION is one or more SQL files, or directories whose .sql files run in name order.
+    Exit codes: 0, 1 when --fail-on trips, 2 on errors (a failing statement included,
+    after the plan so far).
+    """
+    from schemadocs.introspect.connect import resolve_dsn
+    from schemadocs.plan.judge import judge
+    from schemadocs.plan.model import Risk, Transaction
+    from schemadocs.plan.observe import observe
+    from schemadocs.plan.render import render
+    from schemadocs.plan.sizes import snapshot_sizes
+    from schemadocs.plan.split import split
+
+    statements = split(migration)
+    if not statements:
+        raise ConfigError(f"no SQL statements in {', '.join(map(str, migration))}; pass the migration's SQL files")
+    sizes, sizes_from = snapshot_sizes(sizes_file) if sizes_file is not None else (None, "the database")
+    observed = observe(resolve_dsn(db["dsn"]), statements, transaction=Transaction(transaction),
+                       lock_timeout_ms=round(db["lock_timeout"] * 1000),
+                       statement_timeout_ms=round(db["statement_timeout"] * 1000))
+    result = judge(observed.observations, transaction=Transaction(transaction), method=observed.method,
+                   server_version=observed.server_version, sizes=sizes, sizes_from=sizes_from)
+    sys.stdout.write(render(result, fmt))
+    sys.stdout.flush()
+    failed = result.failed
+    if failed is not None:
+        where = f"{failed.observation.statement.file}:{failed.observation.statement.line}"
+        raise ConfigError(f"{where}: the statement failed: {failed.observation.error}; fix it (later statements "
+                          "were not run)")
+    if fail_on != "never" and result.risk.rank >= Risk(fail_on).rank:
+        raise FindingsFound(f"the migration's risk is {result.risk.value} (--fail-on {fail_on}); follow the advice "
+                            "above, or pass --fail-on never to accept it")
+
+
+# `plan` reads no statistics and no selection: it runs the whole migration.
+plan_command.params = [p for p in plan_command.params if p.name not in ("stats", "include", "exclude")]
+
+
 @cli.command("rules")
 @click.argument("rule_ids", nargs=-1, metavar="[ID]...")
 def rules_command(rule_ids: tuple[str, ...]) -> None:
