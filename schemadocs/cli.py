@@ -425,6 +425,10 @@ def plan_command(migration: tuple[Path, ...], sizes_file: Path | None, fmt: str,
 
 # `plan` reads no statistics and no selection: it runs the whole migration.
 plan_command.params = [p for p in plan_command.params if p.name not in ("stats", "include", "exclude")]
+for _param in plan_command.params:  # a migration's statements run far longer than a catalog query
+    if _param.name == "statement_timeout":
+        _param.default = 600.0
+        _param.help = "Seconds any one statement of the migration (or of the observer) may run on the copy."
 
 
 @cli.command("rules")

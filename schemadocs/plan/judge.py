@@ -113,7 +113,8 @@ def _statement(o: Observation, sizes: Mapping[str, int], created: frozenset[str]
         reasons.extend(f"breaking: {c.text}" + (f" (breaks {', '.join(c.breaks)})" if c.breaks else "")
                        for c in breaking)
     if not o.observed:
-        reasons.append(f"not observed: {o.note or 'judged from the documented locks'}")
+        note = o.note or "judged from the documented locks"
+        reasons.append(note if note.startswith("not observed") else f"not observed: {note}")
     advice = advise(o, created=created) if risk is not Risk.LOW else None
     return StatementPlan(o, risk, estimate(o, sizes), tuple(reasons), advice)
 

@@ -95,12 +95,13 @@ def locks(conn: psycopg.Connection, state: Before, after: dict[int, Rel]) -> tup
 
 def rewrites(state: dict[int, Rel], after: dict[int, Rel]) -> tuple[str, ...]:
     """Tables and indexes that existed before and got new storage (relfilenode), and indexes
-    dropped and built again under the same name (ALTER COLUMN ... TYPE rebuilds the indexes
-    on the column that way: a new OID, so a new file)."""
-    rebuilt = {(rel.name, rel.kind) for oid, rel in after.items() if oid not in state}
+    dropped and built again under the same name with new storage (ALTER COLUMN ... TYPE
+    recreates the indexes on the column under a new OID; where the change leaves the index
+    valid, widening a varchar say, the new index keeps the old file: no rewrite)."""
+    rebuilt = {(rel.name, rel.kind): rel.filenode for oid, rel in after.items() if oid not in state}
     return tuple(sorted(rel.name for oid, rel in state.items() if rel.kind in STORAGE_KINDS and rel.filenode and (
         (oid in after and after[oid].filenode != rel.filenode)
-        or (oid not in after and rel.kind == "i" and (rel.name, rel.kind) in rebuilt))))
+        or (oid not in after and rel.kind == "i" and rebuilt.get((rel.name, rel.kind), rel.filenode) != rel.filenode))))
 
 
 def scans(state: dict[int, Rel], counts_before: dict[int, int], counts_after: dict[int, int],

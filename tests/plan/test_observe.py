@@ -87,6 +87,13 @@ def test_widening_a_varchar_neither_rewrites_nor_scans(source: str) -> None:
     assert seen(o) == ({ORDERS: AEL}, (), ())
 
 
+def test_widening_an_indexed_varchar_keeps_the_index_file(source: str) -> None:
+    # The index on the column is recreated under a new OID, but on its old file: no rewrite.
+    _, o = run(source, "CREATE INDEX orders_note_idx ON app.orders (note);"
+                          "ALTER TABLE app.orders ALTER COLUMN note TYPE varchar(40);").observations
+    assert seen(o) == ({ORDERS: AEL, "app.orders_note_idx": AEL}, (), ())
+
+
 def test_plain_index_blocks_writes_and_scans(source: str) -> None:
     (o,) = run(source, "CREATE INDEX orders_customer_idx ON app.orders (customer_id);").observations
     assert seen(o) == ({ORDERS: SL}, (), (ORDERS,))
