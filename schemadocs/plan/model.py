@@ -104,8 +104,10 @@ class Observation:
     statement holds hides one it takes).
 
     `observed` is False where PostgreSQL could not be watched from inside the statement's
-    transaction (a non-transactional statement, or rollback mode); `locks` then holds the
-    documented behaviour and `note` says so. `lock_timeout_ms` is the session's lock_timeout
+    transaction (a non-transactional statement, or one that acts on the whole server and is
+    not run); `locks` then holds the documented behaviour and `note` says so. In rollback
+    mode a statement is observed after the earlier ones are replayed in its transaction, so a
+    lock they already hold in the same mode cannot be told apart (its `note` says so). `lock_timeout_ms` is the session's lock_timeout
     in force when the statement ran (0: none). `sizes` maps each relation the statement
     rewrote, scanned or locked to its size in bytes (table heap + indexes + TOAST) before it ran.
     `error` is PostgreSQL's message when the statement failed (the plan stops there)."""
