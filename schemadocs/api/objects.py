@@ -41,9 +41,10 @@ UserType = EnumType | Domain | CompositeType
 API_VERSION = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Sources:
-    """What every object's data is made from: built once per build or server."""
+    """What every object's data is made from: built once per build or server (compared and
+    hashed by identity, so what is derived from it can be cached per instance)."""
 
     catalog: Catalog
     graphs: Graphs
