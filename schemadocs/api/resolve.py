@@ -38,8 +38,11 @@ class Target:
 
 
 def resolve(src: Sources, name: str, kinds: tuple[ObjectKind, ...] = tuple(ObjectKind), columns: bool = True) -> Target:
-    """The one object `name` names among `kinds` (and, with `columns`, relation columns)."""
+    """The one object `name` names among `kinds` (and, with `columns`, relation columns). A
+    name that is a relation's and a routine's too is the relation's (`name()` the routine's)."""
     text = re.sub(r"\(.*\)\s*$", "", name.strip())  # a routine's argument list: the name is enough
+    if text != name.strip() and ObjectKind.ROUTINE in kinds:
+        kinds, columns = (ObjectKind.ROUTINE,), False
     if not text:
         raise ConfigError("pass a name: schema.relation, schema.relation.column, schema.function or schema.type")
     try:
@@ -62,9 +65,11 @@ def _candidates(src: Sources, parts: list[str], kinds: tuple[ObjectKind, ...], c
     found: list[Target] = []
     if len(parts) == 2:
         q = QualifiedName(*parts)
-        found += [Target(k, q) for k in kinds if q in names[k]]
+        found += [Target(k, q) for k in kinds if q in names[k]][:1]  # kinds in order of preference
     if len(parts) == 1:
         found += [Target(k, q) for k in kinds for q in names[k].values() if q.name == parts[0]]
+    if found:  # as PostgreSQL reads a name: schema.object before relation.column
+        return found
     if columns and ObjectKind.RELATION in kinds:
         if len(parts) == 3:
             rel = src.catalog.relation(QualifiedName(parts[0], parts[1]))
