@@ -22,6 +22,8 @@ from importlib import resources
 from pathlib import Path
 
 from schemadocs import incremental, inline_diagrams, swap
+from schemadocs.api.objects import sources
+from schemadocs.api.static import api_files
 from schemadocs.checks.config import Settings
 from schemadocs.checks.engine import lint
 from schemadocs.errors import BuildError
@@ -68,7 +70,7 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
         site = render_site(catalog, cache_of(docs_dir), changes=changes, pages=page_cache, er_depth=er_depth,
                            report=report)
-    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog)}
+    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog), **api_files(sources(catalog, report))}
     if changes is not None and changes.history:
         files[HISTORY_FILE] = history.dumps(changes.history)
     hand_written = sync_pages(docs_dir, files)

@@ -459,6 +459,38 @@ def _diff_side(side: str, include: tuple[str, ...], exclude: tuple[str, ...]) ->
     return _load(db, Path(side), strict=False), side
 
 
+@cli.command("mcp")
+@database_options
+@click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Serve a snapshot file instead of a database.")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Serve a built site: the catalog.json `schemadocs build` keeps in it.")
+@click.option("--http", "http", metavar="HOST:PORT",
+              help="Serve streamable HTTP at http://HOST:PORT/mcp (loopback only) instead of stdio.")
+@click.option("--max-chars", default=20_000, show_default=True, type=click.IntRange(min=500),
+              help="The most characters any one answer holds (text and structured content each); answers say what they left out.")
+@click.option("--project", "project_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Project file (its checks: section configures the health tool). Default: ./schemadocs.yml.")
+def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | None, max_chars: int,
+                project_file: Path | None, **db: Any) -> None:
+    """Serve the schema to AI assistants over the Model Context Protocol (read-only)."""
+    from schemadocs.api.mcp_server import mcp_server, parse_http, run, site_snapshot
+    from schemadocs.api.objects import sources
+    from schemadocs.checks.config import from_project
+    from schemadocs.checks.engine import lint
+    from schemadocs.project.file import load
+
+    if sum(x is not None and x is not False for x in (snapshot_file, site_dir, db.get("dsn"))) > 1:
+        raise ConfigError("pass one of --snapshot, --dsn and --site")
+    address = parse_http(http) if http is not None else None  # a bad --http fails before loading
+    checks = from_project(load(project_file))
+    catalog = _load(db, site_snapshot(site_dir) if site_dir is not None else snapshot_file)
+    server = mcp_server(sources(catalog, lint(catalog, checks)), max_chars)
+    where = f"http://{address[0]}:{address[1]}/mcp" if address else "stdio"
+    click.echo(f"serving {len(catalog.relations)} relations of {catalog.database!r} over MCP on {where}", err=True)
+    run(server, address)
+
+
 class Interrupted(BaseException):
     """SIGTERM. Not a KeyboardInterrupt: click would turn that into a bare Abort and a blank line."""
 

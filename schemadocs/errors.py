@@ -51,3 +51,12 @@ class FindingsFound(SchemadocsError):
     not hold. Exit code 1, not 2: nothing failed."""
 
     exit_code = 1
+
+
+class UnknownName(ConfigError):
+    """A name (of a relation, column, routine or type) the catalog does not hold; `suggestions`
+    are the closest names it does hold."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions

@@ -18,7 +18,9 @@ and Jinja syntax). Out: the same text made inert for one context:
 - `github_data`, `github_property`: a GitHub Actions workflow command's message and its
   properties (`::error title=...::message`);
 - `terminal_text`: a line for a terminal or a CI log: control characters (escape sequences,
-  line breaks) shown as `\\xNN`, never interpreted.
+  line breaks) shown as `\\xNN`, never interpreted;
+- `sql_comment`: the text of a `-- ` comment in SQL we write (the MCP server's `sql_context`):
+  one line, so a comment can never end the comment and start a statement.
 
 HTML text and quoted attribute values need no function of their own: templates autoescape
 (`templates.py`) and Python builds HTML only with `Markup.format`, both markupsafe's `escape`.
@@ -113,3 +115,8 @@ def github_property(text: str) -> str:
 def terminal_text(text: str) -> str:
     """Text for one line of a terminal or log: C0/C1 control characters shown as `\\xNN`."""
     return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def sql_comment(text: str) -> str:
+    """Text after `-- ` on one SQL line: line breaks (any, Unicode's too) and other control characters as spaces."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", text).strip()
