@@ -12,6 +12,7 @@ the previous site (`schemadocs/incremental.py` decides, and keeps the search ind
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -26,11 +27,12 @@ from schemadocs.api.objects import sources
 from schemadocs.api.static import api_files
 from schemadocs.checks.config import Settings
 from schemadocs.checks.engine import lint
-from schemadocs.errors import BuildError
+from schemadocs.errors import BuildError, ConfigError
 from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
 from schemadocs.render.cache_prune import prune_caches
 from schemadocs.out_guard import check_out_dir
+from schemadocs.plan.model import Plan
 from schemadocs.render.changes import BuildChanges
 from schemadocs.render.escape import page_title
 from schemadocs.render.page_cache import PageCache
@@ -52,19 +54,26 @@ class BuildResult:
 
 
 def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None,
-          er_depth: int = 1, checks: Settings | None = None) -> BuildResult:
+          er_depth: int = 1, checks: Settings | None = None, plan: Plan | None = None) -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
     changed, its change history (`changes.json`); see `build_changes` for `previous`.
     `er_depth`: how many foreign-key hops a table page's ER diagram reaches. The health checks
     run with `checks` (the project's settings; all rules by default) for the Health pages.
+    `plan`, the plan of the migration applied since the previous build (`schemadocs plan
+    --format json`), is shown on the Changes page; it needs `previous`.
     """
     from schemadocs import snapshot
     from schemadocs.diff import history
 
     config_file, docs_dir = check_output(out_dir, config_file)
+    if plan is not None and previous is None:
+        raise ConfigError("a migration plan is shown next to the changes since the previous build; "
+                          "pass --previous (the previous build's snapshot or site) with --plan")
     changes = build_changes(catalog, previous)
+    if changes is not None and plan is not None:
+        changes = dataclasses.replace(changes, plan=plan)
     page_cache = PageCache(cache_of(docs_dir) / "pages", fragments=cache_of(docs_dir) / "fragments")
     report = lint(catalog, checks)
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
@@ -93,8 +102,6 @@ def build_changes(catalog: Catalog, previous: Path | None) -> BuildChanges | Non
     (its `catalog.json` and `changes.json`). The site then gets a Changes page and a
     "changed in this build" badge on the pages of the relations that changed.
     """
-    import dataclasses
-
     from schemadocs import snapshot
     from schemadocs.diff import history
     from schemadocs.diff.diff import diff

@@ -15,13 +15,16 @@ import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from schemadocs.errors import ChangesFound, ConfigError, FindingsFound, SchemadocsError
 from schemadocs.json_input import shorten
 from schemadocs.model import Catalog
+
+if TYPE_CHECKING:
+    from schemadocs.plan.model import Plan
 
 
 def main() -> None:
@@ -130,8 +133,11 @@ def snapshot(output: str, **db: Any) -> None:
               help="Foreign-key hops each table's ER diagram reaches (nearest tables first, at most 20).")
 @click.option("--project", "project_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Project file (its checks: section configures the Health pages). Default: ./schemadocs.yml.")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The plan of the migration applied since --previous (`schemadocs plan --format json`), "
+                   "shown on the Changes page next to the changes.")
 def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, previous: Path | None,
-          er_depth: int, project_file: Path | None, **db: Any) -> None:
+          er_depth: int, project_file: Path | None, plan_file: Path | None, **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site."""
     from schemadocs.build import check_output
     from schemadocs.checks.config import from_project
@@ -139,7 +145,26 @@ def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, p
 
     check_output(out_dir, config_file)  # before reading the database: a refused --out fails fast
     checks = from_project(load(project_file))  # a bad project file fails fast too
-    _build(_load(db, snapshot_file), out_dir, config_file, previous, er_depth, checks)
+    plan = _plan(plan_file, previous)  # and so does a bad plan
+    _build(_load(db, snapshot_file), out_dir, config_file, previous, er_depth, checks, plan)
+
+
+def _plan(plan_file: Path | None, previous: Path | None) -> Plan | None:
+    """The migration plan of `build --plan`, read and checked; None without one."""
+    from schemadocs.plan.json_format import loads
+
+    if plan_file is None:
+        return None
+    if previous is None:
+        raise ConfigError("--plan shows a migration plan next to the changes since the previous build; "
+                          "pass --previous too (the previous build's snapshot file or site directory)")
+    try:
+        text = plan_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise ConfigError(f"cannot read plan {plan_file}: {reason}; pass the file "
+                          "`schemadocs plan ... --format json` wrote") from None
+    return loads(text, source=f"plan {plan_file}")
 
 
 @cli.command()
@@ -229,11 +254,11 @@ def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool 
 
 
 def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None,  # type: ignore[no-untyped-def]
-           er_depth: int = 1, checks: Any = None):
+           er_depth: int = 1, checks: Any = None, plan: Plan | None = None):
     from schemadocs.build import build as build_site
 
     started = time.perf_counter()
-    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks)
+    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan)
     if result.changes is not None:
         click.echo(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
                    + (" (see the Changes page)" if result.changes else ""), err=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,8 @@ from schemadocs.embedded import demo_sql
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "github-actions"
 WORKFLOW = EXAMPLE / "schemadocs.yml"
-SCRIPTS = ("migrate.sh", "schema-diff.sh", "lint.sh", "comment.sh", "gate.sh", "lint-gate.sh", "publish.sh")
+SCRIPTS = ("migrate.sh", "plan.sh", "schema-diff.sh", "lint.sh", "comment.sh", "gate.sh", "plan-gate.sh", "lint-gate.sh",
+           "publish.sh")
 BREAKING_MIGRATION = """
 ALTER TABLE app.page_views DROP COLUMN user_id CASCADE;
 ALTER TABLE app.users RENAME COLUMN full_name TO display_name;
@@ -71,7 +73,8 @@ def test_workflow_structure(workflow):
 def test_workflow_steps_call_the_tested_scripts(workflow):
     steps = {s.get("name", s.get("uses")): s for s in workflow["jobs"]["schema-diff"]["steps"]}
     gate = steps["Fail on breaking changes"]
-    assert [gate, steps["Fail on new health-check findings"]] == workflow["jobs"]["schema-diff"]["steps"][-2:]
+    gates = [gate, steps["Fail on a risky migration"], steps["Fail on new health-check findings"]]
+    assert gates == workflow["jobs"]["schema-diff"]["steps"][-3:]
     assert workflow["env"]["LINT_BASELINE"] and workflow["env"]["LINT_FAIL_ON"] == "error"
     assert steps["Health checks"]["run"] == '"$SCRIPTS/lint.sh" schema-diff "$LINT_BASELINE"'
     assert "schema-diff/lint.md" in steps["Comment on the pull request"]["run"]
@@ -88,6 +91,67 @@ def test_workflow_steps_call_the_tested_scripts(workflow):
         assert os.access(path, os.X_OK), f"{script} is not executable"
         assert path.read_text().startswith("#!/usr/bin/env bash\n")
         assert subprocess.run(["bash", "-n", str(path)], check=False).returncode == 0
+
+
+def test_the_migration_plan_runs_before_the_migrations_are_applied(workflow):
+    pr = [s.get("name", s.get("uses")) for s in workflow["jobs"]["schema-diff"]["steps"]]
+    steps = {s.get("name", s.get("uses")): s for s in workflow["jobs"]["schema-diff"]["steps"]}
+    plan = "Plan the migrations (before they are applied)"
+    assert pr.index(plan) < pr.index("Diff the schema against the base branch")
+    assert steps[plan]["run"] == '"$SCRIPTS/plan.sh" "origin/$GITHUB_BASE_REF" "$MIGRATIONS" schema-diff'
+    assert workflow["env"]["PLAN_FAIL_ON"] == "high" and workflow["env"]["PLAN_OPT_OUT_LABEL"] == "migration-risk-ok"
+    risky = steps["Fail on a risky migration"]
+    assert risky["env"]["ALLOW_RISKY"] == \
+        "${{ contains(github.event.pull_request.labels.*.name, env.PLAN_OPT_OUT_LABEL) }}"
+    assert risky["run"] == '"$SCRIPTS/plan-gate.sh" schema-diff'
+    publish = workflow["jobs"]["publish"]["steps"]
+    names = [s.get("name", s.get("uses")) for s in publish]
+    planned = names.index("Plan the pushed migrations (before they are applied)")
+    assert planned < names.index("Apply the migrations")
+    assert publish[planned]["env"]["BEFORE"] == "${{ github.event.before }}"
+    assert publish[planned]["run"] == '"$SCRIPTS/plan.sh" "$BEFORE" "$MIGRATIONS" plan'
+    assert publish[0]["with"]["fetch-depth"] == 0, "the commit before the push is read from git history"
+    build = next(s for s in publish if "publish.sh" in s.get("run", ""))
+    assert build["env"]["PLAN_FILE"] == "plan/plan.json"
+
+
+def schemadocs_lines(script: str, command: str) -> list[list[str]]:
+    """The `schemadocs COMMAND ...` invocations of a script, as argv after COMMAND: shell words,
+    with the script's variables given example values and redirections left out."""
+    values = {'"${new[@]}"': "migrations/0002_change.sql", '"${PLAN_FAIL_ON:-high}"': "high",
+              '"${skip[@]}"': "--exclude schemadocs_ci", '"${previous[@]}"': "--previous prev/catalog.json",
+              '"${plan[@]}"': "--plan plan/plan.json", '"$site"': "site"}
+    found = []
+    for line in (EXAMPLE / script).read_text().splitlines():
+        words = line.strip()
+        if not words.startswith(f"schemadocs {command} "):
+            continue
+        for variable, value in values.items():
+            words = words.replace(variable, value)
+        words = re.split(r"\s(?:>|\|\|)\s", words)[0]
+        assert "$" not in words, f"give {words!r} example values"
+        found.append(shlex.split(words)[2:])
+    return found
+
+
+def test_the_scripts_call_plan_and_build_as_the_cli_defines_them():
+    from schemadocs.cli import cli
+    from schemadocs.plan.render import FORMATS
+
+    plans = schemadocs_lines("plan.sh", "plan")
+    assert len(plans) == 2
+    for argv in plans:
+        options = dict(zip(argv[1::2], argv[2::2]))
+        assert argv[0].endswith(".sql") and set(options) == {"--format", "--fail-on"}
+        assert options["--format"] in FORMATS and options["--fail-on"] in {"high", "medium", "never"}
+    assert {dict(zip(a[1::2], a[2::2]))["--format"] for a in plans} == {"json", "markdown"}
+    if "plan" in cli.commands:  # the command itself (issue 19's engine): click parses the lines
+        for argv in plans:
+            cli.commands["plan"].make_context("plan", list(argv))
+    (build,) = schemadocs_lines("publish.sh", "build")
+    context = cli.commands["build"].make_context("build", build)
+    assert context.params["plan_file"] == Path("plan/plan.json")
+    assert context.params["previous"] == Path("prev/catalog.json")
 
 
 # ---------------------------------------------------------------------------------- the scripts
@@ -258,9 +322,12 @@ def test_publish_builds_the_site_then_its_changes(new_database, tmp_path):
     env = env_for(new_database(prefix="ci"))
     # first publication: nothing published before
     assert sh("migrate.sh", "migrations", cwd=repo, env=env).returncode == 0
-    done = sh("publish.sh", "published", cwd=repo, env={**env, "PREVIOUS_URL": (tmp_path / "nothing").as_uri()})
+    plan_file = planned(tmp_path, "1") / "plan.json"  # the plan as plan.sh writes it
+    done = sh("publish.sh", "published", cwd=repo, env={**env, "PREVIOUS_URL": (tmp_path / "nothing").as_uri(),
+                                                        "PLAN_FILE": str(plan_file)})
     assert done.returncode == 0, done.stderr
     assert "no snapshot published at" in done.stderr
+    assert "no previous site: the migration plan" in done.stderr
     published = repo / "published"
     assert (published / "index.html").is_file() and (published / "schemas" / "app" / "orders.html").is_file()
     catalog = snapshot.load(published / "catalog.json")
@@ -270,10 +337,98 @@ def test_publish_builds_the_site_then_its_changes(new_database, tmp_path):
     # the next push to main: one more migration, the previous site fetched from its URL
     (repo / "migrations" / "0003_more.sql").write_text("ALTER TABLE app.users DROP COLUMN tags;\n")
     assert sh("migrate.sh", "migrations", cwd=repo, env=env).returncode == 0
-    done = sh("publish.sh", "site", cwd=repo, env={**env, "PREVIOUS_URL": published.as_uri() + "/"})
+    done = sh("publish.sh", "site", cwd=repo, env={**env, "PREVIOUS_URL": published.as_uri() + "/",
+                                                   "PLAN_FILE": str(plan_file)})
     assert done.returncode == 0, done.stderr
+    changes = (repo / "site" / "changes.html").read_text()
+    assert 'id="build-1-plan"' in changes and "migrations/0042_orders.sql:1" in changes
     assert "1 schema change since the previous build" in done.stderr
     history = json.loads((repo / "site" / "changes.json").read_text())["builds"]
     assert [(c["severity"], c["action"], c["name"]) for c in history[0]["changes"]] == [
         ("breaking", "removed", "app.users.tags")]
     assert 'href="../../changes.html#build-1"' in (repo / "site" / "schemas" / "app" / "users.html").read_text()
+
+
+# ---------------------------------------------------------------------------------- the migration plan
+
+def has_plan_command() -> bool:
+    from schemadocs.cli import cli
+    return "plan" in cli.commands
+
+
+def test_plan_sh_plans_only_the_new_migrations_and_applies_nothing(new_database, tmp_path):
+    repo = make_repo(tmp_path, SAFE_MIGRATION)
+    dsn = new_database(prefix="ci")
+    env = env_for(dsn)
+    done = sh("plan.sh", "main", "migrations", "schema-diff", cwd=repo, env=env)
+    assert done.returncode == 0, done.stderr
+    out = repo / "schema-diff"
+    if not has_plan_command():  # a schemadocs without `plan` (an older pinned version): no plan, no failure
+        assert "has no plan command" in done.stderr
+        assert not any((out / f).exists() for f in ("plan.md", "plan.json", "plan-status"))
+        return
+    assert "applying 0001_demo.sql" in done.stderr and "planning migrations/0002_change.sql" in done.stderr
+    orders = next(r for r in snapshot.loads(subprocess.run(
+        ["schemadocs", "snapshot", "--no-stats", "--dsn", dsn], env=env, capture_output=True, check=True).stdout
+    ).relations if r.name == "orders")
+    assert "notes" not in {c.name for c in orders.columns}, "the new migration is planned, not applied"
+    plan = json.loads((out / "plan.json").read_text())
+    assert [(s["file"], s["line"]) for s in plan["statements"]] == [("migrations/0002_change.sql", 1)]
+    assert (out / "plan-status").read_text().strip() == "0"
+    assert (out / "plan.md").read_text().strip()
+    # the diff that follows shows the plan after it, in the comment's file
+    assert sh("schema-diff.sh", "main", "migrations", "schema-diff", cwd=repo, env=env).returncode == 0
+    comment = (out / "diff.md").read_text()
+    assert comment.startswith(MARKER) and comment.endswith((out / "plan.md").read_text())
+
+
+def test_plan_sh_without_new_migrations_writes_no_plan(new_database, tmp_path):
+    repo = make_repo(tmp_path, SAFE_MIGRATION)
+    done = sh("plan.sh", "HEAD", "migrations", "schema-diff", cwd=repo, env=env_for(new_database(prefix="ci")))
+    assert done.returncode == 0, done.stderr
+    assert not (repo / "schema-diff" / "plan-status").exists()
+    if has_plan_command():
+        assert "no new migration since HEAD" in done.stderr
+    unknown = sh("plan.sh", "no-such-ref", "migrations", "out", cwd=repo, env=env_for(new_database(prefix="ci")))
+    assert unknown.returncode == 0 and not (repo / "out" / "plan-status").exists()
+
+
+def planned(tmp_path: Path, status: str | None) -> Path:
+    """An OUT_DIR as plan.sh leaves it: the demo plan of the site tests, and the plan's exit status."""
+    from schemadocs.plan import json_format
+    from tests.plan.test_site_plan import demo_plan
+
+    out = tmp_path / "schema-diff"
+    out.mkdir()
+    (out / "plan.json").write_text(json_format.dumps(demo_plan()))
+    if status is not None:
+        (out / "plan-status").write_text(status + "\n")
+    return out
+
+
+def test_plan_gate_fails_on_a_risky_migration_unless_labelled(tmp_path):
+    planned(tmp_path, "1")
+    env = {**os.environ}
+    gated = sh("plan-gate.sh", cwd=tmp_path, env=env)
+    assert gated.returncode == 1
+    assert gated.stdout == "migrations/0042_orders.sql:1: high: ALTER TABLE app.orders ALTER COLUMN id TYPE bigint\n"
+    assert gated.stderr.strip().splitlines() == [
+        "error: the migration has statements at high risk or above; follow the plan's advice, or label the "
+        "pull request to accept them"]
+    medium = sh("plan-gate.sh", cwd=tmp_path, env={**env, "PLAN_FAIL_ON": "medium"})
+    assert medium.returncode == 1 and len(medium.stdout.splitlines()) == 2, "the high and the medium statement"
+    allowed = sh("plan-gate.sh", cwd=tmp_path, env={**env, "ALLOW_RISKY": "true"})
+    assert allowed.returncode == 0 and allowed.stdout.startswith("::warning::risky migration accepted")
+
+
+@pytest.mark.parametrize(("status", "code", "said"), [
+    ("0", 0, "migration plan: no statement at high risk or above"),
+    (None, 0, "no migration plan in schema-diff: nothing to gate"),
+    ("2", 2, "error: a statement of the migration failed when planned (exit 2)"),
+])
+def test_plan_gate_passes_a_safe_plan_and_stops_on_a_failed_one(tmp_path, status, code, said):
+    out = planned(tmp_path, status)
+    if status is None:
+        (out / "plan.json").unlink()
+    gated = sh("plan-gate.sh", cwd=tmp_path, env={**os.environ})
+    assert gated.returncode == code and said in gated.stdout + gated.stderr

@@ -3,13 +3,15 @@
 #
 # Usage: publish.sh [SITE_DIR]      (default: site)
 # Database: $DATABASE_URL (else libpq's PG* variables). Needs schemadocs, Graphviz and curl.
-# Environment: PREVIOUS_URL, the URL of the site as last published (optional).
+# Environment: PREVIOUS_URL, the URL of the site as last published (optional); PLAN_FILE, the
+# plan of the migrations applied since (plan.sh's plan.json; optional).
 #
 # Every site keeps the snapshot it was built from (catalog.json) and its change history
 # (changes.json). With PREVIOUS_URL, both are fetched from the published site and the build
 # adds what changed since then to the Changes page, and a "changed in this build" badge to
 # the pages of the relations that changed. Without it, or when nothing is published yet,
-# the site is built without a Changes page.
+# the site is built without a Changes page. With PLAN_FILE too, the Changes page shows the
+# migration plan beside this build's changes: what each statement locked, rewrote and scanned.
 set -euo pipefail
 
 site=${1:-site}
@@ -25,4 +27,12 @@ if [ -n "${PREVIOUS_URL:-}" ]; then
     echo "no snapshot published at $PREVIOUS_URL yet: building without a Changes page" >&2
   fi
 fi
-schemadocs build "${skip[@]}" "${previous[@]}" --out "$site"
+plan=()
+if [ -n "${PLAN_FILE:-}" ] && [ -f "$PLAN_FILE" ]; then
+  if [ ${#previous[@]} -gt 0 ]; then
+    plan=(--plan "$PLAN_FILE")
+  else
+    echo "no previous site: the migration plan $PLAN_FILE is not shown" >&2
+  fi
+fi
+schemadocs build "${skip[@]}" "${previous[@]}" "${plan[@]}" --out "$site"

@@ -10,7 +10,8 @@
 # Migrates the database to the base branch's state and snapshots it (OUT_DIR/base.json), then
 # applies this branch's new migrations on top and snapshots again (OUT_DIR/head.json); writes
 # the diff as OUT_DIR/diff.txt, diff.md (the pull-request comment) and diff.json, and prints
-# the text. Both snapshots come from one database, so every object keeps its OID and a rename
+# the text. When plan.sh ran before (OUT_DIR/plan.md), the migration plan follows the diff in
+# diff.md, so the comment shows both. Both snapshots come from one database, so every object keeps its OID and a rename
 # is reported as a rename. (Diffing against a snapshot made elsewhere, e.g. the catalog.json
 # published with the main branch's site, works too, but there OIDs differ and a rename shows
 # as a drop plus an add.)
@@ -38,4 +39,8 @@ schemadocs snapshot --no-stats "${skip[@]}" -o "$out/head.json"
 schemadocs diff "$out/base.json" "$out/head.json" --format markdown > "$out/diff.md"
 schemadocs diff "$out/base.json" "$out/head.json" --format json > "$out/diff.json"
 schemadocs diff "$out/base.json" "$out/head.json" --format text > "$out/diff.txt"
+if [ -f "$out/plan.md" ]; then  # plan.sh's migration plan goes into the comment, after the diff
+  printf '\n' >> "$out/diff.md"
+  cat "$out/plan.md" >> "$out/diff.md"
+fi
 cat "$out/diff.txt"

@@ -32,7 +32,8 @@ from schemadocs.render.templates import render
 # Every package whose code shapes a page: all but schemadocs.introspect, which only reads the
 # database into the model. tests/test_page_cache.py checks that rendering imports no other.
 CODE_PACKAGES = ("schemadocs", "schemadocs.render", "schemadocs.templates", "schemadocs.lineage", "schemadocs.diff",
-                 "schemadocs.checks", "schemadocs.checks.rules", "schemadocs.project", "schemadocs.api")
+                 "schemadocs.checks", "schemadocs.checks.rules", "schemadocs.project", "schemadocs.api",
+                 "schemadocs.plan")
 # The installed distributions that render Markdown, escape, highlight or build the pages.
 DISTRIBUTIONS = ("Jinja2", "MarkupSafe", "markdown-it-py", "Markdown", "mkdocs", "mkdocs-material",
                  "pymdown-extensions", "Pygments")

@@ -177,7 +177,7 @@ def with_rows_fragment(lazy: LazyPage, fragments: Path | None) -> LazyPage:
 def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None,
                  cache: PageCache | None = None, fragments: Path | None = None) -> Site:
     """Every page's Markdown, and the navigation: Home, Lineage, Columns, then one entry per schema
-    (with a change history, a Changes page after Columns)."""
+    (with a change history or a migration plan, a Changes page after Columns)."""
     pages = {HOME_PAGE: render("home.md.j2", contexts.home), STYLESHEET: stylesheet(),
              LINEAGE_PAGE: render("lineage.md.j2", contexts.overview),
              **{part.path: (cache or PageCache(None)).render(with_rows_fragment(part, fragments))
@@ -196,7 +196,8 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
         pages[HEALTH_PAGE] = render("health.md.j2", contexts.health.page)
         pages.update({p.path: render("health_rule.md.j2", p) for p in contexts.health.rules})
         nav.insert(3, {"Health": HEALTH_PAGE})
-    if changes is not None and changes.history:
-        pages[CHANGES_PAGE] = render("changes.md.j2", changes_page(catalog, changes.history))
+    if changes is not None and (changes.history or changes.plan is not None):
+        pages[CHANGES_PAGE] = render("changes.md.j2", changes_page(catalog, changes.history, changes.plan,
+                                                                   this_build_changed=changes.this_build is not None))
         nav.insert(3, {"Changes": CHANGES_PAGE})
     return Site(pages=pages, nav=nav)
