@@ -124,8 +124,8 @@ _MD_ALWAYS = frozenset("\\`*[]<>|&~#!{}$")  # CommonMark/GFM punctuation that ca
 def markdown_text(text: str) -> str:
     """Any text (a name, a type, a default) as one line of plain Markdown text that renders as
     exactly `text`: line breaks become spaces, and every character that could start markup
-    (`\\ ` * [ ] < > | & ~ # ! { } $`, a `_` that is not between two letters or digits, and a
-    `-`, `+`, `=` or `1.`/`1)` that would start a list, heading or rule) is backslash-escaped."""
+    (`\\ ` * [ ] < > | & ~ # ! { } $`, a `_` that is not between two letters or digits, a
+    leading `-`, `+` or `=`, and the `.` or `)` of a leading `1. `) is backslash-escaped."""
     flat = _one_line(text)
     out: list[str] = []
     for i, c in enumerate(flat):
@@ -133,9 +133,9 @@ def markdown_text(text: str) -> str:
             out.append("\\" + c)
         elif c == "_" and not (0 < i < len(flat) - 1 and flat[i - 1].isalnum() and flat[i + 1].isalnum()):
             out.append("\\_")
-        elif c in "-+=" and not "".join(out).strip():
+        elif c in "-+=" and not flat[:i].strip():
             out.append("\\" + c)
-        elif c in ".)" and "".join(out).isdigit():
+        elif c in ".)" and flat[:i].strip().isdigit() and flat[i + 1:i + 2] in ("", " ", "\t"):
             out.append("\\" + c)
         else:
             out.append(c)
