@@ -55,7 +55,7 @@ def page_order(catalog: Catalog, pages: dict[str, str], hand_written: dict[str, 
     first = [HOME_PAGE, LINEAGE_PAGE, COLUMN_INDEX_PAGE, HEALTH_PAGE, CHANGES_PAGE]
     for schema in catalog.schemas:
         first.append(schema_page(schema.name))
-        first += [relation_page(r.qname) for r in catalog.in_schema(schema.name) if r.partition_of is None]
+        first += [relation_page(r.qname) for r in catalog.in_schema(schema.name)]
         first += [routine_page(f.schema, f.name) for f in catalog.routines if f.schema == schema.name]
         first += [type_page(t.qname) for t in (*catalog.enums, *catalog.domains, *catalog.composite_types)
                   if t.schema == schema.name]
@@ -86,7 +86,7 @@ def llms_txt(catalog: Catalog, pages: dict[str, str], order: list[str], hand_wri
         lines += ["", f"## Schema {markdown_text(schema.name)}", ""]
         entries = [(schema_page(schema.name), f"schema {schema.name}", schema.comment)]
         entries += [(relation_page(r.qname), f"{r.kind.label} {r.qname}", r.comment)
-                    for r in catalog.in_schema(schema.name) if r.partition_of is None]
+                    for r in catalog.in_schema(schema.name)]
         entries += [(routine_page(f.schema, f.name), f"{f.kind} {f.signature}", f.comment)
                     for f in catalog.routines if f.schema == schema.name]
         entries += [(type_page(t.qname), f"type {t.qname}", t.comment)
