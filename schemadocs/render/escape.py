@@ -66,8 +66,9 @@ def dot_html(text: str) -> str:
 
 
 def mermaid_text(text: str) -> str:
-    """Text safe inside a quoted Mermaid label: entity codes for the characters Mermaid reads."""
-    return "".join({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "\n": " "}.get(c, c)
+    """Text safe inside a quoted Mermaid label: entity codes for the characters Mermaid reads,
+    line breaks (CR too, which would end the line as surely as LF) as spaces."""
+    return "".join({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "\n": " ", "\r": " "}.get(c, c)
                    for c in text)
 
 

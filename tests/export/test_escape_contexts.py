@@ -90,3 +90,10 @@ def test_csv_cell_is_never_a_formula(text):
     (cell,) = next(csv.reader(io.StringIO(out.getvalue())))
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert cell.removeprefix("'") == text
+
+
+def test_mermaid_text_stays_on_one_line():
+    from schemadocs.render.escape import mermaid_text
+
+    for text in PAYLOADS:
+        assert len(mermaid_text(text).splitlines()) <= 1 and '"' not in mermaid_text(text)
