@@ -34,6 +34,7 @@ from schemadocs.render.cache_prune import prune_caches
 from schemadocs.out_guard import check_out_dir
 from schemadocs.plan.model import Plan
 from schemadocs.render.changes import BuildChanges
+from schemadocs.render import llms
 from schemadocs.render.escape import page_title
 from schemadocs.render.page_cache import PageCache
 from schemadocs.render.render_site import NavEntry, render_site
@@ -54,7 +55,8 @@ class BuildResult:
 
 
 def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None,
-          er_depth: int = 1, checks: Settings | None = None, plan: Plan | None = None) -> BuildResult:
+          er_depth: int = 1, checks: Settings | None = None, plan: Plan | None = None,
+          llms_full_max_chars: int | None = None) -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
@@ -63,6 +65,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     run with `checks` (the project's settings; all rules by default) for the Health pages.
     `plan`, the plan of the migration applied since the previous build (`schemadocs plan
     --format json`), is shown on the Changes page; it needs `previous`.
+    For machines, the site also gets `llms.txt`, `llms-full.txt` (at most `llms_full_max_chars`
+    characters; `render.llms`) and a clean `.md` copy beside every page.
     """
     from schemadocs import snapshot
     from schemadocs.diff import history
@@ -84,8 +88,10 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
         files[HISTORY_FILE] = history.dumps(changes.history)
     hand_written = sync_pages(docs_dir, files)
     nav = site.nav + [{_title(p): p} for p in hand_written]
+    machine = llms.machine_files(catalog, site, {p: (docs_dir / p).read_text(encoding="utf-8") for p in hand_written},
+                                 llms_full_max_chars)
     with gc_frozen():  # MkDocs' collections then walk MkDocs' objects, not the catalog and pages too
-        plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written))
+        plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), machine)
     page_cache.prune()  # only now: a failed build keeps what the previous site's pages name
     prune_caches(cache_of(docs_dir), site.pages.values())
     return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir, generated_pages=len(site.pages),
@@ -195,7 +201,7 @@ def cache_of(docs_dir: Path) -> Path:
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: Path,
-               hand_written: tuple[str, ...] = ()) -> incremental.Plan:
+               hand_written: tuple[str, ...] = (), extra: dict[str, str] | None = None) -> incremental.Plan:
     """Build with MkDocs into a work folder beside `out_dir`, then switch it in atomically
     (`schemadocs.swap`; killed builds' leftovers are removed first).
 
@@ -204,6 +210,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
 
     When the previous site in `out_dir` was built from the same configuration and only a
     few docs-dir files changed, only those are rendered, over a copy of the previous site.
+    `extra` (site path → text: the files for machines, `render.llms`) is written into the
+    staged site after MkDocs, every build, so an incremental build holds the same files.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -235,6 +243,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
                 logging.getLogger("mkdocs.commands.build").addFilter(dirty_notice)
                 mkdocs_build(cfg, dirty=True)
                 incremental.merge_search_index(plan, docs_dir, out_dir, staging)
+            write_extra(staging, extra or {})
             incremental.write_stamp(plan, staging)
         except (MkDocsException, OSError) as exc:
             detail = "; ".join(warnings.messages[:3]) or _reason(exc)
@@ -244,6 +253,14 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             logging.getLogger("mkdocs.commands.build").removeFilter(dirty_notice)
         swap.switch(staging, out_dir)
     return plan
+
+
+def write_extra(staging: Path, files: dict[str, str]) -> None:
+    """Write files beside MkDocs' output in the staged site (over what an incremental build copied)."""
+    for path, text in files.items():
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
 
 
 def _reason(exc: Exception) -> str:

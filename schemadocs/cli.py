@@ -516,6 +516,26 @@ def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | N
     run(server, address)
 
 
+@cli.command("export")
+@database_options
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["dbml", "mermaid", "plantuml", "csv", "markdown"]),
+              help="dbml (dbdiagram.io), mermaid (erDiagram), plantuml, csv (a data dictionary), "
+                   "markdown (one file per table and an index, in the -o directory).")
+@click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Export a snapshot file instead of a live database.")
+@click.option("-o", "--output", default=None, help="File to write ('-' or none: stdout); for markdown, a directory.")
+def export_command(fmt: str, snapshot_file: Path | None, output: str | None, **db: Any) -> None:
+    """Export the schema for other tools: DBML, Mermaid, PlantUML, a CSV data dictionary or Markdown files."""
+    from schemadocs.export.write import check_directory, export
+
+    if fmt == "markdown" and output not in (None, "-"):
+        check_directory(Path(output))  # refused before the database is read
+    where = export(_load(db, snapshot_file), fmt, output)
+    if where != "stdout":
+        click.echo(f"wrote {where}", err=True)
+
+
 class Interrupted(BaseException):
     """SIGTERM. Not a KeyboardInterrupt: click would turn that into a bare Abort and a blank line."""
 

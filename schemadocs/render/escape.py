@@ -28,6 +28,7 @@ HTML text and quoted attribute values need no function of their own: templates a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import lru_cache
@@ -67,8 +68,9 @@ def dot_html(text: str) -> str:
 
 
 def mermaid_text(text: str) -> str:
-    """Text safe inside a quoted Mermaid label: entity codes for the characters Mermaid reads."""
-    return "".join({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "\n": " "}.get(c, c)
+    """Text safe inside a quoted Mermaid label: entity codes for the characters Mermaid reads,
+    line breaks (CR too, which would end the line as surely as LF) as spaces."""
+    return "".join({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "\n": " ", "\r": " "}.get(c, c)
                    for c in text)
 
 
@@ -120,3 +122,91 @@ def terminal_text(text: str) -> str:
 def sql_comment(text: str) -> str:
     """Text after `-- ` on one SQL line: line breaks (any, Unicode's too) and other control characters as spaces."""
     return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", text).strip()
+
+
+# --- Exports and the site's clean Markdown copies (schemadocs/export, render/clean.py) ---------
+
+_MD_ALWAYS = frozenset("\\`*[]<>|&~#!{}$")  # CommonMark/GFM punctuation that can start markup anywhere
+
+
+def markdown_text(text: str) -> str:
+    """Any text (a name, a type, a default) as one line of plain Markdown text that renders as
+    exactly `text`: line breaks become spaces, and every character that could start markup
+    (`\\ ` * [ ] < > | & ~ # ! { } $`, a `_` that is not between two letters or digits, a
+    leading `-`, `+` or `=`, and the `.` or `)` of a leading `1. `) is backslash-escaped."""
+    flat = _one_line(text)
+    out: list[str] = []
+    for i, c in enumerate(flat):
+        if c in _MD_ALWAYS:
+            out.append("\\" + c)
+        elif c == "_" and not (0 < i < len(flat) - 1 and flat[i - 1].isalnum() and flat[i + 1].isalnum()):
+            out.append("\\_")
+        elif c in "-+=" and not flat[:i].strip():
+            out.append("\\" + c)
+        elif c in ".)" and flat[:i].strip().isdigit() and flat[i + 1:i + 2] in ("", " ", "\t"):
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def markdown_block(text: str) -> str:
+    """A database comment (Markdown as written) as a block quote, so nothing in it can reach
+    past it: an unclosed fence or list ends with the quote, and the start of any raw HTML
+    (`<` before a letter, `/`, `!` or `?`) is written `&lt;` and shows as text."""
+    lines = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    return "\n".join(f"> {line}".rstrip() for line in lines)
+
+
+_DBML_UNQUOTABLE = re.compile(r'["\\\r\n]')
+
+
+def dbml_name(text: str) -> str:
+    """A quoted DBML name (table, column, enum, index, ref). DBML's quoted names have no escape,
+    so a `"`, backslash or line break (which no parser reads back) becomes `_` and the name gets
+    `_` and 8 hex digits of its SHA-256, which keeps two different names apart."""
+    if not _DBML_UNQUOTABLE.search(text):
+        return f'"{text}"'
+    return f'"{_DBML_UNQUOTABLE.sub("_", text)}_{hashlib.sha256(text.encode()).hexdigest()[:8]}"'
+
+
+def dbml_string(text: str) -> str:
+    """A single-quoted DBML string (notes): backslash and quote escaped, line breaks as `\\n`."""
+    body = text.replace("\\", "\\\\").replace("'", "\\'").replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + body.replace("\n", "\\n") + "'"
+
+
+def mermaid_id(text: str, extra: str = "") -> str:
+    """A Mermaid erDiagram token (an entity id or attribute name; with `extra="()[]-"`, an
+    attribute type, where Mermaid allows those too): ASCII letters, digits and `_` kept, a
+    leading `_` before a digit or anything else that cannot start one, every other character
+    `_`; when anything was changed, `_` and 8 hex digits of the SHA-256 of `text` follow, so
+    two different names never share a token."""
+    token = "".join(c if (c.isascii() and (c.isalnum() or c == "_")) or c in extra else "_" for c in text)
+    if not (token[:1].isascii() and (token[:1].isalpha() or token[:1] == "_")):
+        token = "_" + token
+    if token == text:
+        return token
+    return f"{token}_{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+
+
+_PUML_SPECIAL = frozenset("\"'<>{}[]\\|*=~#@/:-`^%$!&")
+
+
+def plantuml_text(text: str) -> str:
+    """Text inside a PlantUML quoted name, member line or label: one line, and every character
+    PlantUML or its Creole markup reads (quotes, `<>`, braces, `*`, `-`, `=`, `~`, `#`, `:`,
+    `/`, a doubled `_`, ...) as a numeric character reference (`&#34;`), shown as itself."""
+    flat = _one_line(text)
+    return "".join(f"&#{ord(c)};" if c in _PUML_SPECIAL or (c == "_" and flat[i + 1:i + 2] == "_") else c
+                   for i, c in enumerate(flat))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV data-dictionary cell a spreadsheet never evaluates: one starting with `=`, `+`,
+    `-`, `@`, a tab or a carriage return is prefixed with `'` (OWASP's CSV-injection defence);
+    quoting, commas and line breaks are the csv module's."""
+    return "'" + text if text.startswith(_FORMULA_START) else text

@@ -20,6 +20,7 @@ from schemadocs.checks.engine import Report
 from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.graphs import Graphs, build_graphs
 from schemadocs.model import Catalog, QualifiedName
+from schemadocs.render.clean import render_clean
 from schemadocs.render.changes import (
     CHANGES_PAGE,
     BuildChanges,
@@ -68,6 +69,7 @@ STYLESHEET = "assets/schemadocs.css"
 class Site:
     pages: dict[str, str]
     nav: list[NavEntry]
+    clean: dict[str, str] = dataclasses.field(default_factory=dict)  # each page's clean Markdown (render.clean), same paths
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,8 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
     contexts = page_contexts(catalog, graphs, health)
     if draw:
         contexts = with_diagrams(catalog, graphs, contexts, cache_dir / "diagrams", er_depth)
-    return render_pages(catalog, contexts, changes, pages, cache_dir / "fragments")
+    site = render_pages(catalog, contexts, changes, pages, cache_dir / "fragments")
+    return dataclasses.replace(site, clean=clean_pages(catalog, contexts, changes))
 
 
 def page_contexts(catalog: Catalog, graphs: Graphs, health: Health | None = None) -> Contexts:
@@ -201,3 +204,22 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
                                                                    this_build_changed=changes.this_build is not None))
         nav.insert(3, {"Changes": CHANGES_PAGE})
     return Site(pages=pages, nav=nav)
+
+
+def clean_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None) -> dict[str, str]:
+    """Every generated page as clean Markdown (`render.clean`), keyed by the page's docs-dir path:
+    the same pages `render_pages` renders, from the same contexts, without HTML or diagrams."""
+    clean = {HOME_PAGE: render_clean("home.md.j2", contexts.home),
+             LINEAGE_PAGE: render_clean("lineage.md.j2", contexts.overview)}
+    clean.update({lazy.path: render_clean("columns.md.j2", lazy.context()) for lazy in column_index_pages(catalog)})
+    clean.update({p.path: render_clean("schema.md.j2", p) for p in contexts.schemas})
+    clean.update({p.path: render_clean("area.md.j2", p) for p in contexts.areas})
+    clean.update({p.path: render_clean("relation.md.j2", p) for p in contexts.relations})
+    clean.update({p.path: render_clean("routine.md.j2", p) for p in contexts.routines})
+    clean.update({p.path: render_clean("type.md.j2", p) for p in contexts.types})
+    if contexts.health is not None:
+        clean[HEALTH_PAGE] = render_clean("health.md.j2", contexts.health.page)
+        clean.update({p.path: render_clean("health_rule.md.j2", p) for p in contexts.health.rules})
+    if changes is not None and changes.history:
+        clean[CHANGES_PAGE] = render_clean("changes.md.j2", changes_page(catalog, changes.history))
+    return clean
