@@ -29,6 +29,7 @@ from pglast.enums import AlterTableType, ConstrType, ObjectType
 from schemadocs.model import quote_ident
 from schemadocs.plan.model import Observation
 from schemadocs.plan.statement_ast import deparse, parse, qualified, rangevar, unqualified
+from schemadocs.render.escape import sql_comment
 
 PATTERNS: tuple[tuple[str, str, str], ...] = (
     ("plain CREATE INDEX", "on a table that existed before the migration",
@@ -168,7 +169,7 @@ def _alter_type(table: str, stmt: ast.AlterTableStmt, cmd: ast.AlterTableCmd, o:
     return ("-- change the type without rewriting the table under an ACCESS EXCLUSIVE lock: a new column,\n"
             "-- filled in small batches, swapped in by two renames\n"
             f"ALTER TABLE {table} ADD COLUMN {new} {type_text};\n"
-            f"-- keep {_c(new)} in step with {_c(column)} for rows written meanwhile (a trigger, or the application)\n"
+            f"-- keep {sql_comment(new)} in step with {sql_comment(column)} for rows written meanwhile (a trigger, or the application)\n"
             "-- backfill one batch per transaction; repeat until it updates 0 rows\n"
             f"UPDATE {table} SET {new} = {value}\n"
             f" WHERE ctid = ANY (ARRAY(SELECT ctid FROM {table} WHERE {new} IS NULL AND {column} IS NOT NULL LIMIT 10000));\n"
@@ -176,7 +177,7 @@ def _alter_type(table: str, stmt: ast.AlterTableStmt, cmd: ast.AlterTableCmd, o:
             "-- then swap, in one short transaction\n"
             f"ALTER TABLE {table} RENAME COLUMN {column} TO {old};\n"
             f"ALTER TABLE {table} RENAME COLUMN {new} TO {column};\n"
-            f"-- later, once nothing uses it: ALTER TABLE {_c(table)} DROP COLUMN {_c(old)};")
+            f"-- later, once nothing uses it: ALTER TABLE {sql_comment(table)} DROP COLUMN {sql_comment(old)};")
 
 
 def _add_column(table: str, stmt: ast.AlterTableStmt, cmd: ast.AlterTableCmd, o: Observation) -> str | None:
@@ -207,28 +208,22 @@ def _rename_table(table: str, newname: str) -> str:
             f"ALTER TABLE {table} RENAME TO {quote_ident(newname)};\n"
             "-- a compatibility view under the old name: a simple view is updatable, so reads and writes go on\n"
             f"CREATE VIEW {table} AS SELECT * FROM {new};\n"
-            f"-- once no code uses the old name, in a later migration: DROP VIEW {_c(table)};")
+            f"-- once no code uses the old name, in a later migration: DROP VIEW {sql_comment(table)};")
 
 
 def _rename_column(table: str, column: str, newname: str, o: Observation) -> str:
     old, new = quote_ident(column), quote_ident(newname)
     views = sorted({v for c in o.changes for v in c.breaks})
     lines = ["-- expand/contract instead of a rename the running application does not know about:",
-             f"-- 1. add {_c(new)} (the type of {_c(old)}) and keep both in step (a trigger, or the application writes both)",
-             f"ALTER TABLE {table} ADD COLUMN {new} /* the type of {_c(old)} */;",
+             f"-- 1. add {sql_comment(new)} (the type of {sql_comment(old)}) and keep both in step (a trigger, or the application writes both)",
+             f"ALTER TABLE {table} ADD COLUMN {new} /* the type of {sql_comment(old)} */;",
              "-- 2. backfill one batch per transaction; repeat until it updates 0 rows",
              f"UPDATE {table} SET {new} = {old}",
              f" WHERE ctid = ANY (ARRAY(SELECT ctid FROM {table} WHERE {new} IS DISTINCT FROM {old} LIMIT 10000));",
-             f"-- 3. move readers and writers to {_c(new)}"
-             + (f"; recreate the views that use {_c(old)}: {_c(', '.join(views))}" if views else ""),
-             f"-- 4. later, once nothing uses it: ALTER TABLE {_c(table)} DROP COLUMN {_c(old)};"]
+             f"-- 3. move readers and writers to {sql_comment(new)}"
+             + (f"; recreate the views that use {sql_comment(old)}: {sql_comment(', '.join(views))}" if views else ""),
+             f"-- 4. later, once nothing uses it: ALTER TABLE {sql_comment(table)} DROP COLUMN {sql_comment(old)};"]
     return "\n".join(lines)
-
-
-def _c(text: str) -> str:
-    """A name inside an SQL comment: a line break would end a `--` comment and `*/` a block
-    comment, turning the rest of a hostile name into SQL, so both are made inert."""
-    return text.replace("\r", "\\r").replace("\n", "\\n").replace("*/", "* /").replace("/*", "/ *")
 
 
 _Recipe = Callable[[str, ast.AlterTableStmt, ast.AlterTableCmd, Observation], "str | None"]

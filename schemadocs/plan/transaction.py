@@ -172,6 +172,3 @@ def _deadlock(plans: Sequence[StatementPlan], indexes: list[int], created: Seque
         f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE;\n"
         "-- or split the file so that each transaction locks one table")]
 
-
-def _comment(text: str) -> str:
-    return text.replace("\r", "\\r").replace("\n", "\\n")

@@ -120,8 +120,11 @@ def terminal_text(text: str) -> str:
 
 
 def sql_comment(text: str) -> str:
-    """Text after `-- ` on one SQL line: line breaks (any, Unicode's too) and other control characters as spaces."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", text).strip()
+    """Text inside an SQL comment, `-- ...` or `/* ... */`: line breaks (any, Unicode's too) and
+    other control characters as spaces, and `*/` and `/*` split (`* /`, `/ *`), so neither a
+    line break nor a comment marker in a hostile name can end the comment and turn the rest into SQL."""
+    flat = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", text).strip()
+    return flat.replace("*/", "* /").replace("/*", "/ *")
 
 
 # --- Exports and the site's clean Markdown copies (schemadocs/export, render/clean.py) ---------
