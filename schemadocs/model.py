@@ -58,22 +58,29 @@ class ConstraintKind(StrEnum):
     EXCLUSION = "exclusion"
 
 
+@lru_cache(maxsize=1 << 16)  # the same names are written over and over by the rules and pages
+def qualified(schema: str, name: str) -> str:
+    """`s.t`, each part quoted as quote_ident() does: how a schema-qualified name is written."""
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
 @dataclass(frozen=True, order=True)
 class QualifiedName:
     schema: str
     name: str
 
     def __str__(self) -> str:
-        return f"{quote_ident(self.schema)}.{quote_ident(self.name)}"
+        return qualified(self.schema, self.name)
 
 
 class SchemaObject:
-    """Mixin for objects that live in a schema: their `qname` is their identity."""
+    """Mixin for objects that live in a schema: their `qname` is their identity (made once per
+    object: the rules, pages and graphs ask for it over and over)."""
 
     schema: str
     name: str
 
-    @property
+    @cached_property
     def qname(self) -> QualifiedName:
         return QualifiedName(self.schema, self.name)
 

@@ -68,7 +68,9 @@ class CatalogIndex:
             pk = r.primary_key
             if pk is not None and len(pk.columns) == 1:
                 name = pk.columns[0]
-                found += [(r, c) for c in r.columns if c.name == name]
+                column = next((c for c in r.columns if c.name == name), None)  # a key column comes early
+                if column is not None:
+                    found.append((r, column))
         return tuple(found)
 
     @cached_property

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from schemadocs.checks.catalog_index import CatalogIndex
@@ -55,19 +56,31 @@ def _lint(catalog: Catalog, settings: Settings) -> Report:
         found.extend(_findings(r, Context(catalog, index, {**r.thresholds, **settings.thresholds.get(r.id, {})}),
                                  settings, matched))
     check_excludes(catalog, settings.exclude, matched)
-    found.sort(key=lambda f: (-f.level.rank, f.rule, f.object))
-    return Report(tuple(found), tuple(run), tuple(skipped))
+    return Report(report_order(found), tuple(run), tuple(skipped))
+
+
+def report_order(findings: list[Finding]) -> tuple[Finding, ...]:
+    """Worst first, then by rule and object. Three stable sorts, least significant key first, give
+    the order of one sort by (severity, rule, object) with cheaper comparisons of plain keys."""
+    findings.sort(key=attrgetter("object"))
+    findings.sort(key=attrgetter("rule"))
+    findings.sort(key=_severity)
+    return tuple(findings)
+
+
+def _severity(f: Finding) -> int:
+    return -f.level.rank
 
 
 def _findings(r: Rule, ctx: Context, settings: Settings, matched: set[tuple[str, str]]) -> list[Finding]:
     excluded = settings.exclude.get(r.id, ())
-    level = settings.levels.get(r.id)
+    rule_id, category, level, default = r.id, r.category, settings.levels.get(r.id), r.level
     found = []
     for h in r.check(ctx):
-        globs = {(r.id, glob) for glob in excluded if fnmatchcase(h.object, glob)} if excluded else None
+        globs = {(rule_id, glob) for glob in excluded if fnmatchcase(h.object, glob)} if excluded else None
         if globs:
             matched |= globs
         else:
-            found.append(Finding(object=h.object, rule=r.id, level=level or h.level or r.level, category=r.category,
+            found.append(Finding(object=h.object, rule=rule_id, level=level or h.level or default, category=category,
                                  message=h.message, fix=h.fix, subject=h.subject))
     return found

@@ -22,10 +22,10 @@ class Level(StrEnum):
     @property
     def rank(self) -> int:
         """2 for error, 1 for warning, 0 for info: `a.rank >= b.rank` means a is at least as severe."""
-        return _RANKS[self.value]
+        return _RANKS[self]
 
 
-_RANKS = {"error": 2, "warning": 1, "info": 0}
+_RANKS = {"error": 2, "warning": 1, "info": 0}  # keyed by the value: a Level is the str it holds
 
 
 class Category(StrEnum):

@@ -26,7 +26,7 @@ _DROP_TRAPS = ("An index of a partition with the same key as one of its parent's
             "nor unique when the other is not; when both back constraints nothing is reported. " + _DROP_TRAPS)
 def duplicate_index(ctx: Context) -> Iterator[Hit]:
     for r, own in ctx.index.own_indexes:
-        if len(own) < 2:
+        if len(own) < 2 or len({i.columns for i in own}) == len(own):  # no two on the same columns
             continue
         alike: dict[tuple, list[Index]] = {}  # cheap first: same method, columns and predicate
         for i in own:
@@ -56,7 +56,7 @@ def duplicate_index(ctx: Context) -> Iterator[Hit]:
 def redundant_index(ctx: Context) -> Iterator[Hit]:
     for r, own in ctx.index.own_indexes:
         valid = [i for i in r.indexes if i.valid and i.method == "btree"]
-        if len(valid) < 2:
+        if len(valid) < 2 or len({i.columns[:1] for i in valid}) == len(valid):  # no two led by the same column
             continue
         own_ids = {id(i) for i in own}
         for short in valid:

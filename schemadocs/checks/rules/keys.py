@@ -10,7 +10,7 @@ from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.index_key import concurrently, lookup_served
 from schemadocs.checks.names import column_list, member
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation, quote_ident
+from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation, qualified, quote_ident
 
 
 @rule("no-primary-key", level=Level.WARNING, category=Category.KEYS,
@@ -22,7 +22,7 @@ from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation
       traps="A partition whose partitioned parent has a key inherits it, and views, materialized views and "
             "foreign tables cannot have one: none of them is reported.")
 def no_primary_key(ctx: Context) -> Iterator[Hit]:
-    keyed = {(r.schema, r.name) for r in ctx.catalog.relations for c in r.constraints
+    keyed = {(r.schema, r.name) for r in ctx.index.tables for c in r.constraints  # only tables have keys
              if c.kind is ConstraintKind.PRIMARY_KEY}
     for r in ctx.index.tables:
         if (r.schema, r.name) in keyed:
@@ -56,7 +56,8 @@ def fk_without_index(ctx: Context) -> Iterator[Hit]:
         if not lookup_served(ctx.catalog, r, fk.columns):
             qname, columns = r.qname, column_list(fk.columns)
             yield Hit(object=member(r, fk.columns), subject=qname,
-                      message=f"foreign key {fk.name} ({columns}) → {fk.target} has no index led by its columns",
+                      message=f"foreign key {fk.name} ({columns}) → {qualified(fk.ref_schema, fk.ref_name)} has no "
+                              "index led by its columns",
                       fix=f"CREATE INDEX {concurrently(r)}ON {qname} ({columns});")
 
 
@@ -83,6 +84,8 @@ def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
         mine = types[r.schema, r.name]
         for col, ref in zip(fk.columns, fk.ref_columns):
             spelled, ref_spelled = mine.get(col), target.get(ref)
+            if spelled == ref_spelled:  # the same type, spelled alike (most keys)
+                continue
             for t in (spelled, ref_spelled):
                 if t not in bases:
                     bases[t] = _base_type(ctx, t)
@@ -155,7 +158,7 @@ def self_fk_without_delete_rule(ctx: Context) -> Iterator[Hit]:
             "reported; the one kept is the first by name.")
 def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
     for r, declared in ctx.index.table_foreign_keys:
-        if len(declared) < 2:
+        if len(declared) < 2 or len({fk.columns for fk in declared}) == len(declared):  # no two on the same columns
             continue
         seen: dict[tuple, str] = {}
         for fk in sorted(declared, key=lambda k: k.name):
@@ -180,6 +183,9 @@ def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
 def overlapping_foreign_keys(ctx: Context) -> Iterator[Hit]:
     for r, declared in ctx.index.table_foreign_keys:
         if len(declared) < 2:
+            continue
+        columns = [c for k in declared for c in k.columns]
+        if len(set(columns)) == len(columns):  # no column is in two keys
             continue
         keys = sorted(declared, key=lambda k: k.name)
         for i, b in enumerate(keys):
@@ -232,7 +238,7 @@ def foreign_key_cycle(ctx: Context) -> Iterator[Hit]:
     for r, fk in _foreign_keys(ctx):
         if fk.ref_name != r.name or fk.ref_schema != r.schema:
             edges.setdefault((r.schema, r.name), set()).add((fk.ref_schema, fk.ref_name))
-    for found in _cycles(edges):
+    for found in _cycles(_on_cycle_paths(edges)):
         component = {QualifiedName(*t) for t in found}
         first = min(component)
         names = ", ".join(str(q) for q in sorted(component))
@@ -240,6 +246,24 @@ def foreign_key_cycle(ctx: Context) -> Iterator[Hit]:
 
 
 Node = tuple[str, str]  # (schema, name): cheaper to build than a QualifiedName
+
+
+def _on_cycle_paths(edges: dict[Node, set[Node]]) -> dict[Node, set[Node]]:
+    """`edges` less the nodes that lead to no cycle: a node referencing nothing is peeled off, then
+    each node all of whose targets were peeled off, and so on (a schema without cycles is peeled
+    whole, in one pass over its edges, so `_cycles` has nothing left to search)."""
+    remaining = {node: len(targets) for node, targets in edges.items()}  # targets not peeled off yet
+    referrers: dict[Node, list[Node]] = {}
+    for node, targets in edges.items():
+        for target in targets:
+            referrers.setdefault(target, []).append(node)
+    peeled = [node for node in referrers if node not in edges]  # referenced, referencing nothing
+    while peeled:
+        for node in referrers.get(peeled.pop(), ()):
+            remaining[node] -= 1
+            if not remaining[node]:
+                peeled.append(node)
+    return {node: edges[node] for node, left in remaining.items() if left}
 
 
 def _cycles(edges: dict[Node, set[Node]]) -> list[set[Node]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,9 +11,8 @@ from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import QualifiedName, quote_ident
+from schemadocs.model import QualifiedName, Relation, quote_ident
 
-CALLED = ("function", "procedure", "aggregate", "window", "type")  # named where the grammar wants a type_function_name
 NAME_LIMIT = 63  # NAMEDATALEN - 1 bytes: PostgreSQL truncates longer identifiers silently
 
 
@@ -29,10 +28,13 @@ NAME_LIMIT = 63  # NAMEDATALEN - 1 bytes: PostgreSQL truncates longer identifier
             "keywords as routine names (left), non-ASCII letters and $ after the first character are all valid "
             "unquoted there and are not reported, although quote_ident quotes some of them.")
 def name_needs_quoting(ctx: Context) -> Iterator[Hit]:
-    for n in named_objects(ctx, typed_only=True,
-                           wanted=lambda kind, name: needs_quoting(name, callable_name=kind in CALLED)):
+    for n in named_objects(ctx, typed_only=True, select=_needing_quotes):
         yield Hit(object=n.object, message=f"{n.kind} name {quote_ident(n.name)} must be double-quoted",
                   subject=n.subject)
+
+
+def _needing_quotes(names: Iterable[str], callable_name: bool) -> set[str]:
+    return {name for name in names if needs_quoting(name, callable_name=callable_name)}
 
 
 @lru_cache(maxsize=1 << 16)  # the same column names recur across tables
@@ -59,14 +61,17 @@ _PLAIN = re.compile("[a-z_\x80-\U0010ffff][a-z0-9_$\x80-\U0010ffff]*")
             "as its index (renaming the index renames the constraint). Names PostgreSQL generated (t_pkey, "
             "t_c_fkey) are truncated too and are reported: name them explicitly.")
 def name_at_length_limit(ctx: Context) -> Iterator[Hit]:
-    for n in named_objects(ctx, typed_only=False, wanted=_at_limit):
+    for n in named_objects(ctx, typed_only=False, select=at_limit):
         yield Hit(object=n.object, subject=n.subject,
                   message=f"{n.kind} name is {NAME_LIMIT} bytes long, the limit: it may have been truncated")
 
 
-def _at_limit(kind: str, name: str) -> bool:
-    """`name` is NAME_LIMIT bytes or more (a UTF-8 character is at most 4 bytes: shorter texts are not encoded)."""
-    return len(name) * 4 >= NAME_LIMIT and len(name.encode("utf-8")) >= NAME_LIMIT
+def at_limit(names: Iterable[str], callable_name: bool = False) -> set[str]:
+    """The names of NAME_LIMIT bytes or more in UTF-8. A character takes 1 to 4 bytes, so a name of
+    NAME_LIMIT characters is long enough, one of fewer than a quarter of that is not, and only a
+    non-ASCII name in between is encoded to count its bytes."""
+    return {name for name in names if len(name) >= NAME_LIMIT or (
+        len(name) * 4 >= NAME_LIMIT and not name.isascii() and len(name.encode("utf-8")) >= NAME_LIMIT)}
 
 
 @dataclass(frozen=True)
@@ -77,38 +82,62 @@ class Named:
     subject: QualifiedName | None
 
 
-def named_objects(ctx: Context, *, typed_only: bool, wanted: Callable[[str, str], bool]) -> Iterator[Named]:
-    """Every named object whose kind and name `wanted` accepts, with its finding `object`;
-    `typed_only` leaves out names used in DDL only. Each distinct column name is asked once."""
+Select = Callable[[Iterable[str], bool], set[str]]  # (names, callable_name) -> the names a rule reports
+
+
+def named_objects(ctx: Context, *, typed_only: bool, select: Select) -> Iterator[Named]:
+    """Every named object whose name `select` picks, with its finding `object`; `typed_only` leaves
+    out names used in DDL only. `select` gets the names of a kind of object all at once (routine and
+    type names, which the grammar reads apart, with `callable_name`), each column name once, and
+    the relations are walked again only for the names it picked."""
     catalog = ctx.catalog
+    picked = select([s.name for s in catalog.schemas], False)
     for s in catalog.schemas:
-        if wanted("schema", s.name):
+        if s.name in picked:
             yield Named("schema", s.name, quote_ident(s.name), None)
-    columns = {name for name in ctx.index.column_names if wanted("column", name)}
-    for r in catalog.relations:
-        if wanted(r.kind.label, r.name):
-            yield Named(r.kind.label, r.name, str(r.qname), r.qname)
-        if columns:
-            for c in r.columns:
-                if c.name in columns:
-                    yield Named("column", c.name, f"{r.qname}.{quote_ident(c.name)}", r.qname)
-        if typed_only:
-            continue
-        for i in r.indexes:
-            if wanted("index", i.name):
-                yield Named("index", i.name, str(QualifiedName(r.schema, i.name)), r.qname)
-        index_names = {i.name for i in r.indexes}  # a key's constraint shares its index's name: named once
-        constraints = tuple(c for c in r.constraints if c.name not in index_names)
-        for kind, items in (("constraint", constraints), ("trigger", r.triggers), ("policy", r.policies)):
-            for item in items:
-                if wanted(kind, item.name):
-                    yield Named(kind, item.name, f"{r.qname}.{quote_ident(item.name)}", r.qname)
+    relations = select([r.name for r in catalog.relations], False)
+    columns = select(ctx.index.column_names, False)
+    members = set() if typed_only else select(_member_names(ctx), False)  # index, constraint, trigger, policy
+    if relations or columns or members:
+        for r in catalog.relations:
+            if r.name in relations:
+                yield Named(r.kind.label, r.name, str(r.qname), r.qname)
+            if columns:
+                for c in r.columns:
+                    if c.name in columns:
+                        yield Named("column", c.name, f"{r.qname}.{quote_ident(c.name)}", r.qname)
+            if members:
+                yield from _members(r, members)
+    picked = select([f.name for f in catalog.routines], True)
     for f in catalog.routines:
-        if wanted(f.kind, f.name):
+        if f.name in picked:
             yield Named(f.kind, f.name, f.signature, QualifiedName(f.schema, f.name))
+    picked = select([q.name for q in catalog.sequences], False)
     for q in catalog.sequences:
-        if wanted("sequence", q.name):
+        if q.name in picked:
             yield Named("sequence", q.name, str(q.qname), q.owned_by)
-    for t in (*catalog.enums, *catalog.domains, *catalog.composite_types):
-        if wanted("type", t.name):
+    types = (*catalog.enums, *catalog.domains, *catalog.composite_types)
+    picked = select([t.name for t in types], True)
+    for t in types:
+        if t.name in picked:
             yield Named("type", t.name, str(t.qname), None)
+
+
+def _member_names(ctx: Context) -> Iterator[str]:
+    """The names of every index, constraint, trigger and policy."""
+    for r in ctx.catalog.relations:
+        for members in (r.indexes, r.constraints, r.triggers, r.policies):
+            for m in members:
+                yield m.name
+
+
+def _members(r: Relation, picked: set[str]) -> Iterator[Named]:
+    """`r`'s indexes, constraints, triggers and policies whose names are `picked` (a key's constraint
+    shares its index's name: it is named once, as the index)."""
+    for i in r.indexes:
+        if i.name in picked:
+            yield Named("index", i.name, str(QualifiedName(r.schema, i.name)), r.qname)
+    for kind, items in (("constraint", r.constraints), ("trigger", r.triggers), ("policy", r.policies)):
+        for item in items:
+            if item.name in picked and not (kind == "constraint" and any(i.name == item.name for i in r.indexes)):
+                yield Named(kind, item.name, f"{r.qname}.{quote_ident(item.name)}", r.qname)
