@@ -1,9 +1,10 @@
 """What several rules derive from one catalog, worked out once per lint instead of once per rule.
 
 In: a `Catalog`. Out: a `CatalogIndex` whose lookups are computed on first use and then shared
-by every rule of the run (through `Context.index`): the tables, their declared foreign keys, the
-column types in use, the single-column primary keys, each relation's own indexes, the droppable
-B-trees, every column's type by relation, and the distinct column names.
+by every rule of the run (through `Context.index`): the tables, those holding rows with statistics,
+their primary and declared foreign keys, the column types in use, the single-column primary keys,
+each relation's own indexes (and the relations where two indexes share a first column), the
+droppable B-trees, every column's type by relation, and the distinct column names.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from schemadocs.checks.index_key import backs_constraint, shape
-from schemadocs.model import Catalog, Column, ForeignKey, Index, Relation, RelationKind
+from schemadocs.model import Catalog, Column, Constraint, ConstraintKind, ForeignKey, Index, Relation, RelationKind
 
 TABLES = (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE)
 INDEXED = (*TABLES, RelationKind.MATERIALIZED_VIEW)
+HEAPS = (RelationKind.TABLE, RelationKind.MATERIALIZED_VIEW)
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,9 +35,21 @@ class CatalogIndex:
         return tuple(r for r in self.tables if r.partition_of is None)
 
     @cached_property
+    def heaps(self) -> tuple[Relation, ...]:
+        """Ordinary tables and materialized views (what holds rows) that have statistics."""
+        return tuple(r for r in self.catalog.relations if r.kind in HEAPS and r.stats is not None)
+
+    @cached_property
+    def primary_keys(self) -> dict[tuple[str, str], Constraint]:
+        """Each table's primary key, by the table's (schema, name)."""
+        return {(r.schema, r.name): c for r in self.tables for c in r.constraints
+                if c.kind is ConstraintKind.PRIMARY_KEY}
+
+    @cached_property
     def table_foreign_keys(self) -> tuple[tuple[Relation, tuple[ForeignKey, ...]], ...]:
         """Each table with the foreign keys declared on it (not the clones PostgreSQL puts on partitions)."""
-        found = ((r, tuple(fk for fk in r.foreign_keys if not fk.inherited)) for r in self.tables)
+        found = ((r, tuple(c for c in r.constraints if isinstance(c, ForeignKey) and not c.inherited))
+                 for r in self.tables)
         return tuple((r, fks) for r, fks in found if fks)
 
     @cached_property
@@ -64,8 +78,9 @@ class CatalogIndex:
     def key_columns(self) -> tuple[tuple[Relation, Column], ...]:
         """The column of each single-column primary key of `top_tables`."""
         found = []
+        keys = self.primary_keys
         for r in self.top_tables:
-            pk = r.primary_key
+            pk = keys.get((r.schema, r.name))
             if pk is not None and len(pk.columns) == 1:
                 name = pk.columns[0]
                 column = next((c for c in r.columns if c.name == name), None)  # a key column comes early
@@ -91,17 +106,18 @@ class CatalogIndex:
         return tuple(found)
 
     @cached_property
+    def shared_leads(self) -> tuple[tuple[Relation, tuple[Index, ...]], ...]:
+        """`own_indexes`, only for the relations two of whose indexes have the same first key column:
+        elsewhere no index duplicates another or leads it."""
+        return tuple((r, own) for r, own in self.own_indexes
+                     if len(r.indexes) > 1 and len({i.columns[:1] for i in r.indexes}) < len(r.indexes))
+
+    @cached_property
     def plain_btrees(self) -> tuple[tuple[Relation, Index, dict[str, str]], ...]:
         """Each droppable B-tree (own, not unique, not backing a constraint) with its table's column types."""
-        found = []
-        for r, own in self.own_indexes:
-            plain = [i for i in own if i.method == "btree" and not i.unique]
-            if plain:
-                plain = [i for i in plain if not backs_constraint(r, i)]
-            if plain:
-                types = self.column_types[r.schema, r.name]
-                found.extend((r, i, types) for i in plain)
-        return tuple(found)
+        types = self.column_types
+        return tuple((r, i, types[r.schema, r.name]) for r, own in self.own_indexes for i in own
+                     if i.method == "btree" and not i.unique and not backs_constraint(r, i))
 
     @cached_property
     def column_types(self) -> dict[tuple[str, str], dict[str, str]]:

@@ -9,14 +9,16 @@ the statistics rules skipped because the catalog was read without statistics, an
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from schemadocs.checks.catalog_index import CatalogIndex
 from schemadocs.checks.config import Settings
-from schemadocs.checks.finding import Finding
+from schemadocs.checks.finding import Finding, Level
 from schemadocs.checks.objects import check_excludes
 from schemadocs.checks.registry import Context, Needs, Rule, all_rules
 from schemadocs.gc_pause import gc_paused
@@ -44,43 +46,38 @@ def lint(catalog: Catalog, settings: Settings | None = None) -> Report:
 
 def _lint(catalog: Catalog, settings: Settings) -> Report:
     has_stats = any(r.stats is not None for r in catalog.relations)
-    found: list[Finding] = []
+    found: dict[Level, list[Finding]] = {level: [] for level in WORST_FIRST}
     run, skipped = [], []
     matched: set[tuple[str, str]] = set()  # (rule id, exclude glob) that left a finding out
     index = CatalogIndex(catalog)  # shared by every rule of this run
-    for r in settings.selected(all_rules()):
+    for r in sorted(settings.selected(all_rules()), key=attrgetter("id")):
         if r.needs is Needs.STATISTICS and not has_stats:
             skipped.append(r.id)
             continue
         run.append(r.id)
-        found.extend(_findings(r, Context(catalog, index, {**r.thresholds, **settings.thresholds.get(r.id, {})}),
-                                 settings, matched))
+        ctx = Context(catalog, index, {**r.thresholds, **settings.thresholds.get(r.id, {})})
+        for level, findings in _findings(r, ctx, settings, matched).items():
+            findings.sort(key=attrgetter("object"))
+            found[level] += findings  # rules run in id order: worst first, then by rule and object
     check_excludes(catalog, settings.exclude, matched)
-    return Report(report_order(found), tuple(run), tuple(skipped))
+    return Report(tuple(chain.from_iterable(found.values())), tuple(run), tuple(skipped))
 
 
-def report_order(findings: list[Finding]) -> tuple[Finding, ...]:
-    """Worst first, then by rule and object. Three stable sorts, least significant key first, give
-    the order of one sort by (severity, rule, object) with cheaper comparisons of plain keys."""
-    findings.sort(key=attrgetter("object"))
-    findings.sort(key=attrgetter("rule"))
-    findings.sort(key=_severity)
-    return tuple(findings)
+WORST_FIRST = tuple(sorted(Level, key=lambda level: -level.rank))
 
 
-def _severity(f: Finding) -> int:
-    return -f.level.rank
-
-
-def _findings(r: Rule, ctx: Context, settings: Settings, matched: set[tuple[str, str]]) -> list[Finding]:
+def _findings(r: Rule, ctx: Context, settings: Settings, matched: set[tuple[str, str]]) -> dict[Level, list[Finding]]:
+    """The rule's findings by level (a level set in the settings, else the hit's, else the rule's),
+    in the order the check reported them, less those an exclude glob matches."""
     excluded = settings.exclude.get(r.id, ())
     rule_id, category, level, default = r.id, r.category, settings.levels.get(r.id), r.level
-    found = []
+    found: defaultdict[Level, list[Finding]] = defaultdict(list)
     for h in r.check(ctx):
         globs = {(rule_id, glob) for glob in excluded if fnmatchcase(h.object, glob)} if excluded else None
         if globs:
             matched |= globs
         else:
-            found.append(Finding(object=h.object, rule=rule_id, level=level or h.level or default, category=category,
-                                 message=h.message, fix=h.fix, subject=h.subject))
+            chosen = level or h.level or default
+            found[chosen].append(Finding(object=h.object, rule=rule_id, level=chosen, category=category,
+                                         message=h.message, fix=h.fix, subject=h.subject))
     return found

@@ -22,8 +22,7 @@ from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation
       traps="A partition whose partitioned parent has a key inherits it, and views, materialized views and "
             "foreign tables cannot have one: none of them is reported.")
 def no_primary_key(ctx: Context) -> Iterator[Hit]:
-    keyed = {(r.schema, r.name) for r in ctx.index.tables for c in r.constraints  # only tables have keys
-             if c.kind is ConstraintKind.PRIMARY_KEY}
+    keyed = ctx.index.primary_keys
     for r in ctx.index.tables:
         if (r.schema, r.name) in keyed:
             continue
@@ -234,10 +233,13 @@ def _mention(column: str) -> re.Pattern[str]:
       traps="A self-reference (a tree) is not a cycle here; each cycle is reported once, on its first table "
             "by name; keys cloned onto partitions are ignored.")
 def foreign_key_cycle(ctx: Context) -> Iterator[Hit]:
-    edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    for r, fk in _foreign_keys(ctx):
-        if fk.ref_name != r.name or fk.ref_schema != r.schema:
-            edges.setdefault((r.schema, r.name), set()).add((fk.ref_schema, fk.ref_name))
+    edges: dict[Node, set[Node]] = {}
+    for r, fks in ctx.index.table_foreign_keys:
+        node = (r.schema, r.name)
+        targets = {(fk.ref_schema, fk.ref_name) for fk in fks}
+        targets.discard(node)  # a self-reference (a tree) is not a cycle here
+        if targets:
+            edges[node] = targets
     for found in _cycles(_on_cycle_paths(edges)):
         component = {QualifiedName(*t) for t in found}
         first = min(component)

@@ -6,10 +6,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 from schemadocs.checks.finding import Category, Level
+from schemadocs.checks.index_key import index_name
 from schemadocs.checks.registry import Context, Hit, rule
 from schemadocs.model import QualifiedName, Relation, quote_ident
 
@@ -82,62 +84,46 @@ class Named:
     subject: QualifiedName | None
 
 
-Select = Callable[[Iterable[str], bool], set[str]]  # (names, callable_name) -> the names a rule reports
+Select = Callable[[set[str], bool], set[str]]  # (names, callable_name) -> the names a rule reports
 
 
 def named_objects(ctx: Context, *, typed_only: bool, select: Select) -> Iterator[Named]:
     """Every named object whose name `select` picks, with its finding `object`; `typed_only` leaves
-    out names used in DDL only. `select` gets the names of a kind of object all at once (routine and
-    type names, which the grammar reads apart, with `callable_name`), each column name once, and
-    the relations are walked again only for the names it picked."""
+    out names used in DDL only. `select` gets the distinct names of each kind of object at once
+    (routine and type names, which the grammar reads apart, with `callable_name`); the objects of
+    a kind are walked again only when it picked some."""
     catalog = ctx.catalog
-    picked = select([s.name for s in catalog.schemas], False)
-    for s in catalog.schemas:
-        if s.name in picked:
-            yield Named("schema", s.name, quote_ident(s.name), None)
-    relations = select([r.name for r in catalog.relations], False)
-    columns = select(ctx.index.column_names, False)
-    members = set() if typed_only else select(_member_names(ctx), False)  # index, constraint, trigger, policy
-    if relations or columns or members:
-        for r in catalog.relations:
-            if r.name in relations:
-                yield Named(r.kind.label, r.name, str(r.qname), r.qname)
-            if columns:
-                for c in r.columns:
-                    if c.name in columns:
-                        yield Named("column", c.name, f"{r.qname}.{quote_ident(c.name)}", r.qname)
-            if members:
-                yield from _members(r, members)
-    picked = select([f.name for f in catalog.routines], True)
-    for f in catalog.routines:
-        if f.name in picked:
-            yield Named(f.kind, f.name, f.signature, QualifiedName(f.schema, f.name))
-    picked = select([q.name for q in catalog.sequences], False)
-    for q in catalog.sequences:
-        if q.name in picked:
-            yield Named("sequence", q.name, str(q.qname), q.owned_by)
+    picked = select({s.name for s in catalog.schemas}, False)
+    yield from (Named("schema", s.name, quote_ident(s.name), None) for s in catalog.schemas if s.name in picked)
+    picked = select({r.name for r in catalog.relations}, False)
+    yield from (Named(r.kind.label, r.name, str(r.qname), r.qname) for r in catalog.relations if r.name in picked)
+    picked = select(ctx.index.column_names, False)
+    if picked:
+        yield from (Named("column", c.name, f"{r.qname}.{quote_ident(c.name)}", r.qname)
+                    for r in catalog.relations for c in r.columns if c.name in picked)
+    if not typed_only:
+        yield from _members(catalog.relations, select)
+    picked = select({f.name for f in catalog.routines}, True)
+    yield from (Named(f.kind, f.name, f.signature, QualifiedName(f.schema, f.name))
+                for f in catalog.routines if f.name in picked)
+    picked = select({q.name for q in catalog.sequences}, False)
+    yield from (Named("sequence", q.name, str(q.qname), q.owned_by) for q in catalog.sequences if q.name in picked)
     types = (*catalog.enums, *catalog.domains, *catalog.composite_types)
-    picked = select([t.name for t in types], True)
-    for t in types:
-        if t.name in picked:
-            yield Named("type", t.name, str(t.qname), None)
+    picked = select({t.name for t in types}, True)
+    yield from (Named("type", t.name, str(t.qname), None) for t in types if t.name in picked)
 
 
-def _member_names(ctx: Context) -> Iterator[str]:
-    """The names of every index, constraint, trigger and policy."""
-    for r in ctx.catalog.relations:
-        for members in (r.indexes, r.constraints, r.triggers, r.policies):
-            for m in members:
-                yield m.name
+def _members(relations: tuple[Relation, ...], select: Select) -> Iterator[Named]:
+    """The indexes, constraints, triggers and policies whose names `select` picks, kind by kind (a
+    key's constraint shares its index's name: it is named once, as the index)."""
+    for kind, members_of in _MEMBERS:
+        picked = select({m.name for r in relations for m in members_of(r)}, False)
+        for r, m in [(r, m) for r in relations for m in members_of(r) if m.name in picked] if picked else ():
+            if kind == "index":
+                yield Named(kind, m.name, index_name(r, m), r.qname)
+            elif kind != "constraint" or not any(i.name == m.name for i in r.indexes):
+                yield Named(kind, m.name, f"{r.qname}.{quote_ident(m.name)}", r.qname)
 
 
-def _members(r: Relation, picked: set[str]) -> Iterator[Named]:
-    """`r`'s indexes, constraints, triggers and policies whose names are `picked` (a key's constraint
-    shares its index's name: it is named once, as the index)."""
-    for i in r.indexes:
-        if i.name in picked:
-            yield Named("index", i.name, str(QualifiedName(r.schema, i.name)), r.qname)
-    for kind, items in (("constraint", r.constraints), ("trigger", r.triggers), ("policy", r.policies)):
-        for item in items:
-            if item.name in picked and not (kind == "constraint" and any(i.name == item.name for i in r.indexes)):
-                yield Named(kind, item.name, f"{r.qname}.{quote_ident(item.name)}", r.qname)
+_MEMBERS = (("index", attrgetter("indexes")), ("constraint", attrgetter("constraints")),
+            ("trigger", attrgetter("triggers")), ("policy", attrgetter("policies")))

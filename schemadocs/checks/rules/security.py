@@ -52,6 +52,8 @@ def rls_without_policy(ctx: Context) -> Iterator[Hit]:
             "roles are compared as named (a policy TO public and one TO a role are different roles).")
 def multiple_permissive_policies(ctx: Context) -> Iterator[Hit]:
     for r in ctx.catalog.relations:
+        if not r.policies:
+            continue
         groups: dict[tuple[str, str], list[str]] = {}
         for p in r.policies:
             if p.permissive:
@@ -110,7 +112,8 @@ def security_definer_executable_by_public(ctx: Context) -> Iterator[Hit]:
       traps="Grants to named roles are not reported; column grants to PUBLIC are. A relation's NULL ACL "
             "(never granted) gives PUBLIC nothing and is not reported.")
 def public_relation_grant(ctx: Context) -> Iterator[Hit]:
-    granted = [(r.kind.label, r.qname, r.qname, r.grants) for r in ctx.catalog.relations if _to_public(r.grants)]
+    granted = [(r.kind.label, r.qname, r.qname, r.grants) for r in ctx.catalog.relations
+               if r.grants and _to_public(r.grants)]
     granted += [("sequence", q.qname, q.owned_by, q.grants) for q in ctx.catalog.sequences if _to_public(q.grants)]
     for label, qname, subject, grants in granted:
         public = sorted({g.privilege + (f" ({quote_ident(g.column)})" if g.column else "")
