@@ -74,13 +74,13 @@ class QualifiedName:
 
 
 class SchemaObject:
-    """Mixin for objects that live in a schema: their `qname` is their identity (made once per
-    object: the rules, pages and graphs ask for it over and over)."""
+    """Mixin for objects that live in a schema: their `qname` is their identity. (Not cached on the
+    object: orjson writes a dataclass from its __dict__, so a cached value would enter the snapshot.)"""
 
     schema: str
     name: str
 
-    @cached_property
+    @property
     def qname(self) -> QualifiedName:
         return QualifiedName(self.schema, self.name)
 

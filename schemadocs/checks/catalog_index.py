@@ -70,11 +70,6 @@ class CatalogIndex:
         return tuple(found)
 
     @cached_property
-    def column_types_spelled(self) -> frozenset[str]:
-        """Every type a column of `top_tables` has, as spelled, once (type rules ask each once)."""
-        return frozenset().union(*(self.column_types[r.schema, r.name].values() for r in self.top_tables))
-
-    @cached_property
     def key_columns(self) -> tuple[tuple[Relation, Column], ...]:
         """The column of each single-column primary key of `top_tables`."""
         found = []
@@ -119,12 +114,50 @@ class CatalogIndex:
         return tuple((r, i, types[r.schema, r.name]) for r, own in self.own_indexes for i in own
                      if i.method == "btree" and not i.unique and not backs_constraint(r, i))
 
-    @cached_property
+    @property
     def column_types(self) -> dict[tuple[str, str], dict[str, str]]:
         """For each relation (schema, name), its column types by column name."""
-        return {(r.schema, r.name): {c.name: c.type for c in r.columns} for r in self.catalog.relations}
+        return self._columns.types
 
-    @cached_property
+    @property
     def column_names(self) -> frozenset[str]:
         """Every column name of the catalog, once (name rules check each distinct name once)."""
-        return frozenset().union(*self.column_types.values())
+        return self._columns.names
+
+    @property
+    def column_types_spelled(self) -> frozenset[str]:
+        """Every type a column of `top_tables` has, as spelled, once (type rules ask each once)."""
+        return self._columns.spelled
+
+    @property
+    def uncommented(self) -> tuple[tuple[Relation, list[str]], ...]:
+        """Each relation documented on its own (not a partition) with the names of its columns that
+        have no comment (none, or blanks only), if it has such columns."""
+        return self._columns.uncommented
+
+    @cached_property
+    def _columns(self) -> _Columns:
+        """The column facts above, from one pass over every column of the catalog (its largest part:
+        each further pass would read them all again)."""
+        types: dict[tuple[str, str], dict[str, str]] = {}
+        names: set[str] = set()
+        spelled: set[str] = set()
+        uncommented = []
+        for r in self.catalog.relations:
+            mine = types[r.schema, r.name] = {c.name: c.type for c in r.columns}
+            names.update(mine)
+            if r.partition_of is None:
+                if r.kind in TABLES:
+                    spelled.update(mine.values())
+                missing = [c.name for c in r.columns if not c.comment or c.comment.isspace()]
+                if missing:
+                    uncommented.append((r, missing))
+        return _Columns(types, frozenset(names), frozenset(spelled), tuple(uncommented))
+
+
+@dataclass(frozen=True)
+class _Columns:
+    types: dict[tuple[str, str], dict[str, str]]
+    names: frozenset[str]
+    spelled: frozenset[str]
+    uncommented: tuple[tuple[Relation, list[str]], ...]

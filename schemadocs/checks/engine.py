@@ -78,6 +78,5 @@ def _findings(r: Rule, ctx: Context, settings: Settings, matched: set[tuple[str,
             matched |= globs
         else:
             chosen = level or h.level or default
-            found[chosen].append(Finding(object=h.object, rule=rule_id, level=chosen, category=category,
-                                         message=h.message, fix=h.fix, subject=h.subject))
+            found[chosen].append(Finding(h.object, rule_id, chosen, category, h.message, h.fix, h.subject))
     return found

@@ -20,8 +20,9 @@ TRAP_PARTITIONS = "Partitions are documented by their partitioned parent and are
 def relation_without_comment(ctx: Context) -> Iterator[Hit]:
     for r in ctx.catalog.documented:
         if not r.comment or r.comment.isspace():  # none, or blanks only
-            name = str(r.qname)
-            yield Hit(object=name, message=f"{r.kind.label} {name} has no comment", subject=r.qname,
+            qname = r.qname
+            name = str(qname)
+            yield Hit(object=name, message=f"{r.kind.label} {name} has no comment", subject=qname,
                       fix=f"COMMENT ON {_COMMENT_ON[r.kind]} {name} IS '...';")
 
 
@@ -35,13 +36,12 @@ _COMMENT_ON = {kind: kind.label.upper().replace("PARTITIONED ", "") for kind in 
       traps=TRAP_PARTITIONS + "One finding per table or view (coverage), not one per column, so a team can "
             "keep it on and baseline it.")
 def column_without_comment(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.documented:
-        missing = [c.name for c in r.columns if not c.comment or c.comment.isspace()]  # none, or blanks only
-        if missing:
-            listed = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
-            name = str(r.qname)
-            yield Hit(object=name, subject=r.qname,
-                      message=f"{len(missing)} of {len(r.columns)} columns of {name} have no comment: {listed}")
+    for r, missing in ctx.index.uncommented:  # columns with no comment, or blanks only
+        listed = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
+        qname = r.qname
+        name = str(qname)
+        yield Hit(object=name, subject=qname,
+                  message=f"{len(missing)} of {len(r.columns)} columns of {name} have no comment: {listed}")
 
 
 @rule("routine-without-comment", level=Level.INFO, category=Category.DOCUMENTATION,

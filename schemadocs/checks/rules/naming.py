@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -30,12 +30,16 @@ NAME_LIMIT = 63  # NAMEDATALEN - 1 bytes: PostgreSQL truncates longer identifier
             "keywords as routine names (left), non-ASCII letters and $ after the first character are all valid "
             "unquoted there and are not reported, although quote_ident quotes some of them.")
 def name_needs_quoting(ctx: Context) -> Iterator[Hit]:
-    for n in named_objects(ctx, typed_only=True, select=_needing_quotes):
+    for n in named_objects(ctx, select=_needing_quotes):
         yield Hit(object=n.object, message=f"{n.kind} name {quote_ident(n.name)} must be double-quoted",
                   subject=n.subject)
 
 
-def _needing_quotes(names: Iterable[str], callable_name: bool) -> set[str]:
+def _needing_quotes(names: Collection[str], callable_name: bool) -> set[str]:
+    """The names that need quotes. When every name is a valid lower-case identifier (one pattern
+    over them all, joined by a character no name holds), only the keywords among them do."""
+    if _ALL_PLAIN.fullmatch("\x00".join(names)):
+        return (CALLABLE_KEYWORDS if callable_name else NAME_KEYWORDS).intersection(names)
     return {name for name in names if needs_quoting(name, callable_name=callable_name)}
 
 
@@ -51,6 +55,9 @@ def needs_quoting(name: str, *, callable_name: bool) -> bool:
 
 # lower-case letters, _ and any non-ASCII character; after the first also digits and $
 _PLAIN = re.compile("[a-z_\x80-\U0010ffff][a-z0-9_$\x80-\U0010ffff]*")
+_ALL_PLAIN = re.compile(f"{_PLAIN.pattern}(?:\x00{_PLAIN.pattern})*")  # names joined by NUL, which no name holds
+NAME_KEYWORDS = RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS  # what needs_quoting refuses as a plain name
+CALLABLE_KEYWORDS = RESERVED_KEYWORDS | COL_NAME_KEYWORDS  # ... and as a routine or type name
 
 
 @rule("name-at-length-limit", level=Level.WARNING, category=Category.NAMING,
@@ -63,15 +70,18 @@ _PLAIN = re.compile("[a-z_\x80-\U0010ffff][a-z0-9_$\x80-\U0010ffff]*")
             "as its index (renaming the index renames the constraint). Names PostgreSQL generated (t_pkey, "
             "t_c_fkey) are truncated too and are reported: name them explicitly.")
 def name_at_length_limit(ctx: Context) -> Iterator[Hit]:
-    for n in named_objects(ctx, typed_only=False, select=at_limit):
+    for n in named_objects(ctx, select=at_limit, members=_members_at_limit):
         yield Hit(object=n.object, subject=n.subject,
                   message=f"{n.kind} name is {NAME_LIMIT} bytes long, the limit: it may have been truncated")
 
 
-def at_limit(names: Iterable[str], callable_name: bool = False) -> set[str]:
+def at_limit(names: Collection[str], callable_name: bool = False) -> set[str]:
     """The names of NAME_LIMIT bytes or more in UTF-8. A character takes 1 to 4 bytes, so a name of
     NAME_LIMIT characters is long enough, one of fewer than a quarter of that is not, and only a
-    non-ASCII name in between is encoded to count its bytes."""
+    non-ASCII name in between is encoded to count its bytes. Mostly there is none: every name ASCII
+    and shorter, which max() and str.isascii tell without a Python step per name."""
+    if not names or (len(max(names, key=len)) < NAME_LIMIT and all(map(str.isascii, names))):
+        return set()
     return {name for name in names if len(name) >= NAME_LIMIT or (
         len(name) * 4 >= NAME_LIMIT and not name.isascii() and len(name.encode("utf-8")) >= NAME_LIMIT)}
 
@@ -84,41 +94,48 @@ class Named:
     subject: QualifiedName | None
 
 
-Select = Callable[[set[str], bool], set[str]]  # (names, callable_name) -> the names a rule reports
+Select = Callable[[Collection[str], bool], set[str]]  # (names, callable_name) -> the names a rule reports
 
 
-def named_objects(ctx: Context, *, typed_only: bool, select: Select) -> Iterator[Named]:
-    """Every named object whose name `select` picks, with its finding `object`; `typed_only` leaves
-    out names used in DDL only. `select` gets the distinct names of each kind of object at once
-    (routine and type names, which the grammar reads apart, with `callable_name`); the objects of
-    a kind are walked again only when it picked some."""
+def named_objects(ctx: Context, *, select: Select,
+                  members: Callable[[tuple[Relation, ...]], Iterator[Named]] | None = None) -> Iterator[Named]:
+    """Every named object whose name `select` picks, with its finding `object`. `select` gets the
+    names of each kind of object at once (routine and type names, which the grammar reads apart,
+    with `callable_name`; column names once each); the objects of a kind are walked again only when
+    it picked some. `members`, when given, finds the indexes, constraints, triggers and policies to
+    report too (names used in DDL only)."""
     catalog = ctx.catalog
-    picked = select({s.name for s in catalog.schemas}, False)
+    picked = select([s.name for s in catalog.schemas], False)
     yield from (Named("schema", s.name, quote_ident(s.name), None) for s in catalog.schemas if s.name in picked)
-    picked = select({r.name for r in catalog.relations}, False)
+    picked = select([r.name for r in catalog.relations], False)
     yield from (Named(r.kind.label, r.name, str(r.qname), r.qname) for r in catalog.relations if r.name in picked)
     picked = select(ctx.index.column_names, False)
     if picked:
         yield from (Named("column", c.name, f"{r.qname}.{quote_ident(c.name)}", r.qname)
                     for r in catalog.relations for c in r.columns if c.name in picked)
-    if not typed_only:
-        yield from _members(catalog.relations, select)
-    picked = select({f.name for f in catalog.routines}, True)
+    if members is not None:
+        yield from members(catalog.relations)
+    picked = select([f.name for f in catalog.routines], True)
     yield from (Named(f.kind, f.name, f.signature, QualifiedName(f.schema, f.name))
                 for f in catalog.routines if f.name in picked)
-    picked = select({q.name for q in catalog.sequences}, False)
+    picked = select([q.name for q in catalog.sequences], False)
     yield from (Named("sequence", q.name, str(q.qname), q.owned_by) for q in catalog.sequences if q.name in picked)
     types = (*catalog.enums, *catalog.domains, *catalog.composite_types)
-    picked = select({t.name for t in types}, True)
+    picked = select([t.name for t in types], True)
     yield from (Named("type", t.name, str(t.qname), None) for t in types if t.name in picked)
 
 
-def _members(relations: tuple[Relation, ...], select: Select) -> Iterator[Named]:
-    """The indexes, constraints, triggers and policies whose names `select` picks, kind by kind (a
-    key's constraint shares its index's name: it is named once, as the index)."""
+def _members_at_limit(relations: tuple[Relation, ...]) -> Iterator[Named]:
+    """The indexes, constraints, triggers and policies whose names are at the limit, kind by kind (a
+    key's constraint shares its index's name: it is named once, as the index). There are many, so the
+    test is written out: only a name of NAME_LIMIT characters or a non-ASCII one can reach the limit,
+    and `at_limit` decides those few."""
     for kind, members_of in _MEMBERS:
-        picked = select({m.name for r in relations for m in members_of(r)}, False)
-        for r, m in [(r, m) for r in relations for m in members_of(r) if m.name in picked] if picked else ():
+        found = [(r, m) for r in relations for m in members_of(r) if len(m.name) >= NAME_LIMIT or not m.name.isascii()]
+        picked = at_limit([m.name for _, m in found]) if found else set()
+        for r, m in found:
+            if m.name not in picked:
+                continue
             if kind == "index":
                 yield Named(kind, m.name, index_name(r, m), r.qname)
             elif kind != "constraint" or not any(i.name == m.name for i in r.indexes):
