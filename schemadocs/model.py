@@ -16,6 +16,8 @@ from typing import TypeVar
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
+from schemadocs.argtypes import argument_types
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -333,6 +335,9 @@ class Routine:
     grants: tuple[Grant, ...] = ()
     oid: int | None = None  # pg_proc.oid
     acl_empty: bool = False  # proacl is an explicit empty ACL ({}): nobody, not even the owner, may execute
+    # oidvectortypes(proargtypes), only where it is not `arguments` read without modes and names
+    # (argtypes.py: an ordered-set aggregate's, say); None otherwise, and in older snapshots
+    argument_types: str | None = None
 
     @property
     def default_acl(self) -> bool:
@@ -341,7 +346,19 @@ class Routine:
 
     @property
     def signature(self) -> str:
+        """`s.f(a integer, b text)`: the name with the identity arguments, names included."""
         return f"{QualifiedName(self.schema, self.name)}({self.arguments})"
+
+    @property
+    def argtypes(self) -> str:
+        """The argument types alone, as oidvectortypes(proargtypes) writes them: `integer, text`."""
+        return argument_types(self.arguments) if self.argument_types is None else self.argument_types
+
+    @property
+    def identity(self) -> str:
+        """`s.f(integer, text)`: the name with the argument types alone, as DDL identifies a routine
+        (the `object` of its findings)."""
+        return f"{qualified(self.schema, self.name)}({self.argtypes})"
 
     @property
     def keyword(self) -> str:

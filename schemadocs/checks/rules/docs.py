@@ -52,8 +52,8 @@ def column_without_comment(ctx: Context) -> Iterator[Hit]:
 def routine_without_comment(ctx: Context) -> Iterator[Hit]:
     for f in ctx.catalog.routines:
         if not (f.comment or "").strip():
-            yield Hit(object=f.signature, message=f"{f.kind} {f.signature} has no comment",
-                      subject=QualifiedName(f.schema, f.name), fix=f"COMMENT ON {f.keyword} {f.signature} IS '...';")
+            yield Hit(object=f.identity, message=f"{f.kind} {f.signature} has no comment",
+                      subject=QualifiedName(f.schema, f.name), fix=f"COMMENT ON {f.keyword} {f.identity} IS '...';")
 
 
 @rule("schema-without-comment", level=Level.INFO, category=Category.DOCUMENTATION,

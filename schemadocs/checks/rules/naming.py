@@ -116,7 +116,7 @@ def named_objects(ctx: Context, *, select: Select,
     if members is not None:
         yield from members(catalog.relations)
     picked = select([f.name for f in catalog.routines], True)
-    yield from (Named(f.kind, f.name, f.signature, QualifiedName(f.schema, f.name))
+    yield from (Named(f.kind, f.name, f.identity, QualifiedName(f.schema, f.name))
                 for f in catalog.routines if f.name in picked)
     picked = select([q.name for q in catalog.sequences], False)
     yield from (Named("sequence", q.name, str(q.qname), q.owned_by) for q in catalog.sequences if q.name in picked)
