@@ -39,18 +39,36 @@ class CatalogIndex:
         """Ordinary tables and materialized views (what holds rows) that have statistics."""
         return tuple(r for r in self.catalog.relations if r.kind in HEAPS and r.stats is not None)
 
-    @cached_property
+    @property
     def primary_keys(self) -> dict[tuple[str, str], Constraint]:
         """Each table's primary key, by the table's (schema, name)."""
-        return {(r.schema, r.name): c for r in self.tables for c in r.constraints
-                if c.kind is ConstraintKind.PRIMARY_KEY}
+        return self._constraints.primary_keys
 
-    @cached_property
+    @property
     def table_foreign_keys(self) -> tuple[tuple[Relation, tuple[ForeignKey, ...]], ...]:
         """Each table with the foreign keys declared on it (not the clones PostgreSQL puts on partitions)."""
-        found = ((r, tuple(c for c in r.constraints if isinstance(c, ForeignKey) and not c.inherited))
-                 for r in self.tables)
-        return tuple((r, fks) for r, fks in found if fks)
+        return self._constraints.foreign_keys
+
+    @cached_property
+    def _constraints(self) -> _Constraints:
+        """The keys above, and the tables with an exclusion constraint, from one pass over every
+        table's constraints."""
+        keys: dict[tuple[str, str], Constraint] = {}
+        declared = []
+        excluding = set()
+        for r in self.tables:
+            fks = []
+            for c in r.constraints:
+                if isinstance(c, ForeignKey):
+                    if not c.inherited:
+                        fks.append(c)
+                elif c.kind is ConstraintKind.PRIMARY_KEY:
+                    keys[r.schema, r.name] = c
+                elif c.kind is ConstraintKind.EXCLUSION:
+                    excluding.add((r.schema, r.name))
+            if fks:
+                declared.append((r, tuple(fks)))
+        return _Constraints(keys, tuple(declared), frozenset(excluding))
 
     @cached_property
     def foreign_keys(self) -> tuple[tuple[Relation, ForeignKey], ...]:
@@ -61,12 +79,13 @@ class CatalogIndex:
     def distinct_foreign_keys(self) -> tuple[tuple[Relation, ForeignKey], ...]:
         """`foreign_keys`, skipping one with the same table and columns as one before it (one finding
         per object)."""
-        seen: set[tuple[str, str, tuple[str, ...]]] = set()
         found = []
-        for r, fk in self.foreign_keys:
-            if (key := (r.schema, r.name, fk.columns)) not in seen:
-                seen.add(key)
-                found.append((r, fk))
+        for r, fks in self.table_foreign_keys:
+            seen: set[tuple[str, ...]] = set()
+            for fk in fks:
+                if fk.columns not in seen:
+                    seen.add(fk.columns)
+                    found.append((r, fk))
         return tuple(found)
 
     @cached_property
@@ -78,9 +97,10 @@ class CatalogIndex:
             pk = keys.get((r.schema, r.name))
             if pk is not None and len(pk.columns) == 1:
                 name = pk.columns[0]
-                column = next((c for c in r.columns if c.name == name), None)  # a key column comes early
-                if column is not None:
-                    found.append((r, column))
+                for c in r.columns:  # a key column comes early
+                    if c.name == name:
+                        found.append((r, c))
+                        break
         return tuple(found)
 
     @cached_property
@@ -110,9 +130,11 @@ class CatalogIndex:
     @cached_property
     def plain_btrees(self) -> tuple[tuple[Relation, Index, dict[str, str]], ...]:
         """Each droppable B-tree (own, not unique, not backing a constraint) with its table's column types."""
-        types = self.column_types
+        types, excluding = self.column_types, self._constraints.excluding
+        # A primary key or unique constraint has a unique index: a non-unique one can back only an exclusion constraint.
         return tuple((r, i, types[r.schema, r.name]) for r, own in self.own_indexes for i in own
-                     if i.method == "btree" and not i.unique and not backs_constraint(r, i))
+                     if i.method == "btree" and not i.unique
+                     and not (excluding and (r.schema, r.name) in excluding and backs_constraint(r, i)))
 
     @property
     def column_types(self) -> dict[tuple[str, str], dict[str, str]]:
@@ -153,6 +175,13 @@ class CatalogIndex:
                 if missing:
                     uncommented.append((r, missing))
         return _Columns(types, frozenset(names), frozenset(spelled), tuple(uncommented))
+
+
+@dataclass(frozen=True)
+class _Constraints:
+    primary_keys: dict[tuple[str, str], Constraint]
+    foreign_keys: tuple[tuple[Relation, tuple[ForeignKey, ...]], ...]
+    excluding: frozenset[tuple[str, str]]  # tables with an exclusion constraint
 
 
 @dataclass(frozen=True)

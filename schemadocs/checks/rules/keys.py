@@ -76,25 +76,26 @@ def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[str, str, str]] = set()
     types = ctx.index.column_types
     bases: dict[str | None, str | None] = {}  # spelled -> base type, resolved once each
-    for r, fk in _foreign_keys(ctx):
-        target = types.get((fk.ref_schema, fk.ref_name))
-        if target is None:
-            continue
+    for r, fks in ctx.index.table_foreign_keys:
         mine = types[r.schema, r.name]
-        for col, ref in zip(fk.columns, fk.ref_columns):
-            spelled, ref_spelled = mine.get(col), target.get(ref)
-            if spelled == ref_spelled:  # the same type, spelled alike (most keys)
+        for fk in fks:
+            target = types.get((fk.ref_schema, fk.ref_name))
+            if target is None:
                 continue
-            for t in (spelled, ref_spelled):
-                if t not in bases:
-                    bases[t] = _base_type(ctx, t)
-            base, theirs = bases[spelled], bases[ref_spelled]
-            if base is None or theirs is None or base == theirs or (r.schema, r.name, col) in seen:
-                continue
-            seen.add((r.schema, r.name, col))
-            yield Hit(object=member(r, (col,)), subject=r.qname, level=_mismatch_level(base, theirs),
-                      message=f"{col} is {spelled} but references {fk.target}.{ref}, {ref_spelled}",
-                      fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((col,))} TYPE {ref_spelled};")
+            for col, ref in zip(fk.columns, fk.ref_columns):
+                spelled, ref_spelled = mine.get(col), target.get(ref)
+                if spelled == ref_spelled:  # the same type, spelled alike (most keys)
+                    continue
+                for t in (spelled, ref_spelled):
+                    if t not in bases:
+                        bases[t] = _base_type(ctx, t)
+                base, theirs = bases[spelled], bases[ref_spelled]
+                if base is None or theirs is None or base == theirs or (r.schema, r.name, col) in seen:
+                    continue
+                seen.add((r.schema, r.name, col))
+                yield Hit(object=member(r, (col,)), subject=r.qname, level=_mismatch_level(base, theirs),
+                          message=f"{col} is {spelled} but references {fk.target}.{ref}, {ref_spelled}",
+                          fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((col,))} TYPE {ref_spelled};")
 
 
 def _mismatch_level(mine: str, theirs: str) -> Level:
