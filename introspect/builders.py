@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from schemadocs.argtypes import argument_types
 from schemadocs.introspect.acl import grants
 from schemadocs.model import (
     Column,
@@ -239,6 +240,7 @@ def build_routine(r: Row) -> Routine:
         language=r.language, volatility=VOLATILITY[r.volatility], security_definer=r.security_definer,
         definition=r.definition, comment=r.comment, owner=r.owner, settings=tuple(r.settings),
         grants=grants(r.acl), oid=r.oid, acl_empty=bool(r.acl_empty),
+        argument_types=None if r.argument_types == argument_types(r.arguments) else r.argument_types,
     )
 
 

@@ -105,7 +105,7 @@ _FIXES: dict[str, Callable[[Row], Row]] = {
     "triggers": _fields("definition"),
     "policies": _fields("using", "with_check"),
     "relations": _fields("view_definition", "partition_key", "partition_bound"),
-    "routines": _fields("arguments", "returns"),
+    "routines": _fields("arguments", "argument_types", "returns"),
     "sequences": _fields("type"),
     "domains": _domain,
     "composite_types": _second("attributes"),

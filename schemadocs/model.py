@@ -16,6 +16,8 @@ from typing import TypeVar
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
+from schemadocs.argtypes import argument_types
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -58,17 +60,31 @@ class ConstraintKind(StrEnum):
     EXCLUSION = "exclusion"
 
 
-@dataclass(frozen=True, order=True)
+@lru_cache(maxsize=1 << 16)  # the same names are written over and over by the rules and pages
+def qualified(schema: str, name: str) -> str:
+    """`s.t`, each part quoted as quote_ident() does: how a schema-qualified name is written."""
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+@dataclass(frozen=True, order=True, init=False)
 class QualifiedName:
     schema: str
     name: str
 
+    def __init__(self, schema: str, name: str) -> None:
+        # Frozen: both fields are set here, once, straight into the instance's dict; dataclass's own
+        # __init__ goes through object.__setattr__ per field, three times slower, and qualified
+        # names are made by the hundred thousand (every relation's `qname`, every lookup by name).
+        fields = self.__dict__
+        fields["schema"], fields["name"] = schema, name
+
     def __str__(self) -> str:
-        return f"{quote_ident(self.schema)}.{quote_ident(self.name)}"
+        return qualified(self.schema, self.name)
 
 
 class SchemaObject:
-    """Mixin for objects that live in a schema: their `qname` is their identity."""
+    """Mixin for objects that live in a schema: their `qname` is their identity. (Not cached on the
+    object: orjson writes a dataclass from its __dict__, so a cached value would enter the snapshot.)"""
 
     schema: str
     name: str
@@ -326,6 +342,9 @@ class Routine:
     grants: tuple[Grant, ...] = ()
     oid: int | None = None  # pg_proc.oid
     acl_empty: bool = False  # proacl is an explicit empty ACL ({}): nobody, not even the owner, may execute
+    # oidvectortypes(proargtypes), only where it is not `arguments` read without modes and names
+    # (argtypes.py: an ordered-set aggregate's, say); None otherwise, and in older snapshots
+    argument_types: str | None = None
 
     @property
     def default_acl(self) -> bool:
@@ -334,7 +353,19 @@ class Routine:
 
     @property
     def signature(self) -> str:
+        """`s.f(a integer, b text)`: the name with the identity arguments, names included."""
         return f"{QualifiedName(self.schema, self.name)}({self.arguments})"
+
+    @property
+    def argtypes(self) -> str:
+        """The argument types alone, as oidvectortypes(proargtypes) writes them: `integer, text`."""
+        return argument_types(self.arguments) if self.argument_types is None else self.argument_types
+
+    @property
+    def identity(self) -> str:
+        """`s.f(integer, text)`: the name with the argument types alone, as DDL identifies a routine
+        (the `object` of its findings)."""
+        return f"{qualified(self.schema, self.name)}({self.argtypes})"
 
     @property
     def keyword(self) -> str:

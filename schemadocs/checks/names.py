@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from schemadocs.model import Relation, quote_ident
+from schemadocs.model import Relation, qualified, quote_ident
 
 
 def member(relation: Relation, names: Iterable[str]) -> str:
     """`s.t.a` for one column or constraint name, `s.t.a,b` for a multi-column key."""
-    return f"{quote_ident(relation.schema)}.{quote_ident(relation.name)}.{','.join(quote_ident(n) for n in names)}"
+    return f"{qualified(relation.schema, relation.name)}.{','.join(map(quote_ident, names))}"
 
 
 def column_list(names: Iterable[str]) -> str:
     """`a, "B"`: columns as SQL (for the fix)."""
-    return ", ".join(quote_ident(n) for n in names)
+    return ", ".join(map(quote_ident, names))

@@ -38,5 +38,5 @@ def object_names(catalog: Catalog) -> Iterator[str]:
         yield str(r.qname)
         yield from (member(r, (c.name,)) for c in (*r.columns, *r.constraints, *r.policies, *r.triggers))
         yield from (index_name(r, i) for i in r.indexes)
-    yield from (f.signature for f in catalog.routines)
+    yield from (f.identity for f in catalog.routines)
     yield from (str(QualifiedName(s.schema, s.name)) for s in catalog.sequences)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from schemadocs.checks.catalog_index import CatalogIndex
 from schemadocs.checks.finding import Category, Level
@@ -24,10 +24,11 @@ class Needs(StrEnum):
     STATISTICS = "statistics"  # activity counters and sizes: absent from a --no-stats snapshot
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """What a check saw: the object to change, a message, the safe fix (SQL where one exists),
-    the page that shows it, and a level when this hit differs from the rule's (e.g. milder)."""
+    the page that shows it, and a level when this hit differs from the rule's (e.g. milder).
+    Immutable like the model, but a named tuple: a check can make tens of thousands, and the
+    engine reads each once to make its `Finding`."""
 
     object: str
     message: str

@@ -17,13 +17,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = {
     "security": [
         ("policy-without-rls", "public.policy_off", "error"),
-        ("security-definer-search-path", "public.elevate(p integer)", "error"),
+        ("security-definer-search-path", "public.elevate(integer)", "error"),
         ("extension-in-public", "vector", "warning"),
         ("multiple-permissive-policies", "public.two_ways", "warning"),
         ("public-relation-grant", "public.shared_data", "warning"),
         ("public-relation-grant", "public.shared_ids", "warning"),
         ("rls-without-policy", "public.rls_locked", "warning"),
-        ("security-definer-executable-by-public", "public.elevate(p integer)", "warning"),
+        ("security-definer-executable-by-public", "public.elevate(integer)", "warning"),
         ("view-bypasses-rls", "public.team_rows", "warning"),
     ],
     "naming": [
@@ -37,7 +37,7 @@ EXPECTED = {
     "documentation": [
         ("column-without-comment", "docs.orders", "info"),
         ("relation-without-comment", "docs.order_view", "info"),
-        ("routine-without-comment", "docs.total(o docs.orders)", "info"),
+        ("routine-without-comment", "docs.total(docs.orders)", "info"),
         ("schema-without-comment", "docs", "info"),
     ],
     "maintenance": [

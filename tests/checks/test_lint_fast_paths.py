@@ -1,20 +1,28 @@
 """lint's shortcuts give what the slow paths give: plain index keys compared without a parse,
-quoting decided by one pattern (the rule's and quote_ident's), the garbage collector paused and restored."""
+quoting decided by one pattern (the rule's and quote_ident's) and for many names at once, names at the
+length limit found without encoding each, cycles looked for only in a graph that has one, findings
+ordered without one sort of them all, a finding made without dataclass's __init__, the garbage
+collector paused and restored."""
 
 from __future__ import annotations
 
 import gc
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, fields, replace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
-from schemadocs.checks.finding import Level
+from schemadocs import snapshot
+from schemadocs.checks.config import Settings
+from schemadocs.checks.engine import lint
+from schemadocs.checks.finding import Category, Finding, Level
 from schemadocs.checks.index_key import key_items, plain_key
-from schemadocs.checks.rules.naming import needs_quoting
-from schemadocs.model import RelationKind, quote_ident
-from tests.checks.models import catalog, found, idx, table
+from schemadocs.checks.rules.keys import _acyclic, _cycles
+from schemadocs.checks.rules.naming import _needing_quotes, at_limit, needs_quoting
+from schemadocs.model import QualifiedName, RelationKind, quote_ident
+from tests.checks.models import catalog, col, fk, found, idx, pk, table
 
 NAMES = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), min_size=1, max_size=12)
 
@@ -89,3 +97,55 @@ def test_quote_ident_quotes_what_the_character_rule_quotes(name: str) -> None:
     plain = bool(name) and not name[0].isdigit() and all("a" <= c <= "z" or "0" <= c <= "9" or c == "_" for c in name)
     keyword = name in RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS
     assert quote_ident(name) == (name if plain and not keyword else '"' + name.replace('"', '""') + '"')
+
+
+@given(st.sets(NAMES | st.sampled_from(["select", "left", "timestamp", "user", "a$", "é", "A"]), max_size=6),
+       st.booleans())
+def test_names_needing_quotes_are_picked_as_needs_quoting_picks_them_one_by_one(names: set[str],
+                                                                                callable_name: bool) -> None:
+    assert _needing_quotes(names, callable_name) == {n for n in names if needs_quoting(n, callable_name=callable_name)}
+
+
+@given(st.sets(st.text(st.characters(blacklist_categories=("Cs",)), min_size=10, max_size=70)
+               | st.sampled_from(["a" * 62, "a" * 63, "é" * 31, "é" * 32, "😀" * 15, "😀" * 16]), max_size=6))
+def test_names_at_the_length_limit_are_those_of_63_bytes_or_more(names: set[str]) -> None:
+    assert at_limit(names) == {n for n in names if len(n.encode("utf-8")) >= 63}
+
+
+@given(st.dictionaries(st.sampled_from("abcdef"), st.sets(st.sampled_from("abcdef"), max_size=3), max_size=6))
+def test_a_graph_is_acyclic_when_tarjan_finds_no_cycle_in_it(graph: dict[str, set[str]]) -> None:
+    edges = {("s", a): {("s", b) for b in targets if b != a} for a, targets in graph.items()}
+    edges = {node: targets for node, targets in edges.items() if targets}
+    assert _acyclic(edges) == (not _cycles(edges))
+
+
+def test_findings_come_worst_first_then_by_rule_and_object_whatever_order_the_rules_report_them() -> None:
+    cat = catalog(table("b_no_key", (col("x"),)), table("a_no_key", (col("x"),)),
+                  table("t", (col("id", nullable=False), col("data", "json")),
+                        constraints=(pk("t", "id"),), indexes=(idx("t", "t_pkey", "id", primary=True),)))
+    report = lint(cat, Settings(levels={"relation-without-comment": Level.ERROR}))
+    keys = [(-f.level.rank, f.rule, f.object) for f in report.findings]
+    assert len(keys) > 5 and keys == sorted(keys)
+    assert [f.level for f in report.findings][0] is Level.ERROR
+
+
+def test_a_finding_is_frozen_and_made_of_its_fields() -> None:
+    f = Finding("s.t", "no-primary-key", Level.WARNING, Category.KEYS, "table s.t has no primary key",
+                subject=QualifiedName("s", "t"))
+    assert {k: getattr(f, k) for k in (x.name for x in fields(Finding))} == {
+        "object": "s.t", "rule": "no-primary-key", "level": Level.WARNING, "category": Category.KEYS,
+        "message": "table s.t has no primary key", "fix": None, "subject": QualifiedName("s", "t")}
+    assert f == Finding(object="s.t", rule="no-primary-key", level=Level.WARNING, category=Category.KEYS,
+                        message="table s.t has no primary key")  # subject is not compared
+    with pytest.raises(FrozenInstanceError):
+        f.rule = "other"  # type: ignore[misc]
+
+
+def test_linting_a_catalog_leaves_its_snapshot_as_it_was() -> None:
+    # orjson writes a dataclass from its __dict__: a value a rule cached on a model object would enter the snapshot
+    cat = catalog(table("p", (col("id", nullable=False),), constraints=(pk("p", "id"),),
+                        indexes=(idx("p", "p_pkey", "id", primary=True), idx("p", "p_id", "id"))),
+                  table("c", (col("p_id"),), constraints=(fk("c_p_fkey", ("p_id",), "p"),)))
+    before = snapshot.dump_bytes(cat)
+    assert lint(cat).findings
+    assert snapshot.dump_bytes(cat) == before

@@ -112,6 +112,17 @@ def test_btree_on_array_and_boolean() -> None:
         ("btree-on-array", "s.on_tags", W), ("index-on-boolean", "s.on_flag", I)]
 
 
+def test_the_btree_of_an_exclusion_constraint_is_not_dropped() -> None:
+    # EXCLUDE USING btree (flag WITH =): a non-unique B-tree that backs a constraint (the one kind there is)
+    exclusion = Constraint(name="one_flag", kind=ConstraintKind.EXCLUSION, columns=("flag",),
+                           definition="EXCLUDE USING btree (flag WITH =)")
+    cat = catalog(table("t", COLS, constraints=(exclusion,),
+                        indexes=(idx("t", "one_flag", "flag"), idx("t", "on_flag", "flag"))),
+                  table("u", COLS, indexes=(idx("u", "one_flag_u", "flag"),)))
+    assert found(cat, "index-on-boolean") == [
+        ("index-on-boolean", "s.on_flag", I), ("index-on-boolean", "s.one_flag_u", I)]
+
+
 def test_redundant_not_null_predicate() -> None:
     cat = catalog(table("t", COLS, indexes=(
         idx("t", "pointless", "a", where="(id IS NOT NULL)"),

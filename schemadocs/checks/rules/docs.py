@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import QualifiedName, Relation, quote_ident
+from schemadocs.model import QualifiedName, RelationKind, quote_ident
 
 TRAP_PARTITIONS = "Partitions are documented by their partitioned parent and are not reported. "
 
@@ -18,10 +18,15 @@ TRAP_PARTITIONS = "Partitions are documented by their partitioned parent and are
       fix="COMMENT ON TABLE ... IS '...'; (COMMENT ON VIEW / MATERIALIZED VIEW / FOREIGN TABLE likewise).",
       traps=TRAP_PARTITIONS + "A comment of only blanks counts as missing.")
 def relation_without_comment(ctx: Context) -> Iterator[Hit]:
-    for r in documented_relations(ctx):
-        if not (r.comment or "").strip():
-            yield Hit(object=str(r.qname), message=f"{r.kind.label} {r.qname} has no comment", subject=r.qname,
-                      fix=f"COMMENT ON {r.kind.label.upper().replace('PARTITIONED ', '')} {r.qname} IS '...';")
+    for r in ctx.catalog.documented:
+        if not r.comment or r.comment.isspace():  # none, or blanks only
+            qname = r.qname
+            name = str(qname)
+            yield Hit(object=name, message=f"{r.kind.label} {name} has no comment", subject=qname,
+                      fix=f"COMMENT ON {_COMMENT_ON[r.kind]} {name} IS '...';")
+
+
+_COMMENT_ON = {kind: kind.label.upper().replace("PARTITIONED ", "") for kind in RelationKind}  # COMMENT ON <this>
 
 
 @rule("column-without-comment", level=Level.INFO, category=Category.DOCUMENTATION,
@@ -31,14 +36,12 @@ def relation_without_comment(ctx: Context) -> Iterator[Hit]:
       traps=TRAP_PARTITIONS + "One finding per table or view (coverage), not one per column, so a team can "
             "keep it on and baseline it.")
 def column_without_comment(ctx: Context) -> Iterator[Hit]:
-    for r in documented_relations(ctx):
-        missing = [c.name for c in r.columns if not c.comment or c.comment.isspace()]  # none, or blanks only
-        if missing:
-            listed = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
-            qname = r.qname
-            name = str(qname)
-            yield Hit(object=name, subject=qname,
-                      message=f"{len(missing)} of {len(r.columns)} columns of {name} have no comment: {listed}")
+    for r, missing in ctx.index.uncommented:  # columns with no comment, or blanks only
+        listed = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
+        qname = r.qname
+        name = str(qname)
+        yield Hit(object=name, subject=qname,
+                  message=f"{len(missing)} of {len(r.columns)} columns of {name} have no comment: {listed}")
 
 
 @rule("routine-without-comment", level=Level.INFO, category=Category.DOCUMENTATION,
@@ -49,8 +52,8 @@ def column_without_comment(ctx: Context) -> Iterator[Hit]:
 def routine_without_comment(ctx: Context) -> Iterator[Hit]:
     for f in ctx.catalog.routines:
         if not (f.comment or "").strip():
-            yield Hit(object=f.signature, message=f"{f.kind} {f.signature} has no comment",
-                      subject=QualifiedName(f.schema, f.name), fix=f"COMMENT ON {f.keyword} {f.signature} IS '...';")
+            yield Hit(object=f.identity, message=f"{f.kind} {f.signature} has no comment",
+                      subject=QualifiedName(f.schema, f.name), fix=f"COMMENT ON {f.keyword} {f.identity} IS '...';")
 
 
 @rule("schema-without-comment", level=Level.INFO, category=Category.DOCUMENTATION,
@@ -63,8 +66,3 @@ def schema_without_comment(ctx: Context) -> Iterator[Hit]:
         if not (s.comment or "").strip():
             yield Hit(object=quote_ident(s.name), message=f"schema {quote_ident(s.name)} has no comment",
                       fix=f"COMMENT ON SCHEMA {quote_ident(s.name)} IS '...';")
-
-
-def documented_relations(ctx: Context) -> Iterator[Relation]:
-    """The relations that should carry their own documentation: all but partitions."""
-    return (r for r in ctx.catalog.relations if r.partition_of is None)

@@ -25,8 +25,8 @@ _DROP_TRAPS = ("An index of a partition with the same key as one of its parent's
             "any of them are not duplicates. The one reported is never an index that backs a constraint, "
             "nor unique when the other is not; when both back constraints nothing is reported. " + _DROP_TRAPS)
 def duplicate_index(ctx: Context) -> Iterator[Hit]:
-    for r, own in ctx.index.own_indexes:
-        if len(own) < 2:
+    for r, own in ctx.index.shared_leads:
+        if len(own) < 2 or len({i.columns for i in own}) == len(own):  # no two on the same columns
             continue
         alike: dict[tuple, list[Index]] = {}  # cheap first: same method, columns and predicate
         for i in own:
@@ -54,9 +54,9 @@ def duplicate_index(ctx: Context) -> Iterator[Hit]:
             "never reported (a unique index that is a prefix of another still enforces uniqueness); an "
             "index with INCLUDE columns the longer one lacks is kept. " + _DROP_TRAPS)
 def redundant_index(ctx: Context) -> Iterator[Hit]:
-    for r, own in ctx.index.own_indexes:
+    for r, own in ctx.index.shared_leads:
         valid = [i for i in r.indexes if i.valid and i.method == "btree"]
-        if len(valid) < 2:
+        if len(valid) < 2 or len({i.columns[:1] for i in valid}) == len(valid):  # no two led by the same column
             continue
         own_ids = {id(i) for i in own}
         for short in valid:
@@ -195,14 +195,13 @@ def index_on_boolean(ctx: Context) -> Iterator[Hit]:
       traps="Only a predicate that is exactly one `column IS NOT NULL` is read; predicates combining it with "
             "others are not reported. " + _DROP_TRAPS)
 def redundant_not_null_predicate(ctx: Context) -> Iterator[Hit]:
-    for r, own in ctx.index.own_indexes:
-        partial = [(i, not_null_column(i.predicate)) for i in own if i.predicate is not None]
-        not_null = {c.name for c in r.columns if not c.nullable} if partial else set()
-        for i, column in partial:
-            if column in not_null:
-                yield Hit(object=index_name(r, i), subject=r.qname,
-                          message=f"index {i.name} has WHERE {quote_ident(column)} IS NOT NULL, but the column "
-                                  "is NOT NULL")
+    partial = [(r, i, column) for r, own in ctx.index.own_indexes for i in own
+               if i.predicate is not None and (column := not_null_column(i.predicate)) is not None]
+    for r, i, column in partial:
+        if any(c.name == column and not c.nullable for c in r.columns):
+            yield Hit(object=index_name(r, i), subject=r.qname,
+                      message=f"index {i.name} has WHERE {quote_ident(column)} IS NOT NULL, but the column "
+                              "is NOT NULL")
 
 
 @rule("table-without-index", level=Level.INFO, category=Category.INDEXES,

@@ -10,7 +10,7 @@ from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.index_key import concurrently, lookup_served
 from schemadocs.checks.names import column_list, member
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation, quote_ident
+from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation, qualified, quote_ident
 
 
 @rule("no-primary-key", level=Level.WARNING, category=Category.KEYS,
@@ -22,8 +22,7 @@ from schemadocs.model import ConstraintKind, ForeignKey, QualifiedName, Relation
       traps="A partition whose partitioned parent has a key inherits it, and views, materialized views and "
             "foreign tables cannot have one: none of them is reported.")
 def no_primary_key(ctx: Context) -> Iterator[Hit]:
-    keyed = {(r.schema, r.name) for r in ctx.catalog.relations for c in r.constraints
-             if c.kind is ConstraintKind.PRIMARY_KEY}
+    keyed = ctx.index.primary_keys
     for r in ctx.index.tables:
         if (r.schema, r.name) in keyed:
             continue
@@ -56,7 +55,8 @@ def fk_without_index(ctx: Context) -> Iterator[Hit]:
         if not lookup_served(ctx.catalog, r, fk.columns):
             qname, columns = r.qname, column_list(fk.columns)
             yield Hit(object=member(r, fk.columns), subject=qname,
-                      message=f"foreign key {fk.name} ({columns}) → {fk.target} has no index led by its columns",
+                      message=f"foreign key {fk.name} ({columns}) → {qualified(fk.ref_schema, fk.ref_name)} has no "
+                              "index led by its columns",
                       fix=f"CREATE INDEX {concurrently(r)}ON {qname} ({columns});")
 
 
@@ -76,23 +76,26 @@ def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[str, str, str]] = set()
     types = ctx.index.column_types
     bases: dict[str | None, str | None] = {}  # spelled -> base type, resolved once each
-    for r, fk in _foreign_keys(ctx):
-        target = types.get((fk.ref_schema, fk.ref_name))
-        if target is None:
-            continue
+    for r, fks in ctx.index.table_foreign_keys:
         mine = types[r.schema, r.name]
-        for col, ref in zip(fk.columns, fk.ref_columns):
-            spelled, ref_spelled = mine.get(col), target.get(ref)
-            for t in (spelled, ref_spelled):
-                if t not in bases:
-                    bases[t] = _base_type(ctx, t)
-            base, theirs = bases[spelled], bases[ref_spelled]
-            if base is None or theirs is None or base == theirs or (r.schema, r.name, col) in seen:
+        for fk in fks:
+            target = types.get((fk.ref_schema, fk.ref_name))
+            if target is None:
                 continue
-            seen.add((r.schema, r.name, col))
-            yield Hit(object=member(r, (col,)), subject=r.qname, level=_mismatch_level(base, theirs),
-                      message=f"{col} is {spelled} but references {fk.target}.{ref}, {ref_spelled}",
-                      fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((col,))} TYPE {ref_spelled};")
+            for col, ref in zip(fk.columns, fk.ref_columns):
+                spelled, ref_spelled = mine.get(col), target.get(ref)
+                if spelled == ref_spelled:  # the same type, spelled alike (most keys)
+                    continue
+                for t in (spelled, ref_spelled):
+                    if t not in bases:
+                        bases[t] = _base_type(ctx, t)
+                base, theirs = bases[spelled], bases[ref_spelled]
+                if base is None or theirs is None or base == theirs or (r.schema, r.name, col) in seen:
+                    continue
+                seen.add((r.schema, r.name, col))
+                yield Hit(object=member(r, (col,)), subject=r.qname, level=_mismatch_level(base, theirs),
+                          message=f"{col} is {spelled} but references {fk.target}.{ref}, {ref_spelled}",
+                          fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((col,))} TYPE {ref_spelled};")
 
 
 def _mismatch_level(mine: str, theirs: str) -> Level:
@@ -155,7 +158,7 @@ def self_fk_without_delete_rule(ctx: Context) -> Iterator[Hit]:
             "reported; the one kept is the first by name.")
 def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
     for r, declared in ctx.index.table_foreign_keys:
-        if len(declared) < 2:
+        if len(declared) < 2 or len({fk.columns for fk in declared}) == len(declared):  # no two on the same columns
             continue
         seen: dict[tuple, str] = {}
         for fk in sorted(declared, key=lambda k: k.name):
@@ -180,6 +183,9 @@ def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
 def overlapping_foreign_keys(ctx: Context) -> Iterator[Hit]:
     for r, declared in ctx.index.table_foreign_keys:
         if len(declared) < 2:
+            continue
+        columns = [c for k in declared for c in k.columns]
+        if len(set(columns)) == len(columns):  # no column is in two keys
             continue
         keys = sorted(declared, key=lambda k: k.name)
         for i, b in enumerate(keys):
@@ -228,10 +234,12 @@ def _mention(column: str) -> re.Pattern[str]:
       traps="A self-reference (a tree) is not a cycle here; each cycle is reported once, on its first table "
             "by name; keys cloned onto partitions are ignored.")
 def foreign_key_cycle(ctx: Context) -> Iterator[Hit]:
-    edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    edges: dict[Node, set[Node]] = {}
     for r, fk in _foreign_keys(ctx):
         if fk.ref_name != r.name or fk.ref_schema != r.schema:
             edges.setdefault((r.schema, r.name), set()).add((fk.ref_schema, fk.ref_name))
+    if _acyclic(edges):  # most schemas: nothing to find
+        return
     for found in _cycles(edges):
         component = {QualifiedName(*t) for t in found}
         first = min(component)
@@ -240,6 +248,33 @@ def foreign_key_cycle(ctx: Context) -> Iterator[Hit]:
 
 
 Node = tuple[str, str]  # (schema, name): cheaper to build than a QualifiedName
+
+
+def _acyclic(edges: dict[Node, set[Node]]) -> bool:
+    """True when no path along `edges` comes back to a node it passed (a depth-first walk, cheaper
+    than `_cycles`' bookkeeping)."""
+    state: dict[Node, bool] = {}  # True while the node is on the current path, False once left
+    for root in edges:
+        if root in state:
+            continue
+        state[root] = True
+        work = [(root, iter(edges[root]))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                seen = state.get(child)
+                if seen is None:
+                    state[child] = True
+                    if child in edges:
+                        work.append((child, iter(edges[child])))
+                        break
+                    state[child] = False
+                elif seen:
+                    return False
+            else:
+                state[node] = False
+                work.pop()
+    return True
 
 
 def _cycles(edges: dict[Node, set[Node]]) -> list[set[Node]]:

@@ -11,7 +11,6 @@ from schemadocs.checks.registry import Context, Hit, Needs, rule
 from schemadocs.model import Relation, RelationKind, Sequence, quote_ident
 
 TYPE_RANGES = {"smallint": (-(2**15), 2**15 - 1), "integer": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1)}
-HEAP = (RelationKind.TABLE, RelationKind.MATERIALIZED_VIEW)
 STATS_TRAP = "Counters are this server's, since its statistics were last reset (a replica or a restore has its own). "
 
 
@@ -103,7 +102,7 @@ def _age_level(ctx: Context, age: int) -> Level | None:
             "filled) count, so a statistics reset cannot cause a finding; tables with fewer than min_rows live "
             "rows are left out. " + STATS_TRAP)
 def table_never_analyzed(ctx: Context) -> Iterator[Hit]:
-    for r in _heaps(ctx):
+    for r in ctx.index.heaps:
         s = r.stats
         if s is not None and s.estimated_rows is None and (s.live_rows or 0) >= ctx.thresholds["min_rows"]:
             yield Hit(object=str(r.qname), subject=r.qname, fix=f"ANALYZE {r.qname};",
@@ -119,7 +118,7 @@ def table_never_analyzed(ctx: Context) -> Iterator[Hit]:
           "(ALTER TABLE s.t SET (autovacuum_vacuum_scale_factor = 0.05)) and look for long transactions.",
       traps="Small tables (fewer than min_dead_rows dead rows) are left out. " + STATS_TRAP)
 def dead_rows(ctx: Context) -> Iterator[Hit]:
-    for r in _heaps(ctx):
+    for r in ctx.index.heaps:
         dead, live = (r.stats.dead_rows or 0), (r.stats.live_rows or 0)
         if dead >= ctx.thresholds["min_dead_rows"] and dead / (dead + live) >= ctx.thresholds["ratio"]:
             yield Hit(object=str(r.qname), subject=r.qname, fix=f"VACUUM (VERBOSE, ANALYZE) {r.qname};",
@@ -165,7 +164,7 @@ def low_cache_hit_rate(ctx: Context) -> Iterator[Hit]:
             "(their partitions are estimated). The row count and widths are as of the last VACUUM or ANALYZE: "
             "a table that grew much since reads as bloated until it is analyzed again.")
 def table_bloat(ctx: Context) -> Iterator[Hit]:
-    for r in _heaps(ctx):
+    for r in ctx.index.heaps:
         s = r.stats
         if s.main_size is None or s.row_width is None or s.estimated_rows is None:
             continue
@@ -217,7 +216,7 @@ def _mb(n: int) -> str:
             "than min_reads blocks read from outside shared buffers are left out (a fresh server starts cold). "
             "Reads served by the operating system's cache count as reads. " + STATS_TRAP)
 def low_table_cache_hit_rate(ctx: Context) -> Iterator[Hit]:
-    for r in _heaps(ctx):
+    for r in ctx.index.heaps:
         hit, read = r.stats.heap_blocks_hit, r.stats.heap_blocks_read
         if hit is None or read is None or read < ctx.thresholds["min_reads"]:
             continue
@@ -238,6 +237,3 @@ def materialized_view_not_populated(ctx: Context) -> Iterator[Hit]:
             yield Hit(object=str(r.qname), subject=r.qname, fix=f"REFRESH MATERIALIZED VIEW {r.qname};",
                       message=f"materialized view {r.qname} has never been populated: queries on it fail")
 
-
-def _heaps(ctx: Context) -> Iterator[Relation]:
-    return (r for r in ctx.catalog.relations if r.kind in HEAP and r.stats is not None)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 from schemadocs.checks.finding import Category, Level
+from schemadocs.checks.index_key import index_name
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import QualifiedName, quote_ident
+from schemadocs.model import QualifiedName, Relation, quote_ident
 
-CALLED = ("function", "procedure", "aggregate", "window", "type")  # named where the grammar wants a type_function_name
 NAME_LIMIT = 63  # NAMEDATALEN - 1 bytes: PostgreSQL truncates longer identifiers silently
 
 
@@ -29,10 +30,17 @@ NAME_LIMIT = 63  # NAMEDATALEN - 1 bytes: PostgreSQL truncates longer identifier
             "keywords as routine names (left), non-ASCII letters and $ after the first character are all valid "
             "unquoted there and are not reported, although quote_ident quotes some of them.")
 def name_needs_quoting(ctx: Context) -> Iterator[Hit]:
-    for n in named_objects(ctx, typed_only=True,
-                           wanted=lambda kind, name: needs_quoting(name, callable_name=kind in CALLED)):
+    for n in named_objects(ctx, select=_needing_quotes):
         yield Hit(object=n.object, message=f"{n.kind} name {quote_ident(n.name)} must be double-quoted",
                   subject=n.subject)
+
+
+def _needing_quotes(names: Collection[str], callable_name: bool) -> set[str]:
+    """The names that need quotes. When every name is a valid lower-case identifier (one pattern
+    over them all, joined by a character no name holds), only the keywords among them do."""
+    if _ALL_PLAIN.fullmatch("\x00".join(names)):
+        return (CALLABLE_KEYWORDS if callable_name else NAME_KEYWORDS).intersection(names)
+    return {name for name in names if needs_quoting(name, callable_name=callable_name)}
 
 
 @lru_cache(maxsize=1 << 16)  # the same column names recur across tables
@@ -47,6 +55,9 @@ def needs_quoting(name: str, *, callable_name: bool) -> bool:
 
 # lower-case letters, _ and any non-ASCII character; after the first also digits and $
 _PLAIN = re.compile("[a-z_\x80-\U0010ffff][a-z0-9_$\x80-\U0010ffff]*")
+_ALL_PLAIN = re.compile(f"{_PLAIN.pattern}(?:\x00{_PLAIN.pattern})*")  # names joined by NUL, which no name holds
+NAME_KEYWORDS = RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS  # what needs_quoting refuses as a plain name
+CALLABLE_KEYWORDS = RESERVED_KEYWORDS | COL_NAME_KEYWORDS  # ... and as a routine or type name
 
 
 @rule("name-at-length-limit", level=Level.WARNING, category=Category.NAMING,
@@ -59,14 +70,20 @@ _PLAIN = re.compile("[a-z_\x80-\U0010ffff][a-z0-9_$\x80-\U0010ffff]*")
             "as its index (renaming the index renames the constraint). Names PostgreSQL generated (t_pkey, "
             "t_c_fkey) are truncated too and are reported: name them explicitly.")
 def name_at_length_limit(ctx: Context) -> Iterator[Hit]:
-    for n in named_objects(ctx, typed_only=False, wanted=_at_limit):
+    for n in named_objects(ctx, select=at_limit, members=_members_at_limit):
         yield Hit(object=n.object, subject=n.subject,
                   message=f"{n.kind} name is {NAME_LIMIT} bytes long, the limit: it may have been truncated")
 
 
-def _at_limit(kind: str, name: str) -> bool:
-    """`name` is NAME_LIMIT bytes or more (a UTF-8 character is at most 4 bytes: shorter texts are not encoded)."""
-    return len(name) * 4 >= NAME_LIMIT and len(name.encode("utf-8")) >= NAME_LIMIT
+def at_limit(names: Collection[str], callable_name: bool = False) -> set[str]:
+    """The names of NAME_LIMIT bytes or more in UTF-8. A character takes 1 to 4 bytes, so a name of
+    NAME_LIMIT characters is long enough, one of fewer than a quarter of that is not, and only a
+    non-ASCII name in between is encoded to count its bytes. Mostly there is none: every name ASCII
+    and shorter, which max() and str.isascii tell without a Python step per name."""
+    if not names or (len(max(names, key=len)) < NAME_LIMIT and all(map(str.isascii, names))):
+        return set()
+    return {name for name in names if len(name) >= NAME_LIMIT or (
+        len(name) * 4 >= NAME_LIMIT and not name.isascii() and len(name.encode("utf-8")) >= NAME_LIMIT)}
 
 
 @dataclass(frozen=True)
@@ -77,38 +94,53 @@ class Named:
     subject: QualifiedName | None
 
 
-def named_objects(ctx: Context, *, typed_only: bool, wanted: Callable[[str, str], bool]) -> Iterator[Named]:
-    """Every named object whose kind and name `wanted` accepts, with its finding `object`;
-    `typed_only` leaves out names used in DDL only. Each distinct column name is asked once."""
+Select = Callable[[Collection[str], bool], set[str]]  # (names, callable_name) -> the names a rule reports
+
+
+def named_objects(ctx: Context, *, select: Select,
+                  members: Callable[[tuple[Relation, ...]], Iterator[Named]] | None = None) -> Iterator[Named]:
+    """Every named object whose name `select` picks, with its finding `object`. `select` gets the
+    names of each kind of object at once (routine and type names, which the grammar reads apart,
+    with `callable_name`; column names once each); the objects of a kind are walked again only when
+    it picked some. `members`, when given, finds the indexes, constraints, triggers and policies to
+    report too (names used in DDL only)."""
     catalog = ctx.catalog
-    for s in catalog.schemas:
-        if wanted("schema", s.name):
-            yield Named("schema", s.name, quote_ident(s.name), None)
-    columns = {name for name in ctx.index.column_names if wanted("column", name)}
-    for r in catalog.relations:
-        if wanted(r.kind.label, r.name):
-            yield Named(r.kind.label, r.name, str(r.qname), r.qname)
-        if columns:
-            for c in r.columns:
-                if c.name in columns:
-                    yield Named("column", c.name, f"{r.qname}.{quote_ident(c.name)}", r.qname)
-        if typed_only:
-            continue
-        for i in r.indexes:
-            if wanted("index", i.name):
-                yield Named("index", i.name, str(QualifiedName(r.schema, i.name)), r.qname)
-        index_names = {i.name for i in r.indexes}  # a key's constraint shares its index's name: named once
-        constraints = tuple(c for c in r.constraints if c.name not in index_names)
-        for kind, items in (("constraint", constraints), ("trigger", r.triggers), ("policy", r.policies)):
-            for item in items:
-                if wanted(kind, item.name):
-                    yield Named(kind, item.name, f"{r.qname}.{quote_ident(item.name)}", r.qname)
-    for f in catalog.routines:
-        if wanted(f.kind, f.name):
-            yield Named(f.kind, f.name, f.signature, QualifiedName(f.schema, f.name))
-    for q in catalog.sequences:
-        if wanted("sequence", q.name):
-            yield Named("sequence", q.name, str(q.qname), q.owned_by)
-    for t in (*catalog.enums, *catalog.domains, *catalog.composite_types):
-        if wanted("type", t.name):
-            yield Named("type", t.name, str(t.qname), None)
+    picked = select([s.name for s in catalog.schemas], False)
+    yield from (Named("schema", s.name, quote_ident(s.name), None) for s in catalog.schemas if s.name in picked)
+    picked = select([r.name for r in catalog.relations], False)
+    yield from (Named(r.kind.label, r.name, str(r.qname), r.qname) for r in catalog.relations if r.name in picked)
+    picked = select(ctx.index.column_names, False)
+    if picked:
+        yield from (Named("column", c.name, f"{r.qname}.{quote_ident(c.name)}", r.qname)
+                    for r in catalog.relations for c in r.columns if c.name in picked)
+    if members is not None:
+        yield from members(catalog.relations)
+    picked = select([f.name for f in catalog.routines], True)
+    yield from (Named(f.kind, f.name, f.identity, QualifiedName(f.schema, f.name))
+                for f in catalog.routines if f.name in picked)
+    picked = select([q.name for q in catalog.sequences], False)
+    yield from (Named("sequence", q.name, str(q.qname), q.owned_by) for q in catalog.sequences if q.name in picked)
+    types = (*catalog.enums, *catalog.domains, *catalog.composite_types)
+    picked = select([t.name for t in types], True)
+    yield from (Named("type", t.name, str(t.qname), None) for t in types if t.name in picked)
+
+
+def _members_at_limit(relations: tuple[Relation, ...]) -> Iterator[Named]:
+    """The indexes, constraints, triggers and policies whose names are at the limit, kind by kind (a
+    key's constraint shares its index's name: it is named once, as the index). There are many, so the
+    test is written out: only a name of NAME_LIMIT characters or a non-ASCII one can reach the limit,
+    and `at_limit` decides those few."""
+    for kind, members_of in _MEMBERS:
+        found = [(r, m) for r in relations for m in members_of(r) if len(m.name) >= NAME_LIMIT or not m.name.isascii()]
+        picked = at_limit([m.name for _, m in found]) if found else set()
+        for r, m in found:
+            if m.name not in picked:
+                continue
+            if kind == "index":
+                yield Named(kind, m.name, index_name(r, m), r.qname)
+            elif kind != "constraint" or not any(i.name == m.name for i in r.indexes):
+                yield Named(kind, m.name, f"{r.qname}.{quote_ident(m.name)}", r.qname)
+
+
+_MEMBERS = (("index", attrgetter("indexes")), ("constraint", attrgetter("constraints")),
+            ("trigger", attrgetter("triggers")), ("policy", attrgetter("policies")))

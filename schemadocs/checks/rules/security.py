@@ -52,6 +52,8 @@ def rls_without_policy(ctx: Context) -> Iterator[Hit]:
             "roles are compared as named (a policy TO public and one TO a role are different roles).")
 def multiple_permissive_policies(ctx: Context) -> Iterator[Hit]:
     for r in ctx.catalog.relations:
+        if not r.policies:
+            continue
         groups: dict[tuple[str, str], list[str]] = {}
         for p in r.policies:
             if p.permissive:
@@ -76,9 +78,9 @@ def multiple_permissive_policies(ctx: Context) -> Iterator[Hit]:
 def security_definer_search_path(ctx: Context) -> Iterator[Hit]:
     for f in ctx.catalog.routines:
         if f.security_definer and not any(s.startswith("search_path=") for s in f.settings):
-            yield Hit(object=f.signature, subject=QualifiedName(f.schema, f.name),
+            yield Hit(object=f.identity, subject=QualifiedName(f.schema, f.name),
                       message=f"SECURITY DEFINER {f.kind} {f.signature} does not pin search_path",
-                      fix=f"ALTER {f.keyword} {f.signature} SET search_path = pg_catalog, pg_temp;")
+                      fix=f"ALTER {f.keyword} {f.identity} SET search_path = pg_catalog, pg_temp;")
 
 
 @rule("security-definer-executable-by-public", level=Level.WARNING, category=Category.SECURITY,
@@ -96,10 +98,10 @@ def security_definer_executable_by_public(ctx: Context) -> Iterator[Hit]:
         if f.security_definer and (f.default_acl or any(g.grantee == "PUBLIC" and g.privilege == "EXECUTE"
                                                          for g in f.grants)):
             reach = "" if f.schema in public_usage else " (PUBLIC has no USAGE on its schema: roles with USAGE can)"
-            yield Hit(object=f.signature, subject=QualifiedName(f.schema, f.name),
+            yield Hit(object=f.identity, subject=QualifiedName(f.schema, f.name),
                       level=None if f.schema in public_usage else Level.INFO,
                       message=f"SECURITY DEFINER {f.kind} {f.signature} is executable by PUBLIC{reach}",
-                      fix=f"REVOKE EXECUTE ON {f.keyword} {f.signature} FROM PUBLIC;")
+                      fix=f"REVOKE EXECUTE ON {f.keyword} {f.identity} FROM PUBLIC;")
 
 
 @rule("public-relation-grant", level=Level.WARNING, category=Category.SECURITY,
@@ -110,7 +112,8 @@ def security_definer_executable_by_public(ctx: Context) -> Iterator[Hit]:
       traps="Grants to named roles are not reported; column grants to PUBLIC are. A relation's NULL ACL "
             "(never granted) gives PUBLIC nothing and is not reported.")
 def public_relation_grant(ctx: Context) -> Iterator[Hit]:
-    granted = [(r.kind.label, r.qname, r.qname, r.grants) for r in ctx.catalog.relations if _to_public(r.grants)]
+    granted = [(r.kind.label, r.qname, r.qname, r.grants) for r in ctx.catalog.relations
+               if r.grants and _to_public(r.grants)]
     granted += [("sequence", q.qname, q.owned_by, q.grants) for q in ctx.catalog.sequences if _to_public(q.grants)]
     for label, qname, subject, grants in granted:
         public = sorted({g.privilege + (f" ({quote_ident(g.column)})" if g.column else "")
