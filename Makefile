@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 # The catalog tests run a second time on the system's PostgreSQL (15 here; 16 is pgserver's).
 CATALOG_TESTS = tests/introspect/test_introspect.py tests/test_snapshot.py tests/introspect/test_view_lineage.py tests/lineage/test_lineage.py \
-	tests/introspect/test_partitioned_fks.py tests/introspect/test_inheritance.py tests/plan/test_observe.py
+	tests/introspect/test_partitioned_fks.py tests/introspect/test_inheritance.py tests/plan/test_observe.py tests/introspect/test_routine_identity.py
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
