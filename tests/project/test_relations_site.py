@@ -89,7 +89,7 @@ def test_site_shows_virtual_relations_and_keeps_the_snapshot_clean(shop_dsn: str
 
 
 def test_lint_sees_virtual_keys_and_bad_entries_fail_cleanly(shop_dsn: str, project_dir: Path) -> None:
-    code, out, err = cli("lint", "--dsn", shop_dsn, "--config", "schemadocs.yml", "--only", "fk-without-index",
+    code, out, err = cli("lint", "--dsn", shop_dsn, "--config", "schemadocs.yml", "--rule", "fk-without-index",
                          "--format", "json", "--fail-on", "never", cwd=project_dir)
     assert code == 0, err
     messages = sorted(f["message"] for f in json.loads(out)["findings"])
