@@ -8,7 +8,7 @@ holds them: only the view returned here does, and `snapshot` refuses to save one
 
 Every mistake is a `ConfigError` naming the file and line: a relation or column the catalog does
 not hold (unless the entry says `optional: true`, which then drops it quietly), column lists of
-different lengths or types (naming both sides), a key the database already declares.
+different lengths or of types that do not join (naming both sides), a key the database already declares.
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ def resolve(catalog: Catalog, entry: VirtualRelation,
     for col, ref in zip(entry.columns, to_columns):
         if not same_type(types[col], ref_types[ref]):
             raise ConfigError(f"{entry.where}: {entry.source}.{col} is {types[col]} but {entry.target}.{ref} is "
-                              f"{ref_types[ref]}; a virtual foreign key joins columns of the same type")
+                              f"{ref_types[ref]}; a virtual foreign key joins columns of the same type (or two integers, two strings)")
     same = [fk for fk in source.foreign_keys + tuple((added or {}).get(source.qname, ()))
             if fk.columns == entry.columns and fk.target == entry.target and fk.ref_columns == to_columns]
     if same:
@@ -193,8 +193,15 @@ def _primary_key(target: Relation, entry: VirtualRelation) -> tuple[str, ...]:
 
 
 def same_type(a: str, b: str) -> bool:
-    """Whether two column types, as spelled, join without a cast (a typmod aside: varchar(20), varchar(40))."""
-    return _TYPMOD.sub("", a) == _TYPMOD.sub("", b)
+    """Whether two column types, as spelled, can be a foreign key's: the same type (a typmod aside:
+    varchar(20), varchar(40)), or two integers or two strings, as PostgreSQL accepts them too (the
+    health rule fk-type-mismatch then reports the difference)."""
+    a, b = _TYPMOD.sub("", a), _TYPMOD.sub("", b)
+    return a == b or _FAMILIES.get(a, a) == _FAMILIES.get(b, b)
+
+
+_FAMILIES = {"smallint": "integer", "integer": "integer", "bigint": "integer",
+             "text": "text", "character varying": "text"}
 
 
 def _name(rel: Relation, columns: tuple[str, ...], earlier: list[VirtualForeignKey] | tuple = ()) -> str:

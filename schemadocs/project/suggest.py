@@ -10,9 +10,10 @@ A pattern is a column name with placeholders, matched case-insensitively: `{tabl
 table's name (singular or plural: customer_id matches `customers` and `customer`) and `{column}`
 for its key column's name. `{column}` alone matches only a key whose name contains its table's
 name (pagila's customer_id), as `id` alone would match everything. A name with a prefix before
-the pattern (`billing_address_id`) matches too, ranked below an exact one. When several targets
+the pattern (`billing_address_id`, or `shiptoaddressid` in a schema without underscores) matches
+too, ranked below an exact one. When several targets
 rank equal (a table of that name in two schemas), the one in the column's schema wins; a tie
-that remains gives every tied target, marked ambiguous.
+that remains gives every tied target (up to MAX_TIED, else none), marked ambiguous.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from schemadocs.model import Catalog, ConstraintKind, QualifiedName, Relation, R
 from schemadocs.project.relations import same_type
 
 DEFAULT_PATTERNS = ("{table}_{column}", "{table}{column}", "{table}", "{column}")
+MAX_TIED = 3  # more targets tied for one column: no candidate
 _TABLES = (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE)
 
 
@@ -36,7 +38,7 @@ class Candidate:
     target: QualifiedName
     to_columns: tuple[str, ...]
     evidence: tuple[str, ...]  # why, one short sentence each
-    rank: tuple[int, int, int] = (0, 0, 0)  # lower is stronger: (prefixed, other schema, pattern index)
+    rank: tuple[int, int, int, int] = (0, 0, 0, 0)  # lower is stronger: (prefixed, other schema, pattern, weak key name)
 
 
 @dataclass(frozen=True)
@@ -98,19 +100,31 @@ def _keys(catalog: Catalog) -> list[_Key]:
     return keys
 
 
-def _expected_names(keys: list[_Key], patterns: Sequence[str]) -> dict[str, list[tuple[_Key, int, str]]]:
+def _expected_names(keys: list[_Key], patterns: Sequence[str]) -> dict[str, list[tuple[_Key, int, int, str]]]:
     """Column name (casefolded) → the keys a column of that name would reference, with the
-    index and text of the pattern that says so."""
-    expected: dict[str, list[tuple[_Key, int, str]]] = {}
+    index of the pattern that says so, 1 when only a weakly distinctive key name allowed it, and
+    the pattern."""
+    expected: dict[str, list[tuple[_Key, int, int, str]]] = {}
     for key in keys:
         forms = table_forms(key.table.name)
+        distinctive = _distinctive(key)
         for n, pattern in enumerate(patterns):
-            if "{table}" not in pattern and not any(f in key.column.casefold() for f in forms):
+            if "{table}" not in pattern and not distinctive:
                 continue  # `{column}` alone: only a key whose name says which table it belongs to
             names = {pattern.replace("{table}", f).replace("{column}", key.column).casefold() for f in forms}
             for name in names:
-                expected.setdefault(name, []).append((key, n, pattern))
+                expected.setdefault(name, []).append((key, n, int("{table}" not in pattern and distinctive == 1), pattern))
     return expected
+
+
+def _distinctive(key: _Key) -> int:
+    """How surely a key is named after its table: 2 when the table's name is in it (staff.staff_id),
+    1 when its name without `id` starts the table's (salesorderheader.salesorderid), else 0."""
+    name = key.column.casefold()
+    stem = name.removesuffix("id").removesuffix("_")
+    if any(f in name for f in table_forms(key.table.name)):
+        return 2
+    return int(len(stem) >= 4 and key.table.name.casefold().startswith(stem))
 
 
 def table_forms(name: str) -> set[str]:
@@ -129,13 +143,14 @@ def table_forms(name: str) -> set[str]:
     return forms
 
 
-def _best(rel: Relation, column: str, spelled: str, expected: dict[str, list[tuple[_Key, int, str]]]) -> list[Candidate]:
+def _best(rel: Relation, column: str, spelled: str, expected: dict[str, list[tuple[_Key, int, int, str]]]) -> list[Candidate]:
     """The strongest candidates for one column (several only when they tie)."""
     folded = column.casefold()
     parts = folded.split("_")
     found: list[Candidate] = []
-    for prefixed, name in [(0, folded)] + [(1, "_".join(parts[i:])) for i in range(1, len(parts))]:
-        for key, n, pattern in expected.get(name, ()):
+    suffixes = ["_".join(parts[i:]) for i in range(1, len(parts))] or [folded[i:] for i in range(1, len(folded) - 3)]
+    for prefixed, name in [(0, folded)] + [(1, s) for s in suffixes]:  # no underscore: any suffix (shiptoaddressid)
+        for key, n, weak, pattern in expected.get(name, ()):
             if key.table.qname == rel.qname and key.column == column:
                 continue  # the key itself
             if not same_type(key.type, spelled):
@@ -147,13 +162,15 @@ def _best(rel: Relation, column: str, spelled: str, expected: dict[str, list[tup
                 source=rel.qname, columns=(column,), target=target, to_columns=(key.column,),
                 evidence=(how, f"both are {spelled}" if spelled == key.type else f"{spelled} and {key.type}",
                           f"{target}.{key.column} is unique ({key.why})"),
-                rank=(prefixed, int(target.schema != rel.schema), n)))
+                rank=(prefixed, int(target.schema != rel.schema), n, weak)))
     if not found:
         return []
     best = min(c.rank for c in found)
     tied = sorted({(c.target, c.to_columns): c for c in found if c.rank == best}.values())
     if len(tied) == 1:
         return tied
+    if len(tied) > MAX_TIED:
+        return []  # a name that many tables' keys share says nothing
     others = lambda c: ", ".join(f"{t.target}.{t.to_columns[0]}" for t in tied if t is not c)  # noqa: E731
     return [Candidate(c.source, c.columns, c.target, c.to_columns, (*c.evidence, f"ambiguous: also {others(c)}"), c.rank)
             for c in tied]
