@@ -38,7 +38,7 @@ class Candidate:
     target: QualifiedName
     to_columns: tuple[str, ...]
     evidence: tuple[str, ...]  # why, one short sentence each
-    rank: tuple[int, int, int, int] = (0, 0, 0, 0)  # lower is stronger: (prefixed, other schema, pattern, weak key name)
+    rank: tuple[int, int, int, int] = (0, 0, 0, 0)  # lower is stronger: (prefixed, weak key name, other schema, pattern)
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def _best(rel: Relation, column: str, spelled: str, expected: dict[str, list[tup
                 source=rel.qname, columns=(column,), target=target, to_columns=(key.column,),
                 evidence=(how, f"both are {spelled}" if spelled == key.type else f"{spelled} and {key.type}",
                           f"{target}.{key.column} is unique ({key.why})"),
-                rank=(prefixed, int(target.schema != rel.schema), n, weak)))
+                rank=(prefixed, weak, int(target.schema != rel.schema), n)))
     if not found:
         return []
     best = min(c.rank for c in found)

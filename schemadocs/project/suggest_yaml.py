@@ -2,7 +2,7 @@
 
 In: `Candidate`s (`suggest.py`) and, after `--check-data`, their `Orphans` (`orphans.py`). Out:
 a YAML document whose `relations:` list `relations.load` reads back as is, each entry preceded
-by its evidence as comments (escaped by `escape.yaml_comment`: a hostile name stays one line).
+by its evidence as a comment (escaped by `escape.yaml_comment`: a hostile name stays one line).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def to_yaml(candidates: Sequence[Candidate], orphans: Sequence[Orphans] | None =
     lines.append("relations:")
     for i, c in enumerate(candidates):
         evidence = [*c.evidence, *([orphans[i].evidence()] if orphans is not None else [])]
-        lines += [f"  # {yaml_comment(e)}" for e in evidence]
+        lines.append(f"  # {yaml_comment('; '.join(evidence))}")
         entry = {"from": spell(c.source), "columns": list(c.columns), "to": spell(c.target),
                  "to_columns": list(c.to_columns), "note": f"suggested from the column name ({', '.join(c.columns)})"}
         dumped = _dump(entry, allow_unicode=True)

@@ -110,7 +110,7 @@ def test_suggest_relations_check_data_counts_planted_orphans(shop_dsn: str, tmp_
     assert yaml.safe_load(out)["relations"] == [{
         "from": "shop.orders", "columns": ["customer_id"], "to": "shop.customers", "to_columns": ["id"],
         "note": "suggested from the column name (customer_id)"}]
-    assert "# data: 3 of 10 sampled rows have no match (orphans)" in out  # the NULL row is not counted
+    assert "; data: 3 of 10 sampled rows have no match (orphans)\n" in out  # the NULL row is not counted
     # the project file's relations are not suggested again
     (tmp_path / "schemadocs.yml").write_text(PROJECT, encoding="utf-8")
     code, out, _ = cli("suggest-relations", "--dsn", shop_dsn, cwd=tmp_path)
