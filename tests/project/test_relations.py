@@ -189,3 +189,15 @@ def test_no_relations_section_leaves_the_catalog_as_is(tmp_path: Path) -> None:
     base = shop()
     assert relations.with_virtual(base, project(tmp_path, "checks: {}\n")) is base
     assert relations.with_virtual(base, project(tmp_path, "relations:\n")) is base
+
+
+def test_integer_widths_join_and_fk_type_mismatch_names_the_virtual_key(tmp_path: Path) -> None:
+    cat = catalog(table("customers", (col("id", "bigint", nullable=False),), constraints=(pk("customers", "id"),)),
+                  table("orders", (col("id"), col("customer_id", "integer"))))
+    shown = relations.with_virtual(cat, project(tmp_path, "relations:\n  - {from: s.orders, columns: [customer_id], to: s.customers}\n"))
+    from schemadocs.checks.config import Settings
+    from schemadocs.checks.engine import lint
+
+    (finding,) = lint(shown, Settings(rules=("fk-type-mismatch",))).findings
+    assert finding.message == ("customer_id is integer but references s.customers.id, bigint "
+                               "(virtual foreign key orders_customer_id_vfkey (from the project file))")
