@@ -169,7 +169,8 @@ def _relation(catalog: Catalog, qname: QualifiedName, entry: VirtualRelation, ke
     if rel is None:
         close = difflib.get_close_matches(str(qname), [str(r.qname) for r in catalog.relations], n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
-        raise _Missing(f"{entry.where}: {key}: {qname} is not a relation of {catalog.database!r}{hint}; "
+        selected = " selected by --include/--exclude" if catalog.selected else ""
+        raise _Missing(f"{entry.where}: {key}: {qname} is not a relation{selected} of {catalog.database!r}{hint}; "
                        "fix the name, or add optional: true if it may be absent")
     return rel
 
