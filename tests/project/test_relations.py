@@ -201,3 +201,12 @@ def test_integer_widths_join_and_fk_type_mismatch_names_the_virtual_key(tmp_path
     (finding,) = lint(shown, Settings(rules=("fk-type-mismatch",))).findings
     assert finding.message == ("customer_id is integer but references s.customers.id, bigint "
                                "(virtual foreign key orders_customer_id_vfkey (from the project file))")
+
+
+def test_subject_areas_count_virtual_keys(tmp_path: Path) -> None:
+    from schemadocs.lineage.areas import schema_areas
+
+    assert schema_areas(er_graph(shop()), "s", limit=10).unconnected == (S("s", "customers"),)
+    shown = relations.with_virtual(shop(), project(tmp_path, ORDERS_CUSTOMERS))
+    areas = schema_areas(er_graph(shown), "s", limit=10)
+    assert areas.unconnected == () and [a.tables for a in areas.areas] == [(S("s", "customers"), S("s", "items"), S("s", "orders"))]
