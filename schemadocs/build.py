@@ -33,6 +33,7 @@ from schemadocs.model import Catalog
 from schemadocs.render.cache_prune import prune_caches
 from schemadocs.out_guard import check_out_dir
 from schemadocs.plan.model import Plan
+from schemadocs.project.relations import VirtualRelation, with_virtual
 from schemadocs.render.changes import BuildChanges
 from schemadocs.render import llms
 from schemadocs.render.escape import page_title
@@ -56,7 +57,7 @@ class BuildResult:
 
 def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None,
           er_depth: int = 1, checks: Settings | None = None, plan: Plan | None = None,
-          llms_full_max_chars: int | None = None) -> BuildResult:
+          llms_full_max_chars: int | None = None, virtual: tuple[VirtualRelation, ...] = ()) -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
@@ -67,6 +68,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     --format json`), is shown on the Changes page; it needs `previous`.
     For machines, the site also gets `llms.txt`, `llms-full.txt` (at most `llms_full_max_chars`
     characters; `render.llms`) and a clean `.md` copy beside every page.
+    `virtual`: the project file's virtual foreign keys, shown on every page, diagram and health
+    finding; the site's snapshot and its changes are the database's alone.
     """
     from schemadocs import snapshot
     from schemadocs.diff import history
@@ -79,16 +82,17 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     if changes is not None and plan is not None:
         changes = dataclasses.replace(changes, plan=plan)
     page_cache = PageCache(cache_of(docs_dir) / "pages", fragments=cache_of(docs_dir) / "fragments")
-    report = lint(catalog, checks)
+    shown = with_virtual(catalog, virtual)
+    report = lint(shown, checks)
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
-        site = render_site(catalog, cache_of(docs_dir), changes=changes, pages=page_cache, er_depth=er_depth,
+        site = render_site(shown, cache_of(docs_dir), changes=changes, pages=page_cache, er_depth=er_depth,
                            report=report)
-    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog), **api_files(sources(catalog, report))}
+    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog), **api_files(sources(shown, report))}
     if changes is not None and changes.history:
         files[HISTORY_FILE] = history.dumps(changes.history)
     hand_written = sync_pages(docs_dir, files)
     nav = site.nav + [{_title(p): p} for p in hand_written]
-    machine = llms.machine_files(catalog, site, {p: (docs_dir / p).read_text(encoding="utf-8") for p in hand_written},
+    machine = llms.machine_files(shown, site, {p: (docs_dir / p).read_text(encoding="utf-8") for p in hand_written},
                                  llms_full_max_chars)
     with gc_frozen():  # MkDocs' collections then walk MkDocs' objects, not the catalog and pages too
         plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), machine)

@@ -132,7 +132,8 @@ def snapshot(output: str, **db: Any) -> None:
 @click.option("--er-depth", default=1, show_default=True, type=click.IntRange(1, 3),
               help="Foreign-key hops each table's ER diagram reaches (nearest tables first, at most 20).")
 @click.option("--project", "project_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Project file (its checks: section configures the Health pages). Default: ./schemadocs.yml.")
+              help="Project file (checks: configures the Health pages; relations: adds virtual foreign keys). "
+                   "Default: ./schemadocs.yml.")
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The plan of the migration applied since --previous (`schemadocs plan --format json`), "
                    "shown on the Changes page next to the changes.")
@@ -141,12 +142,14 @@ def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, p
     """Introspect (or load a snapshot), render the pages and build the site."""
     from schemadocs.build import check_output
     from schemadocs.checks.config import from_project
+    from schemadocs.project import relations
     from schemadocs.project.file import load
 
     check_output(out_dir, config_file)  # before reading the database: a refused --out fails fast
-    checks = from_project(load(project_file))  # a bad project file fails fast too
+    project = load(project_file)
+    checks, virtual = from_project(project), relations.load(project)  # a bad project file fails fast too
     plan = _plan(plan_file, previous)  # and so does a bad plan
-    _build(_load(db, snapshot_file), out_dir, config_file, previous, er_depth, checks, plan)
+    _build(_load(db, snapshot_file), out_dir, config_file, previous, er_depth, checks, plan, virtual)
 
 
 def _plan(plan_file: Path | None, previous: Path | None) -> Plan | None:
@@ -254,11 +257,11 @@ def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool 
 
 
 def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None,  # type: ignore[no-untyped-def]
-           er_depth: int = 1, checks: Any = None, plan: Plan | None = None):
+           er_depth: int = 1, checks: Any = None, plan: Plan | None = None, virtual: tuple = ()):
     from schemadocs.build import build as build_site
 
     started = time.perf_counter()
-    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan)
+    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan, virtual=virtual)
     if result.changes is not None:
         click.echo(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
                    + (" (see the Changes page)" if result.changes else ""), err=True)
@@ -366,6 +369,7 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     from schemadocs.checks.finding import Level
     from schemadocs.checks.output.render import render
     from schemadocs.checks.registry import all_rules
+    from schemadocs.project import relations
     from schemadocs.project.file import load
 
     if list_rules:
@@ -373,13 +377,14 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
         return
     if baseline_file is not None and write_baseline is not None:
         raise ConfigError("pass either --baseline (report new findings) or --write-baseline (record them), not both")
-    configured = from_project(load(config_file))
+    project = load(config_file)
+    configured, virtual = from_project(project), relations.load(project)
     settings = dataclasses.replace(configured, rules=only, skip=(*configured.skip, *skip))
     settings.selected(all_rules())  # unknown ids fail before the database is read
     known = baseline.read(baseline_file) if baseline_file is not None else None
     if write_baseline is not None:
         baseline.check_writable(write_baseline)
-    report = lint(_load(db, snapshot_file), settings)
+    report = lint(relations.with_virtual(_load(db, snapshot_file), virtual), settings)
     if write_baseline is not None:
         count = baseline.write(report, write_baseline)
         click.echo(f"wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}", err=True)
@@ -394,6 +399,48 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
         raise FindingsFound(f"{len(failing)} finding{'s' if len(failing) != 1 else ''} at level {fail_on} or above "
                             f"(--fail-on {fail_on}); fix them, or accept them with --write-baseline FILE and "
                             "lint with --baseline FILE")
+
+
+@cli.command("suggest-relations")
+@database_options
+@click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read a snapshot file instead of a database (no --check-data then).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Project file whose relations: are already declared (not suggested again). "
+                   "Default: ./schemadocs.yml.")
+@click.option("--pattern", "patterns", multiple=True, metavar="PATTERN",
+              help="A column-name pattern with {table} and/or {column}, e.g. 'fk_{table}'; repeatable. "
+                   "Default: '{table}_{column}', '{table}{column}', '{table}', '{column}'.")
+@click.option("--check-data", is_flag=True, help="Count orphans on a sample of each candidate's rows (read only; --dsn).")
+@click.option("--sample", default=1000, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="Rows sampled per candidate by --check-data.")
+@click.option("--data-timeout", default=5.0, show_default=True, type=Seconds(0.1),
+              help="Seconds each --check-data query may run.")
+def suggest_relations_command(snapshot_file: Path | None, config_file: Path | None, patterns: tuple[str, ...],
+                              check_data: bool, sample: int, data_timeout: float, **db: Any) -> None:
+    """Print candidate virtual relations (foreign keys the database does not declare) with their
+    evidence, as YAML to paste into the project file's relations:. Nothing is applied."""
+    from schemadocs.introspect.connect import resolve_dsn
+    from schemadocs.project import relations
+    from schemadocs.project.file import load
+    from schemadocs.project.orphans import count_orphans
+    from schemadocs.project.suggest import DEFAULT_PATTERNS, check_patterns, suggest
+    from schemadocs.project.suggest_yaml import to_yaml
+
+    if check_data and snapshot_file is not None:
+        raise ConfigError("--check-data reads rows: pass --dsn, not --snapshot")
+    check_patterns(patterns or DEFAULT_PATTERNS)
+    declared = relations.load(load(config_file))
+    catalog = _load(db, snapshot_file, stats=False)
+    known = [(r.source, r.columns) for r in declared]
+    found = suggest(catalog, patterns or DEFAULT_PATTERNS, known)
+    orphans = None
+    if check_data and found:
+        orphans = count_orphans(resolve_dsn(db.get("dsn")), found, sample,
+                                statement_timeout_ms=int(data_timeout * 1000),
+                                lock_timeout_ms=int(db.get("lock_timeout", 2.0) * 1000))
+    sys.stdout.write(to_yaml(found, orphans, catalog.database))
+    click.echo(f"{len(found)} candidate{'s' if len(found) != 1 else ''}; nothing applied", err=True)
 
 
 @cli.command("plan")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property, lru_cache
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
@@ -177,6 +177,9 @@ class Constraint:
     validated: bool = True
     inherited: bool = False  # a partition's copy of its partitioned parent's constraint
     nulls_not_distinct: bool = False  # UNIQUE NULLS NOT DISTINCT (PostgreSQL 15+)
+    # True only on a project file's virtual foreign key (`project/relations.py`), never in a
+    # snapshot: a class attribute, not a field, so it is never serialized.
+    virtual: ClassVar[bool] = False
 
 
 @dataclass(frozen=True, kw_only=True)

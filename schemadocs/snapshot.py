@@ -42,6 +42,8 @@ def dump_bytes(catalog: Catalog) -> bytes:
     All pieces are joined once, so the text is copied once. The garbage collector is paused
     meanwhile: encoding makes no cycles, and a collection would only walk the catalog.
     """
+    if any(c.virtual for r in catalog.relations for c in r.constraints):
+        raise ValueError("a catalog seen with the project file's virtual foreign keys is never saved as a snapshot")
     with gc_paused():
         return _dump_bytes(catalog)
 

@@ -149,7 +149,7 @@ def relation_data(src: Sources, rel: Relation) -> Data:
 def foreign_key(src: Sources, fk: ForeignKey) -> Data:
     """One foreign key: its columns and the referenced relation's (a virtual one marked)."""
     return {"name": fk.name, "columns": list(fk.columns), "references": {**_ref(src, fk.target), "columns": list(fk.ref_columns)},
-            "on_update": fk.on_update, "on_delete": fk.on_delete, "virtual": False}
+            "on_update": fk.on_update, "on_delete": fk.on_delete, "virtual": fk.virtual}
 
 
 def relation_lineage(src: Sources, rel: Relation) -> Data:

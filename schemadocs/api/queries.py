@@ -228,7 +228,7 @@ def _er_edge(s: QualifiedName, t: QualifiedName, data: dict[str, Any], hop: int)
     return {**base, "kind": Edge.FOREIGN_KEY.value, "constraint": fk.name,
             "from": {"qualified_name": str(s), "columns": list(fk.columns)},
             "to": {"qualified_name": str(t), "columns": list(fk.ref_columns)},
-            "on_delete": fk.on_delete, "virtual": False}
+            "on_delete": fk.on_delete, "virtual": fk.virtual}
 
 
 def _rolled_up(src: Sources, node: QualifiedName | ColumnRef) -> QualifiedName | ColumnRef:

@@ -131,7 +131,7 @@ def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, 
              [*graph.out_edges(q, data=True), *graph.in_edges(q, data=True)] if d["kind"] is Edge.FOREIGN_KEY}  # a self-reference is in both
     for (source, target, _), fk in sorted(edges.items()):
         if source in drawing.ids and target in drawing.ids:
-            drawing.edge(source, target, ", ".join(fk.columns))
+            drawing.edge(source, target, ", ".join(fk.columns), dashed=fk.virtual)
     drawing.inheritance_edges(graph, drawn)
     if len(around) > MAX_NEIGHBOURS:
         drawing.more("more", len(around) - MAX_NEIGHBOURS, center)
@@ -198,7 +198,7 @@ def schema_diagram(catalog: Catalog, graph: nx.MultiDiGraph, tables: Sequence[Qu
              if d["kind"] is Edge.FOREIGN_KEY}
     for (source, target, _), fk in sorted(edges.items()):
         if source in drawing.ids and target in drawing.ids:
-            drawing.edge(source, target, ", ".join(fk.columns) if detailed else "")
+            drawing.edge(source, target, ", ".join(fk.columns) if detailed else "", dashed=fk.virtual)
     drawing.inheritance_edges(graph, tables)
     return drawing.done()
 

@@ -19,6 +19,7 @@ and Jinja syntax). Out: the same text made inert for one context:
   properties (`::error title=...::message`);
 - `terminal_text`: a line for a terminal or a CI log: control characters (escape sequences,
   line breaks) shown as `\\xNN`, never interpreted;
+- `yaml_comment`: the text of a `# ` comment in YAML we print (`suggest-relations`): one line;
 - `sql_comment`: the text of a `-- ` comment in SQL we write (the MCP server's `sql_context`):
   one line, so a comment can never end the comment and start a statement.
 
@@ -117,6 +118,12 @@ def github_property(text: str) -> str:
 def terminal_text(text: str) -> str:
     """Text for one line of a terminal or log: C0/C1 control characters shown as `\\xNN`."""
     return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def yaml_comment(text: str) -> str:
+    """Text after `# ` in YAML we print: one line, as `terminal_text`, and YAML's other line breaks
+    (U+2028, U+2029) shown as `\\uNNNN`, so a hostile name cannot end the comment and add a key."""
+    return re.sub("[\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", terminal_text(text))
 
 
 def sql_comment(text: str) -> str:

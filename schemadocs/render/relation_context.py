@@ -46,7 +46,7 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
         owner=rel.owner,
         columns=column_rows(rel, links),
         constraints=tuple(ConstraintRow(name=k.name, kind=k.kind.value.replace("_", " "), definition=k.definition,
-                                        comment=k.comment) for k in rel.constraints),
+                                        comment=k.comment) for k in rel.constraints if not k.virtual),
         indexes=tuple(map(index_row, rel.indexes)),
         references=tuple(relationship_row(link(fk.target), fk) for fk in rel.foreign_keys),
         referenced_by=tuple(relationship_row(link(src.qname), fk)
@@ -104,6 +104,7 @@ def column_rows(rel: Relation, links: PageLinks) -> tuple[ColumnRow, ...]:
     pk = set(rel.primary_key.columns) if rel.primary_key else set()
     unique = {c for k in rel.constraints if k.kind is ConstraintKind.UNIQUE for c in k.columns}
     fk_by_column: dict[str, list[Link]] = {}
+    declared = {c for fk in rel.foreign_keys if not fk.virtual for c in fk.columns}
     for fk in rel.foreign_keys:
         for col, ref_col in zip(fk.columns, fk.ref_columns):
             fk_by_column.setdefault(col, []).append(links.column(ColumnRef(fk.ref_schema, fk.ref_name, ref_col)))
@@ -111,7 +112,8 @@ def column_rows(rel: Relation, links: PageLinks) -> tuple[ColumnRow, ...]:
         ColumnRow(
             name=c.name, anchor=column_anchor(c.name), type=c.type, nullable=c.nullable, default=c.default,
             comment=c.comment,
-            badges=tuple(b for b, on in (("PK", c.name in pk), ("FK", c.name in fk_by_column),
+            badges=tuple(b for b, on in (("PK", c.name in pk), ("FK", c.name in declared),
+                                         ("virtual-FK", c.name in fk_by_column and c.name not in declared),
                                          ("unique", c.name in unique), ("identity", bool(c.identity)),
                                          ("generated", bool(c.generated)), ("inherited", c.inherited)) if on),
             references=tuple(fk_by_column.get(c.name, ())),
@@ -129,7 +131,7 @@ def index_row(i: Index) -> IndexRow:
 
 def relationship_row(other: Link, fk: ForeignKey) -> RelationshipRow:
     return RelationshipRow(relation=other, columns=", ".join(fk.columns), ref_columns=", ".join(fk.ref_columns),
-                           constraint=fk.name)
+                           constraint=fk.name, virtual=fk.virtual, note=fk.comment if fk.virtual else None)
 
 
 TRIGGER_STATES = {"ORIGIN": "enabled", "DISABLED": "disabled", "REPLICA": "replica only", "ALWAYS": "always"}
@@ -210,6 +212,8 @@ class RelationshipRow:
     columns: str
     ref_columns: str
     constraint: str
+    virtual: bool = False  # declared by the project file, not the database
+    note: str | None = None  # a virtual key's note
 
 
 @dataclass(frozen=True)

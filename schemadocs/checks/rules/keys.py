@@ -49,14 +49,14 @@ def _root(ctx: Context, qname: QualifiedName) -> tuple[str, str]:
             "serves the key); a key column elsewhere in the index, a partial or invalid index do not, except "
             "a partial index WHERE c IS NOT NULL on a key column (the key's lookups imply it). A "
             "partitioned table is served when every partition has such an index. Keys cloned onto "
-            "partitions are checked once, on the partitioned table.")
+            "partitions are checked once, on the partitioned table. Virtual foreign keys (the project "
+            "file's relations:) are checked too, and the finding says the key is virtual.")
 def fk_without_index(ctx: Context) -> Iterator[Hit]:
     for r, fk in ctx.index.distinct_foreign_keys:
         if not lookup_served(ctx.catalog, r, fk.columns):
             qname, columns = r.qname, column_list(fk.columns)
             yield Hit(object=member(r, fk.columns), subject=qname,
-                      message=f"foreign key {fk.name} ({columns}) → {qualified(fk.ref_schema, fk.ref_name)} has no "
-                              "index led by its columns",
+                      message=f"{_key(fk)} ({columns}) → {fk.target} has no index led by its columns",
                       fix=f"CREATE INDEX {concurrently(r)}ON {qname} ({columns});")
 
 
@@ -94,7 +94,8 @@ def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
                     continue
                 seen.add((r.schema, r.name, col))
                 yield Hit(object=member(r, (col,)), subject=r.qname, level=_mismatch_level(base, theirs),
-                          message=f"{col} is {spelled} but references {fk.target}.{ref}, {ref_spelled}",
+                          message=f"{col} is {spelled} but references {fk.target}.{ref}, {ref_spelled}"
+                                  + (f" ({_key(fk)})" if fk.virtual else ""),
                           fix=f"ALTER TABLE {r.qname} ALTER COLUMN {column_list((col,))} TYPE {ref_spelled};")
 
 
@@ -145,6 +146,8 @@ def not_valid_constraint(ctx: Context) -> Iterator[Hit]:
             "deliberate (rows must be re-parented first) can be excluded by object.")
 def self_fk_without_delete_rule(ctx: Context) -> Iterator[Hit]:
     for r, fk in _foreign_keys(ctx):
+        if fk.virtual:  # no ON DELETE to set: the database does not enforce it
+            continue
         if fk.ref_name == r.name and fk.ref_schema == r.schema and fk.on_delete in ("NO ACTION", "RESTRICT"):
             yield Hit(object=member(r, (fk.name,)), subject=r.qname,
                       message=f"foreign key {fk.name} refers to its own table with ON DELETE {fk.on_delete}")
@@ -161,7 +164,7 @@ def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
         if len(declared) < 2 or len({fk.columns for fk in declared}) == len(declared):  # no two on the same columns
             continue
         seen: dict[tuple, str] = {}
-        for fk in sorted(declared, key=lambda k: k.name):
+        for fk in sorted((k for k in declared if not k.virtual), key=lambda k: k.name):  # a virtual copy is refused on load
             same = (fk.columns, fk.ref_schema, fk.ref_name, fk.ref_columns, fk.on_update, fk.on_delete, fk.match,
                     fk.deferrable)
             if same in seen:
@@ -189,10 +192,11 @@ def overlapping_foreign_keys(ctx: Context) -> Iterator[Hit]:
             continue
         keys = sorted(declared, key=lambda k: k.name)
         for i, b in enumerate(keys):
-            earlier = [a.name for a in keys[:i] if set(a.columns) & set(b.columns) and set(a.columns) != set(b.columns)]
+            earlier = [_key(a) if a.virtual else a.name for a in keys[:i]
+                       if set(a.columns) & set(b.columns) and set(a.columns) != set(b.columns)]
             if earlier:
                 yield Hit(object=member(r, (b.name,)), subject=r.qname,
-                          message=f"foreign key {b.name} shares columns with {', '.join(earlier)}")
+                          message=f"{_key(b)} shares columns with {', '.join(earlier)}")
 
 
 @rule("nullable-composite-fk", level=Level.WARNING, category=Category.KEYS,
@@ -205,12 +209,12 @@ def overlapping_foreign_keys(ctx: Context) -> Iterator[Hit]:
             "CHECK constraint naming all the nullable key columns together with NULL are not reported.")
 def nullable_composite_fk(ctx: Context) -> Iterator[Hit]:
     for r, fk in ctx.index.distinct_foreign_keys:
-        if len(fk.columns) < 2 or fk.match != "SIMPLE":
+        if len(fk.columns) < 2 or fk.match != "SIMPLE" or fk.virtual:  # a virtual key checks nothing
             continue
         nullable = [c.name for c in r.columns if c.name in fk.columns and c.nullable]
         if nullable and not _checked_together(r, nullable):
             yield Hit(object=member(r, fk.columns), subject=r.qname,
-                      message=f"foreign key {fk.name} is MATCH SIMPLE and {column_list(nullable)} may be NULL")
+                      message=f"{_key(fk)} is MATCH SIMPLE and {column_list(nullable)} may be NULL")
 
 
 def _checked_together(r: Relation, columns: list[str]) -> bool:
@@ -316,6 +320,11 @@ def _cycles(edges: dict[Node, set[Node]]) -> list[set[Node]]:
             elif child in on_stack:
                 low[node] = min(low[node], index[child])
     return found
+
+
+def _key(fk: ForeignKey) -> str:
+    """How a finding names a key: a virtual one (the project file's, not the database's) says so."""
+    return f"virtual foreign key {fk.name} (from the project file)" if fk.virtual else f"foreign key {fk.name}"
 
 
 def _foreign_keys(ctx: Context) -> Iterator[tuple[Relation, ForeignKey]]:
