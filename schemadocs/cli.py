@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from schemadocs import progress
+from schemadocs import cli_conventions
+from schemadocs.cli_conventions import feedback_options
 from schemadocs.errors import ChangesFound, ConfigError, FindingsFound, SchemadocsError
 from schemadocs.json_input import shorten
 from schemadocs.model import Catalog
@@ -29,9 +32,7 @@ if TYPE_CHECKING:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("warning: %(message)s"))
-    logging.getLogger("schemadocs").addHandler(handler)
+    logging.getLogger("schemadocs").addHandler(progress.WarningHandler())
     logging.getLogger("schemadocs").propagate = False
     try:
         cli.main(standalone_mode=False)
@@ -104,22 +105,26 @@ def database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 @cli.command()
 @database_options
+@feedback_options
 @click.option("-o", "--output", default="-", show_default=True, help="Snapshot file to write ('-' for stdout).")
 def snapshot(output: str, **db: Any) -> None:
     """Write the catalog as a JSON snapshot."""
     from schemadocs import snapshot as snap
 
     catalog = _load(db)
-    if output == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(snap.dump_bytes(catalog))
-    else:
-        snap.save(catalog, Path(output))
-        click.echo(f"wrote {output} ({len(catalog.relations)} relations)", err=True)
+    with progress.stage("write snapshot"):
+        if output == "-":
+            sys.stdout.flush()
+            sys.stdout.buffer.write(snap.dump_bytes(catalog))
+        else:
+            snap.save(catalog, Path(output))
+    if output != "-":
+        progress.info(f"wrote {output} ({len(catalog.relations)} relations)")
 
 
 @cli.command()
 @database_options
+@feedback_options
 @click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Build from a snapshot file instead of a database (offline).")
 @click.option("--out", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False, path_type=Path),
@@ -198,6 +203,7 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
 
 
 @cli.command()
+@feedback_options
 @click.option("--serve/--no-serve", default=True, show_default=True, help="Serve the site until Ctrl-C.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
@@ -216,11 +222,11 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
         started = time.perf_counter()
         with embedded() as server_dsn:
             dsn = create_database(server_dsn, DEMO_DATABASE, demo_sql())
-            click.echo(f"loaded the demo schema into an embedded PostgreSQL ({time.perf_counter() - started:.1f}s)", err=True)
+            progress.info(f"loaded the demo schema into an embedded PostgreSQL ({time.perf_counter() - started:.1f}s)")
             catalog = _load({"dsn": dsn})
         result = _build(catalog, out_dir, config_file)
         if server is not None:
-            click.echo(f"serving {result.out_dir} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", err=True)
+            progress.info(f"serving {result.out_dir} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
             serve_forever(server, result.out_dir)
     finally:
         if server is not None:
@@ -240,16 +246,18 @@ def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool 
                     stats=db.get("stats", True) if stats is None else stats,
                     statement_timeout=db.get("statement_timeout", 60.0), lock_timeout=db.get("lock_timeout", 2.0))
     started = time.perf_counter()
-    catalog = load_catalog(source, Selection(tuple(db.get("include", ())), tuple(db.get("exclude", ())), strict))
+    selection = Selection(tuple(db.get("include", ())), tuple(db.get("exclude", ())), strict)
     if snapshot_file is not None:
-        return catalog
-    click.echo(f"read {len(catalog.relations)} relations in {len(catalog.schemas)} schemas from "
-               f"{catalog.database!r} ({time.perf_counter() - started:.2f}s)", err=True)
+        with progress.stage("load snapshot"):
+            return load_catalog(source, selection)
+    catalog = load_catalog(source, selection)  # introspection reports its own stage, query by query
+    progress.info(f"read {len(catalog.relations)} relations in {len(catalog.schemas)} schemas from "
+                  f"{catalog.database!r} ({time.perf_counter() - started:.2f}s)")
     if catalog.skipped_sizes:
         shown = ", ".join(str(q) for q in catalog.skipped_sizes[:5])
         more = f" and {len(catalog.skipped_sizes) - 5} more" if len(catalog.skipped_sizes) > 5 else ""
-        click.echo(f"warning: sizes skipped for {len(catalog.skipped_sizes)} relations locked by another session "
-                   f"({shown}{more}); rerun later for complete sizes", err=True)
+        progress.warning(f"sizes skipped for {len(catalog.skipped_sizes)} relations locked by another session "
+                         f"({shown}{more}); rerun later for complete sizes")
     return catalog
 
 
@@ -260,10 +268,10 @@ def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: 
     started = time.perf_counter()
     result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan)
     if result.changes is not None:
-        click.echo(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
-                   + (" (see the Changes page)" if result.changes else ""), err=True)
-    click.echo(f"built {result.generated_pages} generated and {result.hand_written_pages} hand-written pages "
-               f"into {result.out_dir} ({time.perf_counter() - started:.1f}s)", err=True)
+        progress.info(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
+                      + (" (see the Changes page)" if result.changes else ""))
+    progress.info(f"built {result.generated_pages} generated and {result.hand_written_pages} hand-written pages "
+                  f"into {result.out_dir} ({time.perf_counter() - started:.1f}s)")
     click.echo(f"site: {result.out_dir.resolve() / 'index.html'}")
     return result
 
@@ -271,6 +279,7 @@ def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: 
 @cli.command("diff")
 @click.argument("old")
 @click.argument("new")
+@feedback_options
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="text for a terminal, markdown for a pull-request comment, json for machines.")
 @click.option("--fail-on", type=click.Choice(["breaking", "any", "never"]), default="never", show_default=True,
@@ -289,7 +298,8 @@ def diff_command(old: str, new: str, fmt: str, fail_on: str, include: tuple[str,
     from schemadocs.diff.render import render
 
     (before, old_label), (after, new_label) = (_diff_side(side, include, exclude) for side in (old, new))
-    result = dataclasses.replace(diff(before, after), old=old_label, new=new_label)
+    with progress.stage("compare"):
+        result = dataclasses.replace(diff(before, after), old=old_label, new=new_label)
     sys.stdout.write(render(result, fmt))
     sys.stdout.flush()
     failing = result.breaking if fail_on == "breaking" else result.changes if fail_on == "any" else ()
@@ -301,6 +311,7 @@ def diff_command(old: str, new: str, fmt: str, fail_on: str, include: tuple[str,
 
 @cli.command()
 @database_options
+@feedback_options
 @click.option("--snapshot", "snapshot_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The committed snapshot the database should match.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
@@ -320,7 +331,7 @@ def check(snapshot_file: Path, fmt: str, **db: Any) -> None:
     result = dataclasses.replace(diff(committed, live), old=str(snapshot_file),
                                  new=redact(resolve_dsn(db["dsn"])).strip("'"))
     if not result:
-        click.echo(f"{snapshot_file} matches the database", err=True)
+        progress.info(f"{snapshot_file} matches the database")
         return
     sys.stdout.write(render(result, fmt))
     sys.stdout.flush()
@@ -336,6 +347,7 @@ check.params = [p for p in check.params if p.name != "stats"]
 
 @cli.command("lint")
 @database_options
+@feedback_options
 @click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Lint a snapshot file instead of a database (offline).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "markdown"]), default="text",
@@ -379,10 +391,12 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     known = baseline.read(baseline_file) if baseline_file is not None else None
     if write_baseline is not None:
         baseline.check_writable(write_baseline)
-    report = lint(_load(db, snapshot_file), settings)
+    catalog = _load(db, snapshot_file)
+    with progress.stage("health checks"):
+        report = lint(catalog, settings)
     if write_baseline is not None:
         count = baseline.write(report, write_baseline)
-        click.echo(f"wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}", err=True)
+        progress.info(f"wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}")
     elif known is not None:
         report = baseline.apply(report, known)
     sys.stdout.write(render(report, fmt))
@@ -398,6 +412,7 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
 
 @cli.command("plan")
 @database_options
+@feedback_options
 @click.argument("migration", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--sizes", "sizes_file", type=click.Path(dir_okay=False, path_type=Path),
               help="A snapshot taken with statistics (from production): the sizes the estimates use. "
@@ -431,11 +446,13 @@ def plan_command(migration: tuple[Path, ...], sizes_file: Path | None, fmt: str,
     if not statements:
         raise ConfigError(f"no SQL statements in {', '.join(map(str, migration))}; pass the migration's SQL files")
     sizes, sizes_from = snapshot_sizes(sizes_file) if sizes_file is not None else (None, "the database")
-    observed = observe(resolve_dsn(db["dsn"]), statements, transaction=Transaction(transaction),
-                       lock_timeout_ms=round(db["lock_timeout"] * 1000),
-                       statement_timeout_ms=round(db["statement_timeout"] * 1000))
-    result = judge(observed.observations, transaction=Transaction(transaction), method=observed.method,
-                   server_version=observed.server_version, sizes=sizes, sizes_from=sizes_from)
+    with progress.stage("run on a copy", detail=f"{len(statements)} statements"):
+        observed = observe(resolve_dsn(db["dsn"]), statements, transaction=Transaction(transaction),
+                           lock_timeout_ms=round(db["lock_timeout"] * 1000),
+                           statement_timeout_ms=round(db["statement_timeout"] * 1000))
+    with progress.stage("judge"):
+        result = judge(observed.observations, transaction=Transaction(transaction), method=observed.method,
+                       server_version=observed.server_version, sizes=sizes, sizes_from=sizes_from)
     sys.stdout.write(render(result, fmt))
     sys.stdout.flush()
     failed = result.failed
@@ -512,12 +529,13 @@ def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | N
     catalog = _load(db, site_snapshot(site_dir) if site_dir is not None else snapshot_file)
     server = mcp_server(sources(catalog, lint(catalog, checks)), max_chars)
     where = f"http://{address[0]}:{address[1]}/mcp" if address else "stdio"
-    click.echo(f"serving {len(catalog.relations)} relations of {catalog.database!r} over MCP on {where}", err=True)
+    progress.info(f"serving {len(catalog.relations)} relations of {catalog.database!r} over MCP on {where}")
     run(server, address)
 
 
 @cli.command("export")
 @database_options
+@feedback_options
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["dbml", "mermaid", "plantuml", "csv", "markdown"]),
               help="dbml (dbdiagram.io), mermaid (erDiagram), plantuml, csv (a data dictionary), "
@@ -533,7 +551,10 @@ def export_command(fmt: str, snapshot_file: Path | None, output: str | None, **d
         check_directory(Path(output))  # refused before the database is read
     where = export(_load(db, snapshot_file), fmt, output)
     if where != "stdout":
-        click.echo(f"wrote {where}", err=True)
+        progress.info(f"wrote {where}")
+
+
+cli_conventions.apply(cli)
 
 
 class Interrupted(BaseException):
