@@ -25,6 +25,7 @@ from schemadocs.cli_conventions import feedback_options
 from schemadocs.errors import ChangesFound, ConfigError, FindingsFound, SchemadocsError
 from schemadocs.json_input import shorten
 from schemadocs.model import Catalog
+from schemadocs.project.options import OptionsGroup
 
 if TYPE_CHECKING:
     from schemadocs.plan.model import Plan
@@ -77,7 +78,7 @@ class Seconds(click.ParamType):
         return seconds
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OptionsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="schemadocs")
 def cli() -> None:
     """Document a PostgreSQL database as a static site, from its live catalog."""

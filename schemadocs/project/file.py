@@ -3,7 +3,8 @@
 In: `--config FILE`, else `./schemadocs.yml` when it exists. Out: a `ProjectFile` whose
 sections are YAML nodes, read with the typed helpers below (`mapping`, `strings`, `text`,
 `number`); every mistake is a `ConfigError` saying `FILE line N: what is wrong`.
-Known sections: `checks` (the health checks, read by `schemadocs.checks.config`).
+Known sections: `checks` (the health checks, read by `schemadocs.checks.config`), `options`
+(each command's default options, read by `schemadocs.project.options`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import yaml
 from schemadocs.errors import ConfigError
 
 DEFAULT = Path("schemadocs.yml")
-SECTIONS = ("checks",)
+SECTIONS = ("checks", "options")  # options: schemadocs.project.options
 _construct = yaml.constructor.SafeConstructor()
 
 
