@@ -11,6 +11,7 @@ import logging
 import math
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -232,6 +233,76 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
     finally:
         if server is not None:
             server.server_close()
+
+
+@cli.command("serve")
+@database_options
+@feedback_options
+@click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Serve the site of a snapshot file instead of a database.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to serve on (0: any free port, printed).")
+@click.option("--out", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory the site is built into.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="mkdocs.yml to build with. Default: ./mkdocs.yml, else the bundled one.")
+@click.option("--project", "project_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Project file (its checks: section configures the Health pages). Default: ./schemadocs.yml.")
+@click.option("--er-depth", default=1, show_default=True, type=click.IntRange(1, 3),
+              help="Foreign-key hops each table's ER diagram reaches.")
+@click.option("--watch", is_flag=True, help="Rebuild when the schema (--dsn), the snapshot file or the project "
+              "file changes; open pages reload by themselves.")
+@click.option("--interval", default=2.0, show_default=True, type=Seconds(0.1, 3600),
+              help="Seconds between two looks for changes (--watch).")
+def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Path, config_file: Path | None,
+                  project_file: Path | None, er_depth: int, watch: bool, interval: float, **db: Any) -> None:
+    """Build the site and serve it on localhost until Ctrl-C; with --watch, follow the schema as it changes."""
+    from schemadocs.build import check_output
+    from schemadocs.checks.config import from_project
+    from schemadocs.project.file import DEFAULT, load
+    from schemadocs.serve import LiveReload, bind, serve_in_background
+    from schemadocs.watch import database_source, file_source, watch as watch_sources
+
+    if snapshot_file is not None and db.get("dsn"):
+        raise ConfigError("pass either --dsn or --snapshot, not both")
+    check_output(out_dir, config_file)  # fail fast when --out is refused
+    load(project_file)  # and when the project file is bad
+    server = bind(host, port)  # and when the port is busy
+    live = LiveReload() if watch else None
+
+    def build_once() -> Path:
+        checks = from_project(load(project_file))
+        return _build(_load(db, snapshot_file), out_dir, config_file, None, er_depth, checks).out_dir
+
+    thread = None
+    try:
+        site = build_once()
+        thread = serve_in_background(server, site, live)
+        progress.info(f"serving {site} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+        progress.current().settle()
+        if live is None:
+            threading.Event().wait()  # until Ctrl-C
+        else:
+            from schemadocs.introspect.connect import resolve_dsn
+
+            sources = [file_source(snapshot_file) if snapshot_file is not None
+                       else database_source(resolve_dsn(db.get("dsn")), round(db["lock_timeout"] * 1000))]
+            sources.append(file_source(project_file or DEFAULT))
+
+            def rebuild() -> None:
+                build_once()
+                live.bump()
+                progress.info(f"rebuilt; open pages reload (version {live.version})")
+                progress.current().settle()
+            progress.info(f"watching {sources[0].label} every {interval:g}s")
+            watch_sources(sources, rebuild, interval)
+    except KeyboardInterrupt:
+        progress.info("stopped")
+    finally:
+        if thread is not None:
+            server.shutdown()
+        server.server_close()
 
 
 def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool | None = None,

@@ -133,6 +133,14 @@ class Reporter:
             for key, value in numbers.items():
                 entry[key] = entry.get(key, 0) + value
 
+    def settle(self) -> None:
+        """End the live display of what ran so far (its lines stay); the next stage starts a new one."""
+        if self._live is not None and self._live.live.is_started:
+            self._live.stop()
+            for task in list(self._tasks.values()):
+                self._live.remove_task(task)
+            self._tasks.clear()
+
     def close(self) -> None:
         if self._live is not None and self._live.live.is_started:
             self._live.stop()
