@@ -37,7 +37,8 @@ def main() -> None:
     logging.getLogger("schemadocs").addHandler(progress.WarningHandler())
     logging.getLogger("schemadocs").propagate = False
     try:
-        cli.main(standalone_mode=False)
+        with progress.reporting("schemadocs", progress.Mode.NORMAL, sys.stderr, live=False):  # commands without
+            cli.main(standalone_mode=False)  # --quiet/--verbose (lineage, mcp, rules) report plainly
     except SchemadocsError as exc:
         _fail(str(exc), exc.exit_code)
     except click.exceptions.Abort:  # click's answer to Ctrl-C

@@ -54,7 +54,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
              "schemadocs plan --dsn postgresql://app@localhost/shop migrations/ --format markdown",
              "schemadocs plan --dsn postgresql://app@localhost/shop m.sql --sizes prod.json --fail-on medium"),
     "rules": ("schemadocs rules",
-              "schemadocs rules keys/missing-primary-key"),
+              "schemadocs rules no-primary-key fk-without-index"),
     "mcp": ("schemadocs mcp --snapshot schema.json",
             "schemadocs mcp --site site --http 127.0.0.1:8765",
             "schemadocs mcp --dsn postgresql://app@localhost/shop --max-chars 40000"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from typing import Any, TextIO
 from schemadocs.render.escape import terminal_text
 
 TIMINGS_FORMAT = 1  # the version of the --timings JSON shape (timings.schema.json)
+PLAIN_LINE = re.compile(r"^- (?P<name>[a-z ]+)(?:: (?P<detail>.*))? \((?P<seconds>\d+\.\d\d)s\)$")  # `plain_line`
 
 
 class Mode(Enum):

@@ -15,11 +15,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from schemadocs.progress import PLAIN_LINE
 from tests.inprocess import run_cli
 from tests.test_cli import clean_env, run
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "schemadocs" / "timings.schema.json").read_text(encoding="utf-8"))
-PLAIN = re.compile(r"^- (?P<name>[a-z ]+)(?:: (?P<detail>.*))? \((?P<seconds>\d+\.\d\d)s\)$")
+PLAIN = PLAIN_LINE
 BUILD_STAGES = ["load snapshot", "health checks", "graphs", "page contexts", "diagrams", "pages", "write pages",
                 "mkdocs", "swap"]
 SMALL = """
