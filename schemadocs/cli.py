@@ -37,8 +37,9 @@ def main() -> None:
     logging.getLogger("schemadocs").addHandler(progress.WarningHandler())
     logging.getLogger("schemadocs").propagate = False
     try:
-        with progress.reporting("schemadocs", progress.Mode.NORMAL, sys.stderr, live=False):  # commands without
-            cli.main(standalone_mode=False)  # --quiet/--verbose (lineage, mcp, rules) report plainly
+        # commands without --quiet/--verbose (lineage, export, mcp, rules) print their lines, not their stages
+        with progress.reporting("schemadocs", progress.Mode.NORMAL, sys.stderr, live=False, stages=False):
+            cli.main(standalone_mode=False)
     except SchemadocsError as exc:
         _fail(str(exc), exc.exit_code)
     except click.exceptions.Abort:  # click's answer to Ctrl-C
@@ -608,7 +609,6 @@ def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | N
 
 @cli.command("export")
 @database_options
-@feedback_options
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["dbml", "mermaid", "plantuml", "csv", "markdown"]),
               help="dbml (dbdiagram.io), mermaid (erDiagram), plantuml, csv (a data dictionary), "

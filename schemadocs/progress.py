@@ -39,10 +39,12 @@ class Mode(Enum):
 
 
 @contextlib.contextmanager
-def reporting(command: str, mode: Mode, stream: TextIO, live: bool | None = None) -> Iterator[Reporter]:
+def reporting(command: str, mode: Mode, stream: TextIO, live: bool | None = None,
+              stages: bool = True) -> Iterator[Reporter]:
     """The reporter of one command run: stages report to it until the block ends; the live
-    display is stopped whatever happens, so an error line is never drawn over."""
-    reporter = Reporter(command, mode, stream, stream.isatty() if live is None else live)
+    display is stopped whatever happens, so an error line is never drawn over. With `stages`
+    False, only information and warning lines are printed (quick commands: `lineage`, `export`)."""
+    reporter = Reporter(command, mode, stream, stream.isatty() if live is None else live, stages)
     token = _current.set(reporter)
     try:
         yield reporter
@@ -83,15 +85,15 @@ class Stage:
 
 
 class Reporter:
-    def __init__(self, command: str, mode: Mode, stream: TextIO, live: bool) -> None:
-        self.command, self.mode, self.stream = command, mode, stream
+    def __init__(self, command: str, mode: Mode, stream: TextIO, live: bool, stages: bool = True) -> None:
+        self.command, self.mode, self.stream, self.show_stages = command, mode, stream, stages
         self.started_at = datetime.now(timezone.utc)
         self.started = time.perf_counter()
         self.stages: list[Stage] = []
         self.counts: dict[str, dict[str, int]] = {}
         self._live = None
         self._tasks: dict[int, Any] = {}
-        if live and mode is not Mode.QUIET:
+        if live and stages and mode is not Mode.QUIET:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, \
                 TimeElapsedColumn
@@ -158,7 +160,7 @@ class Reporter:
                               description=terminal_text(f"{stage.name}{_detail(stage)}"
                                                         + ("" if ok else " (stopped)")))
             self._live.stop_task(task)
-        elif ok and self.mode is not Mode.QUIET:
+        elif ok and self.show_stages and self.mode is not Mode.QUIET:
             self._print(plain_line(stage))
 
     def _redraw(self, stage: Stage, step: str | None) -> None:
