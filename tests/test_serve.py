@@ -112,8 +112,8 @@ def test_a_migration_while_serving_rebuilds_and_reloads(new_database, tmp_path):
         with psycopg.connect(dsn, autocommit=True) as conn:  # the migration, while serving
             conn.execute("CREATE TABLE added_by_migration (id int PRIMARY KEY, book_id int REFERENCES book)")
 
-        assert wait_for_version(base, 1) == 2  # the reload signal the open pages poll
         served.wait_for(r"^rebuilt; open pages reload \(version 2\)$")
+        assert wait_for_version(base, 1) == 2  # the reload signal the open pages poll
         assert "the database schema changed; rebuilding" in served.seen
         assert "added_by_migration" in get(base + "search/search_index.json")[0]  # the rebuilt site is served
         assert 'data-version="2"' in get(base)[0]
