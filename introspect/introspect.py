@@ -44,6 +44,7 @@ from schemadocs.introspect.node_tree import node_tree
 from schemadocs.introspect.unqualify import unqualified_rows
 from schemadocs.introspect.view_lineage import view_lineage
 from schemadocs.introspect.versions import SUPPORTED_MIN, versions
+from schemadocs import progress
 from schemadocs.errors import IntrospectionError
 from schemadocs.gc_pause import gc_paused
 from schemadocs.model import (
@@ -98,10 +99,13 @@ def read_catalog(conn: sqlalchemy.Connection, *, stats: bool = True) -> Catalog:
     then the catalog assembled."""
     db, public_hidden = server_facts(conn)
     parts: dict[str, Any] = {}
-    for name, rows in fetch_in_background(conn, versions(db.server_version_num), query_order(stats)):
-        # PostgreSQL leaves `public` off the pinned search_path when the role has no USAGE
-        # on it, and the deparsers then qualify its names: take that qualifier out again.
-        BUILDERS[name](unqualified_rows(name, rows) if public_hidden else rows, parts)
+    order = query_order(stats)
+    with progress.stage("introspect", total=len(order)) as stage:
+        for name, rows in fetch_in_background(conn, versions(db.server_version_num), order):
+            # PostgreSQL leaves `public` off the pinned search_path when the role has no USAGE
+            # on it, and the deparsers then qualify its names: take that qualifier out again.
+            BUILDERS[name](unqualified_rows(name, rows) if public_hidden else rows, parts)
+            stage.advance(step=name)
     return assemble(db, parts)
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from schemadocs import incremental, inline_diagrams, swap
+from schemadocs import incremental, inline_diagrams, progress, swap
 from schemadocs.api.objects import sources
 from schemadocs.api.static import api_files
 from schemadocs.checks.config import Settings
@@ -83,17 +83,19 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
         changes = dataclasses.replace(changes, plan=plan)
     page_cache = PageCache(cache_of(docs_dir) / "pages", fragments=cache_of(docs_dir) / "fragments")
     shown = with_virtual(catalog, virtual)
-    report = lint(shown, checks)
+    with progress.stage("health checks"):
+        report = lint(shown, checks)
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
         site = render_site(shown, cache_of(docs_dir), changes=changes, pages=page_cache, er_depth=er_depth,
                            report=report)
-    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog), **api_files(sources(shown, report))}
-    if changes is not None and changes.history:
-        files[HISTORY_FILE] = history.dumps(changes.history)
-    hand_written = sync_pages(docs_dir, files)
-    nav = site.nav + [{_title(p): p} for p in hand_written]
-    machine = llms.machine_files(shown, site, {p: (docs_dir / p).read_text(encoding="utf-8") for p in hand_written},
-                                 llms_full_max_chars)
+    with progress.stage("write pages"):
+        files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog), **api_files(sources(shown, report))}
+        if changes is not None and changes.history:
+            files[HISTORY_FILE] = history.dumps(changes.history)
+        hand_written = sync_pages(docs_dir, files)
+        nav = site.nav + [{_title(p): p} for p in hand_written]
+        machine = llms.machine_files(shown, site, {p: (docs_dir / p).read_text(encoding="utf-8")
+                                                   for p in hand_written}, llms_full_max_chars)
     with gc_frozen():  # MkDocs' collections then walk MkDocs' objects, not the catalog and pages too
         plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), machine)
     page_cache.prune()  # only now: a failed build keeps what the previous site's pages name
@@ -240,13 +242,19 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             cfg = load_config(config_file=str(derived), strict=True)
             plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
             cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(cache_of(docs_dir))
-            if plan.changed is None:
-                mkdocs_build(cfg)
-            else:
-                incremental.prepare(plan, docs_dir, out_dir, staging)
-                logging.getLogger("mkdocs.commands.build").addFilter(dirty_notice)
-                mkdocs_build(cfg, dirty=True)
-                incremental.merge_search_index(plan, docs_dir, out_dir, staging)
+            pages = [p for p in (plan.files if plan.changed is None else plan.changed) if p.endswith(".md")]
+            progress.count("mkdocs pages", rendered=len(pages),
+                           reused=sum(p.endswith(".md") for p in plan.files) - len(pages))
+            with progress.stage("mkdocs", total=len(pages),
+                                detail="all pages" if plan.changed is None else "incremental") as stage, \
+                    progress.mkdocs_log(stage):
+                if plan.changed is None:
+                    mkdocs_build(cfg)
+                else:
+                    incremental.prepare(plan, docs_dir, out_dir, staging)
+                    logging.getLogger("mkdocs.commands.build").addFilter(dirty_notice)
+                    mkdocs_build(cfg, dirty=True)
+                    incremental.merge_search_index(plan, docs_dir, out_dir, staging)
             write_extra(staging, extra or {})
             incremental.write_stamp(plan, staging)
         except (MkDocsException, OSError) as exc:
@@ -255,7 +263,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
         finally:
             logging.getLogger("mkdocs").removeHandler(warnings)
             logging.getLogger("mkdocs.commands.build").removeFilter(dirty_notice)
-        swap.switch(staging, out_dir)
+        with progress.stage("swap"):
+            swap.switch(staging, out_dir)
     return plan
 
 

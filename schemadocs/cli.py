@@ -11,6 +11,7 @@ import logging
 import math
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -19,9 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from schemadocs import progress
+from schemadocs import cli_conventions
+from schemadocs.cli_conventions import feedback_options
 from schemadocs.errors import ChangesFound, ConfigError, FindingsFound, SchemadocsError
 from schemadocs.json_input import shorten
 from schemadocs.model import Catalog
+from schemadocs.project.options import OptionsGroup
 
 if TYPE_CHECKING:
     from schemadocs.plan.model import Plan
@@ -29,12 +34,12 @@ if TYPE_CHECKING:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("warning: %(message)s"))
-    logging.getLogger("schemadocs").addHandler(handler)
+    logging.getLogger("schemadocs").addHandler(progress.WarningHandler())
     logging.getLogger("schemadocs").propagate = False
     try:
-        cli.main(standalone_mode=False)
+        # commands without --quiet/--verbose (lineage, export, mcp, rules) print their lines, not their stages
+        with progress.reporting("schemadocs", progress.Mode.NORMAL, sys.stderr, live=False, stages=False):
+            cli.main(standalone_mode=False)
     except SchemadocsError as exc:
         _fail(str(exc), exc.exit_code)
     except click.exceptions.Abort:  # click's answer to Ctrl-C
@@ -76,7 +81,7 @@ class Seconds(click.ParamType):
         return seconds
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OptionsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="schemadocs")
 def cli() -> None:
     """Document a PostgreSQL database as a static site, from its live catalog."""
@@ -104,22 +109,26 @@ def database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 @cli.command()
 @database_options
+@feedback_options
 @click.option("-o", "--output", default="-", show_default=True, help="Snapshot file to write ('-' for stdout).")
 def snapshot(output: str, **db: Any) -> None:
     """Write the catalog as a JSON snapshot."""
     from schemadocs import snapshot as snap
 
     catalog = _load(db)
-    if output == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(snap.dump_bytes(catalog))
-    else:
-        snap.save(catalog, Path(output))
-        click.echo(f"wrote {output} ({len(catalog.relations)} relations)", err=True)
+    with progress.stage("write snapshot"):
+        if output == "-":
+            sys.stdout.flush()
+            sys.stdout.buffer.write(snap.dump_bytes(catalog))
+        else:
+            snap.save(catalog, Path(output))
+    if output != "-":
+        progress.info(f"wrote {output} ({len(catalog.relations)} relations)")
 
 
 @cli.command()
 @database_options
+@feedback_options
 @click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Build from a snapshot file instead of a database (offline).")
 @click.option("--out", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False, path_type=Path),
@@ -201,6 +210,7 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
 
 
 @cli.command()
+@feedback_options
 @click.option("--serve/--no-serve", default=True, show_default=True, help="Serve the site until Ctrl-C.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
@@ -219,15 +229,85 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
         started = time.perf_counter()
         with embedded() as server_dsn:
             dsn = create_database(server_dsn, DEMO_DATABASE, demo_sql())
-            click.echo(f"loaded the demo schema into an embedded PostgreSQL ({time.perf_counter() - started:.1f}s)", err=True)
+            progress.info(f"loaded the demo schema into an embedded PostgreSQL ({time.perf_counter() - started:.1f}s)")
             catalog = _load({"dsn": dsn})
         result = _build(catalog, out_dir, config_file)
         if server is not None:
-            click.echo(f"serving {result.out_dir} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", err=True)
+            progress.info(f"serving {result.out_dir} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
             serve_forever(server, result.out_dir)
     finally:
         if server is not None:
             server.server_close()
+
+
+@cli.command("serve")
+@database_options
+@feedback_options
+@click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Serve the site of a snapshot file instead of a database.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to serve on (0: any free port, printed).")
+@click.option("--out", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory the site is built into.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="mkdocs.yml to build with. Default: ./mkdocs.yml, else the bundled one.")
+@click.option("--project", "project_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Project file (its checks: section configures the Health pages). Default: ./schemadocs.yml.")
+@click.option("--er-depth", default=1, show_default=True, type=click.IntRange(1, 3),
+              help="Foreign-key hops each table's ER diagram reaches.")
+@click.option("--watch", is_flag=True, help="Rebuild when the schema (--dsn), the snapshot file or the project "
+              "file changes; open pages reload by themselves.")
+@click.option("--interval", default=2.0, show_default=True, type=Seconds(0.1, 3600),
+              help="Seconds between two looks for changes (--watch).")
+def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Path, config_file: Path | None,
+                  project_file: Path | None, er_depth: int, watch: bool, interval: float, **db: Any) -> None:
+    """Build the site and serve it on localhost until Ctrl-C; with --watch, follow the schema as it changes."""
+    from schemadocs.build import check_output
+    from schemadocs.checks.config import from_project
+    from schemadocs.project.file import DEFAULT, load
+    from schemadocs.serve import LiveReload, bind, serve_in_background
+    from schemadocs.watch import database_source, file_source, watch as watch_sources
+
+    if snapshot_file is not None and db.get("dsn"):
+        raise ConfigError("pass either --dsn or --snapshot, not both")
+    check_output(out_dir, config_file)  # fail fast when --out is refused
+    load(project_file)  # and when the project file is bad
+    server = bind(host, port)  # and when the port is busy
+    live = LiveReload() if watch else None
+
+    def build_once() -> Path:
+        checks = from_project(load(project_file))
+        return _build(_load(db, snapshot_file), out_dir, config_file, None, er_depth, checks).out_dir
+
+    thread = None
+    try:
+        site = build_once()
+        thread = serve_in_background(server, site, live)
+        progress.info(f"serving {site} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+        progress.current().settle()
+        if live is None:
+            threading.Event().wait()  # until Ctrl-C
+        else:
+            from schemadocs.introspect.connect import resolve_dsn
+
+            sources = [file_source(snapshot_file) if snapshot_file is not None
+                       else database_source(resolve_dsn(db.get("dsn")), round(db["lock_timeout"] * 1000))]
+            sources.append(file_source(project_file or DEFAULT))
+
+            def rebuild() -> None:
+                build_once()
+                live.bump()
+                progress.info(f"rebuilt; open pages reload (version {live.version})")
+                progress.current().settle()
+            progress.info(f"watching {sources[0].label} every {interval:g}s")
+            watch_sources(sources, rebuild, interval)
+    except KeyboardInterrupt:
+        progress.info("stopped")
+    finally:
+        if thread is not None:
+            server.shutdown()
+        server.server_close()
 
 
 def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool | None = None,
@@ -243,16 +323,18 @@ def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool 
                     stats=db.get("stats", True) if stats is None else stats,
                     statement_timeout=db.get("statement_timeout", 60.0), lock_timeout=db.get("lock_timeout", 2.0))
     started = time.perf_counter()
-    catalog = load_catalog(source, Selection(tuple(db.get("include", ())), tuple(db.get("exclude", ())), strict))
+    selection = Selection(tuple(db.get("include", ())), tuple(db.get("exclude", ())), strict)
     if snapshot_file is not None:
-        return catalog
-    click.echo(f"read {len(catalog.relations)} relations in {len(catalog.schemas)} schemas from "
-               f"{catalog.database!r} ({time.perf_counter() - started:.2f}s)", err=True)
+        with progress.stage("load snapshot"):
+            return load_catalog(source, selection)
+    catalog = load_catalog(source, selection)  # introspection reports its own stage, query by query
+    progress.info(f"read {len(catalog.relations)} relations in {len(catalog.schemas)} schemas from "
+                  f"{catalog.database!r} ({time.perf_counter() - started:.2f}s)")
     if catalog.skipped_sizes:
         shown = ", ".join(str(q) for q in catalog.skipped_sizes[:5])
         more = f" and {len(catalog.skipped_sizes) - 5} more" if len(catalog.skipped_sizes) > 5 else ""
-        click.echo(f"warning: sizes skipped for {len(catalog.skipped_sizes)} relations locked by another session "
-                   f"({shown}{more}); rerun later for complete sizes", err=True)
+        progress.warning(f"sizes skipped for {len(catalog.skipped_sizes)} relations locked by another session "
+                         f"({shown}{more}); rerun later for complete sizes")
     return catalog
 
 
@@ -263,10 +345,10 @@ def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: 
     started = time.perf_counter()
     result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan, virtual=virtual)
     if result.changes is not None:
-        click.echo(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
-                   + (" (see the Changes page)" if result.changes else ""), err=True)
-    click.echo(f"built {result.generated_pages} generated and {result.hand_written_pages} hand-written pages "
-               f"into {result.out_dir} ({time.perf_counter() - started:.1f}s)", err=True)
+        progress.info(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
+                      + (" (see the Changes page)" if result.changes else ""))
+    progress.info(f"built {result.generated_pages} generated and {result.hand_written_pages} hand-written pages "
+                  f"into {result.out_dir} ({time.perf_counter() - started:.1f}s)")
     click.echo(f"site: {result.out_dir.resolve() / 'index.html'}")
     return result
 
@@ -274,6 +356,7 @@ def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: 
 @cli.command("diff")
 @click.argument("old")
 @click.argument("new")
+@feedback_options
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="text for a terminal, markdown for a pull-request comment, json for machines.")
 @click.option("--fail-on", type=click.Choice(["breaking", "any", "never"]), default="never", show_default=True,
@@ -292,7 +375,8 @@ def diff_command(old: str, new: str, fmt: str, fail_on: str, include: tuple[str,
     from schemadocs.diff.render import render
 
     (before, old_label), (after, new_label) = (_diff_side(side, include, exclude) for side in (old, new))
-    result = dataclasses.replace(diff(before, after), old=old_label, new=new_label)
+    with progress.stage("compare"):
+        result = dataclasses.replace(diff(before, after), old=old_label, new=new_label)
     sys.stdout.write(render(result, fmt))
     sys.stdout.flush()
     failing = result.breaking if fail_on == "breaking" else result.changes if fail_on == "any" else ()
@@ -304,6 +388,7 @@ def diff_command(old: str, new: str, fmt: str, fail_on: str, include: tuple[str,
 
 @cli.command()
 @database_options
+@feedback_options
 @click.option("--snapshot", "snapshot_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The committed snapshot the database should match.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
@@ -323,7 +408,7 @@ def check(snapshot_file: Path, fmt: str, **db: Any) -> None:
     result = dataclasses.replace(diff(committed, live), old=str(snapshot_file),
                                  new=redact(resolve_dsn(db["dsn"])).strip("'"))
     if not result:
-        click.echo(f"{snapshot_file} matches the database", err=True)
+        progress.info(f"{snapshot_file} matches the database")
         return
     sys.stdout.write(render(result, fmt))
     sys.stdout.flush()
@@ -339,6 +424,7 @@ check.params = [p for p in check.params if p.name != "stats"]
 
 @cli.command("lint")
 @database_options
+@feedback_options
 @click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Lint a snapshot file instead of a database (offline).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "markdown"]), default="text",
@@ -384,10 +470,12 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     known = baseline.read(baseline_file) if baseline_file is not None else None
     if write_baseline is not None:
         baseline.check_writable(write_baseline)
-    report = lint(relations.with_virtual(_load(db, snapshot_file), virtual), settings)
+    catalog = relations.with_virtual(_load(db, snapshot_file), virtual)
+    with progress.stage("health checks"):
+        report = lint(catalog, settings)
     if write_baseline is not None:
         count = baseline.write(report, write_baseline)
-        click.echo(f"wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}", err=True)
+        progress.info(f"wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}")
     elif known is not None:
         report = baseline.apply(report, known)
     sys.stdout.write(render(report, fmt))
@@ -445,6 +533,7 @@ def suggest_relations_command(snapshot_file: Path | None, config_file: Path | No
 
 @cli.command("plan")
 @database_options
+@feedback_options
 @click.argument("migration", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--sizes", "sizes_file", type=click.Path(dir_okay=False, path_type=Path),
               help="A snapshot taken with statistics (from production): the sizes the estimates use. "
@@ -478,11 +567,13 @@ def plan_command(migration: tuple[Path, ...], sizes_file: Path | None, fmt: str,
     if not statements:
         raise ConfigError(f"no SQL statements in {', '.join(map(str, migration))}; pass the migration's SQL files")
     sizes, sizes_from = snapshot_sizes(sizes_file) if sizes_file is not None else (None, "the database")
-    observed = observe(resolve_dsn(db["dsn"]), statements, transaction=Transaction(transaction),
-                       lock_timeout_ms=round(db["lock_timeout"] * 1000),
-                       statement_timeout_ms=round(db["statement_timeout"] * 1000))
-    result = judge(observed.observations, transaction=Transaction(transaction), method=observed.method,
-                   server_version=observed.server_version, sizes=sizes, sizes_from=sizes_from)
+    with progress.stage("run on a copy", detail=f"{len(statements)} statements"):
+        observed = observe(resolve_dsn(db["dsn"]), statements, transaction=Transaction(transaction),
+                           lock_timeout_ms=round(db["lock_timeout"] * 1000),
+                           statement_timeout_ms=round(db["statement_timeout"] * 1000))
+    with progress.stage("judge"):
+        result = judge(observed.observations, transaction=Transaction(transaction), method=observed.method,
+                       server_version=observed.server_version, sizes=sizes, sizes_from=sizes_from)
     sys.stdout.write(render(result, fmt))
     sys.stdout.flush()
     failed = result.failed
@@ -559,7 +650,7 @@ def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | N
     catalog = _load(db, site_snapshot(site_dir) if site_dir is not None else snapshot_file)
     server = mcp_server(sources(catalog, lint(catalog, checks)), max_chars)
     where = f"http://{address[0]}:{address[1]}/mcp" if address else "stdio"
-    click.echo(f"serving {len(catalog.relations)} relations of {catalog.database!r} over MCP on {where}", err=True)
+    progress.info(f"serving {len(catalog.relations)} relations of {catalog.database!r} over MCP on {where}")
     run(server, address)
 
 
@@ -580,7 +671,10 @@ def export_command(fmt: str, snapshot_file: Path | None, output: str | None, **d
         check_directory(Path(output))  # refused before the database is read
     where = export(_load(db, snapshot_file), fmt, output)
     if where != "stdout":
-        click.echo(f"wrote {where}", err=True)
+        progress.info(f"wrote {where}")
+
+
+cli_conventions.apply(cli)
 
 
 class Interrupted(BaseException):

@@ -1,14 +1,19 @@
 """Serve a built site on localhost until Ctrl-C.
 
 In: a host, a port and (later) the site directory. Out: a bound HTTP server; binding
-happens first so a busy port fails before any work is done.
+happens first so a busy port fails before any work is done. With a `LiveReload` (`serve
+--watch`), every HTML page gets a small bundled script (`livereload.js`) that polls
+`/__schemadocs__/version` and reloads the page once a rebuild has bumped that version.
 """
 
 from __future__ import annotations
 
 import errno
 import functools
+import json
 import sys
+import threading
+from importlib import resources
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -40,6 +45,65 @@ def serve_forever(server: ThreadingHTTPServer, site_dir: Path) -> None:
     server.serve_forever()
 
 
+class LiveReload:
+    """The served site's version: 1 for the first build, one more after each rebuild."""
+
+    def __init__(self) -> None:
+        self.version = 1
+        self._lock = threading.Lock()
+
+    def bump(self) -> None:
+        with self._lock:
+            self.version += 1
+
+
+def serve_in_background(server: ThreadingHTTPServer, site_dir: Path, live: LiveReload | None) -> threading.Thread:
+    """Serve `site_dir` from a thread (stopped by `server.shutdown()`), with live reload when `live` is given."""
+    directory = str(Path(site_dir).resolve())
+    server.RequestHandlerClass = (functools.partial(_LiveHandler, directory=directory, live=live) if live is not None  # type: ignore[assignment]
+                                  else functools.partial(_QuietHandler, directory=directory))
+    thread = threading.Thread(target=server.serve_forever, name="schemadocs-serve", daemon=True)
+    thread.start()
+    return thread
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # no per-request noise
         pass
+
+
+VERSION_PATH = "/__schemadocs__/version"
+SCRIPT_PATH = "/__schemadocs__/livereload.js"
+
+
+class _LiveHandler(_QuietHandler):
+    """Serves the site, the version endpoint and the reload script; adds the script to HTML pages."""
+
+    def __init__(self, *args: object, live: LiveReload, **kwargs: object) -> None:
+        self.live = live
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def do_GET(self) -> None:
+        route = self.path.split("?", 1)[0].split("#", 1)[0]
+        if route == VERSION_PATH:
+            return self._send(json.dumps({"version": self.live.version}).encode(), "application/json")
+        if route == SCRIPT_PATH:
+            return self._send(resources.files("schemadocs").joinpath("livereload.js").read_bytes(),
+                              "text/javascript; charset=utf-8")
+        target = Path(self.translate_path(self.path))
+        if target.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            tag = f'<script src="{SCRIPT_PATH}" data-version="{self.live.version}"></script>'.encode()
+            page = target.read_bytes()
+            at = page.rfind(b"</body>")
+            return self._send(page[:at] + tag + page[at:] if at >= 0 else page + tag, "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)

@@ -15,6 +15,7 @@ import sys
 from unittest import mock
 
 from schemadocs.cli import main
+from schemadocs.progress import PLAIN_LINE
 
 
 def run_cli(*args: str) -> tuple[int, str]:
@@ -40,7 +41,7 @@ def assert_success_or_clean_error(code: int, stderr: str) -> None:
     """Success, or exactly one `error: ...` line and exit 2: never a traceback."""
     assert "Traceback" not in stderr
     if code != 0:
-        lines = [line for line in stderr.splitlines() if line.strip()]
+        lines = [line for line in stderr.splitlines() if line.strip() and not PLAIN_LINE.match(line)]
         assert code == 2, stderr
         assert len(lines) == 1 and lines[0].startswith("error: "), stderr
         assert len(lines[0]) <= 1100, f"a {len(lines[0])}-character error line"

@@ -4,7 +4,8 @@ In: `--config FILE`, else `./schemadocs.yml` when it exists. Out: a `ProjectFile
 sections are YAML nodes, read with the typed helpers below (`mapping`, `strings`, `text`,
 `number`); every mistake is a `ConfigError` saying `FILE line N: what is wrong`.
 Known sections: `checks` (the health checks, read by `schemadocs.checks.config`), `relations`
-(virtual foreign keys, read by `schemadocs.project.relations`).
+(virtual foreign keys, read by `schemadocs.project.relations`), `options` (each command's
+default options, read by `schemadocs.project.options`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import yaml
 from schemadocs.errors import ConfigError
 
 DEFAULT = Path("schemadocs.yml")
-SECTIONS = ("checks", "relations")
+SECTIONS = ("checks", "options", "relations")
 _construct = yaml.constructor.SafeConstructor()
 
 

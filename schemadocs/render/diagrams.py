@@ -29,6 +29,7 @@ import graphviz
 from markupsafe import Markup
 import networkx as nx
 
+from schemadocs import progress
 from schemadocs.lineage.edges import Edge
 from schemadocs.atomic import write_atomic
 from schemadocs.lineage.er_graph import neighbours
@@ -233,8 +234,10 @@ def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup
     keys = [hashlib.sha256(d.dot.encode("utf-8")).hexdigest() for d in diagrams]
     missing = sorted({k: d.dot for k, d in zip(keys, diagrams) if not (cache_dir / f"{k}.svg").exists()}.items())
     batches = [missing[i:i + DOT_BATCH] for i in range(0, len(missing), DOT_BATCH)]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        list(pool.map(lambda batch: _draw(batch, dot_exe, cache_dir), batches))
+    progress.count("diagrams", reused=len(set(keys)) - len(missing), drawn=len(missing))
+    with progress.stage("diagrams", total=len(missing), detail=f"{len(set(keys)) - len(missing)} reused") as stage, \
+            ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        list(pool.map(lambda batch: (_draw(batch, dot_exe, cache_dir), stage.advance(len(batch))), batches))
     return [Markup(svg_placeholder(key)) for key in keys]
 
 

@@ -24,6 +24,7 @@ from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
+from schemadocs import progress
 from schemadocs.render.cache_prune import prune
 from schemadocs.atomic import write_atomic
 from schemadocs.render.fragments import fragments_present
@@ -63,9 +64,11 @@ class PageCache:
         try:
             text = cached.read_text(encoding="utf-8")
             if self.fragments is None or fragments_present(text, self.fragments):
+                progress.count("cached pages", reused=1)
                 return text
         except FileNotFoundError:
             pass
+        progress.count("cached pages", rendered=1)
         text = render(page.template, page.context())
         self.directory.mkdir(parents=True, exist_ok=True)
         write_atomic(cached, text)

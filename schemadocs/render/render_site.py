@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from schemadocs import progress
 from schemadocs.checks.engine import Report
 from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.graphs import Graphs, build_graphs
@@ -94,13 +95,16 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
     with `pages`, the costly pages that did not change come from that cache. `er_depth` is how
     many foreign-key hops a table page's ER diagram reaches; with a lint `report`, the Health
     pages, and a Health section on each page whose relation or routine has findings."""
-    graphs = build_graphs(catalog)
-    health = health_context(catalog, report) if report is not None else None
-    contexts = page_contexts(catalog, graphs, health)
+    with progress.stage("graphs"):
+        graphs = build_graphs(catalog)
+    with progress.stage("page contexts"):
+        health = health_context(catalog, report) if report is not None else None
+        contexts = page_contexts(catalog, graphs, health)
     if draw:
         contexts = with_diagrams(catalog, graphs, contexts, cache_dir / "diagrams", er_depth)
-    site = render_pages(catalog, contexts, changes, pages, cache_dir / "fragments")
-    return dataclasses.replace(site, clean=clean_pages(catalog, contexts, changes))
+    with progress.stage("pages"):
+        site = render_pages(catalog, contexts, changes, pages, cache_dir / "fragments")
+        return dataclasses.replace(site, clean=clean_pages(catalog, contexts, changes))
 
 
 def page_contexts(catalog: Catalog, graphs: Graphs, health: Health | None = None) -> Contexts:
