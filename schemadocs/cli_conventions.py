@@ -50,7 +50,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "lint": ("schemadocs lint --dsn postgresql://app@localhost/shop",
              "schemadocs lint --snapshot schema.json --format sarif --fail-on warning",
              "schemadocs lint --snapshot schema.json --write-baseline lint-baseline.json"),
-    "suggest-relations": ("schemadocs suggest-relations --snapshot schema.json >> schemadocs.yml",
+    "suggest-relations": ("schemadocs suggest-relations --snapshot schema.json",
                           "schemadocs suggest-relations --dsn postgresql://app@localhost/shop --check-data --sample 5000",
                           "schemadocs suggest-relations --snapshot schema.json --pattern 'fk_{table}'"),
     "plan": ("schemadocs plan --dsn postgresql://app@localhost/shop migrations/0042_orders.sql",
