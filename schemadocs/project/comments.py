@@ -70,8 +70,7 @@ def imported_yaml(catalog: Catalog) -> str:
         if t.comment:
             at(t.schema).setdefault("types", {})[t.name] = {"description": t.comment}
     ordered = {name: _ordered(schemas[name]) for name in sorted(schemas)}
-    head = (f"# Descriptions imported from the comments of database {sql_comment(catalog.database)} "
-            "by `schemadocs comments --import`.\n")
+    head = "# Descriptions imported from the database's comments by `schemadocs comments --import`.\n"
     body = yaml.dump({"schemas": ordered}, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=100) if ordered else "schemas: {}\n"
     return head + body
