@@ -125,7 +125,11 @@ def display_catalog(catalog: Catalog, descriptions: Mapping[ObjectKey, Descripti
     def comment(key: ObjectKey, current: str | None) -> str | None:
         return from_file.get(key, current)
 
+    touched = {(k[1], k[2]) for k in from_file if k[0] in ("relation", "column")}
+
     def relation(rel: Relation) -> Relation:
+        if (rel.schema, rel.name) not in touched:  # most relations: kept as they are, and cheaply
+            return rel
         columns = tuple(dataclasses.replace(c, comment=comment(("column", rel.schema, rel.name, c.name), c.comment))
                         for c in rel.columns)
         return dataclasses.replace(rel, comment=comment(("relation", rel.schema, rel.name), rel.comment),

@@ -126,3 +126,14 @@ def test_mistakes_are_one_line(args: tuple[str, ...], words: str, tmp_path: Path
     code, err = run_cli("comments", *args, "--dsn", commented)
     assert_success_or_clean_error(code, err)
     assert code == 2 and words in err
+
+
+def test_lint_and_build_refuse_a_project_file_naming_what_the_database_lacks(commented: str, tmp_path: Path) -> None:
+    config = tmp_path / "schemadocs.yml"
+    config.write_text("schemas:\n  app:\n    tables:\n      customer: {description: typo}\n", encoding="utf-8")
+    for args in (("lint",), ("build", "--out", str(tmp_path / "site"))):
+        code, err = run_cli(*args, "--dsn", commented, "--config", str(config))
+        assert "Traceback" not in err and err.splitlines()[-1].startswith("error: ")  # after "read N relations"
+        assert code == 2 and f"{config} line 4: table app.customer is not in the database" in err
+        assert "did you mean app.customers?" in err
+    assert not (tmp_path / "site").exists()

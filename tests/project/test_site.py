@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 from schemadocs.render.slugs import slug
 from tests.build.test_incremental import _project as mkdocs_in
+from tests.sitecheck import check_links
 from tests.inprocess import assert_success_or_clean_error, run_cli
 
 SQL = """
@@ -132,6 +133,11 @@ def test_the_viewpoint_has_its_page_description_and_diagram(site: Path) -> None:
     assert checkout.select_one(".sd-diagram svg, .sd-diagram .mermaid, .sd-diagram img") is not None
     nav = page(site, "index.html").get_text(" ")
     assert "Viewpoints" in nav and "Labels" in nav and "Owners" in nav
+
+
+def test_every_link_of_the_site_resolves(site: Path) -> None:
+    report = check_links(site)
+    assert report.broken == [] and report.pages > 10
 
 
 def test_labels_and_owners_are_in_the_search_index(site: Path) -> None:
