@@ -611,6 +611,10 @@ def comments_command(mode: str | None, snapshot_file: Path | None, output: str |
     click.echo(f"wrote {target}", err=True)
 
 
+# `comments` reads names and comments only: no statistics.
+comments_command.params = [p for p in comments_command.params if p.name != "stats"]
+
+
 class Interrupted(BaseException):
     """SIGTERM. Not a KeyboardInterrupt: click would turn that into a bare Abort and a blank line."""
 

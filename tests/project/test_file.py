@@ -148,3 +148,14 @@ def test_a_file_included_twice_without_a_cycle_is_read_once(tmp_path: Path) -> N
     write(tmp_path / "b.yml", "include: [c.yml]\n")
     write(tmp_path / "c.yml", "schemas:\n  app: {owner: Core}\n")
     assert [e.owner for e in read(load(main)).entries] == ["Core"]
+
+
+def test_the_readme_example_is_a_valid_project_file(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The project file", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    write(tmp_path / "docs" / "billing.yml", "schemas:\n  billing: {owner: Billing team}\n")
+    project = read(load(write(tmp_path / "schemadocs.yml", example)))
+    assert {e.path for e in project.entries} >= {("app", "customers", "email"), ("app", "add(a integer, b integer)"),
+                                                  ("billing",)}
+    assert [v.name for v in project.viewpoints] == ["Checkout"]
