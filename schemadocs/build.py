@@ -34,6 +34,8 @@ from schemadocs.render.cache_prune import prune_caches
 from schemadocs.out_guard import check_out_dir
 from schemadocs.plan.model import Plan
 from schemadocs.project.relations import VirtualRelation, with_virtual
+from schemadocs.project.overlay import apply
+from schemadocs.project.spec import Project
 from schemadocs.render.changes import BuildChanges
 from schemadocs.render import llms
 from schemadocs.render.escape import page_title
@@ -57,7 +59,8 @@ class BuildResult:
 
 def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None,
           er_depth: int = 1, checks: Settings | None = None, plan: Plan | None = None,
-          llms_full_max_chars: int | None = None, virtual: tuple[VirtualRelation, ...] = ()) -> BuildResult:
+          llms_full_max_chars: int | None = None, virtual: tuple[VirtualRelation, ...] = (),
+          project: Project | None = None) -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
@@ -66,6 +69,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     run with `checks` (the project's settings; all rules by default) for the Health pages.
     `plan`, the plan of the migration applied since the previous build (`schemadocs plan
     --format json`), is shown on the Changes page; it needs `previous`.
+    `project` (the project file's descriptions, owners, labels and viewpoints) is laid over the
+    catalog for the pages (`project.overlay.apply`); the snapshot and the checks stay the catalog's.
     For machines, the site also gets `llms.txt`, `llms-full.txt` (at most `llms_full_max_chars`
     characters; `render.llms`) and a clean `.md` copy beside every page.
     `virtual`: the project file's virtual foreign keys, shown on every page, diagram and health
@@ -83,11 +88,12 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
         changes = dataclasses.replace(changes, plan=plan)
     page_cache = PageCache(cache_of(docs_dir) / "pages", fragments=cache_of(docs_dir) / "fragments")
     shown = with_virtual(catalog, virtual)
+    annotated = apply(shown, project) if project is not None and not project.empty else None
     with progress.stage("health checks"):
         report = lint(shown, checks)
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
-        site = render_site(shown, cache_of(docs_dir), changes=changes, pages=page_cache, er_depth=er_depth,
-                           report=report)
+        site = render_site(annotated.display if annotated else shown, cache_of(docs_dir), changes=changes,
+                           pages=page_cache, er_depth=er_depth, report=report, annotated=annotated)
     with progress.stage("write pages"):
         files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog), **api_files(sources(shown, report))}
         if changes is not None and changes.history:
@@ -142,7 +148,7 @@ def default_config() -> Path:
 
 
 def resolve_config(config_file: Path | None) -> Path:
-    """--config, else ./mkdocs.yml, else the bundled default (docs dir in the user's cache)."""
+    """--mkdocs-config, else ./mkdocs.yml, else the bundled default (docs dir in the user's cache)."""
     if config_file is not None:
         if not Path(config_file).is_file():
             raise BuildError(f"config file {config_file} does not exist; pass the path of your mkdocs.yml")
@@ -170,7 +176,7 @@ def docs_dir_of(config_file: Path, out_dir: Path) -> Path:
         cfg = load_config(config_file=str(config_file))
     except MkDocsException as exc:  # Abort ("Aborted with a configuration error!") too: it logged the reasons
         detail = "; ".join(errors.messages[:3]) or str(exc)
-        raise BuildError(f"{config_file} is not a valid MkDocs config ({detail}); fix it or pass --config") from None
+        raise BuildError(f"{config_file} is not a valid MkDocs config ({detail}); fix it or pass --mkdocs-config") from None
     finally:
         logging.getLogger("mkdocs").removeHandler(errors)
     return Path(cfg["docs_dir"])

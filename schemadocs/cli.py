@@ -107,6 +107,23 @@ def database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def project_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--config FILE, the project file (`schemadocs.yml`), shared by every command that reads it;
+    `--project` is its old name, kept as a hidden alias."""
+    @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Project file (descriptions, owners, labels, viewpoints, checks). "
+                       "Default: ./schemadocs.yml when it exists.")
+    @click.option("--project", "project_alias", hidden=True, type=click.Path(dir_okay=False, path_type=Path))
+    @wraps(fn)
+    def wrapper(*args: Any, project_alias: Path | None = None, **kwargs: Any) -> Any:
+        if project_alias is not None:
+            if kwargs.get("config_file") is not None:
+                raise ConfigError("pass the project file once, with --config (--project is its old name)")
+            kwargs["config_file"] = project_alias
+        return fn(*args, **kwargs)
+    return wrapper
+
+
 @cli.command()
 @database_options
 @feedback_options
@@ -133,32 +150,37 @@ def snapshot(output: str, **db: Any) -> None:
               help="Build from a snapshot file instead of a database (offline).")
 @click.option("--out", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory the site is built into (replaced only when the build succeeds).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--mkdocs-config", "mkdocs_file", type=click.Path(dir_okay=False, path_type=Path),
               help="mkdocs.yml to build with. Default: ./mkdocs.yml, else the bundled one.")
 @click.option("--previous", "previous", type=click.Path(path_type=Path),
               help="The previous build: its snapshot file (with its changes.json beside it) or its site "
                    "directory. Adds what changed since to the Changes page, and badges to the changed pages.")
 @click.option("--er-depth", default=1, show_default=True, type=click.IntRange(1, 3),
               help="Foreign-key hops each table's ER diagram reaches (nearest tables first, at most 20).")
-@click.option("--project", "project_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Project file (checks: configures the Health pages; relations: adds virtual foreign keys). "
-                   "Default: ./schemadocs.yml.")
+@project_option
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The plan of the migration applied since --previous (`schemadocs plan --format json`), "
                    "shown on the Changes page next to the changes.")
-def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, previous: Path | None,
-          er_depth: int, project_file: Path | None, plan_file: Path | None, **db: Any) -> None:
+def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, previous: Path | None,
+          er_depth: int, config_file: Path | None, plan_file: Path | None, **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site."""
     from schemadocs.build import check_output
+
+    check_output(out_dir, mkdocs_file)  # before reading the database: a refused --out fails fast
+    checks, project, virtual = _project(config_file)  # a bad project file fails fast too
+    plan = _plan(plan_file, previous)  # and so does a bad plan
+    _build(_load(db, snapshot_file), out_dir, mkdocs_file, previous, er_depth, checks, plan, project, virtual)
+
+
+def _project(config_file: Path | None) -> tuple[Any, Any, Any]:
+    """The project file's check settings, project (`schemadocs.project.spec.Project`) and virtual relations."""
     from schemadocs.checks.config import from_project
     from schemadocs.project import relations
     from schemadocs.project.file import load
+    from schemadocs.project.spec import read
 
-    check_output(out_dir, config_file)  # before reading the database: a refused --out fails fast
-    project = load(project_file)
-    checks, virtual = from_project(project), relations.load(project)  # a bad project file fails fast too
-    plan = _plan(plan_file, previous)  # and so does a bad plan
-    _build(_load(db, snapshot_file), out_dir, config_file, previous, er_depth, checks, plan, virtual)
+    loaded = load(config_file)
+    return from_project(loaded), read(loaded), relations.load(loaded)
 
 
 def _plan(plan_file: Path | None, previous: Path | None) -> Plan | None:
@@ -215,7 +237,8 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--out", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--mkdocs-config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="mkdocs.yml to build with. Default: ./mkdocs.yml, else the bundled one.")
 def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | None) -> None:
     """Start an embedded PostgreSQL, load the demo schema, build its site and serve it."""
     from schemadocs.embedded import DEMO_DATABASE, create_database, demo_sql, embedded
@@ -250,35 +273,34 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
               help="Port to serve on (0: any free port, printed).")
 @click.option("--out", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory the site is built into.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--mkdocs-config", "mkdocs_file", type=click.Path(dir_okay=False, path_type=Path),
               help="mkdocs.yml to build with. Default: ./mkdocs.yml, else the bundled one.")
-@click.option("--project", "project_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Project file (its checks: section configures the Health pages). Default: ./schemadocs.yml.")
+@project_option
 @click.option("--er-depth", default=1, show_default=True, type=click.IntRange(1, 3),
               help="Foreign-key hops each table's ER diagram reaches.")
 @click.option("--watch", is_flag=True, help="Rebuild when the schema (--dsn), the snapshot file or the project "
               "file changes; open pages reload by themselves.")
 @click.option("--interval", default=2.0, show_default=True, type=Seconds(0.1, 3600),
               help="Seconds between two looks for changes (--watch).")
-def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Path, config_file: Path | None,
-                  project_file: Path | None, er_depth: int, watch: bool, interval: float, **db: Any) -> None:
+def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Path, mkdocs_file: Path | None,
+                  config_file: Path | None, er_depth: int, watch: bool, interval: float, **db: Any) -> None:
     """Build the site and serve it on localhost until Ctrl-C; with --watch, follow the schema as it changes."""
     from schemadocs.build import check_output
-    from schemadocs.checks.config import from_project
-    from schemadocs.project.file import DEFAULT, load
+    from schemadocs.project.file import DEFAULT
     from schemadocs.serve import LiveReload, bind, serve_in_background
     from schemadocs.watch import database_source, file_source, watch as watch_sources
 
     if snapshot_file is not None and db.get("dsn"):
         raise ConfigError("pass either --dsn or --snapshot, not both")
-    check_output(out_dir, config_file)  # fail fast when --out is refused
-    load(project_file)  # and when the project file is bad
+    check_output(out_dir, mkdocs_file)  # fail fast when --out is refused
+    _project(config_file)  # and when the project file is bad
     server = bind(host, port)  # and when the port is busy
     live = LiveReload() if watch else None
 
     def build_once() -> Path:
-        checks = from_project(load(project_file))
-        return _build(_load(db, snapshot_file), out_dir, config_file, None, er_depth, checks).out_dir
+        checks, project, virtual = _project(config_file)
+        return _build(_load(db, snapshot_file), out_dir, mkdocs_file, None, er_depth, checks, None, project,
+                      virtual).out_dir
 
     thread = None
     try:
@@ -293,7 +315,7 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
 
             sources = [file_source(snapshot_file) if snapshot_file is not None
                        else database_source(resolve_dsn(db.get("dsn")), round(db["lock_timeout"] * 1000))]
-            sources.append(file_source(project_file or DEFAULT))
+            sources.append(file_source(config_file or DEFAULT))
 
             def rebuild() -> None:
                 build_once()
@@ -339,11 +361,12 @@ def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool 
 
 
 def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None,  # type: ignore[no-untyped-def]
-           er_depth: int = 1, checks: Any = None, plan: Plan | None = None, virtual: tuple = ()):
+           er_depth: int = 1, checks: Any = None, plan: Plan | None = None, project: Any = None,
+           virtual: tuple = ()):
     from schemadocs.build import build as build_site
 
     started = time.perf_counter()
-    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan, virtual=virtual)
+    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan, virtual=virtual, project=project)
     if result.changes is not None:
         progress.info(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
                       + (" (see the Changes page)" if result.changes else ""))
@@ -438,8 +461,7 @@ check.params = [p for p in check.params if p.name != "stats"]
               help="Record today's findings in this file (accepting them: exit 0).")
 @click.option("--rule", "only", multiple=True, metavar="ID", help="Run only this rule; repeatable.")
 @click.option("--skip", multiple=True, metavar="ID", help="Do not run this rule; repeatable.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Project file (its checks: section). Default: ./schemadocs.yml when it exists.")
+@project_option
 @click.option("--list-rules", is_flag=True, help="Print every rule's documentation and exit.")
 def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_file: Path | None,
                  write_baseline: Path | None, only: tuple[str, ...], skip: tuple[str, ...], config_file: Path | None,
@@ -457,6 +479,8 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     from schemadocs.checks.registry import all_rules
     from schemadocs.project import relations
     from schemadocs.project.file import load
+    from schemadocs.project.overlay import apply
+    from schemadocs.project.spec import read
 
     if list_rules:
         _print_rules(())
@@ -471,6 +495,7 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     if write_baseline is not None:
         baseline.check_writable(write_baseline)
     catalog = relations.with_virtual(_load(db, snapshot_file), virtual)
+    apply(catalog, read(project))  # names the project file gives that the catalog lacks are errors here too
     with progress.stage("health checks"):
         report = lint(catalog, settings)
     if write_baseline is not None:
@@ -632,10 +657,9 @@ def _diff_side(side: str, include: tuple[str, ...], exclude: tuple[str, ...]) ->
               help="Serve streamable HTTP at http://HOST:PORT/mcp (loopback only) instead of stdio.")
 @click.option("--max-chars", default=20_000, show_default=True, type=click.IntRange(min=500),
               help="The most characters any one answer holds (text and structured content each); answers say what they left out.")
-@click.option("--project", "project_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Project file (its checks: section configures the health tool). Default: ./schemadocs.yml.")
+@project_option
 def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | None, max_chars: int,
-                project_file: Path | None, **db: Any) -> None:
+                config_file: Path | None, **db: Any) -> None:
     """Serve the schema to AI assistants over the Model Context Protocol (read-only)."""
     from schemadocs.api.mcp_server import mcp_server, parse_http, run, site_snapshot
     from schemadocs.api.objects import sources
@@ -646,7 +670,7 @@ def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | N
     if sum(x is not None and x is not False for x in (snapshot_file, site_dir, db.get("dsn"))) > 1:
         raise ConfigError("pass one of --snapshot, --dsn and --site")
     address = parse_http(http) if http is not None else None  # a bad --http fails before loading
-    checks = from_project(load(project_file))
+    checks = from_project(load(config_file))
     catalog = _load(db, site_snapshot(site_dir) if site_dir is not None else snapshot_file)
     server = mcp_server(sources(catalog, lint(catalog, checks)), max_chars)
     where = f"http://{address[0]}:{address[1]}/mcp" if address else "stdio"
@@ -675,6 +699,57 @@ def export_command(fmt: str, snapshot_file: Path | None, output: str | None, **d
 
 
 cli_conventions.apply(cli)
+
+
+@cli.command("comments")
+@database_options
+@click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read a snapshot file instead of a database.")
+@click.option("--sql", "mode", flag_value="sql",
+              help="Print COMMENT ON statements storing the project file's descriptions (a migration to review).")
+@click.option("--import", "mode", flag_value="import",
+              help="Write the database's comments into a new project file (-o, default ./schemadocs.yml).")
+@click.option("-o", "--output", default=None,
+              help="Where to write: --sql, a file (default stdout); --import, the project file ('-' for stdout).")
+@click.option("--force", is_flag=True, help="With --import: replace the -o file when it exists.")
+@project_option
+def comments_command(mode: str | None, snapshot_file: Path | None, output: str | None, force: bool,
+                     config_file: Path | None, **db: Any) -> None:
+    """Write-back between the project file's descriptions and the database's comments."""
+    from schemadocs.atomic import write_atomic
+    from schemadocs.project.comments import comment_sql, imported_yaml
+    from schemadocs.project.file import DEFAULT, load
+    from schemadocs.project.overlay import apply
+    from schemadocs.project.spec import read
+
+    if mode is None:
+        raise ConfigError("pass --sql (COMMENT ON statements from the project file) or --import (the database's "
+                          "comments into a project file)")
+    if mode == "import":
+        if config_file is not None:
+            raise ConfigError("--import writes a new project file: name it with -o FILE, not --config")
+        target = Path(output) if output not in (None, "-") else DEFAULT if output is None else None
+        if target is not None and target.exists() and not force:
+            raise ConfigError(f"{target} exists and is never overwritten: pass -o FILE to write another file, "
+                              "or --force to replace it")
+        text = imported_yaml(_load(db, snapshot_file, stats=False))
+    else:
+        loaded = load(config_file)
+        if not loaded.files:
+            raise ConfigError(f"no project file: create {DEFAULT} or pass --config FILE")
+        project = read(loaded)
+        text = comment_sql(apply(_load(db, snapshot_file, stats=False), project))
+        target = Path(output) if output not in (None, "-") else None
+    if target is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomic(target, text)
+    click.echo(f"wrote {target}", err=True)
+
+
+# `comments` reads names and comments only: no statistics.
+comments_command.params = [p for p in comments_command.params if p.name != "stats"]
 
 
 class Interrupted(BaseException):

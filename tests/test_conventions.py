@@ -63,7 +63,7 @@ def test_project_file_named_by_flag_or_environment(demo_snapshot, tmp_path):
 ])
 def test_bad_options_section_is_one_line_with_its_line_number(tmp_path, text, needle):
     (tmp_path / "p.yml").write_text(text, encoding="utf-8")
-    code, stderr = run_cli("build", "--project", str(tmp_path / "p.yml"), "--snapshot", str(tmp_path / "x.json"))
+    code, stderr = run_cli("build", "--config", str(tmp_path / "p.yml"), "--snapshot", str(tmp_path / "x.json"))
     assert code == 2 and len(stderr.splitlines()) == 1, stderr
     assert stderr.startswith(f"error: {tmp_path / 'p.yml'} ") and needle in stderr, stderr
 
@@ -73,7 +73,7 @@ def test_every_option_names_its_environment_variables():
         for param in command.params:
             if isinstance(param, click.Option) and not param.is_eager:
                 long = next(o for o in param.opts if o.startswith("--"))[2:].upper().replace("-", "_")
-                assert f"SCHEMADOCS_{name.upper()}_{long}" in param.envvar, (name, param.opts)
+                assert f"SCHEMADOCS_{name.upper().replace('-', '_')}_{long}" in param.envvar, (name, param.opts)
     assert "SCHEMADOCS_DSN" in next(p for p in cli.commands["build"].params if p.name == "dsn").envvar
 
 

@@ -37,7 +37,7 @@ def test_corpus_is_complete():
 def test_every_corrupt_snapshot_is_one_error_line(name, tmp_path):
     path = str(CORPUS / name)
     out = tmp_path / "site"
-    assert_clean_error(*run_cli("build", "--snapshot", path, "--config", str(config_in(tmp_path)), "--out", str(out)),
+    assert_clean_error(*run_cli("build", "--snapshot", path, "--mkdocs-config", str(config_in(tmp_path)), "--out", str(out)),
                        path)
     assert not out.exists()
     assert_clean_error(*run_cli("diff", str(CORPUS / "valid.json"), path), path)
@@ -51,12 +51,12 @@ def test_a_corrupt_previous_snapshot_is_one_error_line(name, tmp_path):
     config = str(config_in(tmp_path))
     site = tmp_path / "site"
     shutil.copy(CORPUS / name, tmp_path / "previous.json")
-    code, err = run_cli("build", "--snapshot", str(CORPUS / "valid.json"), "--config", config, "--out", str(site),
+    code, err = run_cli("build", "--snapshot", str(CORPUS / "valid.json"), "--mkdocs-config", config, "--out", str(site),
                         "--previous", str(tmp_path / "previous.json"))
     assert_clean_error(code, err, "previous.json")
     (tmp_path / "prev_site").mkdir()
     shutil.copy(CORPUS / name, tmp_path / "prev_site" / "catalog.json")
-    code, err = run_cli("build", "--snapshot", str(CORPUS / "valid.json"), "--config", config, "--out", str(site),
+    code, err = run_cli("build", "--snapshot", str(CORPUS / "valid.json"), "--mkdocs-config", config, "--out", str(site),
                         "--previous", str(tmp_path / "prev_site"))
     assert_clean_error(code, err, "catalog.json")
 
@@ -66,7 +66,7 @@ def test_a_corrupt_previous_snapshot_is_one_error_line(name, tmp_path):
 def test_a_corrupt_change_history_is_one_error_line(history, tmp_path):
     shutil.copy(CORPUS / "valid.json", tmp_path / "catalog.json")
     (tmp_path / "changes.json").write_bytes(history)
-    code, err = run_cli("build", "--snapshot", str(CORPUS / "hostile_names.json"), "--config", str(config_in(tmp_path)),
+    code, err = run_cli("build", "--snapshot", str(CORPUS / "hostile_names.json"), "--mkdocs-config", str(config_in(tmp_path)),
                         "--out", str(tmp_path / "site"), "--previous", str(tmp_path / "catalog.json"))
     assert_clean_error(code, err, "change history", "changes.json")
 
@@ -89,15 +89,15 @@ def huge_inputs(tmp_path_factory) -> dict[str, Path]:
 def test_huge_and_deeply_nested_inputs(which, huge_inputs, tmp_path):
     path = str(huge_inputs[which])
     config = str(config_in(tmp_path))
-    assert_clean_error(*run_cli("build", "--snapshot", path, "--config", config, "--out", str(tmp_path / "s")), path)
-    assert_clean_error(*run_cli("build", "--snapshot", str(CORPUS / "valid.json"), "--config", config,
+    assert_clean_error(*run_cli("build", "--snapshot", path, "--mkdocs-config", config, "--out", str(tmp_path / "s")), path)
+    assert_clean_error(*run_cli("build", "--snapshot", str(CORPUS / "valid.json"), "--mkdocs-config", config,
                                 "--out", str(tmp_path / "s"), "--previous", path), path)
     assert_clean_error(*run_cli("diff", path, str(CORPUS / "valid.json")), path)
 
 
 @pytest.mark.parametrize("name", GOOD)
 def test_good_snapshots_build(name, tmp_path):
-    code, err = run_cli("build", "--snapshot", str(CORPUS / name), "--config", str(config_in(tmp_path)),
+    code, err = run_cli("build", "--snapshot", str(CORPUS / name), "--mkdocs-config", str(config_in(tmp_path)),
                         "--out", str(tmp_path / "site"))
     assert code == 0, err
     assert (tmp_path / "site" / "index.html").exists()

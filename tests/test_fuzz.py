@@ -124,6 +124,6 @@ def test_fuzz_build(tmp_path, data):
     config = _project(tmp_path)
     mutated = tmp_path / "mutated.json"
     mutated.write_bytes(data.draw(mutations(Base((CORPUS / "valid.json").read_bytes()))))
-    code, err = run_cli("build", "--snapshot", str(mutated), "--config", str(config), "--out", str(tmp_path / "site"))
+    code, err = run_cli("build", "--snapshot", str(mutated), "--mkdocs-config", str(config), "--out", str(tmp_path / "site"))
     event(f"build exit {code}")
     assert_success_or_clean_error(code, err)

@@ -4,8 +4,9 @@ In: the project file (`schemadocs.project.file`) and the click command about to 
 click's `default_map` for it ({parameter name: value}), so an option given on the command line
 or by an environment variable wins over the file (click resolves command line, then the
 environment, then `default_map`, then the built-in default). `OptionsGroup` finds the project
-file before the command parses its options: `--project FILE` (for `lint`, `--config FILE`),
-else $SCHEMADOCS_<COMMAND>_PROJECT or $SCHEMADOCS_PROJECT, else ./schemadocs.yml.
+file before the command parses its options: `--config FILE` (or its old name `--project`),
+else $SCHEMADOCS_<COMMAND>_CONFIG or $SCHEMADOCS_CONFIG (or the same with _PROJECT), else
+./schemadocs.yml.
 
     options:
       all:                 # every command that has the option
@@ -46,7 +47,7 @@ class OptionsGroup(click.Group):
 
 def project_path(command: str, args: list[str]) -> Path | None:
     """The project file a command's arguments or environment name; None: ./schemadocs.yml if any."""
-    flags = ("--project", "--config") if command == "lint" else ("--project",)
+    flags = ("--config", "--project")
     for i, arg in enumerate(args):
         if arg == "--":
             break
@@ -55,7 +56,8 @@ def project_path(command: str, args: list[str]) -> Path | None:
                 return Path(args[i + 1])
             if arg.startswith(flag + "="):
                 return Path(arg[len(flag) + 1:])
-    for var in (f"SCHEMADOCS_{command.upper().replace('-', '_')}_PROJECT", "SCHEMADOCS_PROJECT"):
+    name = command.upper().replace('-', '_')
+    for var in (f"SCHEMADOCS_{name}_CONFIG", "SCHEMADOCS_CONFIG", f"SCHEMADOCS_{name}_PROJECT", "SCHEMADOCS_PROJECT"):
         if os.environ.get(var):
             return Path(os.environ[var])
     return None
@@ -95,8 +97,7 @@ def default_map(project: ProjectFile, group: click.Group, command_name: str) -> 
 
 def _param(command: click.Command, option: str) -> click.Option | None:
     for param in command.params:
-        if isinstance(param, click.Option) and f"--{option}" in param.opts and option != "project" \
-                and not (command.name == "lint" and option == "config"):
+        if isinstance(param, click.Option) and f"--{option}" in param.opts and option not in ("config", "project"):
             return param
     return None
 

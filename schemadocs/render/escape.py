@@ -134,6 +134,14 @@ def sql_comment(text: str) -> str:
     return flat.replace("*/", "* /").replace("/*", "/ *")
 
 
+def sql_literal(text: str) -> str:
+    """Text as an SQL string literal that reads back as exactly `text` whatever
+    `standard_conforming_strings` says: quotes doubled, and with a backslash, an E'' literal
+    with backslashes doubled. (PostgreSQL text cannot hold NUL, so neither can the literal.)"""
+    quoted = text.replace("'", "''")
+    return f"E'{quoted.replace(chr(92), chr(92) * 2)}'" if "\\" in text else f"'{quoted}'"
+
+
 # --- Exports and the site's clean Markdown copies (schemadocs/export, render/clean.py) ---------
 
 _MD_ALWAYS = frozenset("\\`*[]<>|&~#!{}$")  # CommonMark/GFM punctuation that can start markup anywhere

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 from markupsafe import Markup
@@ -296,6 +297,7 @@ class RelationPage:
     diagram: Markup = Markup("")  # filled in once diagrams are rendered: inline SVG or Mermaid
     changed: Link | None = None  # "changed in this build", linking to the Changes page (render.changes)
     health: tuple[FindingRow, ...] = ()  # this relation's health findings (render.health_context)
+    project: Any = None  # the project file's owner, labels and description sources (render.project_context)
 
 
 def stats_rows(rel: Relation) -> tuple[tuple[str, str], ...]:

@@ -49,6 +49,8 @@ from schemadocs.render.diagrams import (
 from schemadocs.render.escape import page_title
 from schemadocs.render.fragments import fragment
 from schemadocs.render.page_cache import LazyPage, PageCache
+from schemadocs.project.overlay import Annotated
+from schemadocs.render.project_context import ListPage, ProjectPages, note, project_pages, with_routine_notes
 from schemadocs.render.relation_context import RelationPage, relation_page_context
 from schemadocs.render.routine_context import RoutinePage, routine_pages
 from schemadocs.render.schema_context import AreaPage, SchemaPage, schema_page_context
@@ -58,6 +60,7 @@ from schemadocs.render.slugs import (
     HOME_PAGE,
     LINEAGE_PAGE,
     schema_page,
+    type_page,
 )
 from schemadocs.render.templates import render, stylesheet
 from schemadocs.render.type_context import TypePage, type_pages
@@ -83,10 +86,12 @@ class Contexts:
     schemas: list[SchemaPage]
     areas: list[AreaPage]  # the subject areas of the largest schemas
     health: Health | None = None  # the Health pages, when the build linted the catalog
+    project: ProjectPages | None = None  # the label, owner and viewpoint pages, with a project file
 
 
 def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: BuildChanges | None = None,
-                pages: PageCache | None = None, er_depth: int = 1, report: Report | None = None) -> Site:
+                pages: PageCache | None = None, er_depth: int = 1, report: Report | None = None,
+                annotated: Annotated | None = None) -> Site:
     """Build every page context, draw the diagrams (unless `draw` is False), render the templates.
 
     `cache_dir` keeps what pages refer to by placeholder, filled in after MkDocs: the
@@ -94,12 +99,16 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
     with `changes`, a Changes page and a badge on the pages of the relations this build changed;
     with `pages`, the costly pages that did not change come from that cache. `er_depth` is how
     many foreign-key hops a table page's ER diagram reaches; with a lint `report`, the Health
-    pages, and a Health section on each page whose relation or routine has findings."""
+    pages, and a Health section on each page whose relation or routine has findings; with the
+    `annotated` catalog of a project file (`catalog` then being its `display`), owners, labels and
+    description sources on the pages, and the label, owner and viewpoint pages."""
     with progress.stage("graphs"):
         graphs = build_graphs(catalog)
     with progress.stage("page contexts"):
         health = health_context(catalog, report) if report is not None else None
         contexts = page_contexts(catalog, graphs, health)
+        if annotated is not None:
+            contexts = with_project(catalog, contexts, annotated)
     if draw:
         contexts = with_diagrams(catalog, graphs, contexts, cache_dir / "diagrams", er_depth)
     with progress.stage("pages"):
@@ -129,6 +138,21 @@ def page_contexts(catalog: Catalog, graphs: Graphs, health: Health | None = None
                     types=type_pages(catalog), schemas=schemas, areas=areas, health=health)
 
 
+def with_project(catalog: Catalog, contexts: Contexts, annotated: Annotated) -> Contexts:
+    """The contexts with the project file's notes on their pages, and its own pages."""
+    relations = [dataclasses.replace(p, project=note(annotated, ("relation", r.schema, r.name), p.path,
+                                                     (c.name for c in r.columns)))
+                 for r, p in zip(catalog.relations, contexts.relations)]
+    schemas = [dataclasses.replace(p, project=note(annotated, ("schema", p.title), p.path)) for p in contexts.schemas]
+    type_keys = {type_page(t.qname): ("type", t.schema, t.name)
+                 for t in (*catalog.enums, *catalog.domains, *catalog.composite_types)}
+    types = [dataclasses.replace(p, project=note(annotated, type_keys[p.path], p.path)) if p.path in type_keys else p
+             for p in contexts.types]
+    routines = [with_routine_notes(annotated, p) for p in contexts.routines]
+    return dataclasses.replace(contexts, relations=relations, schemas=schemas, types=types,
+                               routines=routines, project=project_pages(catalog, annotated))  # type: ignore[arg-type]
+
+
 def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts,
                     er_depth: int = 1) -> list[tuple[str, int, str, Diagram]]:
     """Every diagram the site shows: (Contexts field, index in it (0 for the overview), context field, diagram)."""
@@ -150,6 +174,8 @@ def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts,
                 [(a.link.text, a.tables, a.link.href or "") for a in schema.areas], schema.area_links, schema.path)))
     for i, area in enumerate(contexts.areas):
         wanted.append(("areas", i, "diagram", schema_diagram(catalog, er, area.members, area.path, False)))
+    for i, viewpoint in enumerate(contexts.project.viewpoints if contexts.project else ()):
+        wanted.append(("viewpoints", i, "diagram", schema_diagram(catalog, er, viewpoint.members, viewpoint.path, False)))
     if contexts.overview.drawn:
         wanted.append(("overview", 0, "diagram", overview_diagram(catalog, graphs.layers.layers, graphs.layers.edges,
                                                                   contexts.overview.path)))
@@ -161,11 +187,14 @@ def with_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts, diagram_
     """The same contexts with their diagrams drawn (SVG from the cache where unchanged)."""
     wanted = wanted_diagrams(catalog, graphs, contexts, er_depth)
     pages: dict[str, list[Any]] = {"relations": list(contexts.relations), "schemas": list(contexts.schemas),
-                                   "areas": list(contexts.areas), "overview": [contexts.overview]}
+                                   "areas": list(contexts.areas), "overview": [contexts.overview],
+                                   "viewpoints": list(contexts.project.viewpoints if contexts.project else ())}
     for (field, i, name, _), html in zip(wanted, render_diagrams([d for *_, d in wanted], diagram_cache)):
         pages[field][i] = dataclasses.replace(pages[field][i], **{name: html})
     (overview,) = pages.pop("overview")
-    return dataclasses.replace(contexts, overview=overview, **pages)
+    viewpoints = pages.pop("viewpoints")
+    project = dataclasses.replace(contexts.project, viewpoints=tuple(viewpoints)) if contexts.project else None
+    return dataclasses.replace(contexts, overview=overview, project=project, **pages)
 
 
 def with_rows_fragment(lazy: LazyPage, fragments: Path | None) -> LazyPage:
@@ -203,11 +232,24 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
         pages[HEALTH_PAGE] = render("health.md.j2", contexts.health.page)
         pages.update({p.path: render("health_rule.md.j2", p) for p in contexts.health.rules})
         nav.insert(3, {"Health": HEALTH_PAGE})
+    if contexts.project is not None:
+        nav += project_nav(contexts.project)
+        pages.update({p.path: render("project_list.md.j2", p) for p in (*contexts.project.labels, *contexts.project.owners)})
+        pages.update({p.path: render("viewpoint.md.j2", p) for p in contexts.project.viewpoints})
     if changes is not None and (changes.history or changes.plan is not None):
         pages[CHANGES_PAGE] = render("changes.md.j2", changes_page(catalog, changes.history, changes.plan,
                                                                    this_build_changed=changes.this_build is not None))
         nav.insert(3, {"Changes": CHANGES_PAGE})
     return Site(pages=pages, nav=nav)
+
+
+def project_nav(project: ProjectPages) -> list[NavEntry]:
+    """Viewpoints, Labels and Owners, after the schemas (each only when it has pages)."""
+    nav: list[NavEntry] = []
+    for title, items in (("Viewpoints", project.viewpoints), ("Labels", project.labels), ("Owners", project.owners)):
+        if items:
+            nav.append({title: [{page_title(p.name if isinstance(p, ListPage) else p.title): p.path} for p in items]})
+    return nav
 
 
 def clean_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None) -> dict[str, str]:
@@ -224,6 +266,10 @@ def clean_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | No
     if contexts.health is not None:
         clean[HEALTH_PAGE] = render_clean("health.md.j2", contexts.health.page)
         clean.update({p.path: render_clean("health_rule.md.j2", p) for p in contexts.health.rules})
+    if contexts.project is not None:
+        clean.update({p.path: render_clean("project_list.md.j2", p)
+                      for p in (*contexts.project.labels, *contexts.project.owners)})
+        clean.update({p.path: render_clean("viewpoint.md.j2", p) for p in contexts.project.viewpoints})
     if changes is not None and changes.history:
         clean[CHANGES_PAGE] = render_clean("changes.md.j2", changes_page(catalog, changes.history))
     return clean

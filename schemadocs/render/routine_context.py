@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 import networkx as nx
 
@@ -47,6 +48,7 @@ class RoutineSection:
     writes: tuple[Link, ...]
     triggers: tuple[Link, ...]  # "table: trigger", linking to the table's triggers
     unresolved: tuple[str, ...]  # why parts of the body could not be followed
+    project: Any = None  # the project file's labels and description source (render.project_context)
 
 
 @dataclass(frozen=True)

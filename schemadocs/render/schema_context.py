@@ -12,6 +12,7 @@ with its own diagram: never one giant image.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 from markupsafe import Markup
@@ -93,6 +94,7 @@ class SchemaPage:
     area_links: tuple[tuple[int, int, int], ...]  # (area, area, foreign keys between them)
     unconnected: tuple[Link, ...]  # tables in no area: no foreign key within the schema (areas mode)
     diagram: Markup = Markup("")
+    project: Any = None  # the project file's owner, labels and description source (render.project_context)
 
 
 @dataclass(frozen=True)

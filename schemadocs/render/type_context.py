@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from schemadocs.model import Catalog, CompositeType, Domain, EnumType, QualifiedName
 from schemadocs.render.contexts import Link
@@ -48,6 +49,7 @@ class TypePage:
     items: tuple[TypeItem, ...]
     columns: tuple[Link, ...]  # relation.column of this type (or an array of it)
     routines: tuple[Link, ...]  # functions taking or returning it
+    project: Any = None  # the project file's labels and description source (render.project_context)
 
 
 def type_pages(catalog: Catalog) -> list[TypePage]:

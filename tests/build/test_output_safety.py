@@ -73,7 +73,7 @@ REFUSALS = {  # case → (working directory, --out and other arguments, words th
     "a parent of the current directory": ("home/work/deeper", ["--out", ".."], "current directory"),
     "the docs dir": ("home/proj", ["--out", "site_src"], "docs dir"),
     "inside the docs dir": ("home/proj", ["--out", "site_src/site"], "docs dir"),
-    "the config's folder": ("home/work", ["--config", "../proj/mkdocs.yml", "--out", "../proj"], "config's folder"),
+    "the config's folder": ("home/work", ["--mkdocs-config", "../proj/mkdocs.yml", "--out", "../proj"], "config's folder"),
     "the home directory": ("other", ["--out", "../home"], "home directory"),
     "a filesystem root": ("home/work", ["--out", "/"], "filesystem root"),
     "below a file": ("home/work", ["--out", "notes.txt/site"], "is a file"),
