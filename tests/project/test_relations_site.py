@@ -70,7 +70,7 @@ def project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_site_shows_virtual_relations_and_keeps_the_snapshot_clean(shop_dsn: str, project_dir: Path) -> None:
-    code, _, err = cli("build", "--dsn", shop_dsn, "--project", "schemadocs.yml", "--config", "mkdocs.yml",
+    code, _, err = cli("build", "--dsn", shop_dsn, "--config", "schemadocs.yml", "--mkdocs-config", "mkdocs.yml",
                        "--out", "site", cwd=project_dir)
     assert code == 0, err
     site = project_dir / "site"
