@@ -136,17 +136,21 @@ def snapshot(output: str, **db: Any) -> None:
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The plan of the migration applied since --previous (`schemadocs plan --format json`), "
                    "shown on the Changes page next to the changes.")
+@click.option("--site-url", "site_url", help="The address the site is served at (MkDocs' site_url; overrides "
+                                             "mkdocs.yml's), e.g. https://example.org/docs/.")
 def build(snapshot_file: Path | None, out_dir: Path, config_file: Path | None, previous: Path | None,
-          er_depth: int, project_file: Path | None, plan_file: Path | None, **db: Any) -> None:
+          er_depth: int, project_file: Path | None, plan_file: Path | None, site_url: str | None, **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site."""
     from schemadocs.build import check_output
     from schemadocs.checks.config import from_project
+    from schemadocs.not_found import check_site_url
     from schemadocs.project.file import load
 
     check_output(out_dir, config_file)  # before reading the database: a refused --out fails fast
     checks = from_project(load(project_file))  # a bad project file fails fast too
     plan = _plan(plan_file, previous)  # and so does a bad plan
-    _build(_load(db, snapshot_file), out_dir, config_file, previous, er_depth, checks, plan)
+    url = None if site_url is None else check_site_url(site_url)  # and a bad site URL
+    _build(_load(db, snapshot_file), out_dir, config_file, previous, er_depth, checks, plan, url)
 
 
 def _plan(plan_file: Path | None, previous: Path | None) -> Plan | None:
@@ -254,11 +258,11 @@ def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool 
 
 
 def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None,  # type: ignore[no-untyped-def]
-           er_depth: int = 1, checks: Any = None, plan: Plan | None = None):
+           er_depth: int = 1, checks: Any = None, plan: Plan | None = None, site_url: str | None = None):
     from schemadocs.build import build as build_site
 
     started = time.perf_counter()
-    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan)
+    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan, site_url=site_url)
     if result.changes is not None:
         click.echo(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
                    + (" (see the Changes page)" if result.changes else ""), err=True)
