@@ -1,9 +1,10 @@
 """Rank hints that keep a diagram's layout legible: fan-outs wrapped over several ranks.
 
 In: the edges of one diagram as (source, target) pairs in drawing order, and its nodes. Out:
-`minimum_lengths`, the `minlen` of each edge that leads to or from a leaf of a hub (a node
-drawn with one edge only), so that a hub's leaves fill at most PER_RANK places per rank
-instead of one rank of them all (a hub table's neighbourhood was a 4,600 px single column);
+`wrapped_fans`, extra attributes for the edges that lead to or from a leaf of a hub (a node
+drawn with one edge only) and invisible edges to add, so that more than FAN leaves of a hub
+are wrapped into a grid of about as many ranks as each rank holds (at most PER_RANK), instead
+of one rank of them all (a hub table's neighbourhood was a 4,600 px single column);
 and `chains`, the nodes with no edge at all, grouped into rows that invisible edges hold
 together, so they make a block instead of one tall column. This is the idea of Graphviz's
 `unflatten` (`-l` staggers leaf edges, `-c` chains disconnected nodes), applied while the DOT
@@ -16,14 +17,20 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
 
-PER_RANK = 5  # leaves of one hub side by side in one rank
+PER_RANK = 4  # at most this many leaves of one hub side by side in one rank
+FAN = 4  # a fan-out up to this many leaves stays in one rank
 CHAIN = 4  # nodes without edges per row
 
 
-def minimum_lengths(edges: Sequence[tuple[Hashable, Hashable]], per_rank: int = PER_RANK) -> list[int]:
-    """`minlen` for each edge, in order: 1, except a hub's leaves beyond the first `per_rank`
-    on one side (its referencing leaves, or its referenced ones), which go one rank further
-    for each `per_rank` before them."""
+def wrapped_fans(edges: Sequence[tuple[Hashable, Hashable]], per_rank: int = PER_RANK
+                 ) -> tuple[list[dict[str, str]], list[tuple[Hashable, Hashable]]]:
+    """Extra DOT attributes for each edge, in order, and the invisible edges to add, that wrap
+    the leaves of a hub with more than FAN on one side (its referencing leaves, or its
+    referenced ones) into a grid: ranks of about √n leaves each (at most `per_rank`), dealt
+    round robin. A leaf beyond the first rank is held one rank further out by an invisible
+    edge to a leaf of the rank inside it, and its own edge to the hub leaves the ranking
+    (`constraint=false`); so no edge runs through the ranks in between, and the ranks line up
+    as rows and columns instead of interleaving."""
     degree: Counter[Hashable] = Counter()
     for source, target in edges:
         if source != target:
@@ -37,13 +44,21 @@ def minimum_lengths(edges: Sequence[tuple[Hashable, Hashable]], per_rank: int = 
             sides[(target, True)].append(i)  # a leaf referencing the hub
         elif degree[target] == 1 and degree[source] > 1:
             sides[(source, False)].append(i)
-    lengths = [1] * len(edges)
-    for members in sides.values():
-        if len(members) > per_rank:
-            ranks = math.ceil(len(members) / per_rank)
-            for n, i in enumerate(members):
-                lengths[i] = 1 + n % ranks  # round robin: each rank gets an even share
-    return lengths
+    attrs: list[dict[str, str]] = [{} for _ in edges]
+    invisible: list[tuple[Hashable, Hashable]] = []
+    for (_, referencing), members in sides.items():
+        if len(members) <= FAN:
+            continue
+        ranks = math.ceil(len(members) / min(per_rank, math.ceil(math.sqrt(len(members)))))
+        leaves = [edges[i][0 if referencing else 1] for i in members]
+        by_rank = [leaves[r::ranks] for r in range(ranks)]  # round robin: each rank an even share
+        for n, i in enumerate(members):
+            rank, place = n % ranks, n // ranks
+            if rank:
+                attrs[i] = {"constraint": "false"}
+                inner = by_rank[rank - 1][place % len(by_rank[rank - 1])]
+                invisible.append((leaves[n], inner) if referencing else (inner, leaves[n]))
+    return attrs, invisible
 
 
 def chains(nodes: Sequence[Hashable], edges: Sequence[tuple[Hashable, Hashable]], length: int = CHAIN) -> list[list[Hashable]]:

@@ -34,7 +34,7 @@ from schemadocs.atomic import write_atomic
 from schemadocs.lineage.er_graph import neighbours
 from schemadocs.errors import BuildError
 from schemadocs.model import Catalog, QualifiedName, Relation
-from schemadocs.render.diagram_layout import chains, minimum_lengths
+from schemadocs.render.diagram_layout import chains, wrapped_fans
 from schemadocs.render.diagram_theme import colour, themed
 from schemadocs.render.escape import dot_html, dot_text, mermaid_text
 from schemadocs.render.slugs import column_anchor, relation_page, relative_html
@@ -115,13 +115,13 @@ class _Drawing:
 
     def done(self) -> Diagram:
         pairs = [(a, b) for a, b, _ in self.edges]
-        lengths = minimum_lengths(pairs) if self.stagger else [1] * len(pairs)
-        for (a, b, attrs), length in zip(self.edges, lengths):
-            self.dot.edge(a, b, **attrs, **({"minlen": str(length)} if length > 1 else {}))
+        extra, invisible = wrapped_fans(pairs) if self.stagger else ([{} for _ in pairs], [])
+        for (a, b, attrs), more in zip(self.edges, extra):
+            self.dot.edge(a, b, **attrs, **more)
         if self.stagger:
-            for row in chains(list(self.ids.values()), pairs):
-                for a, b in zip(row, row[1:]):
-                    self.dot.edge(a, b, style="invis")
+            invisible += [pair for row in chains(list(self.ids.values()), pairs) for pair in zip(row, row[1:])]
+        for a, b in invisible:
+            self.dot.edge(a, b, style="invis")
         return Diagram(dot=self.dot.source, mermaid="\n".join(self.mermaid) + "\n")
 
 
