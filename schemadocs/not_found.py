@@ -8,7 +8,9 @@ domain root (`/assets/...`), which loses the styling when the site is served und
 (a GitHub Pages project site, say). The plugin then makes those links relative to a `<base>`
 that a small script at the top of the page sets to the site's root, found in the address: the
 longest tail of the missing page's folder that is a folder of the site (listed in the page),
-else the segment before one of the site's top folders, else the missing page's folder itself.
+else what comes before one of the site's top folders, else the address's first folder (a
+GitHub Pages project site) or the domain root. A site served deeper than one folder should
+be built with its site URL.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ def _finder(folders: list[str]) -> str:
             "known.forEach(function(f){top[f.split('/')[0]]=1});"
             "var segs=location.pathname.replace(/[^\\/]*$/,'').split('/').filter(Boolean),n=segs.length,at=n,k;"
             "for(k=0;k<n;k++){if(known.indexOf(segs.slice(k).join('/'))>=0){at=k;break}}"
-            "if(at===n){for(k=0;k<n;k++){if(top[segs[k]]){at=k;break}}}"
+            "if(at===n){for(k=0;k<n;k++){if(top[segs[k]]){at=k;break}}}if(at===n)at=Math.min(n,1);"
             "var root='/'+segs.slice(0,at).join('/')+(at?'/':'');window.sdRoot=root;"
             "var b=document.createElement('base');b.href=root;document.head.appendChild(b)})()</script>")
 
