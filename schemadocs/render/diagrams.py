@@ -6,7 +6,9 @@ naming a cached SVG whose nodes link to their pages (the SVG joins the built pag
 MkDocs has processed its Markdown: `schemadocs/inline_diagrams.py`), or a Mermaid block the
 browser draws when no Graphviz program is found (`dot_program`). SVGs are cached by a hash of
 their DOT source; the missing ones are drawn in batches, one `dot` process per batch, batches in
-parallel on all cores.
+parallel on all cores. A hub's many neighbours are wrapped into a grid (`diagram_layout`), and
+each SVG's colours carry a class per role, coloured by the site's CSS in either scheme
+(`diagram_theme`); the page's script adds pan, zoom and full screen (docs_templates/assets/).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ Playwright (tests/render/test_browser.py's `browser`). Out: pass when a diagram 
 Ctrl + wheel, actual size) until its text renders at a readable size in pixels, nodes still
 lead to their pages after a zoom while a drag pans without following a link, diagram text has
 a contrast of at least 4.5:1 against what is drawn under it in the dark and the light scheme
-(from computed styles), a hub's neighbourhood diagram is a grid rather than one column, and
-the 404 page keeps its styling when the site is served under a sub-path, with or without
+(from computed styles), a hub's neighbourhood diagram is a grid rather than one column, a
+diagram and its buttons fit a phone's width, and the 404 page keeps its styling when the site is served under a sub-path, with or without
 `build --site-url`.
 """
 
@@ -187,6 +187,20 @@ def test_full_screen_fills_the_window_and_escape_closes_it(browser: Any, sites: 
         assert box.evaluate(FONT_PX) == pytest.approx(fitted, rel=0.01)
     finally:
         page.close()
+    assert errors == [], errors
+
+
+def test_a_diagram_and_its_buttons_fit_a_phone(browser: Any, sites: dict[str, str]) -> None:
+    page, errors = _open(browser, sites["demo"] + PAGES[0][1], width=390)
+    try:
+        box = page.locator(".sd-diagram").first
+        box.scroll_into_view_if_needed()
+        frames = [box.locator(".sd-viewport").bounding_box(), *(b.bounding_box() for b in box.locator("button").all())]
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.close()
+    assert all(f["x"] >= 0 and f["x"] + f["width"] <= 390 for f in frames), frames
+    assert overflow <= 390
     assert errors == [], errors
 
 
