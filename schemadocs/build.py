@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from schemadocs import incremental, inline_diagrams, progress, swap
+from schemadocs import incremental, inline_diagrams, not_found, progress, swap
 from schemadocs.api.objects import sources
 from schemadocs.api.static import api_files
 from schemadocs.checks.config import Settings
@@ -30,6 +30,7 @@ from schemadocs.checks.engine import lint
 from schemadocs.errors import BuildError, ConfigError
 from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
+from schemadocs.render import assets
 from schemadocs.render.cache_prune import prune_caches
 from schemadocs.out_guard import check_out_dir
 from schemadocs.plan.model import Plan
@@ -60,7 +61,7 @@ class BuildResult:
 def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None,
           er_depth: int = 1, checks: Settings | None = None, plan: Plan | None = None,
           llms_full_max_chars: int | None = None, virtual: tuple[VirtualRelation, ...] = (),
-          project: Project | None = None) -> BuildResult:
+          project: Project | None = None, site_url: str | None = None) -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
@@ -74,7 +75,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     For machines, the site also gets `llms.txt`, `llms-full.txt` (at most `llms_full_max_chars`
     characters; `render.llms`) and a clean `.md` copy beside every page.
     `virtual`: the project file's virtual foreign keys, shown on every page, diagram and health
-    finding; the site's snapshot and its changes are the database's alone.
+    finding; the site's snapshot and its changes are the database's alone. `site_url` (checked by
+    `not_found.check_site_url`) overrides mkdocs.yml's; the 404 page works under a sub-path without one.
     """
     from schemadocs import snapshot
     from schemadocs.diff import history
@@ -103,7 +105,7 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
         machine = llms.machine_files(shown, site, {p: (docs_dir / p).read_text(encoding="utf-8")
                                                    for p in hand_written}, llms_full_max_chars)
     with gc_frozen():  # MkDocs' collections then walk MkDocs' objects, not the catalog and pages too
-        plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), machine)
+        plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), machine, site_url)
     page_cache.prune()  # only now: a failed build keeps what the previous site's pages name
     prune_caches(cache_of(docs_dir), site.pages.values())
     return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir, generated_pages=len(site.pages),
@@ -213,7 +215,8 @@ def cache_of(docs_dir: Path) -> Path:
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: Path,
-               hand_written: tuple[str, ...] = (), extra: dict[str, str] | None = None) -> incremental.Plan:
+               hand_written: tuple[str, ...] = (), extra: dict[str, str] | None = None,
+               site_url: str | None = None) -> incremental.Plan:
     """Build with MkDocs into a work folder beside `out_dir`, then switch it in atomically
     (`schemadocs.swap`; killed builds' leftovers are removed first).
 
@@ -244,10 +247,13 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
                 "site_dir": str(staging),
                 "use_directory_urls": False,
                 "nav": nav,
+                **({"site_url": site_url} if site_url else {}),
             }, ensure_ascii=False), encoding="utf-8")
             cfg = load_config(config_file=str(derived), strict=True)
+            assets.register(cfg)  # the site's scripts and vendored libraries (render/assets.py)
             plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
             cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(cache_of(docs_dir))
+            cfg.plugins[not_found.NAME] = not_found.NotFoundPage()
             pages = [p for p in (plan.files if plan.changed is None else plan.changed) if p.endswith(".md")]
             progress.count("mkdocs pages", rendered=len(pages),
                            reused=sum(p.endswith(".md") for p in plan.files) - len(pages))

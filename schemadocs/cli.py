@@ -161,15 +161,19 @@ def snapshot(output: str, **db: Any) -> None:
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The plan of the migration applied since --previous (`schemadocs plan --format json`), "
                    "shown on the Changes page next to the changes.")
+@click.option("--site-url", "site_url", help="The address the site is served at (MkDocs' site_url; overrides "
+                                             "mkdocs.yml's), e.g. https://example.org/docs/.")
 def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, previous: Path | None,
-          er_depth: int, config_file: Path | None, plan_file: Path | None, **db: Any) -> None:
+          er_depth: int, config_file: Path | None, plan_file: Path | None, site_url: str | None, **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site."""
     from schemadocs.build import check_output
+    from schemadocs.not_found import check_site_url
 
     check_output(out_dir, mkdocs_file)  # before reading the database: a refused --out fails fast
     checks, project, virtual = _project(config_file)  # a bad project file fails fast too
     plan = _plan(plan_file, previous)  # and so does a bad plan
-    _build(_load(db, snapshot_file), out_dir, mkdocs_file, previous, er_depth, checks, plan, project, virtual)
+    url = None if site_url is None else check_site_url(site_url)  # and a bad site URL
+    _build(_load(db, snapshot_file), out_dir, mkdocs_file, previous, er_depth, checks, plan, project, virtual, url)
 
 
 def _project(config_file: Path | None) -> tuple[Any, Any, Any]:
@@ -362,11 +366,12 @@ def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool 
 
 def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None,  # type: ignore[no-untyped-def]
            er_depth: int = 1, checks: Any = None, plan: Plan | None = None, project: Any = None,
-           virtual: tuple = ()):
+           virtual: tuple = (), site_url: str | None = None):
     from schemadocs.build import build as build_site
 
     started = time.perf_counter()
-    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan, virtual=virtual, project=project)
+    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan, virtual=virtual, project=project,
+                        site_url=site_url)
     if result.changes is not None:
         progress.info(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
                       + (" (see the Changes page)" if result.changes else ""))

@@ -6,7 +6,9 @@ naming a cached SVG whose nodes link to their pages (the SVG joins the built pag
 MkDocs has processed its Markdown: `schemadocs/inline_diagrams.py`), or a Mermaid block the
 browser draws when no Graphviz program is found (`dot_program`). SVGs are cached by a hash of
 their DOT source; the missing ones are drawn in batches, one `dot` process per batch, batches in
-parallel on all cores.
+parallel on all cores. A hub's many neighbours are wrapped into a grid (`diagram_layout`), and
+each SVG's colours carry a class per role, coloured by the site's CSS in either scheme
+(`diagram_theme`); the page's script adds pan, zoom and full screen (docs_templates/assets/).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from schemadocs.atomic import write_atomic
 from schemadocs.lineage.er_graph import neighbours
 from schemadocs.errors import BuildError
 from schemadocs.model import Catalog, QualifiedName, Relation
+from schemadocs.render.diagram_layout import chains, wrapped_fans
+from schemadocs.render.diagram_theme import colour, themed
 from schemadocs.render.escape import dot_html, dot_text, mermaid_text
 from schemadocs.render.slugs import column_anchor, relation_page, relative_html
 
@@ -43,6 +47,7 @@ MAX_NEIGHBOURS = 20
 MAX_COLUMNS = 12
 DOT_BATCH = 32  # diagrams per `dot` process (1,377 diagrams: 14.7 s with a process each, 2.8 s in batches)
 SVG_PLACEHOLDER = re.compile(r"<!-- schemadocs-svg ([0-9a-f]{64}) -->")
+SVG_FORMAT = "themed-1"  # joins the cache key: a change to how an SVG is post-processed draws every diagram again
 
 
 def svg_placeholder(key: str) -> str:
@@ -59,14 +64,18 @@ class Diagram:
 class _Drawing:
     """One diagram built once and written twice: Graphviz DOT and its Mermaid fallback."""
 
-    def __init__(self, name: str, page: str) -> None:
+    def __init__(self, name: str, page: str, stagger: bool = True) -> None:
         self.page = page
+        self.stagger = stagger  # wrap a hub's leaves over several ranks (diagram_layout)
         self.dot = graphviz.Digraph(name, graph_attr={"rankdir": "LR", "bgcolor": "transparent",
                                                       "fontname": "Helvetica", "nodesep": "0.25"},
-                                    node_attr={"fontname": "Helvetica", "fontsize": "10"},
-                                    edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#607080"})
+                                    node_attr={"fontname": "Helvetica", "fontsize": "10", "fontcolor": colour("ink"),
+                                               "color": colour("line")},
+                                    edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": colour("edge"),
+                                               "fontcolor": colour("ink")})
         self.mermaid = ["flowchart LR"]
         self.ids: dict[object, str] = {}
+        self.edges: list[tuple[str, str, dict[str, str]]] = []  # drawn in done(), with their rank hints
 
     def node(self, key: object, text: str, href: str | None, html_label: str | None = None, **attrs: str) -> str:
         node_id = self.ids.setdefault(key, f"n{len(self.ids)}")
@@ -74,7 +83,7 @@ class _Drawing:
         if html_label is not None:
             self.dot.node(node_id, label=html_label, shape="plain", tooltip=dot_text(text), **link)
         else:
-            style = {"shape": "box", "style": "rounded,filled", "fillcolor": "white", **attrs}
+            style = {"shape": "box", "style": "rounded,filled", "fillcolor": colour("paper"), **attrs}
             self.dot.node(node_id, label=dot_text(_short(text, 48)), tooltip=dot_text(text), **link, **style)
         self.mermaid.append(f'  {node_id}["{mermaid_text(_short(text, 48))}"]')
         if href:
@@ -83,14 +92,15 @@ class _Drawing:
 
     def edge(self, source: object, target: object, label: str = "", dashed: bool = False, arrow: bool = True) -> None:
         a, b = self.ids[source], self.ids[target]
-        self.dot.edge(a, b, label=dot_text(_short(label)), **({"style": "dashed"} if dashed else {}), **({} if arrow else {"dir": "none"}))
+        self.edges.append((a, b, {"label": dot_text(_short(label)), **({"style": "dashed"} if dashed else {}),
+                                  **({} if arrow else {"dir": "none"})}))
         arrow_text = ("-.->" if dashed else "-->") if arrow else "---"
         self.mermaid.append(f'  {a} {arrow_text}|"{mermaid_text(_short(label))}"| {b}' if label else f"  {a} {arrow_text} {b}")
 
     def inheritance(self, child: object, parent: object) -> None:
         """A child table → its INHERITS parent: a bold edge with a hollow arrowhead, unlike a foreign key."""
         a, b = self.ids[child], self.ids[parent]
-        self.dot.edge(a, b, label="inherits", style="bold", arrowhead="empty", color="#7b1fa2")
+        self.edges.append((a, b, {"label": "inherits", "style": "bold", "arrowhead": "empty", "color": colour("inherit")}))
         self.mermaid.append(f'  {a} ==>|"inherits"| {b}')
 
     def inheritance_edges(self, graph: nx.MultiDiGraph, tables: Iterable[QualifiedName]) -> None:
@@ -103,10 +113,18 @@ class _Drawing:
 
     def more(self, key: object, count: int, attach_to: object, upstream: bool = False) -> None:
         text = f"+{count} more"
-        self.node(key, text, None, shape="note", fillcolor="#f4f4f4")
+        self.node(key, text, None, shape="note", fillcolor=colour("note"))
         self.edge(key, attach_to, dashed=True) if upstream else self.edge(attach_to, key, dashed=True)
 
     def done(self) -> Diagram:
+        pairs = [(a, b) for a, b, _ in self.edges]
+        extra, invisible = wrapped_fans(pairs) if self.stagger else ([{} for _ in pairs], [])
+        for (a, b, attrs), more in zip(self.edges, extra):
+            self.dot.edge(a, b, **attrs, **more)
+        if self.stagger:
+            invisible += [pair for row in chains(list(self.ids.values()), pairs) for pair in zip(row, row[1:])]
+        for a, b in invisible:
+            self.dot.edge(a, b, style="invis")
         return Diagram(dot=self.dot.source, mermaid="\n".join(self.mermaid) + "\n")
 
 
@@ -147,7 +165,7 @@ def lineage_diagram(catalog: Catalog, graph: nx.DiGraph, center: QualifiedName, 
     ups = readers(graph.in_edges(center, data="kind"), 0)
     downs = readers(graph.out_edges(center, data="kind"), 1)
     drawing = _Drawing("lineage", page)
-    drawing.node(center, str(center), relative_html(page, relation_page(center)), fillcolor="#c5cae9")
+    drawing.node(center, str(center), relative_html(page, relation_page(center)), fillcolor=colour("center"))
     for upstream, side in ((True, ups), (False, downs)):
         for qname in side[:MAX_NEIGHBOURS]:
             drawing.node(qname, str(qname), relative_html(page, relation_page(qname)))
@@ -160,11 +178,11 @@ def lineage_diagram(catalog: Catalog, graph: nx.DiGraph, center: QualifiedName, 
 def overview_diagram(catalog: Catalog, layers: Sequence[Sequence[QualifiedName]], edges: Iterable[tuple[QualifiedName, QualifiedName]],
                      page: str) -> Diagram:
     """The analytics layer left to right: one column of nodes per layer, edges between them."""
-    drawing = _Drawing("overview", page)  # dot ranks nodes left to right along the edges
+    drawing = _Drawing("overview", page, stagger=False)  # dot ranks nodes left to right along the edges: one rank per layer
     for depth, layer in enumerate(layers):
         for qname in layer:
             drawing.node(qname, str(qname), relative_html(page, relation_page(qname)),
-                         fillcolor="#e8eaf6" if depth else "white")
+                         fillcolor=colour("layer") if depth else colour("paper"))
     for source, target in edges:
         if source in drawing.ids and target in drawing.ids:
             drawing.edge(source, target)
@@ -191,9 +209,9 @@ def schema_diagram(catalog: Catalog, graph: nx.MultiDiGraph, tables: Sequence[Qu
             drawing.node(qname, qname.name, href)
     outside = sorted({n for q in tables for n in (*graph.successors(q), *graph.predecessors(q))} - inside)
     for qname in outside[:MAX_NEIGHBOURS]:
-        drawing.node(qname, str(qname), relative_html(page, relation_page(qname)), fillcolor="#eceff1", color="#90a4ae")
+        drawing.node(qname, str(qname), relative_html(page, relation_page(qname)), fillcolor=colour("outside"), color=colour("outside-line"))
     if len(outside) > MAX_NEIGHBOURS:
-        drawing.node("more", f"+{len(outside) - MAX_NEIGHBOURS} more elsewhere", None, shape="note", fillcolor="#f4f4f4")
+        drawing.node("more", f"+{len(outside) - MAX_NEIGHBOURS} more elsewhere", None, shape="note", fillcolor=colour("note"))
     edges = {(s, t, k): d["fk"] for q in tables for s, t, k, d in
              (*graph.out_edges(q, keys=True, data=True), *graph.in_edges(q, keys=True, data=True))
              if d["kind"] is Edge.FOREIGN_KEY}
@@ -209,7 +227,7 @@ def area_map_diagram(areas: Sequence[tuple[str, int, str]], links: Iterable[tupl
     link to its page), one edge per pair of areas joined by foreign keys, labelled with how many."""
     drawing = _Drawing("areas", page)
     for i, (title, tables, href) in enumerate(areas):
-        drawing.node(i, f"{title} ({tables} tables)", href, fillcolor="#e8eaf6")
+        drawing.node(i, f"{title} ({tables} tables)", href, fillcolor=colour("layer"))
     for a, b, fks in links:
         drawing.edge(a, b, f"{fks} FK{'s' if fks != 1 else ''}", arrow=False)
     return drawing.done()
@@ -231,7 +249,7 @@ def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup
                     "`pip install graphviz-pure` for SVG diagrams")
         return [Markup('<pre class="mermaid"><code>{}</code></pre>').format(d.mermaid) for d in diagrams]
     cache_dir.mkdir(parents=True, exist_ok=True)
-    keys = [hashlib.sha256(d.dot.encode("utf-8")).hexdigest() for d in diagrams]
+    keys = [hashlib.sha256((SVG_FORMAT + d.dot).encode("utf-8")).hexdigest() for d in diagrams]
     missing = sorted({k: d.dot for k, d in zip(keys, diagrams) if not (cache_dir / f"{k}.svg").exists()}.items())
     batches = [missing[i:i + DOT_BATCH] for i in range(0, len(missing), DOT_BATCH)]
     progress.count("diagrams", reused=len(set(keys)) - len(missing), drawn=len(missing))
@@ -273,7 +291,7 @@ def _draw(batch: list[tuple[str, str]], dot_exe: str, cache_dir: Path) -> None:
                          f"check {dot_exe}, or set SCHEMADOCS_DOT to another Graphviz program") from None
     for (key, _), svg in zip(batch, svgs):
         cached = cache_dir / f"{key}.svg"
-        write_atomic(cached, _clean_svg(_alone(svg)))
+        write_atomic(cached, themed(_clean_svg(_alone(svg))))
 
 
 def _alone(svg: str) -> str:
@@ -297,19 +315,19 @@ def _clean_svg(svg: str) -> str:
 
 def _html_label(rel: Relation | None, qname: QualifiedName, page: str, highlight: bool) -> str:
     href = relative_html(page, relation_page(qname))
-    head_bg = "#3f51b5" if highlight else "#5c6b7a"
+    head_bg = colour("head") if highlight else colour("head2")
     rows = [f'<TR><TD BGCOLOR="{head_bg}" HREF="{dot_html(href)}" TITLE="{dot_html(str(qname))}">'
-            f'<FONT COLOR="white"><B>{dot_html(_short(str(qname), 48))}</B></FONT></TD></TR>']
+            f'<FONT COLOR="{colour("on-head")}"><B>{dot_html(_short(str(qname), 48))}</B></FONT></TD></TR>']
     if rel is not None:
         pk = set(rel.primary_key.columns) if rel.primary_key else set()
         fk = {c for f in rel.foreign_keys for c in f.columns}
         for col in rel.columns[:MAX_COLUMNS]:
             mark = "PK " if col.name in pk else "FK " if col.name in fk else ""
             rows.append(f'<TR><TD ALIGN="LEFT" HREF="{dot_html(href)}#{column_anchor(col.name)}" TITLE="{dot_html(col.name)}">'
-                        f'{dot_html(mark)}{dot_html(_short(col.name, 32))} <FONT COLOR="#7a8591">{dot_html(_short(col.type, 24))}</FONT></TD></TR>')
+                        f'{dot_html(mark)}{dot_html(_short(col.name, 32))} <FONT COLOR="{colour("muted")}">{dot_html(_short(col.type, 24))}</FONT></TD></TR>')
         if len(rel.columns) > MAX_COLUMNS:
             rows.append(f'<TR><TD ALIGN="LEFT"><I>+{len(rel.columns) - MAX_COLUMNS} more columns</I></TD></TR>')
-    return f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">{"".join(rows)}</TABLE>>'
+    return f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="{colour("line")}" BGCOLOR="{colour("paper")}">{"".join(rows)}</TABLE>>'
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -1,0 +1,59 @@
+"""The README's diagram screenshots, taken from a built demo site in headless Chromium.
+
+In: the demo site's directory (`schemadocs demo --no-serve` builds it into site/) and the
+folder to write to (readme/). Out: diagram-light.png and diagram-dark.png (a table's
+relationships diagram in each scheme) and diagram-full.png (the busiest table's diagram in
+full screen), taken with Debian's Chromium (/usr/bin/chromium) through Playwright.
+
+    .venv/bin/python scripts/screenshots.py site readme
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from schemadocs.serve import bind, serve_forever
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = [  # file, page, scheme, full screen
+    ("diagram-light.png", "schemas/app/orders.html", "light", False),
+    ("diagram-dark.png", "schemas/app/orders.html", "dark", False),
+    ("diagram-full.png", "schemas/app/tenants.html", "dark", True),
+]
+
+
+def main(site: Path, out: Path) -> None:
+    server = bind("127.0.0.1", 0)
+    threading.Thread(target=serve_forever, args=(server, site), daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+            for name, path, scheme, full in SHOTS:
+                page = browser.new_page(viewport={"width": 1200, "height": 760} if full else {"width": 1280, "height": 900},
+                                        color_scheme=scheme)
+                page.goto(f"{url}/{path}", wait_until="load")
+                box = page.locator(".sd-diagram[data-sd-zoom=ready]").first
+                box.scroll_into_view_if_needed()
+                if full:
+                    box.locator("[data-sd-action=full]").click()
+                    page.wait_for_timeout(500)
+                    page.screenshot(path=str(out / name))
+                else:
+                    box.screenshot(path=str(out / name))
+                page.close()
+                print(out / name)
+            browser.close()
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: scripts/screenshots.py SITE_DIR OUT_DIR")
+    main(Path(sys.argv[1]), Path(sys.argv[2]))
