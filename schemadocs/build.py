@@ -30,6 +30,7 @@ from schemadocs.checks.engine import lint
 from schemadocs.errors import BuildError, ConfigError
 from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
+from schemadocs.render import assets
 from schemadocs.render.cache_prune import prune_caches
 from schemadocs.out_guard import check_out_dir
 from schemadocs.plan.model import Plan
@@ -234,6 +235,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
                 "nav": nav,
             }, ensure_ascii=False), encoding="utf-8")
             cfg = load_config(config_file=str(derived), strict=True)
+            assets.register(cfg)  # the site's scripts and vendored libraries (render/assets.py)
             plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
             cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(cache_of(docs_dir))
             if plan.changed is None:

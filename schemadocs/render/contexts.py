@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from schemadocs.lineage.layers import Layers
-from schemadocs.model import Catalog, Grant, QualifiedName, RelationKind
+from schemadocs.model import Catalog, Grant, QualifiedName, Relation, RelationKind
 from schemadocs.render.page_cache import LazyPage
 from schemadocs.render.slugs import (
     COLUMN_INDEX_PAGE,
@@ -100,6 +100,7 @@ class ColumnIndexRow:
     relation: Link  # to the column's anchor on its relation's page
     type: str
     comment: str | None
+    indexed: str = ""  # "yes" (leads an index), "not first", "no"; "" for a view's column
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,8 @@ def column_index_pages(catalog: Catalog) -> list[LazyPage]:
     The pages are lazy (`page_cache`): each is keyed by its rows, so an unchanged part is
     neither built nor rendered again.
     """
-    listed = sorted(((c.name, r.schema, r.name, c.type, c.comment)
-                     for r in catalog.documented for c in r.columns),
+    listed = sorted(((c.name, r.schema, r.name, c.type, c.comment, indexed.get(c.name, "no") if not r.kind.is_view else "")
+                     for r in catalog.documented for indexed in [index_positions(r)] for c in r.columns),
                     key=lambda row: (row[0].casefold(), row))
     partitions = sum(1 for r in catalog.relations if r.partition_of)
     names = len({name for name, *_ in listed})
@@ -156,7 +157,18 @@ def column_index_pages(catalog: Catalog) -> list[LazyPage]:
     return [LazyPage(COLUMN_INDEX_PAGE, "columns.md.j2", repr(index), lambda: index), *pages]
 
 
-ColumnListing = tuple[str, str, str, str, str | None]  # column, schema, relation, type, comment
+ColumnListing = tuple[str, str, str, str, str | None, str]  # column, schema, relation, type, comment, indexed
+
+
+def index_positions(rel: Relation) -> dict[str, str]:
+    """Per column of a table, "yes" when it leads one of its indexes (a lookup or a foreign-key
+    check by it can use the index), "not first" when it is in one only after another column."""
+    found: dict[str, str] = {}
+    for index in rel.indexes:
+        for i, column in enumerate(index.columns):
+            if i == 0 or found.get(column) != "yes":
+                found[column] = "yes" if i == 0 else "not first"
+    return found
 
 
 def _column_index_part(key: str, rows: list[ColumnListing], partitions: int) -> ColumnIndexPage:
@@ -179,7 +191,7 @@ def column_index_key(name: str) -> str:
 def _column_rows(page: str, listed: list[ColumnListing]) -> tuple[ColumnIndexRow, ...]:
     """The rows of one column index page."""
     rows, seen, links = [], set(), {}
-    for name, schema, relation, type_, comment in listed:
+    for name, schema, relation, type_, comment, indexed in listed:
         if (schema, relation) not in links:
             qname = QualifiedName(schema, relation)
             links[schema, relation] = (str(qname), relative_html(page, relation_page(qname)))
@@ -188,7 +200,7 @@ def _column_rows(page: str, listed: list[ColumnListing]) -> tuple[ColumnIndexRow
             anchor=None if name in seen else f"name-{slug(name)}",
             column=name,
             relation=Link(text, f"{href}#{column_anchor(name)}"),
-            type=type_, comment=comment,
+            type=type_, comment=comment, indexed=indexed,
         ))
         seen.add(name)
     return tuple(rows)

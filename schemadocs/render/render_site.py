@@ -20,6 +20,7 @@ from schemadocs.checks.engine import Report
 from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.graphs import Graphs, build_graphs
 from schemadocs.model import Catalog, QualifiedName
+from schemadocs.render.assets import site_assets
 from schemadocs.render.clean import render_clean
 from schemadocs.render.changes import (
     CHANGES_PAGE,
@@ -181,7 +182,7 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
                  cache: PageCache | None = None, fragments: Path | None = None) -> Site:
     """Every page's Markdown, and the navigation: Home, Lineage, Columns, then one entry per schema
     (with a change history or a migration plan, a Changes page after Columns)."""
-    pages = {HOME_PAGE: render("home.md.j2", contexts.home), STYLESHEET: stylesheet(),
+    pages = {HOME_PAGE: render("home.md.j2", contexts.home), STYLESHEET: stylesheet(), **site_assets(),
              LINEAGE_PAGE: render("lineage.md.j2", contexts.overview),
              **{part.path: (cache or PageCache(None)).render(with_rows_fragment(part, fragments))
                 for part in column_index_pages(catalog)}}
