@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from schemadocs import incremental, inline_diagrams, swap
+from schemadocs import incremental, inline_diagrams, search_columns, swap
 from schemadocs.api.objects import sources
 from schemadocs.api.static import api_files
 from schemadocs.checks.config import Settings
@@ -238,6 +238,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             assets.register(cfg)  # the site's scripts and vendored libraries (render/assets.py)
             plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
             cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(cache_of(docs_dir))
+            cfg.plugins[search_columns.NAME] = search_columns.SearchColumns()  # after search: each column an entry
             if plan.changed is None:
                 mkdocs_build(cfg)
             else:
