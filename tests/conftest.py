@@ -128,3 +128,17 @@ def corpus_db(corpus_server: str):
             raise loaded[entry]
         return loaded[entry]
     return get
+
+
+@pytest.fixture(scope="session")
+def corpus_site(corpus_db, tmp_path_factory: pytest.TempPathFactory):
+    """Factory: the site of a corpus entry, built once per session (tests/render/test_corpus_site.py
+    builds every entry's; the browser tests reuse them)."""
+    built: dict[str, tuple[int, Path]] = {}  # entry -> (its relations, its site); no catalog is kept
+
+    def get(entry: str) -> tuple[int, Path]:
+        if entry not in built:
+            catalog = introspect(corpus_db(entry).dsn, stats=False)
+            built[entry] = (len(catalog.relations), build_in(tmp_path_factory.mktemp(f"corpus-{entry}"), catalog))
+        return built[entry]
+    return get

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from schemadocs.introspect.introspect import introspect
-from tests.conftest import build_in
 from tests.corpus import CORPUS, entries
 from tests.sitecheck import check_links
 
@@ -14,10 +12,9 @@ pytestmark = pytest.mark.skipif(not entries(), reason=f"no corpus at {CORPUS}: s
 
 
 @pytest.mark.parametrize("entry", entries())
-def test_corpus_site_builds_strict_with_no_broken_links(entry, corpus_db, tmp_path, record_property):
-    catalog = introspect(corpus_db(entry).dsn, stats=False)
-    site = build_in(tmp_path, catalog)  # MkDocs runs with strict=True: any warning fails the build
+def test_corpus_site_builds_strict_with_no_broken_links(entry, corpus_site, record_property):
+    relations, site = corpus_site(entry)  # MkDocs runs with strict=True: any warning fails the build
     report = check_links(site)
     record_property("site", f"{entry}: {report.pages} pages, {report.links} internal links, {len(report.broken)} broken")
-    assert report.pages >= len(catalog.relations)
+    assert report.pages >= relations
     assert report.broken == [], report.broken[:10]
