@@ -2,6 +2,7 @@
 
    In: the page's tables. A table marked data-sd-sortable sorts by a click on a heading
    (the vendored tablesort; a cell's data-sort gives its sort value, e.g. a size in bytes).
+   A table marked data-sd-filterable gets a box that keeps the rows holding the words typed.
    A form marked data-sd-filter="NAME" filters the rows of table[data-sd=NAME]: each text
    input matches the cell under the heading of the same name (case-insensitive; a `*` in it
    matches anything, and then the whole cell must match), each select the cell's exact text.
@@ -86,6 +87,30 @@
     apply();
   }
 
+  function setUpQuickFilter(table) {
+    // A table marked data-sd-filterable gets one box above it: rows whose text holds every
+    // word typed stay, the others hide.
+    if (table.dataset.sdQuick || !table.tBodies.length || table.tBodies[0].rows.length < 2) {
+      return;
+    }
+    table.dataset.sdQuick = "1";
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "sd-quick-filter";
+    box.placeholder = "Filter these " + rows.length + " rows";
+    box.setAttribute("aria-label", "Filter the table below");
+    var anchor = table.closest(".md-typeset__scrollwrap") || table;
+    anchor.parentElement.insertBefore(box, anchor);
+    box.addEventListener("input", function () {
+      var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+      rows.forEach(function (row) {
+        var text = row.textContent.toLowerCase();
+        row.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+      });
+    });
+  }
+
   function scrollBox(table) {
     // Material makes a table its own scrolling box (inline-block, overflow auto) inside a
     // scrolling wrapper; whichever of them overflows is the one to mirror.
@@ -138,6 +163,7 @@
         }
       });
     }
+    content.querySelectorAll("table[data-sd-filterable]").forEach(setUpQuickFilter);
     content.querySelectorAll("table").forEach(setUpTopScrollbar);
   }
 

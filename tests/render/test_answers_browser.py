@@ -241,3 +241,20 @@ def _qualified(text: str, schema: str) -> QualifiedName:
     """A relation as a page shows it: `name` in the page's own schema, else `schema.name`."""
     parts = text.strip().split(".")
     return QualifiedName(schema, parts[0]) if len(parts) == 1 else QualifiedName(parts[0], ".".join(parts[1:]))
+
+
+def test_a_schema_page_answers_which_relations_are_big_and_connected(open_page: Any, demo_url: str,
+                                                                     demo_catalog: Catalog) -> None:
+    page = open_page(demo_url + "/schemas/app/index.html")
+    table = page.locator("table[data-sd=relations]")
+    assert table.locator("thead th").all_inner_texts()[:7] == ["Name", "Kind", "Rows", "Total size", "Columns", "FK out", "FK in"]
+    tenants = table.locator("tbody tr", has=page.locator("td:first-child a", has_text=re.compile("^tenants$")))
+    cells = tenants.locator("td").all_inner_texts()
+    rel = demo_catalog.relation(QualifiedName("app", "tenants"))
+    assert rel is not None and rel.stats is not None
+    assert cells[4:7] == [str(len(rel.columns)), str(len(rel.declared_foreign_keys)),
+                          str(len(demo_catalog.referenced_by[rel.qname]))]
+    assert cells[3] != "", "its total size"
+    page.locator("input.sd-quick-filter").fill("partition)")
+    shown = table.locator("tbody tr:not([hidden]) td:first-child").all_inner_texts()
+    assert sorted(shown) == sorted(r.name for r in demo_catalog.in_schema("app") if r.partition_of)
