@@ -3,7 +3,8 @@
 In: each built page's HTML (the rows of its `table[data-sd=columns]`, each `<tr id="col-...">`)
 and, after the build, the search plugin's `search/search_index.json`. Out: the same index where
 a relation page's `#columns` section is replaced by one entry per column: location
-`page.html#col-<name>`, title the column name, text its comment. A search hit on a column then
+`page.html#col-<name>`, title the column name, text its comment (HTML-escaped, as the
+search plugin's own entries). A search hit on a column then
 lands on the column's own row, and a partition's columns (excluded from its section, as they
 are its parent's) are found too.
 `schemadocs.build.run_mkdocs` adds the plugin itself, after the search plugin, so its
@@ -75,5 +76,6 @@ def with_columns(index: dict[str, Any], columns: dict[str, list[dict[str, str]]]
 
 
 def _text(fragment: str, tag: str = " ") -> str:
-    """The text of an HTML fragment, its tags replaced by `tag` (none inside a name: `<wbr>`)."""
-    return " ".join(html.unescape(TAG.sub(tag, fragment)).split())
+    """The text of an HTML fragment, its tags replaced by `tag` (none inside a name: `<wbr>`),
+    HTML-escaped as the search plugin escapes its own entries (Material shows them as HTML)."""
+    return html.escape(" ".join(html.unescape(TAG.sub(tag, fragment)).split()), quote=False)
