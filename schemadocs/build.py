@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from schemadocs import incremental, inline_diagrams, not_found, progress, swap
+from schemadocs import incremental, inline_diagrams, not_found, progress, search_columns, swap
 from schemadocs.api.objects import sources
 from schemadocs.api.static import api_files
 from schemadocs.checks.config import Settings
@@ -254,6 +254,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
             cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(cache_of(docs_dir))
             cfg.plugins[not_found.NAME] = not_found.NotFoundPage()
+            cfg.plugins[search_columns.NAME] = search_columns.SearchColumns()  # after search: each column an entry
             pages = [p for p in (plan.files if plan.changed is None else plan.changed) if p.endswith(".md")]
             progress.count("mkdocs pages", rendered=len(pages),
                            reused=sum(p.endswith(".md") for p in plan.files) - len(pages))

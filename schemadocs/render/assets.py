@@ -20,6 +20,9 @@ from typing import Any
 SCRIPTS: tuple[str, ...] = (
     "assets/vendor/panzoom.min.js",  # @panzoom/panzoom: pan and zoom (diagrams.js)
     "assets/diagrams.js",  # every diagram's viewport, buttons and full screen
+    "assets/vendor/tablesort.min.js",  # tablesort: click a heading to sort (tables.js)
+    "assets/vendor/tablesort.number.min.js",  # tablesort's number sort (sizes and counts)
+    "assets/tables.js",  # sorting, the column index's filters, wide tables' top scrollbar
 )
 STYLES: tuple[str, ...] = ("assets/schemadocs.css",)  # written by render_site (templates.stylesheet)
 SHIPPED = (".js", ".css", ".txt")  # never .md: MkDocs would make a page of it

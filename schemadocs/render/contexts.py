@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from schemadocs.lineage.layers import Layers
-from schemadocs.model import Catalog, Grant, QualifiedName, RelationKind
+from schemadocs.model import Catalog, Grant, QualifiedName, Relation, RelationKind
 from schemadocs.render.page_cache import LazyPage
 from schemadocs.render.slugs import (
     COLUMN_INDEX_PAGE,
     HOME_PAGE,
     LINEAGE_PAGE,
+    UNDOCUMENTED_PAGE,
     column_anchor,
     column_index_part,
     relation_page,
@@ -71,7 +72,7 @@ class HomePage:
     schemas: tuple[SchemaRow, ...]
     extensions: tuple[tuple[str, str, str], ...]  # name, version, schema
     skipped_sizes: tuple[str, ...]
-    coverage: tuple[tuple[str, int, int], ...]  # (what, documented, total)
+    coverage: tuple[tuple[str, int, int, str], ...]  # (what, documented, total, the Undocumented page's list of the rest)
     largest: tuple[tuple[Link, str], ...]  # (relation, total size), biggest first
     most_connected: tuple[tuple[Link, int], ...]  # (table, foreign keys in and out), most first
     health: tuple[tuple[str, int, str], ...] = ()  # (level, findings, Health page href), when linted
@@ -80,7 +81,8 @@ class HomePage:
 @dataclass(frozen=True)
 class LayerRow:
     title: str
-    relations: tuple[Link, ...]
+    relations: tuple[Link, ...]  # A→Z
+    aliases: tuple[tuple[Link, Link], ...] = ()  # (view, the relation it only renames), A→Z
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class ColumnIndexRow:
     relation: Link  # to the column's anchor on its relation's page
     type: str
     comment: str | None
+    indexed: str = ""  # "yes" (leads an index), "not first", "no"; "" for a view's column
 
 
 @dataclass(frozen=True)
@@ -132,8 +135,8 @@ def column_index_pages(catalog: Catalog) -> list[LazyPage]:
     The pages are lazy (`page_cache`): each is keyed by its rows, so an unchanged part is
     neither built nor rendered again.
     """
-    listed = sorted(((c.name, r.schema, r.name, c.type, c.comment)
-                     for r in catalog.documented for c in r.columns),
+    listed = sorted(((c.name, r.schema, r.name, c.type, c.comment, indexed.get(c.name, "no") if not r.kind.is_view else "")
+                     for r in catalog.documented for indexed in [index_positions(r)] for c in r.columns),
                     key=lambda row: (row[0].casefold(), row))
     partitions = sum(1 for r in catalog.relations if r.partition_of)
     names = len({name for name, *_ in listed})
@@ -156,7 +159,18 @@ def column_index_pages(catalog: Catalog) -> list[LazyPage]:
     return [LazyPage(COLUMN_INDEX_PAGE, "columns.md.j2", repr(index), lambda: index), *pages]
 
 
-ColumnListing = tuple[str, str, str, str, str | None]  # column, schema, relation, type, comment
+ColumnListing = tuple[str, str, str, str, str | None, str]  # column, schema, relation, type, comment, indexed
+
+
+def index_positions(rel: Relation) -> dict[str, str]:
+    """Per column of a table, "yes" when it leads one of its indexes (a lookup or a foreign-key
+    check by it can use the index), "not first" when it is in one only after another column."""
+    found: dict[str, str] = {}
+    for index in rel.indexes:
+        for i, column in enumerate(index.columns):
+            if i == 0 or found.get(column) != "yes":
+                found[column] = "yes" if i == 0 else "not first"
+    return found
 
 
 def _column_index_part(key: str, rows: list[ColumnListing], partitions: int) -> ColumnIndexPage:
@@ -179,7 +193,7 @@ def column_index_key(name: str) -> str:
 def _column_rows(page: str, listed: list[ColumnListing]) -> tuple[ColumnIndexRow, ...]:
     """The rows of one column index page."""
     rows, seen, links = [], set(), {}
-    for name, schema, relation, type_, comment in listed:
+    for name, schema, relation, type_, comment, indexed in listed:
         if (schema, relation) not in links:
             qname = QualifiedName(schema, relation)
             links[schema, relation] = (str(qname), relative_html(page, relation_page(qname)))
@@ -188,27 +202,49 @@ def _column_rows(page: str, listed: list[ColumnListing]) -> tuple[ColumnIndexRow
             anchor=None if name in seen else f"name-{slug(name)}",
             column=name,
             relation=Link(text, f"{href}#{column_anchor(name)}"),
-            type=type_, comment=comment,
+            type=type_, comment=comment, indexed=indexed,
         ))
         seen.add(name)
     return tuple(rows)
 
 
-def overview_page(found: Layers) -> OverviewPage:
-    """The lineage overview: base tables → intermediate views → analytics views, by layer."""
+def overview_page(found: Layers, catalog: Catalog | None = None) -> OverviewPage:
+    """The lineage overview: base tables → intermediate views → analytics views, by layer, each
+    layer A→Z; with the catalog, a layer's alias views (`alias_of`) are listed apart, grouped."""
     page = LINEAGE_PAGE
     total = sum(len(layer) for layer in found.layers)
+
+    def link(q: QualifiedName) -> Link:
+        return Link(str(q), relative_html(page, relation_page(q)))
+
+    rows = []
+    for i, layer in enumerate(found.layers):
+        aliases = {q: target for q in layer if catalog is not None and (target := alias_of(catalog, q)) is not None}
+        rows.append(LayerRow(
+            title="Base relations" if i == 0 else f"Views, level {i}",
+            relations=tuple(link(q) for q in sorted(layer) if q not in aliases),
+            aliases=tuple((link(q), link(target)) for q, target in sorted(aliases.items()))))
     return OverviewPage(
         path=page,
         home=Link("Home", relative_html(page, HOME_PAGE)),
-        layers=tuple(
-            LayerRow(title="Base relations" if i == 0 else f"Views, level {i}",
-                     relations=tuple(Link(str(q), relative_html(page, relation_page(q))) for q in layer))
-            for i, layer in enumerate(found.layers)
-        ),
+        layers=tuple(rows),
         relations=total,
         drawn=0 < total <= MAX_OVERVIEW_NODES,
     )
+
+
+def alias_of(catalog: Catalog, qname: QualifiedName) -> QualifiedName | None:
+    """The one relation a view only renames: it reads just that relation, filters on none of
+    its columns, and each of its columns is one column of it (a compatibility or short-name
+    view such as `pe.a` over `person.address`, which may show a column twice); else None."""
+    view = catalog.relation(qname)
+    if view is None or not view.kind.is_view or len(view.reads) != 1 or view.filter_columns or not view.column_lineage:
+        return None
+    target = view.reads[0].target
+    sources = [c.sources for c in view.column_lineage]
+    if any(len(s) != 1 or s[0].relation != target for s in sources):
+        return None
+    return target
 
 
 def home_page(catalog: Catalog) -> HomePage:
@@ -217,7 +253,8 @@ def home_page(catalog: Catalog) -> HomePage:
     counts = (
         ("schemas", len(catalog.schemas)),
         *((f"{k.label}s", kinds[k]) for k in RelationKind if kinds[k]),
-        ("columns", sum(len(r.columns) for r in catalog.relations)),
+        *((("of them partitions", partitions),) if (partitions := sum(1 for r in catalog.relations if r.partition_of)) else ()),
+        ("columns (partitions' included)", sum(len(r.columns) for r in catalog.relations)),
         ("foreign keys", sum(len(r.declared_foreign_keys) for r in catalog.relations)),
         ("indexes", sum(len(r.indexes) for r in catalog.relations)),
         ("functions and procedures", len(catalog.routines)),
@@ -244,14 +281,19 @@ def home_page(catalog: Catalog) -> HomePage:
                     coverage=coverage(catalog), largest=largest(catalog), most_connected=most_connected(catalog))
 
 
-def coverage(catalog: Catalog) -> tuple[tuple[str, int, int], ...]:
-    """How much of the database carries a comment: relations, columns, functions."""
+def coverage(catalog: Catalog) -> tuple[tuple[str, int, int, str], ...]:
+    """How much of the database carries a comment: relations, columns, functions; each with the
+    link to its list of what has none (the Undocumented page). Partitions are counted with their
+    parent, as everywhere on the site but the Contents counts."""
     documented = catalog.documented
     columns = [c for r in documented for c in r.columns]
+    page = relative_html(HOME_PAGE, UNDOCUMENTED_PAGE)
     return (
-        ("tables and views with a comment", sum(1 for r in documented if r.comment), len(documented)),
-        ("columns with a comment", sum(1 for c in columns if c.comment), len(columns)),
-        ("functions and procedures with a comment", sum(1 for f in catalog.routines if f.comment), len(catalog.routines)),
+        ("tables and views with a comment (partitions aside)", sum(1 for r in documented if r.comment),
+         len(documented), f"{page}#relations"),
+        ("their columns with a comment", sum(1 for c in columns if c.comment), len(columns), f"{page}#columns"),
+        ("functions and procedures with a comment", sum(1 for f in catalog.routines if f.comment),
+         len(catalog.routines), f"{page}#routines"),
     )
 
 

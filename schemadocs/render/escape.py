@@ -9,6 +9,7 @@ and Jinja syntax). Out: the same text made inert for one context:
 - `front_matter_title`: that title as a YAML front matter line;
 - `markdown_heading`: the text of a Markdown heading (HTML-escaped, Markdown punctuation
   backslash-escaped);
+- `html_breakable`: HTML text of an identifier that may wrap after `.` and `_` (`<wbr>`);
 - `dot_text`: a quoted Graphviz string (labels, tooltips, URLs): never an HTML-like label,
   backslashes literal (no `\\N`, `\\l` escapes), quotes escaped, line breaks as `\\n`;
 - `dot_html`: text or an attribute value inside a Graphviz HTML-like label;
@@ -55,6 +56,12 @@ def markdown_heading(text: str) -> Markup:
 
 
 @lru_cache(maxsize=1 << 16)  # names repeat across thousands of diagrams
+def html_breakable(text: str) -> Markup:
+    """An identifier as HTML text a narrow table cell may wrap after a `.` or `_` (a `<wbr>`
+    there) instead of overflowing or breaking mid-word; the text itself is unchanged."""
+    return Markup(re.sub(r"(?<=[._])(?=[^._])", "<wbr>", str(escape(text))))
+
+
 def dot_text(text: str) -> str:
     """A Graphviz string attribute (label, tooltip, URL) that shows exactly `text`."""
     escaped = text.replace("\\", "\\\\").replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")

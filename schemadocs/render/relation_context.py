@@ -8,14 +8,14 @@ column what depends on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 from markupsafe import Markup
 
-from schemadocs.lineage.edges import Edge
+from schemadocs.lineage.closure import base_sources, downstream_levels
 from schemadocs.model import Catalog, ColumnRef, ConstraintKind, ForeignKey, Index, Policy, QualifiedName, Relation, Trigger
 from schemadocs.render.health_context import FindingRow
 from schemadocs.render.contexts import GrantRow, Link, grant_rows, human_size, relation_link
@@ -29,7 +29,8 @@ from schemadocs.render.slugs import (
     type_page,
 )
 
-MAX_LISTED = 12  # dependents listed per column on a page before "and N more"
+HUB_MIN = 15  # incoming foreign keys beyond which a table is a hub: listed grouped, in a disclosure
+MAX_LISTED = 12  # dependents of a column shown open; more are listed in full inside a disclosure
 
 
 def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) -> RelationPage:
@@ -52,6 +53,7 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
         references=tuple(relationship_row(link(fk.target), fk) for fk in rel.foreign_keys),
         referenced_by=tuple(relationship_row(link(src.qname), fk)
                             for src, fk in catalog.referenced_by.get(rel.qname, ())),
+        referencing=referencing_groups(catalog.referenced_by.get(rel.qname, ()), link),
         triggers=tuple(trigger_row(t, links) for t in rel.triggers),
         policies=tuple(map(policy_row, rel.policies)),
         rls=("enabled and forced" if rel.rls_forced else "enabled") if rel.rls_enabled else None,
@@ -70,9 +72,11 @@ def relation_page_context(catalog: Catalog, lineage: nx.DiGraph, rel: Relation) 
         stats=stats_rows(rel),
         grants=grant_rows(rel.grants),
         column_lineage=tuple(LineageRow(column=c.column, anchor=column_anchor(c.column),
-                                        sources=tuple(map(links.column, c.sources))) for c in rel.column_lineage),
+                                        sources=tuple(map(links.column, c.sources)),
+                                        base=_base_links(lineage, rel, c.column, c.sources, links))
+                             for c in rel.column_lineage),
         filter_columns=tuple(map(links.column, rel.filter_columns)),
-        dependents=dependents_rows(lineage, rel, links.column, link),
+        dependents=dependents_rows(lineage, rel, links.column, link, links.routine),
     )
 
 
@@ -98,6 +102,14 @@ class PageLinks:
     def routine(self, qname: QualifiedName) -> Link:
         known = bool(self.catalog.routines_named(qname))
         return Link(str(qname), relative_html(self.page, routine_page(qname.schema, qname.name)) if known else None)
+
+
+def _base_links(lineage: nx.DiGraph, rel: Relation, column: str, direct: tuple[ColumnRef, ...],
+                links: PageLinks) -> tuple[Link, ...]:
+    """The base columns of a view column (`lineage.closure.base_sources`), when not its direct sources."""
+    ref = ColumnRef(rel.schema, rel.name, column)
+    base = base_sources(lineage, ref) if ref in lineage else ()
+    return () if set(base) == set(direct) else tuple(map(links.column, base))
 
 
 def column_rows(rel: Relation, links: PageLinks) -> tuple[ColumnRow, ...]:
@@ -130,6 +142,21 @@ def index_row(i: Index) -> IndexRow:
                     scans="" if i.scans is None else str(i.scans), notes=", ".join(x for x in notes if x))
 
 
+def referencing_groups(incoming: Iterable[tuple[Relation, ForeignKey]],
+                       link: Callable[[QualifiedName], Link]) -> tuple[ReferencingGroup, ...]:
+    """A hub's incoming foreign keys grouped by referencing table (sorted), when there are more
+    than HUB_MIN of them; else () and the Relationships table lists each one."""
+    incoming = list(incoming)
+    if len(incoming) <= HUB_MIN:
+        return ()
+    by_table: dict[QualifiedName, list[ForeignKey]] = {}
+    for src, fk in incoming:
+        by_table.setdefault(src.qname, []).append(fk)
+    return tuple(ReferencingGroup(relation=link(q), keys=tuple(
+        ReferencingKey(columns=", ".join(fk.columns), ref_columns=", ".join(fk.ref_columns), constraint=fk.name)
+        for fk in sorted(fks, key=lambda k: k.name))) for q, fks in sorted(by_table.items()))
+
+
 def relationship_row(other: Link, fk: ForeignKey) -> RelationshipRow:
     return RelationshipRow(relation=other, columns=", ".join(fk.columns), ref_columns=", ".join(fk.ref_columns),
                            constraint=fk.name, virtual=fk.virtual, note=fk.comment if fk.virtual else None)
@@ -158,22 +185,35 @@ def foreign_table(rel: Relation) -> str | None:
 
 
 def dependents_rows(lineage: nx.DiGraph, rel: Relation, column_link: Callable[[ColumnRef], Link],
-                    link: Callable[[QualifiedName], Link]) -> tuple[DependentsRow, ...]:
-    """Per column of `rel`, the view columns computed from it and the views filtering on it."""
+                    link: Callable[[QualifiedName], Link],
+                    routine_link: Callable[[QualifiedName], Link]) -> tuple[DependentsRow, ...]:
+    """Per column of `rel`, everything downstream of it (what `schemadocs lineage --downstream`
+    lists), by depth: the view columns computed from it, the views filtering on it, and what
+    reads those, out to the last view."""
     rows, successors = [], lineage.succ  # the adjacency dict: most columns have no dependents, so look them up cheaply
     for col in rel.columns:
-        targets = successors.get(ColumnRef(rel.schema, rel.name, col.name))
-        if not targets:
+        ref = ColumnRef(rel.schema, rel.name, col.name)
+        if not successors.get(ref):
             continue
-        out = sorted(((t, d["kind"]) for t, d in targets.items()), key=lambda e: (type(e[0]).__name__, e[0]))
-        values = [column_link(t) for t, k in out if k is Edge.VALUE]
-        filters = [link(t) for t, k in out if k is Edge.FILTER]
-        if values or filters:
-            shown_values, shown_filters = values[:MAX_LISTED], filters[:max(0, MAX_LISTED - len(values))]
-            rows.append(DependentsRow(column=col.name, anchor=column_anchor(col.name), values=tuple(shown_values),
-                                      filters=tuple(shown_filters),
-                                      more=len(values) + len(filters) - len(shown_values) - len(shown_filters)))
+        levels = tuple(tuple(_node_link(n, column_link, link, routine_link) for n in level)
+                       for level in downstream_levels(lineage, ref))
+        if levels:
+            total = sum(map(len, levels))
+            rows.append(DependentsRow(column=col.name, anchor=column_anchor(col.name),
+                                      levels=tuple(DependentsLevel(depth=i, items=items)
+                                                   for i, items in enumerate(levels, 1)),
+                                      total=total, collapsed=total > MAX_LISTED))
     return tuple(rows)
+
+
+def _node_link(node: object, column_link: Callable[[ColumnRef], Link], link: Callable[[QualifiedName], Link],
+               routine_link: Callable[[QualifiedName], Link]) -> Link:
+    if isinstance(node, ColumnRef):
+        return column_link(node)
+    if isinstance(node, QualifiedName):
+        return link(node)
+    target = routine_link(QualifiedName(node.schema, node.name))  # type: ignore[attr-defined]
+    return Link(str(node), target.href)
 
 
 @dataclass(frozen=True)
@@ -218,6 +258,19 @@ class RelationshipRow:
 
 
 @dataclass(frozen=True)
+class ReferencingKey:
+    columns: str
+    ref_columns: str
+    constraint: str
+
+
+@dataclass(frozen=True)
+class ReferencingGroup:
+    relation: Link  # a table referencing the hub
+    keys: tuple[ReferencingKey, ...]  # its foreign keys to the hub
+
+
+@dataclass(frozen=True)
 class ReadRow:
     relation: Link
     columns: str
@@ -237,16 +290,23 @@ class TriggerRow:
 class LineageRow:
     column: str
     anchor: str
-    sources: tuple[Link, ...]
+    sources: tuple[Link, ...]  # the columns of the relations it reads directly
+    base: tuple[Link, ...] = ()  # the base columns it ultimately comes from, when they differ from `sources`
+
+
+@dataclass(frozen=True)
+class DependentsLevel:
+    depth: int  # 1: reads the column directly; 2: reads what reads it; ...
+    items: tuple[Link, ...]  # view columns, views (that filter on it or read a view that does), routines
 
 
 @dataclass(frozen=True)
 class DependentsRow:
     column: str
     anchor: str
-    values: tuple[Link, ...]  # view columns computed from this column
-    filters: tuple[Link, ...]  # views that filter, join or group on it
-    more: int  # dependents left out of the page (listed by `schemadocs lineage --downstream`)
+    levels: tuple[DependentsLevel, ...]  # the whole downstream closure, nothing left out
+    total: int
+    collapsed: bool  # more than MAX_LISTED: shown in a disclosure
 
 
 @dataclass(frozen=True)
@@ -274,6 +334,7 @@ class RelationPage:
     indexes: tuple[IndexRow, ...]
     references: tuple[RelationshipRow, ...]
     referenced_by: tuple[RelationshipRow, ...]
+    referencing: tuple[ReferencingGroup, ...]  # a hub's referenced_by, grouped by table (else empty)
     triggers: tuple[TriggerRow, ...]
     policies: tuple[PolicyRow, ...]
     rls: str | None

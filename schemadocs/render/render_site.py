@@ -60,11 +60,13 @@ from schemadocs.render.slugs import (
     HEALTH_PAGE,
     HOME_PAGE,
     LINEAGE_PAGE,
+    UNDOCUMENTED_PAGE,
     schema_page,
     type_page,
 )
 from schemadocs.render.templates import render, stylesheet
 from schemadocs.render.type_context import TypePage, type_pages
+from schemadocs.render.undocumented import undocumented_page
 
 NavEntry = dict[str, Any]
 STYLESHEET = "assets/schemadocs.css"
@@ -135,7 +137,7 @@ def page_contexts(catalog: Catalog, graphs: Graphs, health: Health | None = None
         routines = [dataclasses.replace(p, health=finding_rows(catalog, found[p.qname], p.path))
                     if p.qname in found else p for p in routines]
         home = dataclasses.replace(home, health=health.counts)
-    return Contexts(home=home, relations=relations, overview=overview_page(graphs.layers), routines=routines,
+    return Contexts(home=home, relations=relations, overview=overview_page(graphs.layers, catalog), routines=routines,
                     types=type_pages(catalog), schemas=schemas, areas=areas, health=health)
 
 
@@ -227,6 +229,7 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
         pages[relation.path] = render("relation.md.j2", relation)
     pages.update({p.path: render("routine.md.j2", p) for p in contexts.routines})
     pages.update({p.path: render("type.md.j2", p) for p in contexts.types})
+    pages[UNDOCUMENTED_PAGE] = render("undocumented.md.j2", undocumented_page(catalog))
     nav: list[NavEntry] = [{"Home": HOME_PAGE}, {"Lineage": LINEAGE_PAGE}, {"Columns": COLUMN_INDEX_PAGE},
                            {"Schemas": [{page_title(s.name): schema_page(s.name)} for s in catalog.schemas]}]
     if contexts.health is not None:
@@ -264,6 +267,7 @@ def clean_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | No
     clean.update({p.path: render_clean("relation.md.j2", p) for p in contexts.relations})
     clean.update({p.path: render_clean("routine.md.j2", p) for p in contexts.routines})
     clean.update({p.path: render_clean("type.md.j2", p) for p in contexts.types})
+    clean[UNDOCUMENTED_PAGE] = render_clean("undocumented.md.j2", undocumented_page(catalog))
     if contexts.health is not None:
         clean[HEALTH_PAGE] = render_clean("health.md.j2", contexts.health.page)
         clean.update({p.path: render_clean("health_rule.md.j2", p) for p in contexts.health.rules})

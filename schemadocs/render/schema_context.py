@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from schemadocs.lineage.areas import SchemaAreas, schema_areas
 from schemadocs.model import Catalog, CompositeType, Domain, EnumType, QualifiedName, Relation
-from schemadocs.render.contexts import GrantRow, Link, grant_rows
+from schemadocs.render.contexts import GrantRow, Link, grant_rows, human_size
 from schemadocs.render.slugs import (
     HOME_PAGE,
     area_page,
@@ -49,6 +49,13 @@ class RelationRow:
     link: Link
     kind: str
     comment: str | None
+    rows: str = ""  # estimated rows, "" without statistics
+    rows_sort: int = -1  # the same as a number to sort by (-1: unknown)
+    size: str = ""  # total size on disk
+    size_sort: int = -1
+    columns: int = 0
+    fk_out: int = 0  # foreign keys it declares
+    fk_in: int = 0  # foreign keys pointing at it
 
 
 @dataclass(frozen=True)
@@ -123,7 +130,7 @@ def schema_page_context(catalog: Catalog, er: nx.MultiDiGraph, schema: str) -> t
         home=Link("Home", relative_html(page, HOME_PAGE)),
         comment=info.comment,
         owner=info.owner,
-        relations=tuple(_relation_row(page, r) for r in catalog.in_schema(schema)),
+        relations=tuple(_relation_row(page, r, catalog) for r in catalog.in_schema(schema)),
         routines=tuple(
             RoutineRow(link=Link(f"{f.name}({f.arguments})", relative_html(page, routine_page(f.schema, f.name))
                                  + f"#{routine_anchor(f.name, f.arguments)}"),
@@ -169,15 +176,23 @@ def area_pages(catalog: Catalog, schema: str, found: SchemaAreas) -> list[AreaPa
             path=page, title=title,
             home=Link("Home", relative_html(page, HOME_PAGE)),
             schema=Link(schema, relative_html(page, schema_page(schema))),
-            tables=tuple(_relation_row(page, catalog.relation(q)) for q in area.tables),  # type: ignore[arg-type]
+            tables=tuple(_relation_row(page, catalog.relation(q), catalog) for q in area.tables),  # type: ignore[arg-type]
             members=area.tables,
         ))
     return pages
 
 
-def _relation_row(page: str, r: Relation) -> RelationRow:
+def _relation_row(page: str, r: Relation, catalog: Catalog) -> RelationRow:
+    """A relation in a schema's or area's list: what it is, how big, how connected."""
+    s = r.stats
+    rows = s.estimated_rows if s and s.estimated_rows is not None and s.estimated_rows >= 0 else None
+    size = s.total_size if s and s.total_size is not None else None
     return RelationRow(link=Link(r.name, relative_html(page, relation_page(r.qname))),
-                       kind=r.kind.label + (" (partition)" if r.partition_of else ""), comment=r.comment)
+                       kind=r.kind.label + (" (partition)" if r.partition_of else ""), comment=r.comment,
+                       rows="" if rows is None else f"{rows:,}", rows_sort=-1 if rows is None else rows,
+                       size=human_size(size), size_sort=-1 if size is None else size,
+                       columns=len(r.columns), fk_out=len(r.declared_foreign_keys),
+                       fk_in=len(catalog.referenced_by.get(r.qname, ())))
 
 
 def _type_detail(t: EnumType | Domain | CompositeType) -> str:

@@ -21,6 +21,7 @@ HOME_PAGE = "index.md"
 COLUMN_INDEX_PAGE = "columns.md"
 LINEAGE_PAGE = "lineage.md"
 HEALTH_PAGE = "health.md"
+UNDOCUMENTED_PAGE = "undocumented.md"
 _SAFE = re.compile(r"[a-z0-9_]{1,60}")
 # Names a page may not take: the section index, Windows device names, our own pages.
 _RESERVED = {"index", "columns", "lineage", "con", "prn", "aux", "nul", "assets", "search", "sitemap", "404"} | {

@@ -15,7 +15,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from schemadocs.render.escape import front_matter_title, markdown_heading
+from schemadocs.render.escape import front_matter_title, html_breakable, markdown_heading
 
 
 def render(template: str, page: object) -> str:
@@ -39,7 +39,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(comment=comment, comment_inline=comment_inline, fence=fence, heading=markdown_heading,
-                       front_matter_title=front_matter_title)
+                       front_matter_title=front_matter_title, breakable=html_breakable)
     return env
 
 
@@ -47,7 +47,10 @@ def environment() -> jinja2.Environment:
 def _markdown() -> MarkdownIt:
     # CommonMark with raw HTML disabled: comments may use Markdown, never HTML; unsafe link
     # schemes (javascript:, vbscript:, data:) are refused by markdown-it's link validation.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    # `breaks`: a single line break in a comment stays a line break (a blank line still starts
+    # a paragraph), as people write lists of rules in COMMENT ON without Markdown in mind.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                     "breaks": True}).enable("table")
 
 
 @lru_cache(maxsize=1 << 16)  # the same comments come back on many pages (and in the column index)
@@ -64,8 +67,8 @@ def comment_inline(text: str | None) -> Markup:
     """A database comment inside a table cell: inline Markdown only, line breaks kept."""
     if not text:
         return Markup("")
-    body = _markdown().renderInline(_normalise(text))
-    return Markup(body.replace("\n", "<br>"))
+    body = _markdown().renderInline(_normalise(text))  # line breaks become <br /> (breaks=True)
+    return Markup(body.replace("\n", ""))
 
 
 def fence(text: str | None, lang: str = "sql") -> Markup:

@@ -50,6 +50,25 @@ class TypePage:
     columns: tuple[Link, ...]  # relation.column of this type (or an array of it)
     routines: tuple[Link, ...]  # functions taking or returning it
     project: Any = None  # the project file's labels and description source (render.project_context)
+    used_by: tuple[UsedByRow, ...] = ()  # the same columns, one row per relation, by schema and relation
+
+
+@dataclass(frozen=True)
+class UsedByRow:
+    schema: str
+    relation: Link
+    columns: tuple[Link, ...]  # its columns of the type, in table order
+
+
+def used_by_rows(page: str, columns: list[tuple[QualifiedName, str]]) -> tuple[UsedByRow, ...]:
+    """The columns of a type grouped by relation, sorted by schema and relation."""
+    by_relation: dict[QualifiedName, list[str]] = {}
+    for rel, col in columns:
+        by_relation.setdefault(rel, []).append(col)
+    return tuple(UsedByRow(schema=rel.schema, relation=Link(rel.name, relative_html(page, relation_page(rel))),
+                           columns=tuple(Link(col, relative_html(page, relation_page(rel)) + f"#{column_anchor(col)}")
+                                         for col in cols))
+                 for rel, cols in sorted(by_relation.items()))
 
 
 def type_pages(catalog: Catalog) -> list[TypePage]:
@@ -116,6 +135,7 @@ def type_page_context(catalog: Catalog, t: UserType,
         routines=tuple(Link(f"{schema}.{name}({args})",
                             relative_html(page, routine_page(schema, name)) + f"#{routine_anchor(name, args)}")
                        for schema, name, args in routines),
+        used_by=used_by_rows(page, columns),
     )
 
 
