@@ -39,7 +39,9 @@ class OptionsGroup(click.Group):
         name, command, rest = super().resolve_command(ctx, args)
         if name is not None and command is not None and not ctx.resilient_parsing \
                 and not {"-h", "--help"} & set(rest):
-            defaults = default_map(load(project_path(name, rest)), self, name)
+            path = project_path(name, rest)
+            # A named file that is not there is the command's to report (comments --import writes one).
+            defaults = default_map(load(path), self, name) if path is None or path.exists() else {}
             if defaults:
                 ctx.default_map = {**(ctx.default_map or {}), name: defaults}
         return name, command, rest
