@@ -219,7 +219,8 @@ def load_synthetic(server: str, name: str, n: int, seed: int) -> str:
     return dsn
 
 
-def bench_size(n: int, seed: int, baseline: Path | None = None, keep: Path | None = None) -> dict[str, Any]:
+def bench_size(n: int, seed: int, baseline: Path | None = None, keep: Path | None = None,
+               first: bool = True) -> dict[str, Any]:
     """Cold build, first rebuild and rebuild of this checkout and, side by side in the same run
     and on the same database states, of `baseline` (another checkout with its own .venv)."""
     result: dict[str, Any] = {"tables_requested": n, "seed": seed}
@@ -228,7 +229,7 @@ def bench_size(n: int, seed: int, baseline: Path | None = None, keep: Path | Non
         dsn = load_synthetic(server, f"site_{n}", n, seed)
         projects = {name: new_project(Path(tmp) / name, code) for name, code in versions}
         runs: dict[str, dict[str, Any]] = {name: {} for name, _ in versions}
-        for step, nth in (("cold", None), ("first_rebuild", 0), ("rebuild", 1)):
+        for step, nth in (("cold", None), *([("first_rebuild", 0)] if first else []), ("rebuild", 1)):
             if nth is not None:
                 result["first_migrated" if nth == 0 else "migrated"] = migrate_one_table(dsn, nth)
             for name, code in versions:
@@ -246,7 +247,8 @@ def bench_size(n: int, seed: int, baseline: Path | None = None, keep: Path | Non
 
 
 def report(res: dict[str, Any], label: str = "") -> str:
-    cold, first, warm = res["cold"], res["first_rebuild"], res["rebuild"]
+    cold, warm = res["cold"], res["rebuild"]
+    first = res.get("first_rebuild")
     mib = 1 << 20
     lines = [
         f"== {label + ': ' if label else ''}{res['tables_requested']:,} tables: {cold['relations']:,} relations, {cold['pages']:,} pages, "
@@ -267,9 +269,9 @@ def report(res: dict[str, Any], label: str = "") -> str:
         f"site {cold['site_bytes'] / 1e6:.1f} MB (largest column index page {cold['column_index_bytes'] / 1e6:.1f} MB); "
         f"search index {cold['index_bytes'] / 1e6:.2f} MB, {cold['index_docs']:,} entries over "
         f"{cold['index_pages']:,} pages = {per_k:.2f} MB per 1,000 pages",
-        f"first migration (ADD COLUMN on {res['first_migrated']}): {first['pages_changed']} pages "
-        f"changed, {first['diagrams_drawn']} diagrams drawn anew, MkDocs rendered {rebuilt(first)}; "
-        f"{first['total']:.1f} s = {first['total'] / cold['total']:.0%} of cold",
+        *([f"first migration (ADD COLUMN on {res['first_migrated']}): {first['pages_changed']} pages "
+           f"changed, {first['diagrams_drawn']} diagrams drawn anew, MkDocs rendered {rebuilt(first)}; "
+           f"{first['total']:.1f} s = {first['total'] / cold['total']:.0%} of cold"] if first else []),
         f"migration (ADD COLUMN on {res['migrated']}): {warm['pages_changed']} of {warm['pages']:,} pages changed, "
         f"{warm['diagrams_drawn']} of {warm['diagrams']:,} diagrams drawn anew, MkDocs rendered {rebuilt(warm)}; "
         f"rebuild {warm['total']:.1f} s = {warm['total'] / cold['total']:.0%} of the cold build",
@@ -322,17 +324,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, metavar="DIR",
                         help="another checkout (with its own .venv) built side by side, e.g. a git worktree of main")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the built sites in DIR (N-new, N-baseline)")
+    parser.add_argument("--no-first-rebuild", action="store_true",
+                        help="one migration and rebuild after the cold build instead of two")
     parsed = parser.parse_args(args)
     results = []
     for n in parsed.tables:
-        results.append(bench_size(n, parsed.seed, parsed.baseline, parsed.keep))
+        results.append(bench_size(n, parsed.seed, parsed.baseline, parsed.keep, not parsed.no_first_rebuild))
+        if parsed.json:  # rewritten after each size, so a long run keeps what it has
+            parsed.json.write_text(json.dumps({"results": results}, indent=1) + "\n", encoding="utf-8")
         if parsed.baseline:
             print(report({**results[-1], **results[-1]["baseline"]}, "baseline") + "\n", flush=True)
         print(report(results[-1], "new") + "\n", flush=True)
         if parsed.baseline:
             print(compare(results[-1]) + "\n", flush=True)
-        if parsed.json:  # rewritten after each size, so a long run keeps what it has
-            parsed.json.write_text(json.dumps({"results": results}, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
