@@ -20,16 +20,22 @@ functions wrapped in timers:
            many diagrams were drawn anew (cache misses) and how many files MkDocs rendered.
 
 Each build also reports the site's size, the search index's size and its size per 1,000
-pages. Targets at 10,000 tables (issue 5): cold build under 3 minutes, rebuild under 15 %
-of the cold build, search index under 10 MB.
+pages, the bytes per kind of file and the peak memory (the build's and its largest child
+process's). With `--baseline DIR` (another checkout with its own .venv, e.g. a worktree of
+the previous release) the same builds run with that code too, on the same database states,
+and the targets of issue 15 are compared side by side: at 10,000 tables a site of at most
+400 MB, a cold build of at most 90 s, a rebuild of at most 10 % of the cold build, a peak of
+at most 1.5 GiB. `--keep DIR` keeps the built sites (for `bench.bench_first_paint`).
 
-    .venv/bin/python -m bench.bench_site --tables 1000 10000 [--json out.json]
+    .venv/bin/python -m bench.bench_site --tables 1000 10000 [--baseline DIR] [--keep DIR] [--json out.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,13 +45,13 @@ from typing import Any
 
 import psycopg
 
-from bench.synthetic import synthetic_sql
 from schemadocs.embedded import create_database, embedded
 
 ROOT = Path(__file__).resolve().parents[1]
-COLD_TARGET = 180.0  # seconds at 10,000 tables
-REBUILD_TARGET = 0.15  # of the cold build
-INDEX_TARGET = 10 * 1000 * 1000  # bytes
+COLD_TARGET = 90.0  # seconds at 10,000 tables (issue 15)
+REBUILD_TARGET = 0.10  # of the cold build
+SITE_TARGET = 400 * 1000 * 1000  # bytes
+MEMORY_TARGET = 1.5 * (1 << 30)  # bytes, the build and its MkDocs processes
 STAGES = ("introspect", "graph", "pages", "diagrams", "write", "mkdocs")
 REPORTED = (*STAGES, "other")  # other: the rest of build(): snapshot, diff against the previous build
 ADDED_COLUMN = "bench_added_note"
@@ -122,7 +128,36 @@ def child_build(dsn: str, project: Path) -> dict[str, Any]:
         "index_pages": len({d["location"].split("#")[0] for d in docs}),
         "column_index_bytes": max(f.stat().st_size for f in [out / "columns.html", *(out / "columns").glob("*.html")]),
         "peak_rss_bytes": _vm_hwm_kib() * 1024,
+        "peak_child_rss_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+        "kinds": page_kinds(out),
     }
+
+
+def page_kind(path: str) -> str:
+    """What a site file is, for the size report."""
+    parts = path.split("/")
+    if path.endswith(".html"):
+        if parts[0] == "schemas":
+            return ("schema page" if parts[-1] == "index.html" else "area page" if "areas" in parts
+                    else "routine/type page" if parts[-2] in ("routines", "types", "functions") or len(parts) > 3
+                    else "relation page")
+        return {"columns": "column index", "health": "health page"}.get(parts[0], "other page")
+    if parts[0] == "api":
+        return "api/ JSON"
+    if path.endswith(".md"):
+        return "clean .md copies"
+    return {"assets": "theme assets", "search": "search index"}.get(parts[0], "other files")
+
+
+def page_kinds(site: Path) -> dict[str, list[int]]:
+    """Bytes and file count per kind of file (`page_kind`)."""
+    kinds: dict[str, list[int]] = {}
+    for f in site.rglob("*"):
+        if f.is_file():
+            entry = kinds.setdefault(page_kind(f.relative_to(site).as_posix()), [0, 0])
+            entry[0] += f.stat().st_size
+            entry[1] += 1
+    return kinds
 
 
 def _vm_hwm_kib() -> int:
@@ -130,9 +165,12 @@ def _vm_hwm_kib() -> int:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
 
-def run_child(dsn: str, project: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "bench.bench_site", "--child", dsn, str(project)],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+def run_child(dsn: str, project: Path, code: Path | None = None) -> dict[str, Any]:
+    """One build in a fresh process: this checkout's code, or `code` (another checkout with its
+    own .venv, e.g. the baseline), which then runs this file as a script over its own schemadocs."""
+    python = str(code / ".venv" / "bin" / "python") if code else sys.executable
+    done = subprocess.run([python, str(Path(__file__).resolve()), "--child", dsn, str(project)],
+                          capture_output=True, text=True, cwd=code or ROOT, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"build child failed: {done.stderr.strip()[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -161,16 +199,18 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def new_project(parent: Path) -> Path:
+def new_project(parent: Path, code: Path | None = None) -> Path:
     project = parent / "project"
     (project / "site_src").mkdir(parents=True)
-    (project / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'schemadocs' / 'default_mkdocs.yml'}\n"
+    (project / "mkdocs.yml").write_text(f"INHERIT: {(code or ROOT) / 'schemadocs' / 'default_mkdocs.yml'}\n"
                                         "site_name: bench\ndocs_dir: site_src\n", encoding="utf-8")
     return project
 
 
 def load_synthetic(server: str, name: str, n: int, seed: int) -> str:
     """Create database `name` on `server` holding `bench.synthetic`'s N tables, ANALYZEd; return its DSN."""
+    from bench.synthetic import synthetic_sql  # here: a baseline's child process runs this file alone
+
     started = time.perf_counter()
     dsn = create_database(server, name, synthetic_sql(n, seed))
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -179,27 +219,39 @@ def load_synthetic(server: str, name: str, n: int, seed: int) -> str:
     return dsn
 
 
-def bench_size(n: int, seed: int) -> dict[str, Any]:
+def bench_size(n: int, seed: int, baseline: Path | None = None, keep: Path | None = None,
+               first: bool = True) -> dict[str, Any]:
+    """Cold build, first rebuild and rebuild of this checkout and, side by side in the same run
+    and on the same database states, of `baseline` (another checkout with its own .venv)."""
     result: dict[str, Any] = {"tables_requested": n, "seed": seed}
+    versions = [("new", None), *([("baseline", baseline)] if baseline else [])]
     with embedded() as server, tempfile.TemporaryDirectory(prefix=f"bench-site-{n}-") as tmp:
         dsn = load_synthetic(server, f"site_{n}", n, seed)
-        project = new_project(Path(tmp))
-        result["cold"] = run_child(dsn, project)
-        log(f"[{n}] cold build {result['cold']['total']:.1f} s; migrating one table")
-        result["first_migrated"] = migrate_one_table(dsn, 0)
-        result["first_rebuild"] = run_child(dsn, project)
-        log(f"[{n}] first rebuild {result['first_rebuild']['total']:.1f} s; migrating another table")
-        result["migrated"] = migrate_one_table(dsn, 1)
-        result["rebuild"] = run_child(dsn, project)
-        log(f"[{n}] rebuild {result['rebuild']['total']:.1f} s")
+        projects = {name: new_project(Path(tmp) / name, code) for name, code in versions}
+        runs: dict[str, dict[str, Any]] = {name: {} for name, _ in versions}
+        for step, nth in (("cold", None), *([("first_rebuild", 0)] if first else []), ("rebuild", 1)):
+            if nth is not None:
+                result["first_migrated" if nth == 0 else "migrated"] = migrate_one_table(dsn, nth)
+            for name, code in versions:
+                runs[name][step] = run_child(dsn, projects[name], code)
+                log(f"[{n}] {name}: {step} {runs[name][step]['total']:.1f} s")
+        if keep is not None:
+            for name, project in projects.items():
+                target = keep / f"{n}-{name}"
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.copytree(project / "site", target, symlinks=True)
+    result.update(runs["new"])
+    if baseline:
+        result["baseline"] = runs["baseline"]
     return result
 
 
-def report(res: dict[str, Any]) -> str:
-    cold, first, warm = res["cold"], res["first_rebuild"], res["rebuild"]
+def report(res: dict[str, Any], label: str = "") -> str:
+    cold, warm = res["cold"], res["rebuild"]
+    first = res.get("first_rebuild")
     mib = 1 << 20
     lines = [
-        f"== {res['tables_requested']:,} tables: {cold['relations']:,} relations, {cold['pages']:,} pages, "
+        f"== {label + ': ' if label else ''}{res['tables_requested']:,} tables: {cold['relations']:,} relations, {cold['pages']:,} pages, "
         f"{cold['diagrams']:,} diagrams (seed {res['seed']}) ==",
         f"{'stage':<12}{'cold s':>9}{'share':>8}{'rebuild s':>11}{'x cold':>8}",
     ]
@@ -212,22 +264,51 @@ def report(res: dict[str, Any]) -> str:
     def rebuilt(b: dict[str, Any]) -> str:
         return "all (full build)" if b["rebuilt_files"] is None else f"{b['rebuilt_files']}"
     lines += [
-        f"peak RSS: cold {cold['peak_rss_bytes'] / mib:.0f} MiB, rebuild {warm['peak_rss_bytes'] / mib:.0f} MiB",
+        f"peak RSS: cold {cold['peak_rss_bytes'] / mib:.0f} MiB (largest child process "
+        f"{cold.get('peak_child_rss_bytes', 0) / mib:.0f} MiB), rebuild {warm['peak_rss_bytes'] / mib:.0f} MiB",
         f"site {cold['site_bytes'] / 1e6:.1f} MB (largest column index page {cold['column_index_bytes'] / 1e6:.1f} MB); "
         f"search index {cold['index_bytes'] / 1e6:.2f} MB, {cold['index_docs']:,} entries over "
         f"{cold['index_pages']:,} pages = {per_k:.2f} MB per 1,000 pages",
-        f"first migration (ADD COLUMN on {res['first_migrated']}): {first['pages_changed']} pages "
-        f"changed, {first['diagrams_drawn']} diagrams drawn anew, MkDocs rendered {rebuilt(first)}; "
-        f"{first['total']:.1f} s = {first['total'] / cold['total']:.0%} of cold",
+        *([f"first migration (ADD COLUMN on {res['first_migrated']}): {first['pages_changed']} pages "
+           f"changed, {first['diagrams_drawn']} diagrams drawn anew, MkDocs rendered {rebuilt(first)}; "
+           f"{first['total']:.1f} s = {first['total'] / cold['total']:.0%} of cold"] if first else []),
         f"migration (ADD COLUMN on {res['migrated']}): {warm['pages_changed']} of {warm['pages']:,} pages changed, "
         f"{warm['diagrams_drawn']} of {warm['diagrams']:,} diagrams drawn anew, MkDocs rendered {rebuilt(warm)}; "
         f"rebuild {warm['total']:.1f} s = {warm['total'] / cold['total']:.0%} of the cold build",
     ]
-    if res["tables_requested"] >= 10_000:
-        lines.append(f"targets: cold < {COLD_TARGET:.0f} s {'met' if cold['total'] < COLD_TARGET else 'NOT met'}; "
-                     f"rebuild < {REBUILD_TARGET:.0%} of cold "
-                     f"{'met' if warm['total'] < REBUILD_TARGET * cold['total'] else 'NOT met'}; "
-                     f"search index < 10 MB {'met' if cold['index_bytes'] < INDEX_TARGET else 'NOT met'}")
+    return "\n".join(lines)
+
+
+def peak(run: dict[str, Any]) -> int:
+    """The build's peak memory: its own, plus its largest child's (the MkDocs processes of a
+    parallel build run at the same time as the build's own; Graphviz's are small)."""
+    return int(run["peak_rss_bytes"] + run.get("peak_child_rss_bytes", 0))
+
+
+def compare(res: dict[str, Any]) -> str:
+    """The four targets of issue 15, baseline against new, and the bytes per kind of file."""
+    base, new = res["baseline"], res
+    mib = 1 << 20
+    rows = [
+        ("site size", f"{base['cold']['site_bytes'] / 1e6:.0f} MB", f"{new['cold']['site_bytes'] / 1e6:.0f} MB",
+         new["cold"]["site_bytes"] <= SITE_TARGET),
+        ("cold build", f"{base['cold']['total']:.1f} s", f"{new['cold']['total']:.1f} s",
+         new["cold"]["total"] <= COLD_TARGET),
+        ("rebuild / cold", f"{base['rebuild']['total'] / base['cold']['total']:.0%}",
+         f"{new['rebuild']['total'] / new['cold']['total']:.0%}",
+         new["rebuild"]["total"] <= REBUILD_TARGET * new["cold"]["total"]),
+        ("peak memory", f"{peak(base['cold']) / mib:.0f} MiB", f"{peak(new['cold']) / mib:.0f} MiB",
+         peak(new["cold"]) <= MEMORY_TARGET),
+    ]
+    lines = [f"== {res['tables_requested']:,} tables, baseline vs new, same run ==",
+             f"{'':<16}{'baseline':>12}{'new':>12}  target (issue 15, at 10,000 tables)"]
+    lines += [f"{name:<16}{b:>12}{n:>12}  {'met' if ok else 'NOT met'}" for name, b, n, ok in rows]
+    lines.append(f"{'kind':<20}{'files':>8}{'baseline MB':>13}{'new MB':>9}{'KB/file before':>16}{'after':>8}")
+    kinds_b, kinds_n = base["cold"]["kinds"], new["cold"]["kinds"]
+    for kind in sorted(set(kinds_b) | set(kinds_n), key=lambda k: -kinds_b.get(k, [0, 0])[0]):
+        (bb, bc), (nb, nc) = kinds_b.get(kind, [0, 0]), kinds_n.get(kind, [0, 0])
+        lines.append(f"{kind:<20}{nc:>8,}{bb / 1e6:>13.1f}{nb / 1e6:>9.1f}{bb / max(bc, 1) / 1e3:>16.1f}"
+                     f"{nb / max(nc, 1) / 1e3:>8.1f}")
     return "\n".join(lines)
 
 
@@ -240,13 +321,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tables", type=int, nargs="+", default=[1000], metavar="N", help="table counts (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="synthetic schema seed (default 0)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="another checkout (with its own .venv) built side by side, e.g. a git worktree of main")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the built sites in DIR (N-new, N-baseline)")
+    parser.add_argument("--no-first-rebuild", action="store_true",
+                        help="one migration and rebuild after the cold build instead of two")
     parsed = parser.parse_args(args)
     results = []
     for n in parsed.tables:
-        results.append(bench_size(n, parsed.seed))
-        print(report(results[-1]) + "\n", flush=True)
+        results.append(bench_size(n, parsed.seed, parsed.baseline, parsed.keep, not parsed.no_first_rebuild))
         if parsed.json:  # rewritten after each size, so a long run keeps what it has
             parsed.json.write_text(json.dumps({"results": results}, indent=1) + "\n", encoding="utf-8")
+        if parsed.baseline:
+            print(report({**results[-1], **results[-1]["baseline"]}, "baseline") + "\n", flush=True)
+        print(report(results[-1], "new") + "\n", flush=True)
+        if parsed.baseline:
+            print(compare(results[-1]) + "\n", flush=True)
     return 0
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from schemadocs import incremental, inline_diagrams, not_found, progress, search_columns, swap
+from schemadocs import incremental, mkdocs_parallel, mkdocs_plugins, progress, swap
 from schemadocs.api.objects import sources
 from schemadocs.api.static import api_files
 from schemadocs.checks.config import Settings
@@ -225,6 +225,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
 
     When the previous site in `out_dir` was built from the same configuration and only a
     few docs-dir files changed, only those are rendered, over a copy of the previous site.
+    A full build of a large site runs MkDocs in one process per core (`schemadocs.mkdocs_parallel`).
     `extra` (site path → text: the files for machines, `render.llms`) is written into the
     staged site after MkDocs, every build, so an incremental build holds the same files.
     """
@@ -252,16 +253,18 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             cfg = load_config(config_file=str(derived), strict=True)
             assets.register(cfg)  # the site's scripts and vendored libraries (render/assets.py)
             plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
-            cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(cache_of(docs_dir))
-            cfg.plugins[not_found.NAME] = not_found.NotFoundPage()
-            cfg.plugins[search_columns.NAME] = search_columns.SearchColumns()  # after search: each column an entry
+            mkdocs_plugins.add_plugins(cfg, cache_of(docs_dir))
             pages = [p for p in (plan.files if plan.changed is None else plan.changed) if p.endswith(".md")]
             progress.count("mkdocs pages", rendered=len(pages),
                            reused=sum(p.endswith(".md") for p in plan.files) - len(pages))
+            jobs = mkdocs_parallel.jobs_for(sum(1 for p in plan.files if p.endswith(".md")))
             with progress.stage("mkdocs", total=len(pages),
                                 detail="all pages" if plan.changed is None else "incremental") as stage, \
                     progress.mkdocs_log(stage):
-                if plan.changed is None:
+                if plan.changed is None and jobs > 1:  # a cold build on every core
+                    logging.getLogger("mkdocs.commands.build").addFilter(dirty_notice)
+                    mkdocs_parallel.build_parallel(cfg, derived, docs_dir, cache_of(docs_dir), sorted(plan.files), jobs)
+                elif plan.changed is None:
                     mkdocs_build(cfg)
                 else:
                     incremental.prepare(plan, docs_dir, out_dir, staging)

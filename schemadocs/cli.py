@@ -377,6 +377,8 @@ def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: 
                       + (" (see the Changes page)" if result.changes else ""))
     progress.info(f"built {result.generated_pages} generated and {result.hand_written_pages} hand-written pages "
                   f"into {result.out_dir} ({time.perf_counter() - started:.1f}s)")
+    if result.rebuilt_files is not None:
+        progress.info(f"incremental build: MkDocs rendered {result.rebuilt_files} changed files over the previous site")
     click.echo(f"site: {result.out_dir.resolve() / 'index.html'}")
     return result
 

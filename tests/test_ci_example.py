@@ -432,3 +432,65 @@ def test_plan_gate_passes_a_safe_plan_and_stops_on_a_failed_one(tmp_path, status
         (out / "plan.json").unlink()
     gated = sh("plan-gate.sh", cwd=tmp_path, env={**os.environ})
     assert gated.returncode == code and said in gated.stdout + gated.stderr
+
+
+# ---------------------------------------------------------------------------------- the site cache
+
+def test_the_site_cache_is_kept_per_branch_before_the_build(workflow):
+    steps = workflow["jobs"]["publish"]["steps"]
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    cache = steps[uses.index("actions/cache")]
+    build = next(i for i, s in enumerate(steps) if "publish.sh" in s.get("run", ""))
+    assert uses.index("actions/cache") < build and steps[build]["run"] == '"$SCRIPTS/publish.sh" site'
+    assert cache["with"]["path"].split() == ["site", "~/.cache/schemadocs"]
+    assert "${{ github.ref_name }}" in cache["with"]["key"] and "${{ env.SITE_CACHE }}" in cache["with"]["key"]
+    assert cache["with"]["key"].startswith(cache["with"]["restore-keys"])
+    assert cache["with"]["key"].endswith("${{ github.run_id }}"), "caches are immutable: one per run, newest restored"
+
+
+def test_a_warm_publish_after_a_migration_is_incremental_and_builds_the_cold_site(new_database, tmp_path):
+    repo = make_repo(tmp_path, SAFE_MIGRATION)
+    runner_cache = tmp_path / "home" / ".cache"  # the runner's ~/.cache, which the workflow keeps
+    env = env_for(new_database(prefix="ci"), XDG_CACHE_HOME=str(runner_cache), SOURCE_DATE_EPOCH="1700000000")
+
+    def publish(site: str, migration: str | None, published: Path | None, **extra: str) -> str:
+        if migration:
+            (repo / "migrations" / f"{len(list((repo / 'migrations').glob('*.sql'))) + 1:04}.sql").write_text(migration)
+        assert sh("migrate.sh", "migrations", cwd=repo, env=env).returncode == 0
+        previous = {"PREVIOUS_URL": published.as_uri() + "/"} if published else {}
+        done = sh("publish.sh", site, cwd=repo, env={**env, **previous, **extra})
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    # two runs on main: the first publication, then a migration (its site gains the Changes page)
+    assert "incremental build" not in publish("site", None, None)
+    shutil.copytree(repo / "site", tmp_path / "published-1")
+    publish("site", "ALTER TABLE app.users ADD COLUMN nickname text;\n", tmp_path / "published-1")
+    shutil.copytree(repo / "site", tmp_path / "published-2")  # what GitHub Pages serves now
+    # the job ends: actions/cache saves both paths; the next run starts on a fresh runner and restores them
+    saved = tmp_path / "saved"
+    for path, name in ((repo / "site", "site"), (runner_cache / "schemadocs", "schemadocs")):
+        shutil.copytree(path, saved / name, symlinks=True)
+        shutil.rmtree(path)
+    shutil.copytree(saved / "site", repo / "site", symlinks=True)
+    shutil.copytree(saved / "schemadocs", runner_cache / "schemadocs", symlinks=True)
+    # the next push: a one-table migration, built over the restored site
+    warm = publish("site", "ALTER TABLE app.orders ADD COLUMN gift_note text;\n", tmp_path / "published-2")
+    rendered = re.search(r"incremental build: MkDocs rendered (\d+) changed files", warm)
+    pages = re.search(r"built (\d+) generated", warm)
+    assert rendered and pages and 1 <= int(rendered.group(1)) < int(pages.group(1)), warm
+    # a cold build of the same database and published site, with nothing cached
+    cold = publish("cold", None, tmp_path / "published-2", XDG_CACHE_HOME=str(tmp_path / "empty"))
+    assert "incremental build" not in cold
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+                if p.is_file() and p.name not in (".schemadocs-build.json", "sitemap.xml.gz")}
+    warm_files, cold_files = files(repo / "site"), files(repo / "cold")
+    assert sorted(warm_files) == sorted(cold_files)
+    # the snapshot holds the database's activity counters as read (blocks hit, read_at), which the later read moved
+    warm_catalog, cold_catalog = (json.loads(f.pop("catalog.json")) for f in (warm_files, cold_files))
+    assert warm_catalog.pop("database_stats")["read_at"] < cold_catalog.pop("database_stats")["read_at"]
+    assert warm_catalog == cold_catalog
+    assert [p for p in cold_files if warm_files[p] != cold_files[p]] == []
+    assert 'id="col-gift_note"' in (repo / "site" / "schemas" / "app" / "orders.html").read_text()

@@ -12,6 +12,11 @@
 # the pages of the relations that changed. Without it, or when nothing is published yet,
 # the site is built without a Changes page. With PLAN_FILE too, the Changes page shows the
 # migration plan beside this build's changes: what each statement locked, rewrote and scanned.
+#
+# Incremental builds: when SITE_DIR still holds the site this script built last, and
+# ~/.cache/schemadocs ($XDG_CACHE_HOME/schemadocs) the docs dir and caches of that build (the
+# workflow keeps both with actions/cache), only the pages a migration changed are rendered
+# again; the result is the site a cold build makes. Delete either to build cold.
 set -euo pipefail
 
 site=${1:-site}

@@ -34,6 +34,7 @@ import networkx as nx
 from schemadocs import progress
 from schemadocs.lineage.edges import Edge
 from schemadocs.atomic import write_atomic
+from schemadocs.render.svg_trim import SVG_FORM, trim_svg
 from schemadocs.lineage.er_graph import neighbours
 from schemadocs.errors import BuildError
 from schemadocs.model import Catalog, QualifiedName, Relation
@@ -249,7 +250,7 @@ def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup
                     "`pip install graphviz-pure` for SVG diagrams")
         return [Markup('<pre class="mermaid"><code>{}</code></pre>').format(d.mermaid) for d in diagrams]
     cache_dir.mkdir(parents=True, exist_ok=True)
-    keys = [hashlib.sha256((SVG_FORMAT + d.dot).encode("utf-8")).hexdigest() for d in diagrams]
+    keys = [hashlib.sha256(f"{SVG_FORMAT}\n{SVG_FORM}\n{d.dot}".encode("utf-8")).hexdigest() for d in diagrams]
     missing = sorted({k: d.dot for k, d in zip(keys, diagrams) if not (cache_dir / f"{k}.svg").exists()}.items())
     batches = [missing[i:i + DOT_BATCH] for i in range(0, len(missing), DOT_BATCH)]
     progress.count("diagrams", reused=len(set(keys)) - len(missing), drawn=len(missing))
@@ -291,7 +292,7 @@ def _draw(batch: list[tuple[str, str]], dot_exe: str, cache_dir: Path) -> None:
                          f"check {dot_exe}, or set SCHEMADOCS_DOT to another Graphviz program") from None
     for (key, _), svg in zip(batch, svgs):
         cached = cache_dir / f"{key}.svg"
-        write_atomic(cached, themed(_clean_svg(_alone(svg))))
+        write_atomic(cached, trim_svg(themed(_clean_svg(_alone(svg)))))
 
 
 def _alone(svg: str) -> str:

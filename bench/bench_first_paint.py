@@ -1,0 +1,94 @@
+"""Benchmark: how soon the biggest pages of a built site show something, in headless Chromium.
+
+In: one or more built site directories (`--site DIR`, e.g. a baseline and a new build of the
+same database) and how many of each site's biggest pages to load (`--pages 3`). Out: per
+page its size and, over `--runs` loads (median), first paint and first contentful paint
+(the browser's own Paint Timing entries), DOMContentLoaded and the load event, in ms. Not a
+test: timings on a shared machine are noisy, so nothing is asserted.
+
+The site is served on a free localhost port (`schemadocs.serve`); the browser is Debian's
+Chromium (/usr/bin/chromium) driven by Playwright, with a cold cache per load.
+
+    .venv/bin/python -m bench.bench_first_paint --site base/site --site new/site --pages 3 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from schemadocs.serve import bind, serve_forever
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMING = """() => {
+  const paint = Object.fromEntries(performance.getEntriesByType('paint').map(e => [e.name, e.startTime]));
+  const nav = performance.getEntriesByType('navigation')[0];
+  return {fp: paint['first-paint'], fcp: paint['first-contentful-paint'],
+          dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd};
+}"""
+
+
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    server = bind("127.0.0.1", 0)
+    thread = threading.Thread(target=serve_forever, args=(server, site), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def biggest_pages(site: Path, count: int) -> list[Path]:
+    pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
+    return sorted(pages, key=lambda p: -p.stat().st_size)[:count]
+
+
+def measure(browser: Any, url: str, runs: int) -> dict[str, float]:
+    found: list[dict[str, float]] = []
+    for _ in range(runs):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url, wait_until="load", timeout=300_000)
+        page.wait_for_timeout(200)  # paint entries are recorded after the frame
+        found.append(page.evaluate(TIMING))
+        context.close()
+    return {k: statistics.median(f[k] for f in found if f.get(k) is not None)
+            for k in ("fp", "fcp", "dcl", "load") if any(f.get(k) is not None for f in found)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_first_paint", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, action="append", required=True, metavar="DIR")
+    parser.add_argument("--pages", type=int, default=3, help="the N biggest pages of each site (default 3)")
+    parser.add_argument("--runs", type=int, default=3, help="loads per page; the median is reported (default 3)")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        for site in args.site:
+            print(f"== {site} ==")
+            print(f"{'page':<48}{'MB':>7}{'FP ms':>9}{'FCP ms':>9}{'DCL ms':>9}{'load ms':>9}")
+            with served(site) as base:
+                for page in biggest_pages(site, args.pages):
+                    rel = page.relative_to(site).as_posix()
+                    t = measure(browser, f"{base}/{rel}", args.runs)
+                    print(f"{rel:<48}{page.stat().st_size / 1e6:>7.2f}{t.get('fp', float('nan')):>9.0f}"
+                          f"{t.get('fcp', float('nan')):>9.0f}{t['dcl']:>9.0f}{t['load']:>9.0f}", flush=True)
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""The MkDocs plugins every build adds to its loaded config, for single- and multi-process builds alike.
+
+In: a loaded `MkDocsConfig` and the build's cache directory. Out: the config with schemadocs'
+plugins appended, in this order: the diagrams and fragments put into the built pages
+(`inline_diagrams`), the 404 page that finds the site's root (`not_found`), and one search
+entry per column (`search_columns`, after MkDocs' search plugin).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from schemadocs import inline_diagrams, not_found, search_columns
+
+
+def add_plugins(cfg: MkDocsConfig, cache_dir: Path) -> None:
+    """Append schemadocs' plugins to `cfg` (see the module's docstring)."""
+    cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(cache_dir)
+    cfg.plugins[not_found.NAME] = not_found.NotFoundPage()
+    cfg.plugins[search_columns.NAME] = search_columns.SearchColumns()
