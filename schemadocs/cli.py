@@ -705,8 +705,6 @@ def export_command(fmt: str, snapshot_file: Path | None, output: str | None, **d
         progress.info(f"wrote {where}")
 
 
-cli_conventions.apply(cli)
-
 
 @cli.command("comments")
 @database_options
@@ -765,6 +763,9 @@ class Interrupted(BaseException):
 
 def _raise_interrupt(signum: int, frame: object) -> None:
     raise Interrupted
+
+
+cli_conventions.apply(cli)  # after every command: environment variables and --help examples for each
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from schemadocs.errors import ConfigError
 
 DEFAULT = Path("schemadocs.yml")
 SECTIONS = ("include", "checks", "schemas", "labels", "viewpoints", "relations", "options")
+OWN_READER = ("relations", "options")  # sections whose readers check them, with messages of their own
 CONCATENATED = ("relations",)  # list sections whose items add up over included files
 _construct = yaml.constructor.SafeConstructor()
 
@@ -173,7 +174,7 @@ def _validate(data: dict[str, Any], nodes: dict[DataPath, yaml.Node], source: st
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(json_schema())
-    errors = list(_leaves(validator.iter_errors(data)))
+    errors = [e for e in _leaves(validator.iter_errors(data)) if not (e.absolute_path and e.absolute_path[0] in OWN_READER)]
     if not errors:
         return
     def line_of(error: jsonschema.ValidationError) -> tuple[str, int, str]:

@@ -69,8 +69,8 @@ def test_the_schema_ships_in_the_package_and_is_a_valid_json_schema() -> None:
     shipped = json.loads(resources.files("schemadocs.project").joinpath("project.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(shipped)
     assert shipped == json_schema()
-    assert set(shipped["properties"]) == {"include", "checks", "schemas", "labels", "viewpoints", "relations"}
-    assert shipped["$defs"]["virtual_relation"]["required"] == ["from", "columns", "to", "to_columns"]
+    assert set(shipped["properties"]) == {"include", "checks", "schemas", "labels", "viewpoints", "relations", "options"}
+    assert shipped["$defs"]["virtual_relation"]["required"] == ["from", "columns", "to"]  # to_columns: the target's primary key by default
 
 
 def test_a_full_file_with_an_include_is_read_with_lines_and_merged(tmp_path: Path) -> None:
@@ -123,8 +123,6 @@ def test_an_include_of_an_include_resolves_relative_to_its_own_file(tmp_path: Pa
      "schemadocs.yml line 3: schemas.app.override must be true or false, not str 'yes please'"),
     ({"schemadocs.yml": "schemas:\n  app:\n    owner: ''\n"}, "schemadocs.yml line 3: schemas.app.owner must not be empty"),
     ({"schemadocs.yml": "schemas:\n  app: {}\n  app: {}\n"}, "schemadocs.yml line 3: 'app' is given twice in schemas"),
-    ({"schemadocs.yml": "relations:\n  - {from: a.b, columns: [x], to: a.c}\n"},
-     "schemadocs.yml line 2: relations.0 needs 'to_columns'; add it"),
     ({"schemadocs.yml": "viewpoints:\n  v:\n    tables: [a.*]\n    colour: red\n"},
      "schemadocs.yml line 4: unknown key 'colour' in viewpoints.v"),
     ({"schemadocs.yml": "schemas:\n  app:\n    description: [unclosed\n"}, "schemadocs.yml line 4: not valid YAML"),

@@ -90,7 +90,8 @@ def test_descriptions_show_their_source(site: Path) -> None:
     provenance = customers.select_one(".sd-provenance").get_text(" ", strip=True)
     assert "Description from the database" in provenance and "database comment wins" in provenance
     assert "email (schemadocs.yml line 13)" in provenance
-    email_cell = customers.select_one("tr#col-email").find_all("td")[-1]
+    heads = [th.get_text() for th in customers.select('table[data-sd="columns"] thead th')]
+    email_cell = customers.select_one("tr#col-email").find_all("td")[heads.index("Comment")]
     assert email_cell.get_text() == "Where to write <script>alert(2)</script>" and not email_cell.find("script")
     assert "Totals" in page(site, "schemas/app/functions/total.html").get_text()
     catalog = json.loads((site / "catalog.json").read_text(encoding="utf-8"))

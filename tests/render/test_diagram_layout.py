@@ -78,6 +78,6 @@ def test_a_hubs_neighbourhood_is_drawn_in_several_columns(demo_catalog, tmp_path
     [placeholder] = render_diagrams([drawn], tmp_path)
     key = re.search(r"[0-9a-f]{64}", placeholder).group(0)
     svg = (tmp_path / f"{key}.svg").read_text(encoding="utf-8")
-    width, height = map(float, re.search(r'viewBox="0\.00 0\.00 ([\d.]+) ([\d.]+)"', svg).groups())
+    width, height = map(float, re.search(r'viewBox="0(?:\.0+)? 0(?:\.0+)? ([\d.]+) ([\d.]+)"', svg).groups())
     assert width > height, f"{hub}: {width:.0f} × {height:.0f} pt"
     assert 'class="sd-f-head"' in svg and 'class="sd-f-ink"' in svg
