@@ -103,6 +103,7 @@ class ColumnIndexRow:
     type: str
     comment: str | None
     indexed: str = ""  # "yes" (leads an index), "not first", "no"; "" for a view's column
+    references: str = ""  # the tables its foreign keys reference, virtual ones marked (`references`)
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,10 @@ def column_index_pages(catalog: Catalog) -> list[LazyPage]:
     The pages are lazy (`page_cache`): each is keyed by its rows, so an unchanged part is
     neither built nor rendered again.
     """
-    listed = sorted(((c.name, r.schema, r.name, c.type, c.comment, indexed.get(c.name, "no") if not r.kind.is_view else "")
-                     for r in catalog.documented for indexed in [index_positions(r)] for c in r.columns),
+    listed = sorted(((c.name, r.schema, r.name, c.type, c.comment, indexed.get(c.name, "no") if not r.kind.is_view else "",
+                      refs.get(c.name, ""))
+                     for r in catalog.documented for indexed, refs in [(index_positions(r), references(r))]
+                     for c in r.columns),
                     key=lambda row: (row[0].casefold(), row))
     partitions = sum(1 for r in catalog.relations if r.partition_of)
     names = len({name for name, *_ in listed})
@@ -159,7 +162,19 @@ def column_index_pages(catalog: Catalog) -> list[LazyPage]:
     return [LazyPage(COLUMN_INDEX_PAGE, "columns.md.j2", repr(index), lambda: index), *pages]
 
 
-ColumnListing = tuple[str, str, str, str, str | None, str]  # column, schema, relation, type, comment, indexed
+ColumnListing = tuple[str, str, str, str, str | None, str, str]  # column, schema, relation, type, comment, indexed, references
+
+
+def references(rel: Relation) -> dict[str, str]:
+    """Per column of a relation, the tables its foreign keys reference (`s.t`, and `s.t (virtual)`
+    for a key the project file declares), in key order, `; `-separated."""
+    found: dict[str, list[str]] = {}
+    for fk in rel.foreign_keys:
+        target = f"{fk.target} (virtual)" if fk.virtual else str(fk.target)
+        for column in fk.columns:
+            if target not in found.setdefault(column, []):
+                found[column].append(target)
+    return {column: "; ".join(targets) for column, targets in found.items()}
 
 
 def index_positions(rel: Relation) -> dict[str, str]:
@@ -193,7 +208,7 @@ def column_index_key(name: str) -> str:
 def _column_rows(page: str, listed: list[ColumnListing]) -> tuple[ColumnIndexRow, ...]:
     """The rows of one column index page."""
     rows, seen, links = [], set(), {}
-    for name, schema, relation, type_, comment, indexed in listed:
+    for name, schema, relation, type_, comment, indexed, refs in listed:
         if (schema, relation) not in links:
             qname = QualifiedName(schema, relation)
             links[schema, relation] = (str(qname), relative_html(page, relation_page(qname)))
@@ -202,7 +217,7 @@ def _column_rows(page: str, listed: list[ColumnListing]) -> tuple[ColumnIndexRow
             anchor=None if name in seen else f"name-{slug(name)}",
             column=name,
             relation=Link(text, f"{href}#{column_anchor(name)}"),
-            type=type_, comment=comment, indexed=indexed,
+            type=type_, comment=comment, indexed=indexed, references=refs,
         ))
         seen.add(name)
     return tuple(rows)

@@ -9,6 +9,8 @@ import json
 import sys
 import threading
 from pathlib import Path
+
+from bs4 import BeautifulSoup
 from unittest import mock
 
 import psycopg
@@ -81,6 +83,12 @@ def test_site_shows_virtual_relations_and_keeps_the_snapshot_clean(shop_dsn: str
     assert svg, "the virtual key's edge is drawn dashed in the SVG"
     customers = (site / relation_page(QualifiedName("shop", "customers")).replace(".md", ".html")).read_text(encoding="utf-8")
     assert "referenced by" in customers and "orders_customer_id_vfkey" in customers
+    columns = BeautifulSoup((site / "columns.html").read_text(encoding="utf-8"), "html.parser")
+    heads = [th.get_text() for th in columns.select('table[data-sd="column-index"] thead th')]
+    refs = {(cells[1].get_text(), cells[0].get_text()): cells[heads.index("References")].get_text()
+            for row in columns.select('table[data-sd="column-index"] tbody tr') for cells in [row.find_all("td")]}
+    assert refs["shop.orders", "customer_id"] == "shop.customers (virtual)"  # the column index names virtual keys too
+    assert all(ref == "" or ref.startswith("shop.") for ref in refs.values())
     snapshot = (site / "catalog.json").read_text(encoding="utf-8")
     assert "vfkey" not in snapshot and '"virtual"' not in snapshot
     api = [json.loads(p.read_text(encoding="utf-8")) for p in (site / "api").rglob("*.json") if "orders" in p.name]
