@@ -451,7 +451,10 @@ def test_the_site_cache_is_kept_per_branch_before_the_build(workflow):
 def test_a_warm_publish_after_a_migration_is_incremental_and_builds_the_cold_site(new_database, tmp_path):
     repo = make_repo(tmp_path, SAFE_MIGRATION)
     runner_cache = tmp_path / "home" / ".cache"  # the runner's ~/.cache, which the workflow keeps
-    env = env_for(new_database(prefix="ci"), XDG_CACHE_HOME=str(runner_cache), SOURCE_DATE_EPOCH="1700000000")
+    # SCHEMADOCS_STATS=0: without the activity counters (which every read moves) the warm site
+    # and the cold one can be compared byte for byte, catalog.json included
+    env = env_for(new_database(prefix="ci"), XDG_CACHE_HOME=str(runner_cache), SOURCE_DATE_EPOCH="1700000000",
+                  SCHEMADOCS_STATS="0")
 
     def publish(site: str, migration: str | None, published: Path | None, **extra: str) -> str:
         if migration:
@@ -488,9 +491,6 @@ def test_a_warm_publish_after_a_migration_is_incremental_and_builds_the_cold_sit
                 if p.is_file() and p.name not in (".schemadocs-build.json", "sitemap.xml.gz")}
     warm_files, cold_files = files(repo / "site"), files(repo / "cold")
     assert sorted(warm_files) == sorted(cold_files)
-    # the snapshot holds the database's activity counters as read (blocks hit, read_at), which the later read moved
-    warm_catalog, cold_catalog = (json.loads(f.pop("catalog.json")) for f in (warm_files, cold_files))
-    assert warm_catalog.pop("database_stats")["read_at"] < cold_catalog.pop("database_stats")["read_at"]
-    assert warm_catalog == cold_catalog
+    assert "database_stats" not in json.loads(warm_files["catalog.json"])  # the environment reached the build
     assert [p for p in cold_files if warm_files[p] != cold_files[p]] == []
     assert 'id="col-gift_note"' in (repo / "site" / "schemas" / "app" / "orders.html").read_text()
