@@ -10,7 +10,7 @@ kept, so diagrams stay clickable and searchable. Taken out:
   common value of each is set once on the drawing's root group, whose texts inherit it (only
   texts use these, and Graphviz writes them on every text, so nothing else is affected);
 - coordinate precision: Graphviz writes two decimals in paths, polygons, the view box and
-  font sizes (`10.00`, `-46.24`); one is kept and trailing zeros dropped, a change of at
+  font sizes (graphviz-pure in text positions too) (`10.00`, `-46.24`); one is kept and trailing zeros dropped, a change of at
   most 0.05 px;
 - a polygon's closing point, when it repeats the first (SVG polygons close themselves).
 """
@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-SVG_FORM = "trimmed-1"  # part of each diagram's cache key: a change to the trimming draws them again
+SVG_FORM = "trimmed-2"  # part of each diagram's cache key: a change to the trimming draws them again
 HOISTED = ("font-family", "font-size", "text-anchor")  # only <text> carries them in Graphviz's SVG
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ROOT_GROUP = re.compile(r'<g id="graph0" class="graph"')
 _FONT_SIZE = re.compile(r'font-size="(\d+)\.00"')  # 10.00 → 10 (x and y come with at most one decimal)
-_TWO_DECIMALS = re.compile(r'-?\d+\.\d\d(?!\d)')
-_LIST_ATTR = re.compile(r' (points|d|viewBox|transform)="([^"]*)"')
+_TWO_DECIMALS = re.compile(r'-?\d+\.\d{2,}')
+_LIST_ATTR = re.compile(r' (points|d|viewBox|transform|x|y)="([^"]*)"')  # x, y: graphviz-pure writes two decimals
 _VALUES = {name: re.compile(rf' {name}="([^"]*)"') for name in HOISTED}
 
 
