@@ -163,11 +163,15 @@
     document.addEventListener("pointerdown", function (event) {
       boxes().forEach(function (box) { box.classList.toggle("sd-active", box.contains(event.target)); });
     }, true);
+    function closeAll() {
+      boxes().forEach(function (box) { if (box.classList.contains("sd-full")) { box.sdClose(); } });
+    }
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") {
-        boxes().forEach(function (box) { if (box.classList.contains("sd-full")) { box.sdClose(); } });
+        closeAll();
       }
     });
+    window.addEventListener("hashchange", closeAll); // a "+N more" node links to its list below the diagram
   }
 
   listenOnce();

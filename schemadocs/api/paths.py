@@ -35,6 +35,11 @@ def api_path(kind: ObjectKind, qname: QualifiedName) -> str:
     return f"{API_DIR}/{kind.value}s/{slug(qname.schema)}/{slug(qname.name)}.json"
 
 
+def health_rule_path(rule_id: str) -> str:
+    """`api/health/<rule>.json`: every finding of one health rule (rule ids are kebab-case already)."""
+    return f"{API_DIR}/health/{rule_id}.json"
+
+
 def routine_overload_links(schema: str, name: str, arguments: str) -> dict[str, str]:
     """One overload: the routine name's JSON file, and its section of the name's page."""
     return object_links(ObjectKind.ROUTINE, QualifiedName(schema, name), routine_anchor(name, arguments))

@@ -60,6 +60,8 @@ def svg_placeholder(key: str) -> str:
 class Diagram:
     dot: str
     mermaid: str
+    not_drawn: tuple[tuple[str, str], ...] = ()  # (name, href) of what a '+N more' node stands for
+    not_drawn_id: str = ""  # the id of their list on the page, which that node links to
 
 
 class _Drawing:
@@ -77,6 +79,7 @@ class _Drawing:
         self.mermaid = ["flowchart LR"]
         self.ids: dict[object, str] = {}
         self.edges: list[tuple[str, str, dict[str, str]]] = []  # drawn in done(), with their rank hints
+        self.not_drawn: list[QualifiedName] = []
 
     def node(self, key: object, text: str, href: str | None, html_label: str | None = None, **attrs: str) -> str:
         node_id = self.ids.setdefault(key, f"n{len(self.ids)}")
@@ -112,10 +115,17 @@ class _Drawing:
             if child in self.ids and parent in self.ids:
                 self.inheritance(child, parent)
 
-    def more(self, key: object, count: int, attach_to: object, upstream: bool = False) -> None:
-        text = f"+{count} more"
-        self.node(key, text, None, shape="note", fillcolor=colour("note"))
-        self.edge(key, attach_to, dashed=True) if upstream else self.edge(attach_to, key, dashed=True)
+    def more(self, key: object, count: int, href: str, attach_to: object | None = None, upstream: bool = False,
+             text: str = "more") -> None:
+        """A '+N more' note linking to where the page lists what it stands for, tied to `attach_to` if given."""
+        self.node(key, f"+{count} {text}", href, shape="note", fillcolor=colour("note"))
+        if attach_to is not None:
+            self.edge(key, attach_to, dashed=True) if upstream else self.edge(attach_to, key, dashed=True)
+
+    def more_listed(self, hidden: Sequence[QualifiedName], attach_to: object | None = None, text: str = "more") -> None:
+        """A '+N more' note for relations drawn nowhere else on the page: they are listed below the diagram."""
+        self.not_drawn = list(hidden)
+        self.more("more", len(hidden), f"#{self.dot.name}-not-drawn", attach_to, text=text)
 
     def done(self) -> Diagram:
         pairs = [(a, b) for a, b, _ in self.edges]
@@ -126,7 +136,9 @@ class _Drawing:
             invisible += [pair for row in chains(list(self.ids.values()), pairs) for pair in zip(row, row[1:])]
         for a, b in invisible:
             self.dot.edge(a, b, style="invis")
-        return Diagram(dot=self.dot.source, mermaid="\n".join(self.mermaid) + "\n")
+        not_drawn = tuple((str(q), relative_html(self.page, relation_page(q))) for q in self.not_drawn)
+        return Diagram(dot=self.dot.source, mermaid="\n".join(self.mermaid) + "\n", not_drawn=not_drawn,
+                       not_drawn_id=f"{self.dot.name}-not-drawn" if not_drawn else "")
 
 
 def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, page: str,
@@ -154,7 +166,7 @@ def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, 
             drawing.edge(source, target, ", ".join(fk.columns), dashed=fk.virtual)
     drawing.inheritance_edges(graph, drawn)
     if len(around) > MAX_NEIGHBOURS:
-        drawing.more("more", len(around) - MAX_NEIGHBOURS, center)
+        drawing.more_listed(around[MAX_NEIGHBOURS:], center)
     return drawing.done()
 
 
@@ -172,7 +184,8 @@ def lineage_diagram(catalog: Catalog, graph: nx.DiGraph, center: QualifiedName, 
             drawing.node(qname, str(qname), relative_html(page, relation_page(qname)))
             drawing.edge(qname, center) if upstream else drawing.edge(center, qname)
         if len(side) > MAX_NEIGHBOURS:
-            drawing.more(("more", upstream), len(side) - MAX_NEIGHBOURS, center, upstream)
+            drawing.more(("more", upstream), len(side) - MAX_NEIGHBOURS, "#reads" if upstream else "#read-by",
+                         center, upstream)  # the page's Reads and Read by sections list them all
     return drawing.done()
 
 
@@ -212,7 +225,7 @@ def schema_diagram(catalog: Catalog, graph: nx.MultiDiGraph, tables: Sequence[Qu
     for qname in outside[:MAX_NEIGHBOURS]:
         drawing.node(qname, str(qname), relative_html(page, relation_page(qname)), fillcolor=colour("outside"), color=colour("outside-line"))
     if len(outside) > MAX_NEIGHBOURS:
-        drawing.node("more", f"+{len(outside) - MAX_NEIGHBOURS} more elsewhere", None, shape="note", fillcolor=colour("note"))
+        drawing.more_listed(outside[MAX_NEIGHBOURS:], text="more elsewhere")
     edges = {(s, t, k): d["fk"] for q in tables for s, t, k, d in
              (*graph.out_edges(q, keys=True, data=True), *graph.in_edges(q, keys=True, data=True))
              if d["kind"] is Edge.FOREIGN_KEY}
@@ -248,7 +261,7 @@ def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup
         log.warning("neither Graphviz 'dot' nor graphviz-pure was found, so diagrams are drawn by Mermaid in the "
                     "browser; install Graphviz (apt-get install graphviz, brew install graphviz) or "
                     "`pip install graphviz-pure` for SVG diagrams")
-        return [Markup('<pre class="mermaid"><code>{}</code></pre>').format(d.mermaid) for d in diagrams]
+        return [Markup('<pre class="mermaid"><code>{}</code></pre>').format(d.mermaid) + not_drawn_list(d) for d in diagrams]
     cache_dir.mkdir(parents=True, exist_ok=True)
     keys = [hashlib.sha256(f"{SVG_FORMAT}\n{SVG_FORM}\n{d.dot}".encode("utf-8")).hexdigest() for d in diagrams]
     missing = sorted({k: d.dot for k, d in zip(keys, diagrams) if not (cache_dir / f"{k}.svg").exists()}.items())
@@ -257,7 +270,17 @@ def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup
     with progress.stage("diagrams", total=len(missing), detail=f"{len(set(keys)) - len(missing)} reused") as stage, \
             ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         list(pool.map(lambda batch: (_draw(batch, dot_exe, cache_dir), stage.advance(len(batch))), batches))
-    return [Markup(svg_placeholder(key)) for key in keys]
+    return [Markup(svg_placeholder(key)) + not_drawn_list(d) for key, d in zip(keys, diagrams)]
+
+
+def not_drawn_list(diagram: Diagram) -> Markup:
+    """What the diagram's '+N more' node stands for, as links in a disclosure its node opens
+    (a browser opens a closed <details> to show a link's target inside it)."""
+    if not diagram.not_drawn:
+        return Markup("")
+    items = Markup("").join(Markup('<li><a href="{}">{}</a></li>').format(href, name) for name, href in diagram.not_drawn)
+    return Markup('\n<details class="sd-not-drawn" data-search-exclude><summary>{} more not drawn in the diagram</summary>'
+                  '<ul id="{}">{}</ul></details>').format(len(diagram.not_drawn), diagram.not_drawn_id, items)
 
 
 def dot_program() -> str | None:
@@ -327,7 +350,7 @@ def _html_label(rel: Relation | None, qname: QualifiedName, page: str, highlight
             rows.append(f'<TR><TD ALIGN="LEFT" HREF="{dot_html(href)}#{column_anchor(col.name)}" TITLE="{dot_html(col.name)}">'
                         f'{dot_html(mark)}{dot_html(_short(col.name, 32))} <FONT COLOR="{colour("muted")}">{dot_html(_short(col.type, 24))}</FONT></TD></TR>')
         if len(rel.columns) > MAX_COLUMNS:
-            rows.append(f'<TR><TD ALIGN="LEFT"><I>+{len(rel.columns) - MAX_COLUMNS} more columns</I></TD></TR>')
+            rows.append(f'<TR><TD ALIGN="LEFT" HREF="{dot_html(href)}#columns"><I>+{len(rel.columns) - MAX_COLUMNS} more columns</I></TD></TR>')
     return f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="{colour("line")}" BGCOLOR="{colour("paper")}">{"".join(rows)}</TABLE>>'
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from schemadocs.api.paths import health_rule_path
 from schemadocs.checks.engine import Report
 from schemadocs.checks.finding import Finding, Level
 from schemadocs.checks.registry import Rule, all_rules
@@ -21,11 +22,12 @@ from schemadocs.render.slugs import (
     HOME_PAGE,
     health_rule_page,
     relation_page,
+    relative,
     relative_html,
     routine_page,
 )
 
-MAX_ROWS = 5000  # findings listed on one rule page; the rest are counted (lint --format json has them all)
+MAX_ROWS = 5000  # findings listed on one rule page; the rest are counted, and api/health/<rule>.json has them all
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class RulePage:
     needs: str
     findings: tuple[FindingRow, ...]
     more: int  # findings beyond MAX_ROWS
+    total: int
+    data: str  # href of api/health/<rule>.json, which holds them all
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ def rule_page(catalog: Catalog, rule: Rule, findings: list[Finding]) -> RulePage
         health=Link("Health", relative_html(path, HEALTH_PAGE)), level=rule.level.value,
         category=rule.category.value, summary=rule.title, why=rule.why, fix=rule.fix, traps=rule.traps,
         needs=rule.needs.value, findings=finding_rows(catalog, findings[:MAX_ROWS], path),
-        more=max(0, len(findings) - MAX_ROWS),
+        more=max(0, len(findings) - MAX_ROWS), total=len(findings), data=relative(path, health_rule_path(rule.id)),
     )
 
 

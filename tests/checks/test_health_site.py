@@ -4,6 +4,7 @@ the tables that have findings (and on no other page)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,22 @@ def test_only_pages_with_findings_get_a_health_section_and_home_counts_them(heal
               (tr.select("th, td") for tr in page(site, "index.html").select('table[data-sd="health"] tr'))}
     assert counts == {level: str(sum(f.level.value == level for f in report.findings))
                       for level in ("error", "warning", "info")}
+
+
+def test_a_rule_page_past_its_cap_links_every_finding_as_json(new_database, tmp_path_factory, monkeypatch) -> None:
+    """A rule page lists at most MAX_ROWS findings (5,000): the rest are one link away, in
+    api/health/<rule>.json, which holds every finding of the rule (here the cap is 1 of 2)."""
+    from schemadocs.render import health_context
+    monkeypatch.setattr(health_context, "MAX_ROWS", 1)
+    catalog = introspect(new_database(SQL, prefix="healthcap"))
+    site = build_in(tmp_path_factory.mktemp("healthcap"), catalog)
+    expected = sorted(f.object for f in lint(catalog, Settings()).findings if f.rule == "no-primary-key")
+    assert len(expected) == 2
+    rule = page(site, "health/no-primary-key.html")
+    assert len(rule.select('table[data-sd="findings"] tbody tr')) == 1
+    more = rule.select_one("p.sd-findings-data")
+    assert more.get_text().startswith("And 1 more, not listed here")
+    data = json.loads((site / "health" / more.a["href"]).resolve().read_text(encoding="utf-8"))
+    assert data["rule"] == "no-primary-key" and sorted(f["object"] for f in data["findings"]) == expected
+    assert (site / data["html"]).is_file()
+    assert check_links(site).broken == []

@@ -291,3 +291,52 @@ def test_build_site_url_sets_the_404_pages_links(new_database, tmp_path: Path) -
     assert "data-sd-root" not in page  # with a site URL, MkDocs' own links are right
     table = (tmp_path / "site" / "schemas" / "public" / "t.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://example.org/docs/schemas/public/t.html">' in table
+
+
+@pytest.mark.skipif(not HAS_CORPUS, reason="no Lago in the corpus (SCHEMADOCS_CORPUS)")
+def test_a_more_node_opens_the_list_of_what_it_stands_for(browser: Any, sites: dict[str, str]) -> None:
+    """Lago's hub draws 20 neighbours and a '+N more' node: a click on it opens the list below
+    the diagram, which links every neighbour left out, each once."""
+    page, errors = _open(browser, sites["lago"] + PAGES[1][1])
+    try:
+        box = page.locator(".sd-diagram").first
+        box.scroll_into_view_if_needed()
+        more = box.locator("svg a[*|href='#er-not-drawn']")
+        count = int(re.fullmatch(r"\+(\d+) more", more.text_content().strip()).group(1))
+        drawn = set(box.evaluate("""(box) => [...box.querySelectorAll('svg a')].map(a =>
+          new URL(a.getAttribute('xlink:href') || a.getAttribute('href'), location.href).pathname)"""))
+        assert not page.locator("details.sd-not-drawn").first.evaluate("d => d.open")
+        more.click()
+        page.wait_for_url("**#er-not-drawn")
+        listed = page.locator("#er-not-drawn a")
+        assert page.locator("details.sd-not-drawn").first.evaluate("d => d.open"), "the node's link opens the list"
+        assert listed.first.is_visible()
+        hrefs = [new for new in listed.evaluate_all("as => as.map(a => new URL(a.getAttribute('href'), location.href).pathname)")]
+    finally:
+        page.close()
+    assert len(hrefs) == count == len(set(hrefs)), (count, len(hrefs))
+    assert not set(hrefs) & drawn, "the list holds what the diagram left out, not what it drew"
+    assert errors == [], errors
+
+
+def test_a_pinch_zooms_a_diagram(browser: Any, sites: dict[str, str]) -> None:
+    """A two-finger pinch on a touch screen (Chromium's synthesized touch gesture) zooms the diagram in."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(sites["demo"] + PAGES[0][1], wait_until="load")
+        box = page.locator(".sd-diagram[data-sd-zoom=ready]").first
+        box.scroll_into_view_if_needed()
+        before = box.evaluate(FONT_PX)
+        view = box.locator(".sd-viewport").bounding_box()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Input.synthesizePinchGesture", {"x": view["x"] + view["width"] / 2, "y": view["y"] + view["height"] / 2,
+                                                  "scaleFactor": 2.5, "relativeSpeed": 400, "gestureSourceType": "touch"})
+        page.wait_for_timeout(300)
+        after = box.evaluate(FONT_PX)
+        scale = page.evaluate("window.visualViewport.scale")
+    finally:
+        context.close()
+    assert after > before * 1.5, (before, after)
+    assert scale == 1, "the diagram zoomed, not the page"
