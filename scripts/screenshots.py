@@ -1,9 +1,9 @@
 """The README's diagram screenshots, taken from a built demo site in headless Chromium.
 
 In: the demo site's directory (`schemadocs demo --no-serve` builds it into site/) and the
-folder to write to (readme/). Out: diagram-light.png and diagram-dark.png (a table's
-relationships diagram in each scheme) and diagram-full.png (the busiest table's diagram in
-full screen), taken with Debian's Chromium (/usr/bin/chromium) through Playwright.
+folder to write to (readme/). Out: site.png (a table page as it opens), diagram-light.png and
+diagram-dark.png (a table's relationships diagram in each scheme) and diagram-full.png (the
+busiest table's diagram in full screen), taken with Debian's Chromium (/usr/bin/chromium) through Playwright.
 
     .venv/bin/python scripts/screenshots.py site readme
 """
@@ -19,10 +19,11 @@ from playwright.sync_api import sync_playwright
 from schemadocs.serve import bind, serve_forever
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = [  # file, page, scheme, full screen
-    ("diagram-light.png", "schemas/app/orders.html", "light", False),
-    ("diagram-dark.png", "schemas/app/orders.html", "dark", False),
-    ("diagram-full.png", "schemas/app/tenants.html", "dark", True),
+SHOTS = [  # file, page, scheme, what: the window as the page opens, the first diagram, or that diagram in full screen
+    ("site.png", "schemas/app/orders.html", "light", "window"),
+    ("diagram-light.png", "schemas/app/orders.html", "light", "diagram"),
+    ("diagram-dark.png", "schemas/app/orders.html", "dark", "diagram"),
+    ("diagram-full.png", "schemas/app/tenants.html", "dark", "full"),
 ]
 
 
@@ -34,13 +35,18 @@ def main(site: Path, out: Path) -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-            for name, path, scheme, full in SHOTS:
-                page = browser.new_page(viewport={"width": 1200, "height": 760} if full else {"width": 1280, "height": 900},
+            for name, path, scheme, what in SHOTS:
+                page = browser.new_page(viewport={"width": 1200, "height": 760} if what == "full" else {"width": 1280, "height": 900},
                                         color_scheme=scheme)
                 page.goto(f"{url}/{path}", wait_until="load")
                 box = page.locator(".sd-diagram[data-sd-zoom=ready]").first
+                if what == "window":
+                    page.screenshot(path=str(out / name))
+                    page.close()
+                    print(out / name)
+                    continue
                 box.scroll_into_view_if_needed()
-                if full:
+                if what == "full":
                     box.locator("[data-sd-action=full]").click()
                     page.wait_for_timeout(500)
                     page.screenshot(path=str(out / name))
