@@ -17,13 +17,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from schemadocs.serve import bind, serve_forever
+from schemadocs.serve import served
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -34,19 +31,6 @@ TIMING = """() => {
   return {fp: paint['first-paint'], fcp: paint['first-contentful-paint'],
           dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd};
 }"""
-
-
-@contextmanager
-def served(site: Path) -> Iterator[str]:
-    server = bind("127.0.0.1", 0)
-    thread = threading.Thread(target=serve_forever, args=(server, site), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def biggest_pages(site: Path, count: int) -> list[Path]:

@@ -13,6 +13,8 @@ import functools
 import json
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -43,6 +45,21 @@ def serve_forever(server: ThreadingHTTPServer, site_dir: Path) -> None:
     """Serve `site_dir` until interrupted."""
     server.RequestHandlerClass = functools.partial(_QuietHandler, directory=str(Path(site_dir).resolve()))  # type: ignore[assignment]
     server.serve_forever()
+
+
+@contextmanager
+def served(site_dir: Path) -> Iterator[str]:
+    """`site_dir` served on a free localhost port while the block runs: its URL (for browser
+    tests, benchmarks and screenshots)."""
+    server = bind("127.0.0.1", 0)
+    thread = threading.Thread(target=serve_forever, args=(server, site_dir), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 class LiveReload:

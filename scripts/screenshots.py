@@ -11,12 +11,11 @@ busiest table's diagram in full screen), taken with Debian's Chromium (/usr/bin/
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from schemadocs.serve import bind, serve_forever
+from schemadocs.serve import served
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = [  # file, page, scheme, what: the window as the page opens, the first diagram, or that diagram in full screen
@@ -28,35 +27,27 @@ SHOTS = [  # file, page, scheme, what: the window as the page opens, the first d
 
 
 def main(site: Path, out: Path) -> None:
-    server = bind("127.0.0.1", 0)
-    threading.Thread(target=serve_forever, args=(server, site), daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
     out.mkdir(parents=True, exist_ok=True)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-            for name, path, scheme, what in SHOTS:
-                page = browser.new_page(viewport={"width": 1200, "height": 760} if what == "full" else {"width": 1280, "height": 900},
-                                        color_scheme=scheme)
-                page.goto(f"{url}/{path}", wait_until="load")
-                box = page.locator(".sd-diagram[data-sd-zoom=ready]").first
-                if what == "window":
-                    page.screenshot(path=str(out / name))
-                    page.close()
-                    print(out / name)
-                    continue
+    with served(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        for name, path, scheme, what in SHOTS:
+            page = browser.new_page(viewport={"width": 1200, "height": 760} if what == "full" else {"width": 1280, "height": 900},
+                                    color_scheme=scheme)
+            page.goto(f"{url}/{path}", wait_until="load")
+            box = page.locator(".sd-diagram[data-sd-zoom=ready]").first
+            if what == "window":
+                page.screenshot(path=str(out / name))
+            elif what == "full":
                 box.scroll_into_view_if_needed()
-                if what == "full":
-                    box.locator("[data-sd-action=full]").click()
-                    page.wait_for_timeout(500)
-                    page.screenshot(path=str(out / name))
-                else:
-                    box.screenshot(path=str(out / name))
-                page.close()
-                print(out / name)
-            browser.close()
-    finally:
-        server.shutdown()
+                box.locator("[data-sd-action=full]").click()
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(out / name))
+            else:
+                box.scroll_into_view_if_needed()
+                box.screenshot(path=str(out / name))
+            page.close()
+            print(out / name)
+        browser.close()
 
 
 if __name__ == "__main__":

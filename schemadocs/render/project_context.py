@@ -21,17 +21,16 @@ from schemadocs.render.schema_context import RelationRow
 from schemadocs.render.slugs import (
     HOME_PAGE,
     column_anchor,
+    label_page,
+    owner_page,
     relation_page,
     relative_html,
     routine_anchor,
     routine_page,
     schema_page,
-    slug,
     type_page,
+    viewpoint_page,
 )
-
-LABELS_DIR, OWNERS_DIR, VIEWPOINTS_DIR = "labels", "owners", "viewpoints"
-
 
 @dataclass(frozen=True)
 class ProjectNote:
@@ -120,18 +119,6 @@ def note(annotated: Annotated, key: ObjectKey, page: str, columns: Iterable[str]
         shadowed=description is not None and description.shadowed,
         columns_from_file=from_file,
     )
-
-
-def label_page(label: str) -> str:
-    return f"{LABELS_DIR}/{slug(label)}.md"
-
-
-def owner_page(owner: str) -> str:
-    return f"{OWNERS_DIR}/{slug(owner)}.md"
-
-
-def viewpoint_page(name: str) -> str:
-    return f"{VIEWPOINTS_DIR}/{slug(name)}.md"
 
 
 def with_routine_notes(annotated: Annotated, page: object) -> object:

@@ -79,6 +79,21 @@ def health_rule_page(rule_id: str) -> str:
     return f"health/{rule_id}.md"
 
 
+def label_page(label: str) -> str:
+    """The page listing what the project file gives one label."""
+    return f"labels/{slug(label)}.md"
+
+
+def owner_page(owner: str) -> str:
+    """The page listing what one owner (from the project file) owns."""
+    return f"owners/{slug(owner)}.md"
+
+
+def viewpoint_page(name: str) -> str:
+    """The page of one viewpoint of the project file."""
+    return f"viewpoints/{slug(name)}.md"
+
+
 def column_anchor(column: str) -> str:
     return f"col-{slug(column)}"
 

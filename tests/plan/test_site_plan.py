@@ -34,7 +34,8 @@ from schemadocs.plan.model import (
     Transaction,
 )
 from schemadocs.render.changes_plan import duration
-from tests.render.test_browser import TIMEOUT_MS, browser, served  # noqa: F401 (browser: the Chromium fixture)
+from schemadocs.serve import served
+from tests.render.test_browser import TIMEOUT_MS, browser  # noqa: F401 (browser: the Chromium fixture)
 from tests.render.test_changes_page import ORDERS, add_column, project
 from tests.render.test_hostile_names import PROBE
 from tests.sitecheck import check_links

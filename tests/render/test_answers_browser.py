@@ -28,7 +28,8 @@ from schemadocs.lineage.trace import Trace, trace
 from schemadocs.model import Catalog, ColumnRef, QualifiedName
 from schemadocs.render.slugs import relation_page
 from tests.corpus import entries
-from tests.render.test_browser import TIMEOUT_MS, browser, served  # noqa: F401  (browser: a fixture)
+from schemadocs.serve import served
+from tests.render.test_browser import TIMEOUT_MS, browser  # noqa: F401  (browser: a fixture)
 
 WIDE = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}

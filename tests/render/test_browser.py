@@ -11,15 +11,13 @@ the test; elsewhere it is skipped with the reason.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from schemadocs.serve import bind, serve_forever
+from schemadocs.serve import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -56,20 +54,6 @@ def browser() -> Iterator[Any]:
 def site_url(demo_site: Path) -> Iterator[str]:
     with served(demo_site) as url:
         yield url
-
-
-@contextmanager
-def served(site: Path) -> Iterator[str]:
-    """The built site served on a free localhost port, for as long as the block runs: its URL."""
-    server = bind("127.0.0.1", 0)
-    thread = threading.Thread(target=serve_forever, args=(server, site), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def test_search_a_column_then_click_through_the_er_diagram(browser: Any, site_url: str) -> None:

@@ -25,7 +25,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.corpus import entries
-from tests.render.test_browser import TIMEOUT_MS, browser, served  # noqa: F401  (browser: a fixture)
+from schemadocs.serve import served
+from tests.render.test_browser import TIMEOUT_MS, browser  # noqa: F401  (browser: a fixture)
 from tests.test_cli import assert_clean_error, run
 
 READABLE_PX = 12  # diagram text at actual size: 10 pt names (13.3 px), 9 pt edge labels (12 px)

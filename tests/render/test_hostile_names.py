@@ -25,7 +25,8 @@ from schemadocs.render import schema_context
 from schemadocs.render.slugs import relation_page, schema_page
 from tests.conftest import FIXTURES, build_in
 from tests.sitecheck import check_links
-from tests.render.test_browser import TIMEOUT_MS, browser, served  # noqa: F401 (browser: the Chromium fixture)
+from schemadocs.serve import served
+from tests.render.test_browser import TIMEOUT_MS, browser  # noqa: F401 (browser: the Chromium fixture)
 
 SMALL = "</title><script>window.__xss=1</script>"  # the schema drawn table by table, with columns
 LARGE = '<img src=x onerror="window.__xss=1">'  # 41 tables: the names-only overview
