@@ -48,11 +48,15 @@ def serve_forever(server: ThreadingHTTPServer, site_dir: Path) -> None:
 
 
 @contextmanager
-def served(site_dir: Path) -> Iterator[str]:
+def served(site_dir: Path, handler: type[SimpleHTTPRequestHandler] | None = None) -> Iterator[str]:
     """`site_dir` served on a free localhost port while the block runs: its URL (for browser
-    tests, benchmarks and screenshots)."""
+    tests, benchmarks and screenshots); `handler` replaces the site's own request handler."""
     server = bind("127.0.0.1", 0)
-    thread = threading.Thread(target=serve_forever, args=(server, site_dir), daemon=True)
+    if handler is not None:
+        server.RequestHandlerClass = functools.partial(handler, directory=str(Path(site_dir).resolve()))  # type: ignore[assignment]
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+    else:
+        thread = threading.Thread(target=serve_forever, args=(server, site_dir), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -14,10 +14,8 @@ diagram and its buttons fit a phone's width, and the 404 page keeps its styling 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -240,21 +238,8 @@ class _SubPath(SimpleHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def _under_sub_path(site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _SubPath(*a, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
 def test_the_404_page_is_styled_under_a_sub_path(browser: Any, demo_site: Path) -> None:
-    with _under_sub_path(demo_site) as origin:
+    with served(demo_site, _SubPath) as origin:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         try:
             page.goto(origin + "/proj/index.html", wait_until="load")
