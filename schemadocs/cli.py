@@ -154,6 +154,7 @@ def project_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 @feedback_options
 @click.option("-o", "--output", default="-", show_default=True, help="Snapshot file to write ('-' for stdout).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="SCHEMADOCS_SNAPSHOT_OUT",  # never $SCHEMADOCS_OUT: that is the site's folder
               help="With the project file's databases: the directory to write one snapshot per database into "
                    "(DIR/<name>.json).")
 @database_option

@@ -79,3 +79,17 @@ def test_database_with_an_explicit_source_is_refused(tmp_path: Path) -> None:
                         "--snapshot", str(tmp_path / "x.json"))
     assert_success_or_clean_error(code, err)
     assert code == 2 and "not both" in err
+
+
+def test_the_json_schema_describes_the_section_for_editors() -> None:
+    import jsonschema
+
+    from schemadocs.project.file import json_schema
+
+    validator = jsonschema.Draft202012Validator(json_schema())
+    good = {"databases": [{"name": "billing", "dsn_env": "BILLING_DSN", "description": "Invoices."},
+                          {"name": "stock", "snapshot": "snaps/stock.json"}]}
+    assert list(validator.iter_errors(good)) == []
+    for bad in ({"name": "billing"}, {"name": "billing", "dsn": "x=1", "snapshot": "a.json"},
+                {"name": "Billing", "dsn": "x=1"}, {"name": "b", "dsn": "x=1", "colour": "red"}):
+        assert list(validator.iter_errors({"databases": [bad]})), bad
