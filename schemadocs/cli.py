@@ -789,8 +789,9 @@ def _diff_side(side: str, include: tuple[str, ...], exclude: tuple[str, ...]) ->
 @click.option("--max-chars", default=20_000, show_default=True, type=click.IntRange(min=500),
               help="The most characters any one answer holds (text and structured content each); answers say what they left out.")
 @project_option
+@database_option
 def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | None, max_chars: int,
-                config_file: Path | None, **db: Any) -> None:
+                config_file: Path | None, database: str | None, **db: Any) -> None:
     """Serve the schema to AI assistants over the Model Context Protocol (read-only)."""
     from schemadocs.api.mcp_server import mcp_server, parse_http, run, site_snapshot
     from schemadocs.api.objects import sources
@@ -802,7 +803,12 @@ def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | N
         raise ConfigError("pass one of --snapshot, --dsn and --site")
     address = parse_http(http) if http is not None else None  # a bad --http fails before loading
     checks = from_project(load(config_file))
-    catalog = _load(db, site_snapshot(site_dir) if site_dir is not None else snapshot_file)
+    if site_dir is not None:
+        from schemadocs.multisite.commands import site_catalog
+
+        catalog = _load(db, site_snapshot(site_catalog(site_dir, database)))
+    else:
+        catalog = _one_catalog(db, snapshot_file, config_file, database, "mcp")
     server = mcp_server(sources(catalog, lint(catalog, checks)), max_chars)
     where = f"http://{address[0]}:{address[1]}/mcp" if address else "stdio"
     progress.info(f"serving {len(catalog.relations)} relations of {catalog.database!r} over MCP on {where}")
@@ -818,13 +824,16 @@ def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | N
 @click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Export a snapshot file instead of a live database.")
 @click.option("-o", "--output", default=None, help="File to write ('-' or none: stdout); for markdown, a directory.")
-def export_command(fmt: str, snapshot_file: Path | None, output: str | None, **db: Any) -> None:
+@database_option
+@project_option
+def export_command(fmt: str, snapshot_file: Path | None, output: str | None, database: str | None,
+                   config_file: Path | None, **db: Any) -> None:
     """Export the schema for other tools: DBML, Mermaid, PlantUML, a CSV data dictionary or Markdown files."""
     from schemadocs.export.write import check_directory, export
 
     if fmt == "markdown" and output not in (None, "-"):
         check_directory(Path(output))  # refused before the database is read
-    where = export(_load(db, snapshot_file), fmt, output)
+    where = export(_one_catalog(db, snapshot_file, config_file, database, "export"), fmt, output)
     if where != "stdout":
         progress.info(f"wrote {where}")
 

@@ -6,8 +6,9 @@ and virtual foreign keys). Out: the built site, as `schemadocs.build.build` make
 database, but with each database's pages, `catalog.json`, `api/` files, change history, llms
 files and page cache under its name (`<name>/`), rendered by the one-database renderer
 (`build.render_database`) and moved under the folder (`prefix`); a home page comparing them
-(`home`); the navigation with a section per database; and one search index over all pages,
-each entry labelled with its database (`search_labels`).
+(`home`); the navigation with a section per database; one search index over all pages,
+each entry labelled with its database (`search_labels`); and an `llms.txt` listing each
+database's own.
 
 The project file's descriptions, labels and viewpoints are laid over every database, each entry
 optional (a name one database lacks is another's); a virtual foreign key goes to the databases
@@ -43,7 +44,7 @@ from schemadocs.project.relations import VirtualRelation
 from schemadocs.project.spec import Project
 from schemadocs.render import llms
 from schemadocs.render.cache_prune import prune_caches
-from schemadocs.render.escape import page_title
+from schemadocs.render.escape import markdown_text, page_title
 from schemadocs.render.render_site import NavEntry
 from schemadocs.render.slugs import HOME_PAGE
 from schemadocs.render.templates import render
@@ -80,6 +81,7 @@ def build_databases(loaded: list[tuple[Database, Catalog]], out_dir: Path, confi
     files[HOME_PAGE] = render("databases.md.j2", databases_page([(db, part.display, part.report)
                                                                  for (db, _), part in zip(loaded, parts)]))
     files[LABELS_FILE] = json.dumps({db.name: db.name for db, _ in loaded}, indent=0) + "\n"
+    machine[llms.LLMS_TXT] = llms_index(loaded)
     with progress.stage("write pages"):
         hand_written = sync_pages(docs_dir, files)
         nav += [{_title(p): p} for p in hand_written]
@@ -105,3 +107,13 @@ def all_optional(project: Project | None) -> Project | None:
 def virtual_for(catalog: Catalog, virtual: tuple[VirtualRelation, ...]) -> tuple[VirtualRelation, ...]:
     """The virtual foreign keys whose two tables `catalog` holds."""
     return tuple(v for v in virtual if catalog.relation(v.source) is not None and catalog.relation(v.target) is not None)
+
+
+def llms_index(loaded: list[tuple[Database, Catalog]]) -> str:
+    """The site's `llms.txt`: the databases, each linking to its own `llms.txt` and `llms-full.txt`."""
+    lines = ["# Databases", "", f"> {len(loaded)} PostgreSQL databases documented by schemadocs, each in its folder.", ""]
+    for db, catalog in loaded:
+        about = f": {markdown_text(db.description)}" if db.description else ""
+        lines.append(f"- [{db.name}]({db.name}/{llms.LLMS_TXT}) ({markdown_text(catalog.database)}){about}; "
+                     f"every page in one file: [{db.name}/{llms.LLMS_FULL}]({db.name}/{llms.LLMS_FULL})")
+    return "\n".join(lines) + "\n"

@@ -3,8 +3,9 @@
 In: the `databases:` of the project file, the `--database NAME` a command was given and
 whether `--dsn`/`--snapshot` name a source explicitly. Out: the databases the command works on
 (`chosen`), each database's catalog loaded by the command's own loader (`load_each`), lint
-findings labelled with their database (`labelled`, `merged`), and the snapshot files of a
-site or snapshot directory (`snapshot_in`). With no `databases:` (or an explicit source) the
+findings labelled with their database (`labelled`, `merged`), the snapshot files of a
+site or snapshot directory (`snapshot_in`, `names_in`) and the folder of a built site holding
+one database's `catalog.json` (`site_catalog`). With no `databases:` (or an explicit source) the
 commands work as they always have.
 """
 
@@ -76,3 +77,21 @@ def names_in(directories: tuple[Path, ...]) -> tuple[str, ...]:
     for directory in directories:
         found |= {p.stem for p in directory.glob("*.json")} | {p.parent.name for p in directory.glob("*/catalog.json")}
     return tuple(sorted(found))
+
+
+def site_catalog(site: Path, name: str | None) -> Path:
+    """The folder of a built site holding the `catalog.json` to serve: the site itself, or with
+    `--database NAME` the database's folder; a site of several databases needs `--database`."""
+    if name is not None:
+        if not (site / name / "catalog.json").is_file():
+            known = tuple(p.parent.name for p in sorted(site.glob("*/catalog.json")))
+            raise ConfigError(f"unknown database {name!r} in the site {site}" +
+                              (f"; it documents {', '.join(known)}" if known else "; it documents one database: "
+                               "leave --database out"))
+        return site / name
+    if not (site / "catalog.json").is_file():
+        known = tuple(p.parent.name for p in sorted(site.glob("*/catalog.json")))
+        if known:
+            raise ConfigError(f"the site {site} documents {len(known)} databases ({', '.join(known)}); "
+                              "pass --database NAME")
+    return site

@@ -185,3 +185,33 @@ def test_an_unknown_database_lists_the_known_ones(project: Path, command: str) -
                         *(["--out", str(project / "never")] if command == "build" else []))
     assert_success_or_clean_error(code, err)
     assert code == 2 and "unknown database 'nope'" in err and "sales, stock" in err
+
+
+def test_a_rebuild_is_incremental_with_a_page_cache_per_database(project: Path, sites: tuple[Path, Path]) -> None:
+    before = {p: p.read_bytes() for p in sorted(sites[1].rglob("*.html"))}
+    err = ok("build", "--no-stats", "--config", str(project / "schemadocs.yml"), "--mkdocs-config",
+             str(project / "mkdocs.yml"), "--out", str(sites[1]), "--previous", str(sites[0]))
+    # only the Changes page and changes.json, whose history records when this build saw the change
+    assert "incremental build: MkDocs rendered 2 changed files" in err, err
+    after = {p: p.read_bytes() for p in sorted(sites[1].rglob("*.html"))}
+    assert set(after) == set(before)
+    assert [p.relative_to(sites[1]).as_posix() for p in before if after[p] != before[p]] in ([], ["sales/changes.html"])
+    caches = project / ".schemadocs-cache" / "pages"
+    assert all(any((caches / name).glob("*.md")) for name in ("sales", "stock"))
+
+
+def test_machine_files_per_database_and_an_index_of_them(sites: tuple[Path, Path]) -> None:
+    index = (sites[1] / "llms.txt").read_text(encoding="utf-8")
+    assert "[sales](sales/llms.txt)" in index and "[stock](stock/llms.txt)" in index
+    assert "schemas/stock/items.md" in (sites[1] / "stock" / "llms.txt").read_text(encoding="utf-8")
+    assert (sites[1] / "stock" / "schemas" / "stock" / "items.md").is_file()
+    assert (sites[1] / "sales" / "api").is_dir()
+
+
+def test_export_and_mcp_read_one_database(project: Path, sites: tuple[Path, Path], tmp_path: Path) -> None:
+    config = str(project / "schemadocs.yml")
+    ok("export", "--config", config, "--database", "stock", "--format", "dbml", "-o", str(tmp_path / "stock.dbml"))
+    dbml = (tmp_path / "stock.dbml").read_text(encoding="utf-8")
+    assert "items" in dbml and "customers" not in dbml
+    code, err = run_cli("mcp", "--site", str(sites[1]), "--http", "127.0.0.1:1")
+    assert code == 2 and "documents 2 databases (sales, stock); pass --database NAME" in err, err
