@@ -5,7 +5,8 @@ In: the project's databases, each with its loaded catalog, and what `build` take
 and virtual foreign keys). Out: the built site, as `schemadocs.build.build` makes it for one
 database, but with each database's pages, `catalog.json`, `api/` files, change history, llms
 files and page cache under its name (`<name>/`), rendered by the one-database renderer
-(`build.render_database`) and moved under the folder (`prefix`); a home page comparing them
+(`build.render_database`), moved under the folder (`prefix`), the database in the breadcrumbs
+(`crumbs`); a home page comparing them
 (`home`); the navigation with a section per database; one search index over all pages,
 each entry labelled with its database (`search_labels`); and an `llms.txt` listing each
 database's own.
@@ -36,6 +37,7 @@ from schemadocs.checks.config import Settings
 from schemadocs.errors import ConfigError
 from schemadocs.gc_pause import gc_frozen
 from schemadocs.model import Catalog
+from schemadocs.multisite.crumbs import with_database_crumbs
 from schemadocs.multisite.home import databases_page
 from schemadocs.multisite.prefix import prefixed_files, prefixed_nav
 from schemadocs.multisite.search_labels import LABELS_FILE
@@ -71,7 +73,7 @@ def build_databases(loaded: list[tuple[Database, Catalog]], out_dir: Path, confi
             part = render_database(catalog, docs_dir, before if before and (before / SNAPSHOT_FILE).is_file() else None,
                                    er_depth, checks, None, virtual_for(catalog, virtual), shared,
                                    pages_cache=f"pages/{db.name}")
-        files.update(prefixed_files(part.files, db.name))
+        files.update(with_database_crumbs(prefixed_files(part.files, db.name), db.name))
         nav.append({page_title(db.name): prefixed_nav(part.site.nav, db.name)})
         machine.update(prefixed_files(llms.machine_files(part.shown, part.site, {}, llms_full_max_chars), db.name))
         parts.append(part)

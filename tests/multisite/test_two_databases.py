@@ -215,3 +215,11 @@ def test_export_and_mcp_read_one_database(project: Path, sites: tuple[Path, Path
     assert "items" in dbml and "customers" not in dbml
     code, err = run_cli("mcp", "--site", str(sites[1]), "--http", "127.0.0.1:1")
     assert code == 2 and "documents 2 databases (sales, stock); pass --database NAME" in err, err
+
+
+def test_breadcrumbs_start_at_the_databases(sites: tuple[Path, Path]) -> None:
+    page = (sites[1] / "stock" / "schemas" / "stock" / "items.html").read_text(encoding="utf-8")
+    assert ('<a href="../../../index.html">Databases</a> › <a href="../../index.html">stock</a> › '
+            '<a href="index.html">stock</a>') in page
+    home = (sites[1] / "sales" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../index.html">Databases</a> › sales</p>' in home
