@@ -612,17 +612,20 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
 
     labelled_names = len(load_databases(project)) > 1  # labels: the fingerprints are the same alone or together
     if chosen and labelled_names:
-        from schemadocs.multisite.build import all_optional, virtual_for
         from schemadocs.multisite.commands import labelled, merged
+        from schemadocs.multisite.scope import check_named, project_for, virtual_for
 
+        loaded = [(each.name, _load_database(db, each)) for each in chosen]
+        if len(loaded) > 1:  # with --database, the names the file gives may be in the others
+            check_named(read(project), loaded)
         reports = []
-        for each in chosen:
-            loaded = _load_database(db, each)
-            catalog = relations.with_virtual(loaded, virtual_for(loaded, virtual))
-            apply(catalog, all_optional(read(project)))
-            with progress.stage(f"health checks ({each.name})"):
-                found = lint(catalog, settings)
-            reports.append(labelled(found, each.name) if labelled_names else found)
+        for name, catalog in loaded:
+            catalog = relations.with_virtual(catalog, virtual_for(catalog, virtual))
+            scoped = project_for(read(project), catalog)
+            if scoped is not None:
+                apply(catalog, scoped)
+            with progress.stage(f"health checks ({name})"):
+                reports.append(labelled(lint(catalog, settings), name))
         report = merged(reports)
     else:
         catalog = relations.with_virtual(_load_database(db, chosen[0]) if chosen else _load(db, snapshot_file), virtual)

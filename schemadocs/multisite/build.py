@@ -11,14 +11,12 @@ files and page cache under its name (`<name>/`), rendered by the one-database re
 each entry labelled with its database (`search_labels`); and an `llms.txt` listing each
 database's own.
 
-The project file's descriptions, labels and viewpoints are laid over every database, each entry
-optional (a name one database lacks is another's); a virtual foreign key goes to the databases
-holding both of its tables.
+The project file's descriptions, labels, viewpoints and virtual foreign keys go to the
+databases they name (`scope`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -40,6 +38,7 @@ from schemadocs.model import Catalog
 from schemadocs.multisite.crumbs import with_database_crumbs
 from schemadocs.multisite.home import databases_page
 from schemadocs.multisite.prefix import prefixed_files, prefixed_nav
+from schemadocs.multisite.scope import check_named, project_for, virtual_for
 from schemadocs.multisite.search_labels import LABELS_FILE
 from schemadocs.project.databases import Database
 from schemadocs.project.relations import VirtualRelation
@@ -63,7 +62,7 @@ def build_databases(loaded: list[tuple[Database, Catalog]], out_dir: Path, confi
     if previous is not None and not Path(previous).is_dir():
         raise ConfigError(f"--previous {previous}: a site of several databases compares with the previous "
                           "site's directory (each database's catalog.json is in its folder); pass that directory")
-    shared = all_optional(project)
+    check_named(project, [(db.name, catalog) for db, catalog in loaded])
     files: dict[str, str] = {}
     nav: list[NavEntry] = [{"Home": HOME_PAGE}]
     parts, machine, changes = [], {}, None
@@ -71,7 +70,7 @@ def build_databases(loaded: list[tuple[Database, Catalog]], out_dir: Path, confi
         with progress.stage(f"database {db.name}"):
             before = Path(previous) / db.name if previous is not None else None
             part = render_database(catalog, docs_dir, before if before and (before / SNAPSHOT_FILE).is_file() else None,
-                                   er_depth, checks, None, virtual_for(catalog, virtual), shared,
+                                   er_depth, checks, None, virtual_for(catalog, virtual), project_for(project, catalog),
                                    pages_cache=f"pages/{db.name}")
         files.update(with_database_crumbs(prefixed_files(part.files, db.name), db.name))
         nav.append({page_title(db.name): prefixed_nav(part.site.nav, db.name)})
@@ -97,18 +96,6 @@ def build_databases(loaded: list[tuple[Database, Catalog]], out_dir: Path, confi
                        generated_pages=sum(len(p.site.pages) for p in parts) + 1,
                        hand_written_pages=len(hand_written),
                        rebuilt_files=None if plan.changed is None else len(plan.changed), changes=changes)
-
-
-def all_optional(project: Project | None) -> Project | None:
-    """The project with every entry optional: each database holds some of the names it gives."""
-    if project is None or project.empty:
-        return project
-    return dataclasses.replace(project, entries=tuple(dataclasses.replace(e, optional=True) for e in project.entries))
-
-
-def virtual_for(catalog: Catalog, virtual: tuple[VirtualRelation, ...]) -> tuple[VirtualRelation, ...]:
-    """The virtual foreign keys whose two tables `catalog` holds."""
-    return tuple(v for v in virtual if catalog.relation(v.source) is not None and catalog.relation(v.target) is not None)
 
 
 def llms_index(loaded: list[tuple[Database, Catalog]]) -> str:

@@ -40,6 +40,13 @@ PROJECT = f"""databases:
     description: Orders and the customers who place them.
   - name: stock
     snapshot: snapshots/stock.json
+schemas:
+  sales:
+    tables:
+      orders: {{description: One row per checkout, labels: [money]}}
+viewpoints:
+  replenishment: {{tables: [stock.items, stock.levels]}}
+  revenue: {{labels: [money]}}
 """
 
 
@@ -223,3 +230,19 @@ def test_breadcrumbs_start_at_the_databases(sites: tuple[Path, Path]) -> None:
             '<a href="index.html">stock</a>') in page
     home = (sites[1] / "sales" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../index.html">Databases</a> › sales</p>' in home
+
+
+def test_the_project_file_goes_to_the_databases_it_names(sites: tuple[Path, Path], project: Path,
+                                                         tmp_path: Path) -> None:
+    orders = (sites[1] / "sales" / "schemas" / "sales" / "orders.html").read_text(encoding="utf-8")
+    assert "One row per checkout" in orders
+    assert (sites[1] / "stock" / "viewpoints" / "replenishment.html").is_file()
+    assert (sites[1] / "sales" / "viewpoints" / "revenue.html").is_file()
+    assert not (sites[1] / "sales" / "viewpoints" / "replenishment.html").exists()
+    assert not (sites[1] / "stock" / "viewpoints" / "revenue.html").exists()
+    wrong = tmp_path / "schemadocs.yml"
+    wrong.write_text((project / "schemadocs.yml").read_text(encoding="utf-8").replace("snapshots/", f"{project}/snapshots/")
+                     .replace("orders:", "orderz:"), encoding="utf-8")
+    code, err = run_cli("lint", "--config", str(wrong))
+    assert_success_or_clean_error(code, err)
+    assert code == 2 and "table sales.orderz is in none of the databases (sales, stock)" in err
