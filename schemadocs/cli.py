@@ -115,11 +115,14 @@ def database_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _databases(config_file: Path | None, name: str | None, explicit: bool) -> tuple[Any, ...]:
-    """The project file's databases the command works on (`multisite.commands.chosen`)."""
+    """The project file's databases the command works on (`multisite.commands.chosen`); with
+    --dsn or --snapshot alone, none, and the project file is not read for them."""
     from schemadocs.multisite.commands import chosen
     from schemadocs.project.databases import load as load_databases
     from schemadocs.project.file import load
 
+    if explicit and name is None:
+        return ()
     return chosen(load_databases(load(config_file)), name, explicit)
 
 

@@ -247,3 +247,13 @@ def test_the_project_file_goes_to_the_databases_it_names(sites: tuple[Path, Path
     assert code == 2 and "Traceback" not in err
     assert err.splitlines()[-1].endswith("table sales.orderz is in none of the databases (sales, stock); "
                                          "fix the name, or mark it optional: true")
+
+
+def test_a_parallel_build_labels_the_same_search_entries(project: Path, sites: tuple[Path, Path],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCHEMADOCS_JOBS", "2")  # MkDocs in two processes, each labelling its share's index
+    parallel = build(project, "site-parallel", "--previous", str(sites[0]))
+    entries = [[(d["location"], d["title"]) for d in json.loads((site / "search" / "search_index.json")
+                                                               .read_text(encoding="utf-8"))["docs"]]
+               for site in (parallel, sites[1])]
+    assert entries[0] == entries[1]
