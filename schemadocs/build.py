@@ -26,7 +26,7 @@ from schemadocs import incremental, mkdocs_parallel, mkdocs_plugins, progress, s
 from schemadocs.api.objects import sources
 from schemadocs.api.static import api_files
 from schemadocs.checks.config import Settings
-from schemadocs.checks.engine import lint
+from schemadocs.checks.engine import Report, lint
 from schemadocs.errors import BuildError, ConfigError
 from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
@@ -41,7 +41,7 @@ from schemadocs.render.changes import BuildChanges
 from schemadocs.render import llms
 from schemadocs.render.escape import page_title
 from schemadocs.render.page_cache import PageCache
-from schemadocs.render.render_site import NavEntry, render_site
+from schemadocs.render.render_site import NavEntry, Site, render_site
 
 MANIFEST = ".schemadocs-manifest.json"
 SNAPSHOT_FILE = "catalog.json"  # the snapshot a site was built from, kept in the site
@@ -78,29 +78,11 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     finding; the site's snapshot and its changes are the database's alone. `site_url` (checked by
     `not_found.check_site_url`) overrides mkdocs.yml's; the 404 page works under a sub-path without one.
     """
-    from schemadocs import snapshot
-    from schemadocs.diff import history
-
     config_file, docs_dir = check_output(out_dir, config_file)
-    if plan is not None and previous is None:
-        raise ConfigError("a migration plan is shown next to the changes since the previous build; "
-                          "pass --previous (the previous build's snapshot or site) with --plan")
-    changes = build_changes(catalog, previous)
-    if changes is not None and plan is not None:
-        changes = dataclasses.replace(changes, plan=plan)
-    page_cache = PageCache(cache_of(docs_dir) / "pages", fragments=cache_of(docs_dir) / "fragments")
-    shown = with_virtual(catalog, virtual)
-    annotated = apply(shown, project) if project is not None and not project.empty else None
-    with progress.stage("health checks"):
-        report = lint(shown, checks)
-    with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
-        site = render_site(annotated.display if annotated else shown, cache_of(docs_dir), changes=changes,
-                           pages=page_cache, er_depth=er_depth, report=report, annotated=annotated)
+    part = render_database(catalog, docs_dir, previous, er_depth, checks, plan, virtual, project)
+    site, shown, changes, page_cache = part.site, part.shown, part.changes, part.page_cache
     with progress.stage("write pages"):
-        files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog), **api_files(sources(shown, report))}
-        if changes is not None and changes.history:
-            files[HISTORY_FILE] = history.dumps(changes.history)
-        hand_written = sync_pages(docs_dir, files)
+        hand_written = sync_pages(docs_dir, part.files)
         nav = site.nav + [{_title(p): p} for p in hand_written]
         machine = llms.machine_files(shown, site, {p: (docs_dir / p).read_text(encoding="utf-8")
                                                    for p in hand_written}, llms_full_max_chars)
@@ -112,6 +94,50 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
                        hand_written_pages=len(hand_written),
                        rebuilt_files=None if plan.changed is None else len(plan.changed),
                        changes=None if changes is None else len(changes.this_build.changes) if changes.this_build else 0)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One database's part of a site, in memory: its pages and files (docs-dir path → text:
+    the pages, `catalog.json`, the `api/` files and `changes.json`), the catalog with the virtual
+    foreign keys and the one the pages show, its lint report and changes, and the page cache it used."""
+
+    site: Site
+    files: dict[str, str]
+    shown: Catalog
+    display: Catalog  # what the pages show: `shown` with the project file's descriptions
+    report: Report
+    changes: BuildChanges | None
+    page_cache: PageCache
+
+
+def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = None, er_depth: int = 1,
+                    checks: Settings | None = None, plan: Plan | None = None,
+                    virtual: tuple[VirtualRelation, ...] = (), project: Project | None = None,
+                    pages_cache: str = "pages") -> Rendered:
+    """Lint and render one database's pages and files (`build` does the rest: writing them and
+    MkDocs); the page cache lives in `pages_cache` under the build's cache directory."""
+    from schemadocs import snapshot
+    from schemadocs.diff import history
+
+    if plan is not None and previous is None:
+        raise ConfigError("a migration plan is shown next to the changes since the previous build; "
+                          "pass --previous (the previous build's snapshot or site) with --plan")
+    changes = build_changes(catalog, previous)
+    if changes is not None and plan is not None:
+        changes = dataclasses.replace(changes, plan=plan)
+    page_cache = PageCache(cache_of(docs_dir) / pages_cache, fragments=cache_of(docs_dir) / "fragments")
+    shown = with_virtual(catalog, virtual)
+    annotated = apply(shown, project) if project is not None and not project.empty else None
+    with progress.stage("health checks"):
+        report = lint(shown, checks)
+    with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
+        site = render_site(annotated.display if annotated else shown, cache_of(docs_dir), changes=changes,
+                           pages=page_cache, er_depth=er_depth, report=report, annotated=annotated)
+    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog), **api_files(sources(shown, report))}
+    if changes is not None and changes.history:
+        files[HISTORY_FILE] = history.dumps(changes.history)
+    return Rendered(site, files, shown, annotated.display if annotated else shown, report, changes, page_cache)
 
 
 def build_changes(catalog: Catalog, previous: Path | None) -> BuildChanges | None:

@@ -107,6 +107,34 @@ def database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def database_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--database NAME: one of the project file's `databases:` (schemadocs.multisite.commands)."""
+    return click.option("--database", "database", metavar="NAME",
+                        help="Work on this database of the project file's databases: (default: all of them, "
+                             "where the command takes several).")(fn)
+
+
+def _databases(config_file: Path | None, name: str | None, explicit: bool) -> tuple[Any, ...]:
+    """The project file's databases the command works on (`multisite.commands.chosen`); with
+    --dsn or --snapshot alone, none, and the project file is not read for them."""
+    from schemadocs.multisite.commands import chosen
+    from schemadocs.project.databases import load as load_databases
+    from schemadocs.project.file import load
+
+    if explicit and name is None:
+        return ()
+    return chosen(load_databases(load(config_file)), name, explicit)
+
+
+def _load_database(db: dict[str, Any], database: Any, **kwargs: Any) -> Catalog:
+    """The catalog of one of the project file's databases, read with the command's options."""
+    from schemadocs.project.databases import dsn_of
+
+    if database.snapshot is not None:
+        return _load({**db, "dsn": None}, database.snapshot, **kwargs)
+    return _load({**db, "dsn": dsn_of(database)}, **kwargs)
+
+
 def project_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--config FILE, the project file (`schemadocs.yml`), shared by every command that reads it;
     `--project` is its old name, kept as a hidden alias."""
@@ -128,11 +156,33 @@ def project_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 @database_options
 @feedback_options
 @click.option("-o", "--output", default="-", show_default=True, help="Snapshot file to write ('-' for stdout).")
-def snapshot(output: str, **db: Any) -> None:
-    """Write the catalog as a JSON snapshot."""
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="SCHEMADOCS_SNAPSHOT_OUT",  # never $SCHEMADOCS_OUT: that is the site's folder
+              help="With the project file's databases: the directory to write one snapshot per database into "
+                   "(DIR/<name>.json).")
+@database_option
+@project_option
+def snapshot(output: str, out_dir: Path | None, database: str | None, config_file: Path | None, **db: Any) -> None:
+    """Write the catalog as a JSON snapshot (one per database of the project file with --out DIR)."""
     from schemadocs import snapshot as snap
+    from schemadocs.multisite.commands import one
 
-    catalog = _load(db)
+    chosen = _databases(config_file, database, bool(db.get("dsn")))
+    if out_dir is not None:
+        if not chosen:
+            raise ConfigError("--out DIR writes one snapshot per database of the project file's databases:; "
+                              "for one database, pass -o FILE")
+        for each in chosen:
+            catalog = _load_database(db, each)
+            with progress.stage("write snapshot"):
+                snap.save(catalog, out_dir / f"{each.name}.json")
+            progress.info(f"wrote {out_dir / (each.name + '.json')} ({len(catalog.relations)} relations)")
+        return
+    if len(chosen) > 1:
+        raise ConfigError(f"the project file lists {len(chosen)} databases ({', '.join(d.name for d in chosen)}); "
+                          "pass --out DIR for one snapshot each, or --database NAME for one")
+    picked = one(chosen, "snapshot")
+    catalog = _load_database(db, picked) if picked is not None else _load(db)
     with progress.stage("write snapshot"):
         if output == "-":
             sys.stdout.flush()
@@ -163,17 +213,28 @@ def snapshot(output: str, **db: Any) -> None:
                    "shown on the Changes page next to the changes.")
 @click.option("--site-url", "site_url", help="The address the site is served at (MkDocs' site_url; overrides "
                                              "mkdocs.yml's), e.g. https://example.org/docs/.")
+@database_option
 def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, previous: Path | None,
-          er_depth: int, config_file: Path | None, plan_file: Path | None, site_url: str | None, **db: Any) -> None:
-    """Introspect (or load a snapshot), render the pages and build the site."""
+          er_depth: int, config_file: Path | None, plan_file: Path | None, site_url: str | None,
+          database: str | None, **db: Any) -> None:
+    """Introspect (or load a snapshot), render the pages and build the site (one site for all
+    the databases the project file lists)."""
     from schemadocs.build import check_output
     from schemadocs.not_found import check_site_url
 
     check_output(out_dir, mkdocs_file)  # before reading the database: a refused --out fails fast
     checks, project, virtual = _project(config_file)  # a bad project file fails fast too
+    chosen = _databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
+    if len(chosen) > 1 and plan_file is not None:
+        raise ConfigError("--plan shows one database's migration; pass --database NAME with it")
     plan = _plan(plan_file, previous)  # and so does a bad plan
     url = None if site_url is None else check_site_url(site_url)  # and a bad site URL
-    _build(_load(db, snapshot_file), out_dir, mkdocs_file, previous, er_depth, checks, plan, project, virtual, url)
+    if len(chosen) > 1:
+        _build_many([(d, _load_database(db, d)) for d in chosen], out_dir, mkdocs_file, previous, er_depth,
+                    checks, project, virtual, url)
+        return
+    catalog = _load_database(db, chosen[0]) if chosen else _load(db, snapshot_file)
+    _build(catalog, out_dir, mkdocs_file, previous, er_depth, checks, plan, project, virtual, url)
 
 
 def _project(config_file: Path | None) -> tuple[Any, Any, Any]:
@@ -216,8 +277,10 @@ def _plan(plan_file: Path | None, previous: Path | None) -> Plan | None:
 @click.option("--depth", type=click.IntRange(min=0), help="Stop after this many hops.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--all", "all_views", is_flag=True, help="Print the direct column lineage of every view (JSON).")
+@database_option
+@project_option
 def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth: int | None, fmt: str,
-            all_views: bool, **db: Any) -> None:
+            all_views: bool, database: str | None, config_file: Path | None, **db: Any) -> None:
     """Trace a relation or column (schema.relation[.column]) upstream or downstream."""
     import json
 
@@ -227,7 +290,7 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
 
     if all_views == bool(name):
         raise ConfigError("pass either NAME (schema.relation or schema.relation.column) or --all")
-    catalog = _load(db, snapshot_file)
+    catalog = _one_catalog(db, snapshot_file, config_file, database, "lineage")
     if all_views:
         sys.stdout.write(json.dumps(direct_lineage(catalog), indent=2, ensure_ascii=False) + "\n")
         return
@@ -286,8 +349,10 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
               "file changes; open pages reload by themselves.")
 @click.option("--interval", default=2.0, show_default=True, type=Seconds(0.1, 3600),
               help="Seconds between two looks for changes (--watch).")
+@database_option
 def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Path, mkdocs_file: Path | None,
-                  config_file: Path | None, er_depth: int, watch: bool, interval: float, **db: Any) -> None:
+                  config_file: Path | None, er_depth: int, watch: bool, interval: float, database: str | None,
+                  **db: Any) -> None:
     """Build the site and serve it on localhost until Ctrl-C; with --watch, follow the schema as it changes."""
     from schemadocs.build import check_output
     from schemadocs.project.file import DEFAULT
@@ -298,13 +363,20 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
         raise ConfigError("pass either --dsn or --snapshot, not both")
     check_output(out_dir, mkdocs_file)  # fail fast when --out is refused
     _project(config_file)  # and when the project file is bad
+    chosen = _databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
+    if watch and chosen:
+        raise ConfigError("--watch follows one source given by --dsn or --snapshot; it does not yet follow the "
+                          "project file's databases: (build, then serve without --watch)")
     server = bind(host, port)  # and when the port is busy
     live = LiveReload() if watch else None
 
     def build_once() -> Path:
         checks, project, virtual = _project(config_file)
-        return _build(_load(db, snapshot_file), out_dir, mkdocs_file, None, er_depth, checks, None, project,
-                      virtual).out_dir
+        if len(chosen) > 1:
+            return _build_many([(d, _load_database(db, d)) for d in chosen], out_dir, mkdocs_file, None, er_depth,
+                               checks, project, virtual, None).out_dir
+        catalog = _load_database(db, chosen[0]) if chosen else _load(db, snapshot_file)
+        return _build(catalog, out_dir, mkdocs_file, None, er_depth, checks, None, project, virtual).out_dir
 
     thread = None
     try:
@@ -334,6 +406,16 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
         if thread is not None:
             server.shutdown()
         server.server_close()
+
+
+def _one_catalog(db: dict[str, Any], snapshot_file: Path | None, config_file: Path | None, database: str | None,
+                 command: str) -> Catalog:
+    """The catalog of a command that reads one database: --dsn/--snapshot, else the project
+    file's database --database names (or its only one), else the usual default DSN."""
+    from schemadocs.multisite.commands import one
+
+    picked = one(_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn"))), command)
+    return _load_database(db, picked) if picked is not None else _load(db, snapshot_file)
 
 
 def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool | None = None,
@@ -372,6 +454,22 @@ def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: 
     started = time.perf_counter()
     result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan, virtual=virtual, project=project,
                         site_url=site_url)
+    return _built(result, started)
+
+
+def _build_many(loaded: list[tuple[Any, Catalog]], out_dir: Path, config_file: Path | None,  # type: ignore[no-untyped-def]
+                previous: Path | None, er_depth: int, checks: Any, project: Any, virtual: tuple,
+                site_url: str | None):
+    """One site of several databases (`multisite.build`), reported as `_build` reports one."""
+    from schemadocs.multisite.build import build_databases
+
+    started = time.perf_counter()
+    return _built(build_databases(loaded, out_dir, config_file, previous, er_depth, checks, virtual, project, site_url),
+                  started)
+
+
+def _built(result: Any, started: float):  # type: ignore[no-untyped-def]
+    """Say what a build did; return its result."""
     if result.changes is not None:
         progress.info(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
                       + (" (see the Changes page)" if result.changes else ""))
@@ -393,23 +491,33 @@ def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: 
               help="Exit 1 when there is a breaking change (breaking) or any change (any): a CI gate.")
 @click.option("--include", multiple=True, metavar="GLOB", help="Compare only these schemas or relations; repeatable.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Leave these schemas or relations out; repeatable.")
-def diff_command(old: str, new: str, fmt: str, fail_on: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
+@database_option
+@project_option
+def diff_command(old: str, new: str, fmt: str, fail_on: str, include: tuple[str, ...], exclude: tuple[str, ...],
+                 database: str | None, config_file: Path | None) -> None:
     """Show what changed from OLD to NEW, each a snapshot file or a DSN, and what it breaks.
 
     A side containing '://' or '=' is a DSN (read live, without statistics), else a snapshot
-    file. Exit codes: 0, 1 when --fail-on trips, 2 on errors.
+    file. OLD and NEW may also be two directories of several databases' snapshots
+    (`snapshot --out DIR`, or built sites): each database is compared with itself (--database
+    NAME: only that one). Exit codes: 0, 1 when --fail-on trips, 2 on errors.
     """
     import dataclasses
 
     from schemadocs.diff.diff import diff
     from schemadocs.diff.render import render
+    from schemadocs.multisite.diff_dirs import compared, sides
 
-    (before, old_label), (after, new_label) = (_diff_side(side, include, exclude) for side in (old, new))
-    with progress.stage("compare"):
-        result = dataclasses.replace(diff(before, after), old=old_label, new=new_label)
-    sys.stdout.write(render(result, fmt))
+    pairs = sides(old, new, database, config_file)
+    results = []
+    for name, old_side, new_side in pairs:
+        (before, old_label), (after, new_label) = (_diff_side(side, include, exclude) for side in (old_side, new_side))
+        with progress.stage("compare" if name is None else f"compare {name}"):
+            results.append((name, dataclasses.replace(diff(before, after), old=old_label, new=new_label)))
+    sys.stdout.write(compared([(name, result, render(result, fmt)) for name, result in results], fmt))
     sys.stdout.flush()
-    failing = result.breaking if fail_on == "breaking" else result.changes if fail_on == "any" else ()
+    failing = [c for _, result in results
+               for c in (result.breaking if fail_on == "breaking" else result.changes if fail_on == "any" else ())]
     if failing:
         kind = "breaking " if fail_on == "breaking" else ""
         raise ChangesFound(f"{len(failing)} {kind}schema change{'s' if len(failing) != 1 else ''} "
@@ -470,9 +578,10 @@ check.params = [p for p in check.params if p.name != "stats"]
 @click.option("--skip", multiple=True, metavar="ID", help="Do not run this rule; repeatable.")
 @project_option
 @click.option("--list-rules", is_flag=True, help="Print every rule's documentation and exit.")
+@database_option
 def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_file: Path | None,
                  write_baseline: Path | None, only: tuple[str, ...], skip: tuple[str, ...], config_file: Path | None,
-                 list_rules: bool, **db: Any) -> None:
+                 list_rules: bool, database: str | None, **db: Any) -> None:
     """Review the schema as a database architect would: keys, indexes, types, naming,
     documentation, security, maintenance. Exit codes: 0, 1 when --fail-on trips, 2 on errors.
     """
@@ -501,10 +610,31 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     known = baseline.read(baseline_file) if baseline_file is not None else None
     if write_baseline is not None:
         baseline.check_writable(write_baseline)
-    catalog = relations.with_virtual(_load(db, snapshot_file), virtual)
-    apply(catalog, read(project))  # names the project file gives that the catalog lacks are errors here too
-    with progress.stage("health checks"):
-        report = lint(catalog, settings)
+    chosen = _databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
+    from schemadocs.project.databases import load as load_databases
+
+    labelled_names = len(load_databases(project)) > 1  # labels: the fingerprints are the same alone or together
+    if chosen and labelled_names:
+        from schemadocs.multisite.commands import labelled, merged
+        from schemadocs.multisite.scope import check_named, project_for, virtual_for
+
+        loaded = [(each.name, _load_database(db, each)) for each in chosen]
+        if len(loaded) > 1:  # with --database, the names the file gives may be in the others
+            check_named(read(project), loaded)
+        reports = []
+        for name, catalog in loaded:
+            catalog = relations.with_virtual(catalog, virtual_for(catalog, virtual))
+            scoped = project_for(read(project), catalog)
+            if scoped is not None:
+                apply(catalog, scoped)
+            with progress.stage(f"health checks ({name})"):
+                reports.append(labelled(lint(catalog, settings), name))
+        report = merged(reports)
+    else:
+        catalog = relations.with_virtual(_load_database(db, chosen[0]) if chosen else _load(db, snapshot_file), virtual)
+        apply(catalog, read(project))  # names the project file gives that the catalog lacks are errors here too
+        with progress.stage("health checks"):
+            report = lint(catalog, settings)
     if write_baseline is not None:
         count = baseline.write(report, write_baseline)
         progress.info(f"wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}")
@@ -665,8 +795,9 @@ def _diff_side(side: str, include: tuple[str, ...], exclude: tuple[str, ...]) ->
 @click.option("--max-chars", default=20_000, show_default=True, type=click.IntRange(min=500),
               help="The most characters any one answer holds (text and structured content each); answers say what they left out.")
 @project_option
+@database_option
 def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | None, max_chars: int,
-                config_file: Path | None, **db: Any) -> None:
+                config_file: Path | None, database: str | None, **db: Any) -> None:
     """Serve the schema to AI assistants over the Model Context Protocol (read-only)."""
     from schemadocs.api.mcp_server import mcp_server, parse_http, run, site_snapshot
     from schemadocs.api.objects import sources
@@ -678,7 +809,12 @@ def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | N
         raise ConfigError("pass one of --snapshot, --dsn and --site")
     address = parse_http(http) if http is not None else None  # a bad --http fails before loading
     checks = from_project(load(config_file))
-    catalog = _load(db, site_snapshot(site_dir) if site_dir is not None else snapshot_file)
+    if site_dir is not None:
+        from schemadocs.multisite.commands import site_catalog
+
+        catalog = _load(db, site_snapshot(site_catalog(site_dir, database)))
+    else:
+        catalog = _one_catalog(db, snapshot_file, config_file, database, "mcp")
     server = mcp_server(sources(catalog, lint(catalog, checks)), max_chars)
     where = f"http://{address[0]}:{address[1]}/mcp" if address else "stdio"
     progress.info(f"serving {len(catalog.relations)} relations of {catalog.database!r} over MCP on {where}")
@@ -694,13 +830,16 @@ def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | N
 @click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Export a snapshot file instead of a live database.")
 @click.option("-o", "--output", default=None, help="File to write ('-' or none: stdout); for markdown, a directory.")
-def export_command(fmt: str, snapshot_file: Path | None, output: str | None, **db: Any) -> None:
+@database_option
+@project_option
+def export_command(fmt: str, snapshot_file: Path | None, output: str | None, database: str | None,
+                   config_file: Path | None, **db: Any) -> None:
     """Export the schema for other tools: DBML, Mermaid, PlantUML, a CSV data dictionary or Markdown files."""
     from schemadocs.export.write import check_directory, export
 
     if fmt == "markdown" and output not in (None, "-"):
         check_directory(Path(output))  # refused before the database is read
-    where = export(_load(db, snapshot_file), fmt, output)
+    where = export(_one_catalog(db, snapshot_file, config_file, database, "export"), fmt, output)
     if where != "stdout":
         progress.info(f"wrote {where}")
 

@@ -24,7 +24,7 @@ from schemadocs.errors import ConfigError
 
 # Options that mean the same wherever they appear, so one variable serves every command.
 SHARED = ("dsn", "snapshot", "out", "include", "exclude", "statement-timeout", "lock-timeout", "stats",
-          "config", "project", "quiet", "verbose", "timings", "host", "port", "er-depth")
+          "config", "project", "quiet", "verbose", "timings", "host", "port", "er-depth", "database")
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "snapshot": ("schemadocs snapshot --dsn postgresql://app@localhost/shop -o schema.json",

@@ -2,8 +2,9 @@
 
 In: a loaded `MkDocsConfig` and the build's cache directory. Out: the config with schemadocs'
 plugins appended, in this order: the diagrams and fragments put into the built pages
-(`inline_diagrams`), the 404 page that finds the site's root (`not_found`), and one search
-entry per column (`search_columns`, after MkDocs' search plugin).
+(`inline_diagrams`), the 404 page that finds the site's root (`not_found`), one search
+entry per column (`search_columns`, after MkDocs' search plugin) and, on a site of several
+databases, each search entry labelled with its database (`multisite.search_labels`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from schemadocs import inline_diagrams, not_found, search_columns
+from schemadocs.multisite import search_labels
 
 
 def add_plugins(cfg: MkDocsConfig, cache_dir: Path) -> None:
@@ -20,3 +22,4 @@ def add_plugins(cfg: MkDocsConfig, cache_dir: Path) -> None:
     cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(cache_dir)
     cfg.plugins[not_found.NAME] = not_found.NotFoundPage()
     cfg.plugins[search_columns.NAME] = search_columns.SearchColumns()
+    cfg.plugins[search_labels.NAME] = search_labels.SearchLabels()

@@ -8,8 +8,9 @@ bad YAML, an unknown section or key, a value of the wrong type, a key given twic
 or in two), an include that is missing or forms a cycle.
 Sections: `include`, `checks` (read by `schemadocs.checks.config`), `schemas`, `labels`,
 `viewpoints` (read by `schemadocs.project.spec`) `relations` (virtual
-foreign keys, read by `schemadocs.project.relations`) and `options` (each command's default
-options, read by `schemadocs.project.options`).
+foreign keys, read by `schemadocs.project.relations`), `options` (each command's default
+options, read by `schemadocs.project.options`) and `databases` (the databases one site
+documents, read by `schemadocs.project.databases`).
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ import yaml
 from schemadocs.errors import ConfigError
 
 DEFAULT = Path("schemadocs.yml")
-SECTIONS = ("include", "checks", "schemas", "labels", "viewpoints", "relations", "options")
-OWN_READER = ("relations", "options")  # sections whose readers check them, with messages of their own
+SECTIONS = ("include", "databases", "checks", "schemas", "labels", "viewpoints", "relations", "options")
+OWN_READER = ("databases", "relations", "options")  # sections whose readers check them, with messages of their own
 CONCATENATED = ("relations",)  # list sections whose items add up over included files
 _construct = yaml.constructor.SafeConstructor()
 
