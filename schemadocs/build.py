@@ -28,6 +28,10 @@ from schemadocs.api.static import api_files
 from schemadocs.checks.config import Settings
 from schemadocs.checks.engine import lint
 from schemadocs.errors import BuildError, ConfigError
+from schemadocs.families.collapse import collapse
+from schemadocs.families.detect import detect
+from schemadocs.families.lint import lint_families
+from schemadocs.families.settings import FamilySettings
 from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
 from schemadocs.render import assets
@@ -61,7 +65,8 @@ class BuildResult:
 def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None,
           er_depth: int = 1, checks: Settings | None = None, plan: Plan | None = None,
           llms_full_max_chars: int | None = None, virtual: tuple[VirtualRelation, ...] = (),
-          project: Project | None = None, site_url: str | None = None) -> BuildResult:
+          project: Project | None = None, site_url: str | None = None,
+          families: FamilySettings | None = None) -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
@@ -77,6 +82,9 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     `virtual`: the project file's virtual foreign keys, shown on every page, diagram and health
     finding; the site's snapshot and its changes are the database's alone. `site_url` (checked by
     `not_found.check_site_url`) overrides mkdocs.yml's; the 404 page works under a sub-path without one.
+    Schema families (`families`: the project file's settings, detection on by default) are documented
+    once each (`schemadocs.families`): the pages, API, llms files and Health pages see one
+    representative per family; the snapshot stays the whole catalog.
     """
     from schemadocs import snapshot
     from schemadocs.diff import history
@@ -89,13 +97,16 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     if changes is not None and plan is not None:
         changes = dataclasses.replace(changes, plan=plan)
     page_cache = PageCache(cache_of(docs_dir) / "pages", fragments=cache_of(docs_dir) / "fragments")
-    shown = with_virtual(catalog, virtual)
+    whole = with_virtual(catalog, virtual)
+    found = detect(whole, families)  # no stage of its own: a database without families shows the same stages
+    shown = collapse(whole, found)
     annotated = apply(shown, project) if project is not None and not project.empty else None
     with progress.stage("health checks"):
-        report = lint(shown, checks)
+        report = lint_families(whole, found, checks) if found else lint(shown, checks)
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
         site = render_site(annotated.display if annotated else shown, cache_of(docs_dir), changes=changes,
-                           pages=page_cache, er_depth=er_depth, report=report, annotated=annotated)
+                           pages=page_cache, er_depth=er_depth, report=report, annotated=annotated,
+                           families=found, whole=whole)
     with progress.stage("write pages"):
         files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog), **api_files(sources(shown, report))}
         if changes is not None and changes.history:

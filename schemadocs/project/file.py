@@ -6,7 +6,8 @@ In: `--config FILE`, else `./schemadocs.yml` when it exists. Out: a `ProjectFile
 `project.schema.json`. Every mistake is a `ConfigError` saying `FILE line N: what is wrong`:
 bad YAML, an unknown section or key, a value of the wrong type, a key given twice (in one file
 or in two), an include that is missing or forms a cycle.
-Sections: `include`, `checks` (read by `schemadocs.checks.config`), `schemas`, `labels`,
+Sections: `include`, `checks` (read by `schemadocs.checks.config`), `families` (read by
+`schemadocs.families.settings`), `schemas`, `labels`,
 `viewpoints` (read by `schemadocs.project.spec`) `relations` (virtual
 foreign keys, read by `schemadocs.project.relations`) and `options` (each command's default
 options, read by `schemadocs.project.options`).
@@ -28,7 +29,7 @@ import yaml
 from schemadocs.errors import ConfigError
 
 DEFAULT = Path("schemadocs.yml")
-SECTIONS = ("include", "checks", "schemas", "labels", "viewpoints", "relations", "options")
+SECTIONS = ("include", "checks", "families", "schemas", "labels", "viewpoints", "relations", "options")
 OWN_READER = ("relations", "options")  # sections whose readers check them, with messages of their own
 CONCATENATED = ("relations",)  # list sections whose items add up over included files
 _construct = yaml.constructor.SafeConstructor()

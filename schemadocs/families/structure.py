@@ -1,0 +1,167 @@
+"""A schema's structure with its own name normalised out: what makes two tenant schemas "the same".
+
+In: a `Catalog`. Out: per schema, its objects (relations, routines, enums, domains, composite
+types, sequences) as canonical JSON bytes (`Structure`), where
+
+- statistics, sizes, OIDs, comments, owners, privileges and column positions are left out (they
+  differ from tenant to tenant without the structure differing: a tenant's own role owns its
+  schema, a dropped column leaves a gap in attnum);
+- the schema's own name is replaced by a placeholder wherever it appears: in the `schema` and
+  `ref_schema` fields (foreign-key targets, partition parents, trigger functions, view reads and
+  column lineage), and in text, where PostgreSQL writes it as a qualified prefix (`s.seq` in
+  `nextval('s.seq'::regclass)`, `ON s.t` in index definitions, `s.t` in view queries, qualified
+  type names), quoted as quote_ident() quotes it and, inside string literals, with quotes doubled.
+
+`renamed` uses the same rewriting to move one schema's objects under another schema's name,
+so the diff engine can compare a near-member with its family's representative.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import orjson
+
+from schemadocs.model import Catalog, quote_ident
+
+PLACEHOLDER = "\x00family"  # no schema can be named this: PostgreSQL names hold no NUL
+
+_STRING = rb'"(?:[^"\\]|\\.)*"'
+_FLAT_OBJECT = rb'\{(?:[^{}"]|' + _STRING + rb')*\}'
+_VALUE = rb'(?:null|true|false|-?[0-9][0-9.eE+-]*|' + _STRING + rb'|' + _FLAT_OBJECT + \
+         rb'|\[(?:[^\[\]{}"]|' + _STRING + rb'|' + _FLAT_OBJECT + rb')*\])'
+IGNORED = ("stats", "size", "scans", "oid", "comment", "owner", "grants", "acl_empty", "position")
+_IGNORED = re.compile(rb',"(?:' + rb'|'.join(k.encode() for k in IGNORED) + rb')":' + _VALUE)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """One schema's objects, normalised: (kind, name) -> canonical JSON bytes, in catalog order."""
+
+    schema: str
+    objects: tuple[tuple[tuple[str, str], bytes], ...]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for (kind, name), body in self.objects:
+            digest.update(f"{kind}\x00{name}\x00".encode())
+            digest.update(body)
+            digest.update(b"\x00")
+        return digest.hexdigest()
+
+    @cached_property
+    def digests(self) -> dict[tuple[str, str], bytes]:
+        return {key: hashlib.sha256(body).digest() for key, body in self.objects}
+
+
+def structures(catalog: Catalog, schemas: Iterable[str] | None = None) -> dict[str, Structure]:
+    """Each schema's normalised structure (only `schemas`, when given), keyed by schema name."""
+    wanted = {s.name for s in catalog.schemas} if schemas is None else set(schemas)
+    found: dict[str, list[tuple[tuple[str, str], bytes]]] = {name: [] for name in sorted(wanted)}
+    rewriters = {name: _Rewriter(name, PLACEHOLDER) for name in found}
+    for kind, key, item in _objects(catalog):
+        if item.schema in found:
+            body = rewriters[item.schema](_IGNORED.sub(b"", orjson.dumps(item)))
+            found[item.schema].append(((kind, key), body))
+    return {name: Structure(name, tuple(objects)) for name, objects in found.items()}
+
+
+def renamed(catalog: Catalog, source: str, target: str, structural: bool = False) -> Catalog:
+    """Schema `source`'s objects alone, moved under the name `target`: a catalog to diff or lint
+    against `target`'s own. `structural`: without the ignored fields (IGNORED), as compared."""
+    from schemadocs.snapshot import from_plain
+
+    rewrite = _Rewriter(source, target)
+    part: dict[str, Any] = {"relations": [], "routines": [], "enums": [], "domains": [], "composite_types": [],
+                            "sequences": []}
+    fields = {"relation": "relations", "routine": "routines", "enum": "enums", "domain": "domains",
+              "composite": "composite_types", "sequence": "sequences"}
+    for kind, _, item in _objects(catalog):
+        if item.schema == source:
+            part[fields[kind]].append(orjson.loads(rewrite(orjson.dumps(item))))
+    schema = next((s for s in catalog.schemas if s.name == source), None)
+    schemas = [] if schema is None else [{**orjson.loads(orjson.dumps(schema)), "name": target}]
+    data = {"format_version": catalog.format_version, "database": catalog.database,
+            "server_version": catalog.server_version, "search_path": catalog.search_path, "schemas": schemas, **part,
+            "extensions": [], "skipped_sizes": [], "selected": True}
+    result: Catalog = from_plain(Catalog, data)
+    return _structural(result) if structural else result
+
+
+def _structural(catalog: Catalog) -> Catalog:
+    """The catalog without what IGNORED names (comments, owners, privileges, statistics, OIDs)."""
+    def bare(item: Any, **more: Any) -> Any:
+        names = {f.name for f in dataclasses.fields(item)}
+        return dataclasses.replace(item, **{k: v for k, v in _BARE.items() if k in names}, **more)
+
+    return dataclasses.replace(
+        catalog,
+        schemas=tuple(bare(s) for s in catalog.schemas),
+        relations=tuple(bare(r, columns=tuple(bare(c) for c in r.columns),
+                             constraints=tuple(bare(c) for c in r.constraints),
+                             indexes=tuple(bare(i) for i in r.indexes), triggers=tuple(bare(t) for t in r.triggers),
+                             policies=tuple(bare(p) for p in r.policies)) for r in catalog.relations),
+        routines=tuple(bare(x) for x in catalog.routines), enums=tuple(bare(x) for x in catalog.enums),
+        domains=tuple(bare(x) for x in catalog.domains),
+        composite_types=tuple(bare(x) for x in catalog.composite_types),
+        sequences=tuple(bare(x) for x in catalog.sequences))
+
+
+_BARE: dict[str, Any] = {"stats": None, "size": None, "scans": None, "oid": None, "comment": None, "owner": None,
+                         "grants": (), "acl_empty": False}
+
+
+def only(catalog: Catalog, schema: str) -> Catalog:
+    """Schema `schema`'s objects alone, as they are."""
+    return renamed(catalog, schema, schema)
+
+
+def _objects(catalog: Catalog) -> Iterable[tuple[str, str, Any]]:
+    """Every object that lives in a schema: (kind, key within its schema, object)."""
+    for r in catalog.relations:
+        yield "relation", r.name, r
+    for f in catalog.routines:
+        yield "routine", f"{f.name}({f.arguments})", f
+    for e in catalog.enums:
+        yield "enum", e.name, e
+    for d in catalog.domains:
+        yield "domain", d.name, d
+    for c in catalog.composite_types:
+        yield "composite", c.name, c
+    for s in catalog.sequences:
+        yield "sequence", s.name, s
+
+
+_NOT_AFTER_NAME = rb'(?<![A-Za-z0-9_$\x80-\xff])'
+_FIELDS = re.compile(rb'("(?:schema|ref_schema)":)(' + _STRING + rb')')
+
+
+class _Rewriter:
+    """Rewrites canonical JSON bytes so that schema `source` reads as schema `target`."""
+
+    def __init__(self, source: str, target: str) -> None:
+        prefixes = {quote_ident(source) + ".", quote_ident(source).replace("'", "''") + "."}
+        texts = sorted((orjson.dumps(p)[1:-1] for p in prefixes), key=len, reverse=True)
+        # a prefix only where no identifier character runs into it (`xs.t` is not `s.t`)
+        self._prefix = re.compile(_NOT_AFTER_NAME + rb'(?:' + rb'|'.join(re.escape(t) for t in texts) + rb')')
+        self._field_from = orjson.dumps(source)
+        self._field_to = orjson.dumps(target)
+        target_prefix = orjson.dumps(quote_ident(target) + ".")[1:-1]
+        self._prefix_to = target_prefix
+        self._literal_to = orjson.dumps(quote_ident(target).replace("'", "''") + ".")[1:-1]
+        self._literal_from = orjson.dumps(quote_ident(source).replace("'", "''") + ".")[1:-1]
+        self._source_prefix = orjson.dumps(quote_ident(source) + ".")[1:-1]
+
+    def __call__(self, body: bytes) -> bytes:
+        field_to, prefix_to, literal_to = self._field_to, self._prefix_to, self._literal_to
+        doubled = self._literal_from if self._literal_from != self._source_prefix else None
+        field_from = self._field_from
+        body = _FIELDS.sub(lambda m: m.group(1) + field_to if m.group(2) == field_from else m.group(0), body)
+        return self._prefix.sub(lambda m: literal_to if m.group(0) == doubled else prefix_to, body)
