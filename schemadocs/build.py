@@ -136,13 +136,14 @@ def build_changes(catalog: Catalog, previous: Path | None) -> BuildChanges | Non
     from schemadocs import snapshot
     from schemadocs.diff import history
     from schemadocs.diff.diff import diff
+    from schemadocs.families.diff import family_diff
 
     if previous is None:
         return None
     source = Path(previous) / SNAPSHOT_FILE if Path(previous).is_dir() else Path(previous)
     old, past = snapshot.load(source), history.load(source.parent / HISTORY_FILE)
     label = "the previous build" if Path(previous).is_dir() else source.name
-    found = dataclasses.replace(diff(old, catalog), old=label, new=catalog.database)
+    found = dataclasses.replace(family_diff(diff(old, catalog), old, catalog), old=label, new=catalog.database)
     recorded = history.record(past, found)
     return BuildChanges(history=recorded, this_build=recorded[0] if found else None)
 

@@ -173,7 +173,17 @@ def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, p
     checks, project, virtual = _project(config_file)  # a bad project file fails fast too
     plan = _plan(plan_file, previous)  # and so does a bad plan
     url = None if site_url is None else check_site_url(site_url)  # and a bad site URL
-    _build(_load(db, snapshot_file), out_dir, mkdocs_file, previous, er_depth, checks, plan, project, virtual, url)
+    families = _families(config_file)
+    _build(_load(db, snapshot_file), out_dir, mkdocs_file, previous, er_depth, checks, plan, project, virtual, url,
+           families)
+
+
+def _families(config_file: Path | None) -> Any:
+    """The project file's `families:` settings (`schemadocs.families.settings`)."""
+    from schemadocs.families.settings import from_project
+    from schemadocs.project.file import load
+
+    return from_project(load(config_file))
 
 
 def _project(config_file: Path | None) -> tuple[Any, Any, Any]:
@@ -304,7 +314,7 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
     def build_once() -> Path:
         checks, project, virtual = _project(config_file)
         return _build(_load(db, snapshot_file), out_dir, mkdocs_file, None, er_depth, checks, None, project,
-                      virtual).out_dir
+                      virtual, families=_families(config_file)).out_dir
 
     thread = None
     try:
@@ -366,12 +376,12 @@ def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool 
 
 def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None,  # type: ignore[no-untyped-def]
            er_depth: int = 1, checks: Any = None, plan: Plan | None = None, project: Any = None,
-           virtual: tuple = (), site_url: str | None = None):
+           virtual: tuple = (), site_url: str | None = None, families: Any = None):
     from schemadocs.build import build as build_site
 
     started = time.perf_counter()
     result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan, virtual=virtual, project=project,
-                        site_url=site_url)
+                        site_url=site_url, families=families)
     if result.changes is not None:
         progress.info(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
                       + (" (see the Changes page)" if result.changes else ""))
@@ -403,10 +413,11 @@ def diff_command(old: str, new: str, fmt: str, fail_on: str, include: tuple[str,
 
     from schemadocs.diff.diff import diff
     from schemadocs.diff.render import render
+    from schemadocs.families.diff import family_diff
 
     (before, old_label), (after, new_label) = (_diff_side(side, include, exclude) for side in (old, new))
-    with progress.stage("compare"):
-        result = dataclasses.replace(diff(before, after), old=old_label, new=new_label)
+    with progress.stage("compare"):  # a schema joining a family is one change (schemadocs.families.diff)
+        result = dataclasses.replace(family_diff(diff(before, after), before, after), old=old_label, new=new_label)
     sys.stdout.write(render(result, fmt))
     sys.stdout.flush()
     failing = result.breaking if fail_on == "breaking" else result.changes if fail_on == "any" else ()
@@ -484,6 +495,9 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     from schemadocs.checks.finding import Level
     from schemadocs.checks.output.render import render
     from schemadocs.checks.registry import all_rules
+    from schemadocs.families.detect import detect
+    from schemadocs.families.lint import lint_families
+    from schemadocs.families.settings import from_project as family_settings
     from schemadocs.project import relations
     from schemadocs.project.file import load
     from schemadocs.project.overlay import apply
@@ -501,10 +515,12 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     known = baseline.read(baseline_file) if baseline_file is not None else None
     if write_baseline is not None:
         baseline.check_writable(write_baseline)
+    families = family_settings(project)
     catalog = relations.with_virtual(_load(db, snapshot_file), virtual)
     apply(catalog, read(project))  # names the project file gives that the catalog lacks are errors here too
     with progress.stage("health checks"):
-        report = lint(catalog, settings)
+        found = detect(catalog, families)  # schema families: each finding once per family
+        report = lint_families(catalog, found, settings) if found else lint(catalog, settings)
     if write_baseline is not None:
         count = baseline.write(report, write_baseline)
         progress.info(f"wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}")
