@@ -226,13 +226,16 @@ def _plan(plan_file: Path | None, previous: Path | None) -> Plan | None:
 @click.option("--depth", type=click.IntRange(min=0), help="Stop after this many hops.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--all", "all_views", is_flag=True, help="Print the direct column lineage of every view (JSON).")
+@project_option
 def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth: int | None, fmt: str,
-            all_views: bool, **db: Any) -> None:
+            all_views: bool, config_file: Path | None, **db: Any) -> None:
     """Trace a relation or column (schema.relation[.column]) upstream or downstream."""
     import json
 
     from schemadocs.lineage.direct import direct_lineage
     from schemadocs.lineage.lineage_graph import lineage_graph
+    from schemadocs.families.detect import detect
+    from schemadocs.families.lineage import lineage_catalog
     from schemadocs.lineage.trace import parse_name, trace
 
     if all_views == bool(name):
@@ -241,6 +244,9 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
     if all_views:
         sys.stdout.write(json.dumps(direct_lineage(catalog), indent=2, ensure_ascii=False) + "\n")
         return
+    catalog, notes = lineage_catalog(catalog, detect(catalog, _families(config_file)), name or "")
+    for note in notes:  # schema families: a tenant's view is traced once, in its family's structure
+        progress.info(note)
     tree = trace(lineage_graph(catalog), parse_name(catalog, name or ""), upstream=direction == "upstream", depth=depth)
     sys.stdout.write(json.dumps(tree.to_json(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else tree.to_text())
 

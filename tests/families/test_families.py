@@ -176,3 +176,19 @@ def test_a_database_without_families_is_unchanged(demo_catalog: Catalog, edge_ca
         assert collapse(catalog, found) is catalog  # the site is rendered from the very same catalog
         assert lint_families(catalog, found) == lint(catalog)
         assert family_diff(diff(catalog, catalog), catalog, catalog) == diff(catalog, catalog)
+
+
+def test_lineage_traces_a_tenant_view_once_in_its_family_structure(tenants: Catalog, tmp_path: Path) -> None:
+    from schemadocs.families.lineage import lineage_catalog
+    from schemadocs.lineage.lineage_graph import lineage_graph
+    from schemadocs.lineage.trace import parse_name, trace
+
+    found = detect(tenants)
+    shared, notes = lineage_catalog(tenants, found, "customers")  # a bare name: one relation in the structure
+    tree = trace(lineage_graph(shared), parse_name(shared, "customers"), upstream=False)
+    assert tree.to_text() == "tenant_0001.customers\n└─ tenant_0001.customer_totals\n"
+    assert notes[0].startswith("tenant_0001 stands for the 300 schemas of family tenant_*")
+    member, notes = lineage_catalog(tenants, found, "tenant_0042.customer_totals")  # a member: traced in itself
+    assert member is tenants and "traced in tenant_0042 itself" in notes[0]
+    tree = trace(lineage_graph(member), parse_name(member, "tenant_0042.customer_totals"), upstream=True)
+    assert tree.to_text().splitlines()[1:] == ["├─ tenant_0042.customers", "└─ tenant_0042.orders"]
