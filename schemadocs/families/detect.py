@@ -96,7 +96,7 @@ def detect(catalog: Catalog, settings: FamilySettings | None = None) -> Families
                   if not settings.include or any(fnmatchcase(s.name, glob) for glob in settings.include)]
     if len(candidates) < settings.min_members:
         return NONE
-    shapes = {name: s for name, s in structures(catalog, candidates).items() if s.objects}
+    shapes = {name: s for name, s in structures(catalog, candidates).items() if s.items}
     groups: dict[str, list[str]] = {}
     for name in sorted(shapes):
         groups.setdefault(shapes[name].fingerprint, []).append(name)
@@ -104,7 +104,7 @@ def detect(catalog: Catalog, settings: FamilySettings | None = None) -> Families
     if not found:
         return NONE
     names = _names([m for m in found])
-    families = [Family(name=n, representative=m[0], members=tuple(m), objects=len(shapes[m[0]].objects))
+    families = [Family(name=n, representative=m[0], members=tuple(m), objects=len(shapes[m[0]].items))
                 for n, m in zip(names, found)]
     grouped = {s for f in families for s in f.members}
     near: dict[str, list[NearMember]] = {}

@@ -37,24 +37,31 @@ _FLAT_OBJECT = rb'\{(?:[^{}"]|' + _STRING + rb')*\}'
 _VALUE = rb'(?:null|true|false|-?[0-9][0-9.eE+-]*|' + _STRING + rb'|' + _FLAT_OBJECT + \
          rb'|\[(?:[^\[\]{}"]|' + _STRING + rb'|' + _FLAT_OBJECT + rb')*\])'
 IGNORED = ("stats", "size", "scans", "oid", "comment", "owner", "grants", "acl_empty", "position")
-_IGNORED = re.compile(rb',"(?:' + rb'|'.join(k.encode() for k in IGNORED) + rb')":' + _VALUE)
+# `,"` then the key: the lookahead on the key's first letter lets most commas fail at once
+_IGNORED = re.compile(rb',"(?=[' + bytes(sorted({k.encode()[0] for k in IGNORED})) + rb'])(?:'
+                      + rb'|'.join(k.encode() for k in IGNORED) + rb')":' + _VALUE)
 
 
 @dataclass(frozen=True)
 class Structure:
-    """One schema's objects, normalised: (kind, name) -> canonical JSON bytes, in catalog order."""
+    """One schema's objects, in catalog order: (kind, name within the schema, object). Normalised
+    lazily: the fingerprint from all of them written at once (one encoding and one rewriting per
+    schema, however many objects it holds), `objects` one by one (only near-members need them)."""
 
     schema: str
-    objects: tuple[tuple[tuple[str, str], bytes], ...]
+    items: tuple[tuple[str, str, Any], ...]
 
     @cached_property
     def fingerprint(self) -> str:
-        digest = hashlib.sha256()
-        for (kind, name), body in self.objects:
-            digest.update(f"{kind}\x00{name}\x00".encode())
-            digest.update(body)
-            digest.update(b"\x00")
-        return digest.hexdigest()
+        keys = "\x00".join(f"{kind}\x00{name}" for kind, name, _ in self.items).encode()
+        body = _Rewriter(self.schema, PLACEHOLDER)(_IGNORED.sub(b"", orjson.dumps([x for *_, x in self.items])))
+        return hashlib.sha256(keys + b"\x01" + body).hexdigest()
+
+    @cached_property
+    def objects(self) -> tuple[tuple[tuple[str, str], bytes], ...]:
+        """(kind, name) -> the object's canonical JSON, normalised."""
+        rewrite = _Rewriter(self.schema, PLACEHOLDER)
+        return tuple(((kind, name), rewrite(_IGNORED.sub(b"", orjson.dumps(x)))) for kind, name, x in self.items)
 
     @cached_property
     def digests(self) -> dict[tuple[str, str], bytes]:
@@ -62,15 +69,13 @@ class Structure:
 
 
 def structures(catalog: Catalog, schemas: Iterable[str] | None = None) -> dict[str, Structure]:
-    """Each schema's normalised structure (only `schemas`, when given), keyed by schema name."""
+    """Each schema's structure (only `schemas`, when given), keyed by schema name."""
     wanted = {s.name for s in catalog.schemas} if schemas is None else set(schemas)
-    found: dict[str, list[tuple[tuple[str, str], bytes]]] = {name: [] for name in sorted(wanted)}
-    rewriters = {name: _Rewriter(name, PLACEHOLDER) for name in found}
+    found: dict[str, list[tuple[str, str, Any]]] = {name: [] for name in sorted(wanted)}
     for kind, key, item in _objects(catalog):
         if item.schema in found:
-            body = rewriters[item.schema](_IGNORED.sub(b"", orjson.dumps(item)))
-            found[item.schema].append(((kind, key), body))
-    return {name: Structure(name, tuple(objects)) for name, objects in found.items()}
+            found[item.schema].append((kind, key, item))
+    return {name: Structure(name, tuple(items)) for name, items in found.items()}
 
 
 def renamed(catalog: Catalog, source: str, target: str, structural: bool = False) -> Catalog:
@@ -127,8 +132,8 @@ def _objects(catalog: Catalog) -> Iterable[tuple[str, str, Any]]:
     """Every object that lives in a schema: (kind, key within its schema, object)."""
     for r in catalog.relations:
         yield "relation", r.name, r
-    for f in catalog.routines:
-        yield "routine", f"{f.name}({f.arguments})", f
+    for f in catalog.routines:  # argument types may name the routine's own schema: not part of the key
+        yield "routine", f"{f.name}({f.arguments.replace(quote_ident(f.schema) + '.', '')})", f
     for e in catalog.enums:
         yield "enum", e.name, e
     for d in catalog.domains:
@@ -139,29 +144,38 @@ def _objects(catalog: Catalog) -> Iterable[tuple[str, str, Any]]:
         yield "sequence", s.name, s
 
 
-_NOT_AFTER_NAME = rb'(?<![A-Za-z0-9_$\x80-\xff])'
-_FIELDS = re.compile(rb'("(?:schema|ref_schema)":)(' + _STRING + rb')')
+_NAME_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") | frozenset(range(0x80, 0x100))
 
 
 class _Rewriter:
-    """Rewrites canonical JSON bytes so that schema `source` reads as schema `target`."""
+    """Rewrites canonical JSON bytes so that schema `source` reads as schema `target`. Plain byte
+    replacement (made by the hundred thousand, a regular expression per schema costs more than
+    the rewriting): the `schema` and `ref_schema` fields whose value is exactly `source`, and
+    `source` as a qualified prefix, quoted as quote_ident() quotes it (and with its quotes
+    doubled, as inside a string literal), where no identifier character runs into it."""
 
     def __init__(self, source: str, target: str) -> None:
-        prefixes = {quote_ident(source) + ".", quote_ident(source).replace("'", "''") + "."}
-        texts = sorted((orjson.dumps(p)[1:-1] for p in prefixes), key=len, reverse=True)
-        # a prefix only where no identifier character runs into it (`xs.t` is not `s.t`)
-        self._prefix = re.compile(_NOT_AFTER_NAME + rb'(?:' + rb'|'.join(re.escape(t) for t in texts) + rb')')
-        self._field_from = orjson.dumps(source)
-        self._field_to = orjson.dumps(target)
-        target_prefix = orjson.dumps(quote_ident(target) + ".")[1:-1]
-        self._prefix_to = target_prefix
-        self._literal_to = orjson.dumps(quote_ident(target).replace("'", "''") + ".")[1:-1]
-        self._literal_from = orjson.dumps(quote_ident(source).replace("'", "''") + ".")[1:-1]
-        self._source_prefix = orjson.dumps(quote_ident(source) + ".")[1:-1]
+        self._fields = [(f'"{key}":'.encode() + orjson.dumps(source), f'"{key}":'.encode() + orjson.dumps(target))
+                        for key in ("schema", "ref_schema")]
+        pairs = {orjson.dumps(quote_ident(source) + ".")[1:-1]: orjson.dumps(quote_ident(target) + ".")[1:-1],
+                 orjson.dumps(quote_ident(source).replace("'", "''") + ".")[1:-1]:
+                     orjson.dumps(quote_ident(target).replace("'", "''") + ".")[1:-1]}
+        self._prefixes = sorted(pairs.items(), key=lambda p: len(p[0]), reverse=True)
 
     def __call__(self, body: bytes) -> bytes:
-        field_to, prefix_to, literal_to = self._field_to, self._prefix_to, self._literal_to
-        doubled = self._literal_from if self._literal_from != self._source_prefix else None
-        field_from = self._field_from
-        body = _FIELDS.sub(lambda m: m.group(1) + field_to if m.group(2) == field_from else m.group(0), body)
-        return self._prefix.sub(lambda m: literal_to if m.group(0) == doubled else prefix_to, body)
+        for old, new in self._fields:
+            body = body.replace(old, new)
+        for old, new in self._prefixes:
+            if old in body:
+                body = _replace_prefix(body, old, new)
+        return body
+
+
+def _replace_prefix(body: bytes, old: bytes, new: bytes) -> bytes:
+    """`old` replaced by `new` wherever the byte before it is not part of an identifier (`xs.t`
+    does not hold the prefix `s.`)."""
+    pieces = body.split(old)
+    out = [pieces[0]]
+    for before, piece in zip(pieces, pieces[1:]):
+        out += [old if before and before[-1] in _NAME_BYTES else new, piece]
+    return b"".join(out)

@@ -237,6 +237,8 @@ def _message(error: Any) -> str:
         return f"{what} must not be empty"
     if error.validator == "minItems":
         return f"{what} must list at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}"
+    if error.validator == "minimum":
+        return f"{what} must be {error.validator_value} or more, not {error.instance!r}"
     if error.validator == "pattern":
         return f"{what} {error.instance!r} must look like {error.schema.get('description', error.validator_value)}"
     return f"{what}: {error.message}"

@@ -192,3 +192,13 @@ def test_lineage_traces_a_tenant_view_once_in_its_family_structure(tenants: Cata
     assert member is tenants and "traced in tenant_0042 itself" in notes[0]
     tree = trace(lineage_graph(member), parse_name(member, "tenant_0042.customer_totals"), upstream=True)
     assert tree.to_text().splitlines()[1:] == ["├─ tenant_0042.customers", "└─ tenant_0042.orders"]
+
+
+def test_the_schema_name_is_replaced_only_as_a_whole_prefix() -> None:
+    from schemadocs.families.structure import _Rewriter
+
+    rewrite = _Rewriter("s", "t")
+    assert rewrite(b'{"schema":"s","x":"nextval(\'s.seq\'::regclass) FROM xs.a, s.b, \\"s\\".c"}') == \
+        b'{"schema":"t","x":"nextval(\'t.seq\'::regclass) FROM xs.a, t.b, \\"s\\".c"}'
+    quoted = _Rewriter('We"ird', "t")  # quoted as quote_ident quotes it, escaped as JSON escapes it
+    assert quoted(b'{"ref_schema":"We\\"ird","d":"ON \\"We\\"\\"ird\\".t"}') == b'{"ref_schema":"t","d":"ON t.t"}'
