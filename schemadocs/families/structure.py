@@ -1,13 +1,13 @@
 """A schema's structure with its own name normalised out: what makes two tenant schemas "the same".
 
 In: a `Catalog`. Out: per schema, its objects (relations, routines, enums, domains, composite
-types, sequences) as canonical JSON bytes (`Structure`), where
+types, sequences) and their fingerprint (`Structure`): the objects' fields as canonical JSON, where
 
 - statistics, sizes, OIDs, comments, owners, privileges and column positions are left out (they
   differ from tenant to tenant without the structure differing: a tenant's own role owns its
   schema, a dropped column leaves a gap in attnum);
-- the schema's own name is replaced by a placeholder wherever it appears: in the `schema` and
-  `ref_schema` fields (foreign-key targets, partition parents, trigger functions, view reads and
+- the schema's own name is replaced by a placeholder wherever it appears: as a value (the
+  objects' own schema, foreign-key targets, partition parents, trigger functions, view reads and
   column lineage), and in text, where PostgreSQL writes it as a qualified prefix (`s.seq` in
   `nextval('s.seq'::regclass)`, `ON s.t` in index definitions, `s.t` in view queries, qualified
   type names), quoted as quote_ident() quotes it and, inside string literals, with quotes doubled.
@@ -23,23 +23,19 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable
+from functools import cache, cached_property
+from operator import attrgetter
 from typing import Any
 
 import orjson
 
+from schemadocs import model
 from schemadocs.model import Catalog, quote_ident
 
 PLACEHOLDER = "\x00family"  # no schema can be named this: PostgreSQL names hold no NUL
 
-_STRING = rb'"(?:[^"\\]|\\.)*"'
-_FLAT_OBJECT = rb'\{(?:[^{}"]|' + _STRING + rb')*\}'
-_VALUE = rb'(?:null|true|false|-?[0-9][0-9.eE+-]*|' + _STRING + rb'|' + _FLAT_OBJECT + \
-         rb'|\[(?:[^\[\]{}"]|' + _STRING + rb'|' + _FLAT_OBJECT + rb')*\])'
-IGNORED = ("stats", "size", "scans", "oid", "comment", "owner", "grants", "acl_empty", "position")
-# `,"` then the key: the lookahead on the key's first letter lets most commas fail at once
-_IGNORED = re.compile(rb',"(?=[' + bytes(sorted({k.encode()[0] for k in IGNORED})) + rb'])(?:'
-                      + rb'|'.join(k.encode() for k in IGNORED) + rb')":' + _VALUE)
+IGNORED = frozenset({"stats", "size", "scans", "oid", "comment", "owner", "grants", "acl_empty", "position"})
 
 
 @dataclass(frozen=True)
@@ -54,18 +50,61 @@ class Structure:
     @cached_property
     def fingerprint(self) -> str:
         keys = "\x00".join(f"{kind}\x00{name}" for kind, name, _ in self.items).encode()
-        body = _Rewriter(self.schema, PLACEHOLDER)(_IGNORED.sub(b"", orjson.dumps([x for *_, x in self.items])))
+        body = _Rewriter(self.schema, PLACEHOLDER, values=True)(orjson.dumps([_plain(x) for *_, x in self.items]))
         return hashlib.sha256(keys + b"\x01" + body).hexdigest()
 
     @cached_property
     def objects(self) -> tuple[tuple[tuple[str, str], bytes], ...]:
-        """(kind, name) -> the object's canonical JSON, normalised."""
-        rewrite = _Rewriter(self.schema, PLACEHOLDER)
-        return tuple(((kind, name), rewrite(_IGNORED.sub(b"", orjson.dumps(x)))) for kind, name, x in self.items)
+        """(kind, name) -> the object's structure as canonical JSON, normalised."""
+        rewrite = _Rewriter(self.schema, PLACEHOLDER, values=True)
+        return tuple(((kind, name), rewrite(orjson.dumps(_plain(x)))) for kind, name, x in self.items)
 
     @cached_property
     def digests(self) -> dict[tuple[str, str], bytes]:
         return {key: hashlib.sha256(body).digest() for key, body in self.objects}
+
+
+def _plain(item: Any) -> Any:
+    """A model object's structural fields (all but IGNORED) as a tuple or list in field order, for
+    orjson: no field name repeated, and a nested object converted only where it has ignored
+    fields of its own (orjson writes the others, such as QualifiedName, as they are)."""
+    getter, nested = _layout(type(item))
+    values = getter(item)
+    if not nested:
+        return values
+    values = list(values)
+    for i in nested:
+        value = values[i]
+        if value:
+            values[i] = _many(value) if type(value) is tuple else _plain(value)
+    return values
+
+
+def _many(items: tuple[Any, ...]) -> list[Any]:
+    """`_plain` of each item; at C speed when all are of one class without nested fields (columns)."""
+    kinds = {type(v) for v in items}
+    if len(kinds) == 1:
+        getter, nested = _layout(kinds.pop())
+        if not nested:
+            return list(map(getter, items))
+    return [_plain(v) for v in items]
+
+
+@cache
+def _layout(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], tuple[int, ...]]:
+    """The getter of a model class's structural fields, and which of them hold model objects
+    that have ignored fields of their own."""
+    fields = [f for f in dataclasses.fields(cls) if f.name not in IGNORED]
+    names = [f.name for f in fields]
+    nested = tuple(i for i, f in enumerate(fields) if set(re.findall(r"\w+", str(f.type))) & _WITH_IGNORED)
+    getter = attrgetter(*names)
+    return (getter if len(names) > 1 else lambda x: (getter(x),)), nested
+
+
+# the model classes with fields IGNORED names (and their subclasses: a ForeignKey is a Constraint)
+_WITH_IGNORED = frozenset(name for name, value in vars(model).items()
+                          if isinstance(value, type) and dataclasses.is_dataclass(value)
+                          and {f.name for f in dataclasses.fields(value)} & IGNORED)
 
 
 def structures(catalog: Catalog, schemas: Iterable[str] | None = None) -> dict[str, Structure]:
@@ -154,9 +193,11 @@ class _Rewriter:
     `source` as a qualified prefix, quoted as quote_ident() quotes it (and with its quotes
     doubled, as inside a string literal), where no identifier character runs into it."""
 
-    def __init__(self, source: str, target: str) -> None:
+    def __init__(self, source: str, target: str, values: bool = False) -> None:
         self._fields = [(f'"{key}":'.encode() + orjson.dumps(source), f'"{key}":'.encode() + orjson.dumps(target))
                         for key in ("schema", "ref_schema")]
+        if values:  # `_plain`'s lists: no field names, the schema is any value that is exactly its name
+            self._fields = [(orjson.dumps(source), orjson.dumps(target))]
         pairs = {orjson.dumps(quote_ident(source) + ".")[1:-1]: orjson.dumps(quote_ident(target) + ".")[1:-1],
                  orjson.dumps(quote_ident(source).replace("'", "''") + ".")[1:-1]:
                      orjson.dumps(quote_ident(target).replace("'", "''") + ".")[1:-1]}

@@ -66,7 +66,7 @@ def test_the_structure_has_the_schema_name_normalised_out_and_ignores_comments(t
     assert first.fingerprint == second.fingerprint  # their comments name their own schema: ignored
     text = b"".join(body for _, body in first.objects)
     assert b"tenant_0001" not in text  # in FK targets, index and view definitions, nextval() defaults
-    assert b'"ref_schema":"public"' in text  # the shared plans table stays public.plans
+    assert b'"public","plans"' in text  # the shared plans table stays public.plans (a foreign key's target)
     assert shapes[EXTRA].fingerprint != first.fingerprint
 
 
