@@ -162,11 +162,6 @@ _BARE: dict[str, Any] = {"stats": None, "size": None, "scans": None, "oid": None
                          "grants": (), "acl_empty": False}
 
 
-def only(catalog: Catalog, schema: str) -> Catalog:
-    """Schema `schema`'s objects alone, as they are."""
-    return renamed(catalog, schema, schema)
-
-
 def _objects(catalog: Catalog) -> Iterable[tuple[str, str, Any]]:
     """Every object that lives in a schema: (kind, key within its schema, object)."""
     for r in catalog.relations:
