@@ -26,8 +26,12 @@ from schemadocs import incremental, mkdocs_parallel, mkdocs_plugins, progress, s
 from schemadocs.api.objects import sources
 from schemadocs.api.static import api_files
 from schemadocs.checks.config import Settings
-from schemadocs.checks.engine import Report, lint
+from schemadocs.checks.engine import Report
 from schemadocs.errors import BuildError, ConfigError
+from schemadocs.families.collapse import collapse
+from schemadocs.families.detect import detect
+from schemadocs.families.lint import lint_families
+from schemadocs.families.settings import FamilySettings
 from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
 from schemadocs.render import assets
@@ -61,7 +65,8 @@ class BuildResult:
 def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None,
           er_depth: int = 1, checks: Settings | None = None, plan: Plan | None = None,
           llms_full_max_chars: int | None = None, virtual: tuple[VirtualRelation, ...] = (),
-          project: Project | None = None, site_url: str | None = None) -> BuildResult:
+          project: Project | None = None, site_url: str | None = None,
+          families: FamilySettings | None = None) -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
@@ -77,9 +82,12 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     `virtual`: the project file's virtual foreign keys, shown on every page, diagram and health
     finding; the site's snapshot and its changes are the database's alone. `site_url` (checked by
     `not_found.check_site_url`) overrides mkdocs.yml's; the 404 page works under a sub-path without one.
+    Schema families (`families`: the project file's settings, detection on by default) are documented
+    once each (`schemadocs.families`): the pages, API, llms files and Health pages see one
+    representative per family; the snapshot stays the whole catalog.
     """
     config_file, docs_dir = check_output(out_dir, config_file)
-    part = render_database(catalog, docs_dir, previous, er_depth, checks, plan, virtual, project)
+    part = render_database(catalog, docs_dir, previous, er_depth, checks, plan, virtual, project, families=families)
     site, shown, changes, page_cache = part.site, part.shown, part.changes, part.page_cache
     with progress.stage("write pages"):
         hand_written = sync_pages(docs_dir, part.files)
@@ -114,7 +122,7 @@ class Rendered:
 def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = None, er_depth: int = 1,
                     checks: Settings | None = None, plan: Plan | None = None,
                     virtual: tuple[VirtualRelation, ...] = (), project: Project | None = None,
-                    pages_cache: str = "pages") -> Rendered:
+                    pages_cache: str = "pages", families: FamilySettings | None = None) -> Rendered:
     """Lint and render one database's pages and files (`build` does the rest: writing them and
     MkDocs); the page cache lives in `pages_cache` under the build's cache directory."""
     from schemadocs import snapshot
@@ -127,13 +135,16 @@ def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = No
     if changes is not None and plan is not None:
         changes = dataclasses.replace(changes, plan=plan)
     page_cache = PageCache(cache_of(docs_dir) / pages_cache, fragments=cache_of(docs_dir) / "fragments")
-    shown = with_virtual(catalog, virtual)
+    whole = with_virtual(catalog, virtual)
+    found = detect(whole, families)  # no stage of its own: a database without families shows the same stages
+    shown = collapse(whole, found)
     annotated = apply(shown, project) if project is not None and not project.empty else None
     with progress.stage("health checks"):
-        report = lint(shown, checks)
+        report = lint_families(whole, found, checks)  # without families: lint(whole), as shown is whole
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
         site = render_site(annotated.display if annotated else shown, cache_of(docs_dir), changes=changes,
-                           pages=page_cache, er_depth=er_depth, report=report, annotated=annotated)
+                           pages=page_cache, er_depth=er_depth, report=report, annotated=annotated,
+                           families=found, whole=whole)
     files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog), **api_files(sources(shown, report))}
     if changes is not None and changes.history:
         files[HISTORY_FILE] = history.dumps(changes.history)
@@ -151,13 +162,14 @@ def build_changes(catalog: Catalog, previous: Path | None) -> BuildChanges | Non
     from schemadocs import snapshot
     from schemadocs.diff import history
     from schemadocs.diff.diff import diff
+    from schemadocs.families.diff import family_diff
 
     if previous is None:
         return None
     source = Path(previous) / SNAPSHOT_FILE if Path(previous).is_dir() else Path(previous)
     old, past = snapshot.load(source), history.load(source.parent / HISTORY_FILE)
     label = "the previous build" if Path(previous).is_dir() else source.name
-    found = dataclasses.replace(diff(old, catalog), old=label, new=catalog.database)
+    found = dataclasses.replace(family_diff(diff(old, catalog), old, catalog), old=label, new=catalog.database)
     recorded = history.record(past, found)
     return BuildChanges(history=recorded, this_build=recorded[0] if found else None)
 

@@ -229,12 +229,21 @@ def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, p
         raise ConfigError("--plan shows one database's migration; pass --database NAME with it")
     plan = _plan(plan_file, previous)  # and so does a bad plan
     url = None if site_url is None else check_site_url(site_url)  # and a bad site URL
+    families = _families(config_file)
     if len(chosen) > 1:
         _build_many([(d, _load_database(db, d)) for d in chosen], out_dir, mkdocs_file, previous, er_depth,
-                    checks, project, virtual, url)
+                    checks, project, virtual, url, families)
         return
     catalog = _load_database(db, chosen[0]) if chosen else _load(db, snapshot_file)
-    _build(catalog, out_dir, mkdocs_file, previous, er_depth, checks, plan, project, virtual, url)
+    _build(catalog, out_dir, mkdocs_file, previous, er_depth, checks, plan, project, virtual, url, families)
+
+
+def _families(config_file: Path | None) -> Any:
+    """The project file's `families:` settings (`schemadocs.families.settings`)."""
+    from schemadocs.families.settings import from_project
+    from schemadocs.project.file import load
+
+    return from_project(load(config_file))
 
 
 def _project(config_file: Path | None) -> tuple[Any, Any, Any]:
@@ -286,6 +295,8 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
 
     from schemadocs.lineage.direct import direct_lineage
     from schemadocs.lineage.lineage_graph import lineage_graph
+    from schemadocs.families.detect import detect
+    from schemadocs.families.lineage import lineage_catalog
     from schemadocs.lineage.trace import parse_name, trace
 
     if all_views == bool(name):
@@ -294,6 +305,9 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
     if all_views:
         sys.stdout.write(json.dumps(direct_lineage(catalog), indent=2, ensure_ascii=False) + "\n")
         return
+    catalog, notes = lineage_catalog(catalog, detect(catalog, _families(config_file)), name or "")
+    for note in notes:  # schema families: a tenant's view is traced once, in its family's structure
+        progress.info(note)
     tree = trace(lineage_graph(catalog), parse_name(catalog, name or ""), upstream=direction == "upstream", depth=depth)
     sys.stdout.write(json.dumps(tree.to_json(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else tree.to_text())
 
@@ -372,11 +386,13 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
 
     def build_once() -> Path:
         checks, project, virtual = _project(config_file)
+        families = _families(config_file)
         if len(chosen) > 1:
             return _build_many([(d, _load_database(db, d)) for d in chosen], out_dir, mkdocs_file, None, er_depth,
-                               checks, project, virtual, None).out_dir
+                               checks, project, virtual, None, families).out_dir
         catalog = _load_database(db, chosen[0]) if chosen else _load(db, snapshot_file)
-        return _build(catalog, out_dir, mkdocs_file, None, er_depth, checks, None, project, virtual).out_dir
+        return _build(catalog, out_dir, mkdocs_file, None, er_depth, checks, None, project, virtual,
+                      families=families).out_dir
 
     thread = None
     try:
@@ -448,24 +464,24 @@ def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool 
 
 def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None,  # type: ignore[no-untyped-def]
            er_depth: int = 1, checks: Any = None, plan: Plan | None = None, project: Any = None,
-           virtual: tuple = (), site_url: str | None = None):
+           virtual: tuple = (), site_url: str | None = None, families: Any = None):
     from schemadocs.build import build as build_site
 
     started = time.perf_counter()
     result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan, virtual=virtual, project=project,
-                        site_url=site_url)
+                        site_url=site_url, families=families)
     return _built(result, started)
 
 
 def _build_many(loaded: list[tuple[Any, Catalog]], out_dir: Path, config_file: Path | None,  # type: ignore[no-untyped-def]
                 previous: Path | None, er_depth: int, checks: Any, project: Any, virtual: tuple,
-                site_url: str | None):
+                site_url: str | None, families: Any = None):
     """One site of several databases (`multisite.build`), reported as `_build` reports one."""
     from schemadocs.multisite.build import build_databases
 
     started = time.perf_counter()
-    return _built(build_databases(loaded, out_dir, config_file, previous, er_depth, checks, virtual, project, site_url),
-                  started)
+    return _built(build_databases(loaded, out_dir, config_file, previous, er_depth, checks, virtual, project, site_url,
+                                  families), started)
 
 
 def _built(result: Any, started: float):  # type: ignore[no-untyped-def]
@@ -506,14 +522,16 @@ def diff_command(old: str, new: str, fmt: str, fail_on: str, include: tuple[str,
 
     from schemadocs.diff.diff import diff
     from schemadocs.diff.render import render
+    from schemadocs.families.diff import family_diff
     from schemadocs.multisite.diff_dirs import compared, sides
 
     pairs = sides(old, new, database, config_file)
     results = []
     for name, old_side, new_side in pairs:
         (before, old_label), (after, new_label) = (_diff_side(side, include, exclude) for side in (old_side, new_side))
-        with progress.stage("compare" if name is None else f"compare {name}"):
-            results.append((name, dataclasses.replace(diff(before, after), old=old_label, new=new_label)))
+        with progress.stage("compare" if name is None else f"compare {name}"):  # a schema joining a family is one change
+            result = dataclasses.replace(family_diff(diff(before, after), before, after), old=old_label, new=new_label)
+            results.append((name, result))
     sys.stdout.write(compared([(name, result, render(result, fmt)) for name, result in results], fmt))
     sys.stdout.flush()
     failing = [c for _, result in results
@@ -589,10 +607,12 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
 
     from schemadocs.checks import baseline
     from schemadocs.checks.config import from_project
-    from schemadocs.checks.engine import lint
     from schemadocs.checks.finding import Level
     from schemadocs.checks.output.render import render
     from schemadocs.checks.registry import all_rules
+    from schemadocs.families.detect import detect
+    from schemadocs.families.lint import lint_families
+    from schemadocs.families.settings import from_project as family_settings
     from schemadocs.project import relations
     from schemadocs.project.file import load
     from schemadocs.project.overlay import apply
@@ -610,6 +630,7 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     known = baseline.read(baseline_file) if baseline_file is not None else None
     if write_baseline is not None:
         baseline.check_writable(write_baseline)
+    families = family_settings(project)
     chosen = _databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
     from schemadocs.project.databases import load as load_databases
 
@@ -627,14 +648,14 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
             scoped = project_for(read(project), catalog)
             if scoped is not None:
                 apply(catalog, scoped)
-            with progress.stage(f"health checks ({name})"):
-                reports.append(labelled(lint(catalog, settings), name))
+            with progress.stage(f"health checks ({name})"):  # schema families: each finding once per family
+                reports.append(labelled(lint_families(catalog, detect(catalog, families), settings), name))
         report = merged(reports)
     else:
         catalog = relations.with_virtual(_load_database(db, chosen[0]) if chosen else _load(db, snapshot_file), virtual)
         apply(catalog, read(project))  # names the project file gives that the catalog lacks are errors here too
-        with progress.stage("health checks"):
-            report = lint(catalog, settings)
+        with progress.stage("health checks"):  # schema families: each finding once per family
+            report = lint_families(catalog, detect(catalog, families), settings)
     if write_baseline is not None:
         count = baseline.write(report, write_baseline)
         progress.info(f"wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}")

@@ -26,7 +26,8 @@ def test_wheel_has_only_the_schemadocs_top_level(tmp_path: Path) -> None:
     for expected in ("schemadocs/introspect/introspect.py", "schemadocs/introspect/queries/relations.sql",
                      "schemadocs/lineage/lineage_graph.py", "schemadocs/templates/relation.md.j2",
                      "schemadocs/templates/schemadocs.css", "schemadocs/api/api.schema.json",
-                     "schemadocs/project/project.schema.json",
+                     "schemadocs/project/project.schema.json", "schemadocs/families/detect.py",
+                     "schemadocs/templates/family.md.j2",
                      "schemadocs/templates/assets/diagrams.js", "schemadocs/templates/assets/vendor/panzoom.min.js",
                      "schemadocs/templates/assets/vendor/panzoom.LICENSE.txt"):
         assert expected in names

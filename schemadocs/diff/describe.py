@@ -30,6 +30,9 @@ FIELD_LABELS = {
 
 def describe(change: Change, mark: Callable[[str], str] = str) -> str:
     what = f"{change.object} {mark(change.name)}"
+    if change.field == "family":  # schemadocs.families.diff: a schema that joined or left a family
+        how = "joined" if change.action is Action.ADDED else "left"
+        return f"{what} {how} family {mark(change.new if change.action is Action.ADDED else change.old or '')}"
     if change.object in CHILDREN and change.relation is not None:
         what = f"{change.object} {mark(quote_ident(change.path[-1]))} on {mark(str(change.relation))}"
     if change.object == "grant":

@@ -33,6 +33,7 @@ from schemadocs.build import (
 )
 from schemadocs.checks.config import Settings
 from schemadocs.errors import ConfigError
+from schemadocs.families.settings import FamilySettings
 from schemadocs.gc_pause import gc_frozen
 from schemadocs.model import Catalog
 from schemadocs.multisite.crumbs import with_database_crumbs
@@ -54,7 +55,8 @@ from schemadocs.render.templates import render
 def build_databases(loaded: list[tuple[Database, Catalog]], out_dir: Path, config_file: Path | None = None,
                     previous: Path | None = None, er_depth: int = 1, checks: Settings | None = None,
                     virtual: tuple[VirtualRelation, ...] = (), project: Project | None = None,
-                    site_url: str | None = None, llms_full_max_chars: int | None = None) -> BuildResult:
+                    site_url: str | None = None, families: FamilySettings | None = None,
+                    llms_full_max_chars: int | None = None) -> BuildResult:
     """Render every database under its folder, add the comparing home page, build the site.
     `previous` is the previous build's site directory (each database's changes come from its
     folder there; a database new since then has none)."""
@@ -71,7 +73,7 @@ def build_databases(loaded: list[tuple[Database, Catalog]], out_dir: Path, confi
             before = Path(previous) / db.name if previous is not None else None
             part = render_database(catalog, docs_dir, before if before and (before / SNAPSHOT_FILE).is_file() else None,
                                    er_depth, checks, None, virtual_for(catalog, virtual), project_for(project, catalog),
-                                   pages_cache=f"pages/{db.name}")
+                                   pages_cache=f"pages/{db.name}", families=families)
         files.update(with_database_crumbs(prefixed_files(part.files, db.name), db.name))
         nav.append({page_title(db.name): prefixed_nav(part.site.nav, db.name)})
         machine.update(prefixed_files(llms.machine_files(part.shown, part.site, {}, llms_full_max_chars), db.name))

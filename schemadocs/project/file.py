@@ -6,7 +6,8 @@ In: `--config FILE`, else `./schemadocs.yml` when it exists. Out: a `ProjectFile
 `project.schema.json`. Every mistake is a `ConfigError` saying `FILE line N: what is wrong`:
 bad YAML, an unknown section or key, a value of the wrong type, a key given twice (in one file
 or in two), an include that is missing or forms a cycle.
-Sections: `include`, `checks` (read by `schemadocs.checks.config`), `schemas`, `labels`,
+Sections: `include`, `checks` (read by `schemadocs.checks.config`), `families` (read by
+`schemadocs.families.settings`), `schemas`, `labels`,
 `viewpoints` (read by `schemadocs.project.spec`) `relations` (virtual
 foreign keys, read by `schemadocs.project.relations`), `options` (each command's default
 options, read by `schemadocs.project.options`) and `databases` (the databases one site
@@ -29,7 +30,7 @@ import yaml
 from schemadocs.errors import ConfigError
 
 DEFAULT = Path("schemadocs.yml")
-SECTIONS = ("include", "databases", "checks", "schemas", "labels", "viewpoints", "relations", "options")
+SECTIONS = ("include", "databases", "checks", "families", "schemas", "labels", "viewpoints", "relations", "options")
 OWN_READER = ("databases", "relations", "options")  # sections whose readers check them, with messages of their own
 CONCATENATED = ("relations",)  # list sections whose items add up over included files
 _construct = yaml.constructor.SafeConstructor()
@@ -237,6 +238,8 @@ def _message(error: Any) -> str:
         return f"{what} must not be empty"
     if error.validator == "minItems":
         return f"{what} must list at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}"
+    if error.validator == "minimum":
+        return f"{what} must be {error.validator_value} or more, not {error.instance!r}"
     if error.validator == "pattern":
         return f"{what} {error.instance!r} must look like {error.schema.get('description', error.validator_value)}"
     return f"{what}: {error.message}"

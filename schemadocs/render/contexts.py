@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import partial
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
@@ -76,6 +77,7 @@ class HomePage:
     largest: tuple[tuple[Link, str], ...]  # (relation, total size), biggest first
     most_connected: tuple[tuple[Link, int], ...]  # (table, foreign keys in and out), most first
     health: tuple[tuple[str, int, str], ...] = ()  # (level, findings, Health page href), when linted
+    families: tuple[Any, ...] = ()  # schema families (render.family_context.FamilyRow), when found
 
 
 @dataclass(frozen=True)

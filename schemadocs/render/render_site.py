@@ -48,6 +48,8 @@ from schemadocs.render.diagrams import (
     schema_diagram,
 )
 from schemadocs.render.escape import page_title
+from schemadocs.families.detect import Families
+from schemadocs.render.family_context import FamilyPage, family_note, family_pages, home_rows
 from schemadocs.render.fragments import fragment
 from schemadocs.render.page_cache import LazyPage, PageCache
 from schemadocs.project.overlay import Annotated
@@ -90,11 +92,13 @@ class Contexts:
     areas: list[AreaPage]  # the subject areas of the largest schemas
     health: Health | None = None  # the Health pages, when the build linted the catalog
     project: ProjectPages | None = None  # the label, owner and viewpoint pages, with a project file
+    families: tuple[FamilyPage, ...] = ()  # one page per schema family (render.family_context)
 
 
 def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: BuildChanges | None = None,
                 pages: PageCache | None = None, er_depth: int = 1, report: Report | None = None,
-                annotated: Annotated | None = None) -> Site:
+                annotated: Annotated | None = None, families: Families | None = None,
+                whole: Catalog | None = None) -> Site:
     """Build every page context, draw the diagrams (unless `draw` is False), render the templates.
 
     `cache_dir` keeps what pages refer to by placeholder, filled in after MkDocs: the
@@ -104,7 +108,9 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
     many foreign-key hops a table page's ER diagram reaches; with a lint `report`, the Health
     pages, and a Health section on each page whose relation or routine has findings; with the
     `annotated` catalog of a project file (`catalog` then being its `display`), owners, labels and
-    description sources on the pages, and the label, owner and viewpoint pages."""
+    description sources on the pages, and the label, owner and viewpoint pages. With `families`
+    (found in `whole`, the catalog before `families.collapse` left one representative per family in
+    `catalog`), a page per family, and families on the home, navigation and representatives' pages."""
     with progress.stage("graphs"):
         graphs = build_graphs(catalog)
     with progress.stage("page contexts"):
@@ -112,6 +118,8 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
         contexts = page_contexts(catalog, graphs, health)
         if annotated is not None:
             contexts = with_project(catalog, contexts, annotated)
+        if families:
+            contexts = with_families(catalog, contexts, families, whole or catalog)
     if draw:
         contexts = with_diagrams(catalog, graphs, contexts, cache_dir / "diagrams", er_depth)
     with progress.stage("pages"):
@@ -154,6 +162,14 @@ def with_project(catalog: Catalog, contexts: Contexts, annotated: Annotated) -> 
     routines = [with_routine_notes(annotated, p) for p in contexts.routines]
     return dataclasses.replace(contexts, relations=relations, schemas=schemas, types=types,
                                routines=routines, project=project_pages(catalog, annotated))  # type: ignore[arg-type]
+
+
+def with_families(catalog: Catalog, contexts: Contexts, families: Families, whole: Catalog) -> Contexts:
+    """The contexts with a page per family, the families on the home page, and on each
+    representative's schema page the family it stands for."""
+    schemas = [dataclasses.replace(p, family=family_note(families, p.title, p.path)) for p in contexts.schemas]
+    return dataclasses.replace(contexts, schemas=schemas, home=dataclasses.replace(contexts.home, families=home_rows(families)),
+                               families=tuple(family_pages(whole, families, catalog)))
 
 
 def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts,
@@ -230,8 +246,11 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
     pages.update({p.path: render("routine.md.j2", p) for p in contexts.routines})
     pages.update({p.path: render("type.md.j2", p) for p in contexts.types})
     pages[UNDOCUMENTED_PAGE] = render("undocumented.md.j2", undocumented_page(catalog))
+    pages.update({p.path: render("family.md.j2", p) for p in contexts.families})
     nav: list[NavEntry] = [{"Home": HOME_PAGE}, {"Lineage": LINEAGE_PAGE}, {"Columns": COLUMN_INDEX_PAGE},
                            {"Schemas": [{page_title(s.name): schema_page(s.name)} for s in catalog.schemas]}]
+    if contexts.families:
+        nav.append({"Families": [{page_title(p.name): p.path} for p in contexts.families]})
     if contexts.health is not None:
         pages[HEALTH_PAGE] = render("health.md.j2", contexts.health.page)
         pages.update({p.path: render("health_rule.md.j2", p) for p in contexts.health.rules})
@@ -268,6 +287,7 @@ def clean_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | No
     clean.update({p.path: render_clean("routine.md.j2", p) for p in contexts.routines})
     clean.update({p.path: render_clean("type.md.j2", p) for p in contexts.types})
     clean[UNDOCUMENTED_PAGE] = render_clean("undocumented.md.j2", undocumented_page(catalog))
+    clean.update({p.path: render_clean("family.md.j2", p) for p in contexts.families})
     if contexts.health is not None:
         clean[HEALTH_PAGE] = render_clean("health.md.j2", contexts.health.page)
         clean.update({p.path: render_clean("health_rule.md.j2", p) for p in contexts.health.rules})

@@ -102,6 +102,7 @@ class SchemaPage:
     unconnected: tuple[Link, ...]  # tables in no area: no foreign key within the schema (areas mode)
     diagram: Markup = Markup("")
     project: Any = None  # the project file's owner, labels and description source (render.project_context)
+    family: tuple[Link, int] | None = None  # the family this schema stands for, and its size (render.family_context)
 
 
 @dataclass(frozen=True)

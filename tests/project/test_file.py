@@ -69,7 +69,7 @@ def test_the_schema_ships_in_the_package_and_is_a_valid_json_schema() -> None:
     shipped = json.loads(resources.files("schemadocs.project").joinpath("project.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(shipped)
     assert shipped == json_schema()
-    assert set(shipped["properties"]) == {"include", "databases", "checks", "schemas", "labels", "viewpoints",
+    assert set(shipped["properties"]) == {"include", "databases", "checks", "families", "schemas", "labels", "viewpoints",
                                           "relations", "options"}
     assert shipped["$defs"]["virtual_relation"]["required"] == ["from", "columns", "to"]  # to_columns: the target's primary key by default
 

@@ -1,0 +1,200 @@
+"""Benchmark: a multi-tenant database of identical schemas against its one schema alone.
+
+In: how many tenant schemas (`--tenants 2000`), tables per tenant (`--tables 40`), and how many
+tenants to create for real (`--real 50`). Out: a side-by-side table on stdout (progress on
+stderr), optionally the figures as JSON (`--json FILE`). Not a pytest test.
+
+On a fresh embedded PostgreSQL, in one run:
+
+  single    one schema of the tenant's tables, introspected, built into a site.
+  real      `--real` tenant schemas created in PostgreSQL and introspected: detection on a
+            real catalog (it must find one family of them all), with its time.
+  families  `--tenants` schemas of the same tables: the single schema's catalog copied under each
+            tenant's name (`schemadocs.families.structure.renamed`, the rewriting detection
+            itself undoes), since creating 80,000 tables here takes longer than the benchmark
+            should. Built with families on: one representative, a family page, the member list.
+  unfolded  with `--unfolded K`: K tenants built with families off, the site without this
+            feature, to show what each tenant would otherwise cost.
+
+Each build is `schemadocs.build.build` in this process into a fresh project dir (after one
+warm-up build of the single schema, not reported, so that imports count for neither), timed whole;
+reported: build time (and, for families, the detection's share), generated pages, the site's
+HTML pages and size, and the size of its snapshot (`catalog.json`, the whole catalog, as every
+site keeps it for `--previous`). The ratio families/single is the issue's target: "about the
+time of a single schema plus the list".
+
+    .venv/bin/python -m bench.bench_families --tenants 2000 --tables 40 --real 50 [--unfolded 50] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from schemadocs.embedded import create_database, embedded
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def tenant_sql(schema: str, tables: int) -> str:
+    """One tenant: `tables` tables in `schema`, each with a key, 6 columns of mixed types, a
+    foreign key to the one before, an index on it and a comment (deterministic)."""
+    q = '"' + schema.replace('"', '""') + '"'
+    out = [f"CREATE SCHEMA {q};"]
+    for i in range(tables):
+        ref = f",\n  parent_id integer REFERENCES {q}.t{i - 1:02d}" if i else ""
+        out.append(f"""CREATE TABLE {q}.t{i:02d} (
+  id serial PRIMARY KEY,
+  name text NOT NULL,
+  status varchar(20) NOT NULL DEFAULT 'new',
+  amount numeric(12,2),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  payload jsonb{ref}
+);""")
+        if i:
+            out.append(f"CREATE INDEX t{i:02d}_parent_idx ON {q}.t{i:02d} (parent_id);")
+        out.append(f"COMMENT ON TABLE {q}.t{i:02d} IS 'Table {i} of tenant {schema.replace(chr(39), chr(39) * 2)}';")
+    return "\n".join(out)
+
+
+def new_project(parent: Path, name: str) -> Path:
+    project = parent / name
+    (project / "site_src").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'schemadocs' / 'default_mkdocs.yml'}\n"
+                                        "site_name: bench\ndocs_dir: site_src\n", encoding="utf-8")
+    return project
+
+
+def site_figures(site: Path) -> dict[str, int]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    return {"html_pages": sum(p.suffix == ".html" for p in files), "site_bytes": sum(p.stat().st_size for p in files),
+            "snapshot_bytes": (site / "catalog.json").stat().st_size if (site / "catalog.json").exists() else 0}
+
+
+def timed_build(catalog: Any, parent: Path, name: str, families: Any = None) -> dict[str, Any]:
+    from schemadocs.build import build
+
+    project = new_project(parent, name)
+    started = time.perf_counter()
+    result = build(catalog, project / "site", project / "mkdocs.yml", families=families)
+    seconds = time.perf_counter() - started
+    figures = {"build_s": round(seconds, 2), "generated_pages": result.generated_pages, **site_figures(project / "site")}
+    log(f"[{name}] built in {seconds:.1f} s: {figures}")
+    return figures
+
+
+def copies(single: Any, schema: str, tenants: int) -> Any:
+    """The catalog of `tenants` schemas, each the single schema's objects under a tenant's name."""
+    from schemadocs.families.structure import renamed
+    from schemadocs.model import Catalog
+    from schemadocs.snapshot import dump_bytes, from_plain
+
+    part = renamed(single, schema, "\x00tenant")  # one rewrite; then plain byte replacement per tenant
+    doc = orjson.loads(dump_bytes(part))
+    template = {k: orjson.dumps(doc[k]) for k in ("schemas", "relations", "sequences")}
+    placeholder = orjson.dumps("\x00tenant")[1:-1]
+    lists: dict[str, list[bytes]] = {k: [] for k in template}
+    for i in range(1, tenants + 1):
+        name = f"tenant_{i:04d}".encode()
+        for k, body in template.items():
+            lists[k].append(body.replace(b'\\"' + placeholder + b'\\"', name).replace(placeholder, name)[1:-1])
+    whole = orjson.loads(dump_bytes(single))
+    whole["schemas"] = [s for s in whole["schemas"] if s["name"] != schema]
+    whole["relations"] = [r for r in whole["relations"] if r["schema"] != schema]
+    whole["sequences"] = [s for s in whole["sequences"] if s["schema"] != schema]
+    text = orjson.dumps(whole)
+    for k, items in lists.items():
+        joined = b",".join(i for i in items if i)
+        existing = orjson.dumps(whole[k])[1:-1]
+        text = text.replace(f'"{k}":'.encode() + orjson.dumps(whole[k]),
+                            f'"{k}":['.encode() + (existing + b"," if existing else b"") + joined + b"]", 1)
+    result: Catalog = from_plain(Catalog, orjson.loads(text))  # not `snapshot.loads`: its checks take minutes here
+    return result
+
+
+def run(tenants: int, tables: int, real: int, unfolded: int) -> dict[str, Any]:
+    from schemadocs.families.detect import detect
+    from schemadocs.families.settings import FamilySettings
+    from schemadocs.introspect.introspect import introspect
+
+    res: dict[str, Any] = {"tenants": tenants, "tables": tables, "real": real}
+    with embedded() as server, tempfile.TemporaryDirectory(prefix="bench-families-") as tmp:
+        parent = Path(tmp)
+        started = time.perf_counter()
+        single = introspect(create_database(server, "single", tenant_sql("app", tables)))
+        log(f"[single] created and introspected in {time.perf_counter() - started:.1f} s")
+        if real:
+            started = time.perf_counter()
+            sql = "\n".join(tenant_sql(f"tenant_{i:04d}", tables) for i in range(1, real + 1))
+            catalog = introspect(create_database(server, "real", sql))
+            log(f"[real] {real} tenants created and introspected in {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+            found = detect(catalog)
+            res["real_detect_s"] = round(time.perf_counter() - started, 3)
+            res["real_families"] = [(f.name, f.size) for f in found.families]
+            ok = len(found.families) == 1 and found.families[0].size == real
+            res["real_ok"] = ok
+            log(f"[real] detection {res['real_detect_s']} s: {res['real_families']} ({'ok' if ok else 'WRONG'})")
+        started = time.perf_counter()
+        many = copies(single, "app", tenants)
+        log(f"[families] {len(many.relations)} relations synthesised in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        found = detect(many)
+        res["detect_s"] = round(time.perf_counter() - started, 2)
+        assert len(found.families) == 1 and found.families[0].size == tenants, found.families
+        log(f"[families] detection {res['detect_s']} s")
+        timed_build(single, parent, "warm-up")  # imports, templates and the diagram program, loaded once
+        res["single"] = timed_build(single, parent, "single")
+        res["families"] = timed_build(many, parent, "families")
+        if unfolded:
+            few = copies(single, "app", unfolded)
+            res["unfolded"] = {"tenants": unfolded, **timed_build(few, parent, "unfolded", FamilySettings(enable=False))}
+    res["ratio"] = round(res["families"]["build_s"] / res["single"]["build_s"], 2)
+    return res
+
+
+def report(res: dict[str, Any]) -> str:
+    rows = [("single schema", res["single"]), (f"{res['tenants']} tenants, families", res["families"])]
+    if "unfolded" in res:
+        rows.append((f"{res['unfolded']['tenants']} tenants, families off", res["unfolded"]))
+    lines = [f"{res['tenants']} tenant schemas of {res['tables']} tables "
+             f"({res['tenants'] * res['tables']:,} tables) against one schema of {res['tables']}:",
+             f"{'':34} {'build s':>8} {'gen. pages':>10} {'HTML pages':>10} {'site MB':>8} {'catalog.json MB':>16}"]
+    for label, r in rows:
+        lines.append(f"{label:34} {r['build_s']:8.1f} {r['generated_pages']:10} {r['html_pages']:10} "
+                     f"{r['site_bytes'] / 1e6:8.1f} {r['snapshot_bytes'] / 1e6:16.1f}")
+    lines.append(f"families / single build time: {res['ratio']}x (detection {res['detect_s']} s of it)")
+    if res.get("real"):
+        lines.append(f"real introspection of {res['real']} tenants: {res['real_families']} found in "
+                     f"{res['real_detect_s']} s ({'ok' if res['real_ok'] else 'WRONG'})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_families", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tenants", type=int, default=2000, help="tenant schemas (default 2000)")
+    parser.add_argument("--tables", type=int, default=40, help="tables per tenant (default 40)")
+    parser.add_argument("--real", type=int, default=50, help="tenants created in PostgreSQL for the detection check (default 50; 0: none)")
+    parser.add_argument("--unfolded", type=int, default=0, help="also build this many tenants with families off")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    res = run(args.tenants, args.tables, args.real, args.unfolded)
+    print(report(res))
+    if args.json:
+        args.json.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
