@@ -1,5 +1,6 @@
-"""Trimmed diagrams (`render.svg_trim`): smaller, with every id, class, link, tooltip and text kept,
-on a drawing made by the real Graphviz `dot` (or graphviz-pure) from a hostile DOT source."""
+"""Trimmed diagrams (`render.svg_trim`): smaller, with every class, link, tooltip and text kept (and
+every id but the links' wrapper groups'), on a drawing made by the real Graphviz `dot` (or
+graphviz-pure) from a hostile DOT source."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import graphviz
 import pytest
 
+from schemadocs.render.diagram_theme import PALETTE, themed
 from schemadocs.render.diagrams import _clean_svg, dot_program
 from schemadocs.render.escape import dot_html, dot_text
 from schemadocs.render.svg_trim import trim_svg
@@ -41,7 +43,10 @@ def test_trimmed_drawing_keeps_links_ids_tooltips_and_text() -> None:
     svg = drawing()
     trimmed = trim_svg(svg)
     assert len(trimmed) < 0.9 * len(svg)
-    for pattern in (r'\sid="[^"]*"', r'\sclass="[^"]*"', r'xlink:href="[^"]*"', r'xlink:title="[^"]*"', r'target="[^"]*"'):
+    ids = re.findall(r'\sid="([^"]*)"', svg)
+    assert re.findall(r'\sid="([^"]*)"', trimmed) == [i for i in ids if not i.startswith("a_")]
+    assert any(i.startswith("a_") for i in ids) and not re.search(r'<g id="a_', trimmed)
+    for pattern in (r'\sclass="[^"]*"', r'xlink:href="[^"]*"', r'xlink:title="[^"]*"', r'target="[^"]*"'):
         assert re.findall(pattern, trimmed) == re.findall(pattern, svg), pattern
     assert texts(trimmed) == texts(svg) and any("rders" in t for t in texts(svg))
     assert "<title>" not in trimmed and "<title>" in svg
@@ -60,3 +65,40 @@ def test_each_text_keeps_its_own_font_size_and_anchor_when_not_the_common_one() 
 
 def test_a_drawing_not_made_by_graphviz_is_left_alone() -> None:
     assert trim_svg('<svg><text x="1.25">a</text></svg>') == '<svg><text x="1.25">a</text></svg>'
+
+
+def themed_drawing() -> str:
+    """A table node and an edge in the site's palette colours, as `render.diagrams` draws them."""
+    dot = dot_program()
+    assert dot is not None
+    label = (f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" COLOR="{PALETTE["line"]}" BGCOLOR="{PALETTE["paper"]}">'
+             f'<TR><TD BGCOLOR="{PALETTE["head"]}" HREF="a.html" TITLE="t"><FONT COLOR="{PALETTE["on-head"]}">'
+             f'<B>app.orders</B></FONT></TD></TR><TR><TD HREF="a.html#col-id" TITLE="id">id '
+             f'<FONT COLOR="{PALETTE["muted"]}">bigint</FONT></TD></TR></TABLE>>')
+    graph = graphviz.Digraph("er", node_attr={"fontname": "Helvetica", "fontsize": "10", "fontcolor": PALETTE["ink"]},
+                             edge_attr={"color": PALETTE["edge"], "fontcolor": PALETTE["ink"]})
+    graph.node("n0", label=label, shape="plain", URL="a.html", target="_top")
+    graph.node("n1", label="b", shape="box", style="filled", fillcolor=PALETTE["layer"], color=PALETTE["line"])
+    graph.edge("n0", "n1", label="customer_id")
+    done = subprocess.run([dot, "-Tsvg"], input=graph.source.encode(), capture_output=True, check=True, timeout=60)
+    return themed(_clean_svg(done.stdout.decode()))
+
+
+def test_colours_a_role_class_gives_and_transparent_strokes_go_the_rest_stay() -> None:
+    svg = themed_drawing()
+    trimmed = trim_svg(svg)
+    shapes = re.findall(r"<(?:polygon|path|ellipse|polyline|text)\b[^>]*>", trimmed)
+    roles = [name for shape in shapes for c in re.findall(r'class="([^"]*)"', shape) for name in c.split()]
+    assert {"sd-f-head", "sd-f-on-head", "sd-s-line", "sd-f-muted", "sd-s-edge"} <= set(roles), roles
+    assert len(roles) == sum(len(c.split()) for c in re.findall(r'<(?:polygon|path|ellipse|polyline|text) class="([^"]*)"', svg))
+    for shape in shapes:
+        classes = (re.findall(r'class="([^"]*)"', shape) or [""])[0].split()
+        for role, hex_ in PALETTE.items():
+            if f"sd-f-{role}" in classes:
+                assert f'fill="{hex_}"' not in shape.lower(), shape
+            if f"sd-s-{role}" in classes:
+                assert f'stroke="{hex_}"' not in shape.lower(), shape
+    assert 'stroke="transparent"' not in trimmed
+    assert len(re.findall(r'fill="none"', trimmed)) == len(re.findall(r'fill="none"', svg)), "colours no class gives stay"
+    assert ">\n<" not in trimmed and texts(trimmed) == texts(svg)
+    assert re.findall(r'xlink:href="([^"]*)"', trimmed) == re.findall(r'xlink:href="([^"]*)"', svg)
