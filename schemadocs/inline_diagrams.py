@@ -2,8 +2,8 @@
 
 In: each page's final HTML, holding the placeholders `render_diagrams` and
 `render.fragments` wrote into its Markdown, and the cache directory. Out: the same HTML with
-every placeholder replaced by its cached SVG or fragment, and the theme's indentation cut
-(`render.html_trim`). They join the page only after
+every placeholder replaced by its cached SVG or fragment, the theme's indentation cut
+(`render.html_trim`) and the marks only the search plugin reads taken out (`render.build_marks`). They join the page only after
 Python-Markdown, MkDocs' anchor collection and the search plugin are done with it, so none of
 them parses them.
 `schemadocs.build.run_mkdocs` adds the plugin itself; it is not named in mkdocs.yml.
@@ -17,6 +17,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from schemadocs.render.build_marks import strip_build_marks
 from schemadocs.render.diagrams import SVG_PLACEHOLDER
 from schemadocs.render.fragments import FRAGMENT_PLACEHOLDER
 from schemadocs.render.html_trim import trim_html
@@ -30,7 +31,7 @@ class InlineDiagrams(BasePlugin):  # type: ignore[type-arg]
         self.cache_dir = cache_dir
 
     def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
-        return fill_placeholders(trim_html(output), self.cache_dir, page.file.src_uri)
+        return fill_placeholders(strip_build_marks(trim_html(output)), self.cache_dir, page.file.src_uri)
 
 
 def fill_placeholders(html: str, cache_dir: Path, source: str) -> str:
@@ -43,4 +44,4 @@ def fill_placeholders(html: str, cache_dir: Path, source: str) -> str:
                               "build again to make it") from None
 
     html = SVG_PLACEHOLDER.sub(lambda m: read("diagrams", f"{m.group(1)}.svg"), html)
-    return FRAGMENT_PLACEHOLDER.sub(lambda m: read("fragments", f"{m.group(1)}.html"), html)
+    return FRAGMENT_PLACEHOLDER.sub(lambda m: strip_build_marks(read("fragments", f"{m.group(1)}.html")), html)

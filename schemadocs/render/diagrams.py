@@ -154,7 +154,7 @@ def er_diagram(catalog: Catalog, graph: nx.MultiDiGraph, center: QualifiedName, 
     drawing = _Drawing("er", page)
     labels = {} if labels is None else labels
     for qname in [center, *around[:MAX_NEIGHBOURS]]:
-        key = (posixpath.dirname(page), qname, qname == center)
+        key = (posixpath.dirname(page), qname, qname == center, relation_page(qname) == page)
         if key not in labels:
             labels[key] = _html_label(catalog.relation(qname), qname, page, qname == center)
         drawing.node(qname, str(qname), relative_html(page, relation_page(qname)), labels[key])
@@ -215,7 +215,7 @@ def schema_diagram(catalog: Catalog, graph: nx.MultiDiGraph, tables: Sequence[Qu
     for qname in tables:
         href = relative_html(page, relation_page(qname))
         if detailed:
-            key = (posixpath.dirname(page), qname, False)
+            key = (posixpath.dirname(page), qname, False, False)  # as er_diagram keys a neighbour
             if key not in labels:
                 labels[key] = _html_label(catalog.relation(qname), qname, page, False)
             drawing.node(qname, str(qname), href, labels[key])
@@ -339,6 +339,7 @@ def _clean_svg(svg: str) -> str:
 
 def _html_label(rel: Relation | None, qname: QualifiedName, page: str, highlight: bool) -> str:
     href = relative_html(page, relation_page(qname))
+    rows_href = "" if relation_page(qname) == page else href  # a column of the page's own table: "#col-..."
     head_bg = colour("head") if highlight else colour("head2")
     rows = [f'<TR><TD BGCOLOR="{head_bg}" HREF="{dot_html(href)}" TITLE="{dot_html(str(qname))}">'
             f'<FONT COLOR="{colour("on-head")}"><B>{dot_html(_short(str(qname), 48))}</B></FONT></TD></TR>']
@@ -347,7 +348,7 @@ def _html_label(rel: Relation | None, qname: QualifiedName, page: str, highlight
         fk = {c for f in rel.foreign_keys for c in f.columns}
         for col in rel.columns[:MAX_COLUMNS]:
             mark = "PK " if col.name in pk else "FK " if col.name in fk else ""
-            rows.append(f'<TR><TD ALIGN="LEFT" HREF="{dot_html(href)}#{column_anchor(col.name)}" TITLE="{dot_html(col.name)}">'
+            rows.append(f'<TR><TD ALIGN="LEFT" HREF="{dot_html(rows_href)}#{column_anchor(col.name)}" TITLE="{dot_html(col.name)}">'
                         f'{dot_html(mark)}{dot_html(_short(col.name, 32))} <FONT COLOR="{colour("muted")}">{dot_html(_short(col.type, 24))}</FONT></TD></TR>')
         if len(rel.columns) > MAX_COLUMNS:
             rows.append(f'<TR><TD ALIGN="LEFT" HREF="{dot_html(href)}#columns"><I>+{len(rel.columns) - MAX_COLUMNS} more columns</I></TD></TR>')

@@ -9,6 +9,7 @@ import subprocess
 import graphviz
 import pytest
 
+from schemadocs.render.diagram_theme import PALETTE, themed
 from schemadocs.render.diagrams import _clean_svg, dot_program
 from schemadocs.render.escape import dot_html, dot_text
 from schemadocs.render.svg_trim import trim_svg
@@ -60,3 +61,40 @@ def test_each_text_keeps_its_own_font_size_and_anchor_when_not_the_common_one() 
 
 def test_a_drawing_not_made_by_graphviz_is_left_alone() -> None:
     assert trim_svg('<svg><text x="1.25">a</text></svg>') == '<svg><text x="1.25">a</text></svg>'
+
+
+def themed_drawing() -> str:
+    """A table node and an edge in the site's palette colours, as `render.diagrams` draws them."""
+    dot = dot_program()
+    assert dot is not None
+    label = (f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" COLOR="{PALETTE["line"]}" BGCOLOR="{PALETTE["paper"]}">'
+             f'<TR><TD BGCOLOR="{PALETTE["head"]}" HREF="a.html" TITLE="t"><FONT COLOR="{PALETTE["on-head"]}">'
+             f'<B>app.orders</B></FONT></TD></TR><TR><TD HREF="a.html#col-id" TITLE="id">id '
+             f'<FONT COLOR="{PALETTE["muted"]}">bigint</FONT></TD></TR></TABLE>>')
+    graph = graphviz.Digraph("er", node_attr={"fontname": "Helvetica", "fontsize": "10", "fontcolor": PALETTE["ink"]},
+                             edge_attr={"color": PALETTE["edge"], "fontcolor": PALETTE["ink"]})
+    graph.node("n0", label=label, shape="plain", URL="a.html", target="_top")
+    graph.node("n1", label="b", shape="box", style="filled", fillcolor=PALETTE["layer"], color=PALETTE["line"])
+    graph.edge("n0", "n1", label="customer_id")
+    done = subprocess.run([dot, "-Tsvg"], input=graph.source.encode(), capture_output=True, check=True, timeout=60)
+    return themed(_clean_svg(done.stdout.decode()))
+
+
+def test_colours_a_role_class_gives_and_transparent_strokes_go_the_rest_stay() -> None:
+    svg = themed_drawing()
+    trimmed = trim_svg(svg)
+    shapes = re.findall(r"<(?:polygon|path|ellipse|polyline|text)\b[^>]*>", trimmed)
+    roles = [name for shape in shapes for c in re.findall(r'class="([^"]*)"', shape) for name in c.split()]
+    assert {"sd-f-head", "sd-f-on-head", "sd-s-line", "sd-f-muted", "sd-s-edge"} <= set(roles), roles
+    assert len(roles) == sum(len(c.split()) for c in re.findall(r'<(?:polygon|path|ellipse|polyline|text) class="([^"]*)"', svg))
+    for shape in shapes:
+        classes = (re.findall(r'class="([^"]*)"', shape) or [""])[0].split()
+        for role, hex_ in PALETTE.items():
+            if f"sd-f-{role}" in classes:
+                assert f'fill="{hex_}"' not in shape.lower(), shape
+            if f"sd-s-{role}" in classes:
+                assert f'stroke="{hex_}"' not in shape.lower(), shape
+    assert 'stroke="transparent"' not in trimmed
+    assert len(re.findall(r'fill="none"', trimmed)) == len(re.findall(r'fill="none"', svg)), "colours no class gives stay"
+    assert texts(trimmed) == texts(svg)
+    assert re.findall(r'xlink:href="([^"]*)"', trimmed) == re.findall(r'xlink:href="([^"]*)"', svg)

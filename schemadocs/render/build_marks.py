@@ -1,0 +1,54 @@
+"""Lighter pages: a built page's HTML without the marks only the build reads.
+
+In: one page's final HTML (what MkDocs writes, after its search plugin has read the page).
+Out: the same page without the `data-search-exclude` attributes the templates put on what the
+search index leaves out (statistics, types, breadcrumbs, findings, most table cells): the
+search plugin reads them while it indexes the page, before the page is written, and nothing
+in the browser reads them (the theme's scripts, schemadocs' scripts and stylesheet do not),
+so the page renders and behaves the same. Some 70 of them are on a relation page (about
+1.5 KB); at 10,000 tables, some 20 MB of the site.
+
+Only whole attributes of tags are taken out: a tag is parsed attribute by attribute, so the
+words `data-search-exclude` inside an attribute's value or in text (a hostile comment) stay.
+`<pre>`, `<code>`, `<textarea>`, `<script>` and `<style>` are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARK = "data-search-exclude"
+_KEPT_OPEN = re.compile(r"<(pre|code|textarea|script|style)[\s>]", re.I)
+_MARKED_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*(?:\s+[^\s=<>\"'/]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>")
+_ATTRIBUTE = re.compile(r"(\s+)([^\s=<>\"'/]+)(=(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
+
+
+def strip_build_marks(html: str) -> str:
+    """`html` without `data-search-exclude` attributes, outside the kept elements."""
+    if MARK not in html:
+        return html
+    out: list[str] = []
+    last = 0
+    lower = html.lower()
+    while (kept := _KEPT_OPEN.search(html, last)) is not None:
+        out.append(_strip(html[last:kept.start()]))
+        close = lower.find(f"</{kept.group(1).lower()}", kept.end())
+        end = len(html) if close < 0 else lower.find(">", close) + 1 or len(html)
+        out.append(html[kept.start():end])
+        last = end
+    out.append(_strip(html[last:]))
+    return "".join(out)
+
+
+def _strip(part: str) -> str:
+    if MARK not in part:
+        return part
+    return _MARKED_TAG.sub(lambda m: _tag_without_mark(m.group(0)) if MARK in m.group(0) else m.group(0), part)
+
+
+def _tag_without_mark(tag: str) -> str:
+    """One tag without its `data-search-exclude` attribute (a valueless one, as the templates write it)."""
+    def one(match: re.Match[str]) -> str:
+        return "" if match.group(2).lower() == MARK and match.group(3) is None else match.group(0)
+    name_end = re.match(r"<[a-zA-Z][a-zA-Z0-9-]*", tag).end()  # type: ignore[union-attr]
+    return tag[:name_end] + _ATTRIBUTE.sub(one, tag[name_end:])
