@@ -49,26 +49,53 @@ class CatalogIndex:
         """Each table with the foreign keys declared on it (not the clones PostgreSQL puts on partitions)."""
         return self._constraints.foreign_keys
 
+    @property
+    def not_validated(self) -> tuple[tuple[Relation, Constraint], ...]:
+        """Each table's own constraints (not the clones on partitions) added NOT VALID and never validated."""
+        return self._constraints.not_validated
+
+    @property
+    def self_references(self) -> tuple[tuple[Relation, ForeignKey], ...]:
+        """The declared foreign keys that reference their own table."""
+        return self._constraints.self_references
+
+    @property
+    def references(self) -> dict[tuple[str, str], set[tuple[str, str]]]:
+        """For each table with declared foreign keys to other tables, those tables, as (schema, name)."""
+        return self._constraints.references
+
     @cached_property
     def _constraints(self) -> _Constraints:
-        """The keys above, and the tables with an exclusion constraint, from one pass over every
-        table's constraints."""
+        """The keys above, the tables with an exclusion constraint, the constraints never validated,
+        the self-references and the graph of references, from one pass over every table's constraints
+        (each constraint is read once while it is at hand: a pass per rule would read them all again)."""
         keys: dict[tuple[str, str], Constraint] = {}
         declared = []
         excluding = set()
+        not_validated = []
+        selves = []
+        references: dict[tuple[str, str], set[tuple[str, str]]] = {}
         for r in self.tables:
             fks = []
+            table = r.schema, r.name
             for c in r.constraints:
+                if not c.validated and not c.inherited:
+                    not_validated.append((r, c))
                 if isinstance(c, ForeignKey):
                     if not c.inherited:
                         fks.append(c)
+                        target = c.ref_schema, c.ref_name
+                        if target == table:
+                            selves.append((r, c))
+                        else:
+                            references.setdefault(table, set()).add(target)
                 elif c.kind is ConstraintKind.PRIMARY_KEY:
-                    keys[r.schema, r.name] = c
+                    keys[table] = c
                 elif c.kind is ConstraintKind.EXCLUSION:
-                    excluding.add((r.schema, r.name))
+                    excluding.add(table)
             if fks:
                 declared.append((r, tuple(fks)))
-        return _Constraints(keys, tuple(declared), frozenset(excluding))
+        return _Constraints(keys, tuple(declared), frozenset(excluding), tuple(not_validated), tuple(selves), references)
 
     @cached_property
     def foreign_keys(self) -> tuple[tuple[Relation, ForeignKey], ...]:
@@ -166,14 +193,22 @@ class CatalogIndex:
         spelled: set[str] = set()
         uncommented = []
         for r in self.catalog.relations:
-            mine = types[r.schema, r.name] = {c.name: c.type for c in r.columns}
+            if r.partition_of is not None:  # its parent's columns: no comments of their own to check
+                mine = types[r.schema, r.name] = {c.name: c.type for c in r.columns}
+                names.update(mine)
+                continue
+            mine = types[r.schema, r.name] = {}
+            missing = []
+            for c in r.columns:  # each column read once, its fields while at hand
+                name, comment = c.name, c.comment
+                mine[name] = c.type
+                if not comment or comment.isspace():
+                    missing.append(name)
             names.update(mine)
-            if r.partition_of is None:
-                if r.kind in TABLES:
-                    spelled.update(mine.values())
-                missing = [c.name for c in r.columns if not c.comment or c.comment.isspace()]
-                if missing:
-                    uncommented.append((r, missing))
+            if r.kind in TABLES:
+                spelled.update(mine.values())
+            if missing:
+                uncommented.append((r, missing))
         return _Columns(types, frozenset(names), frozenset(spelled), tuple(uncommented))
 
 
@@ -182,6 +217,9 @@ class _Constraints:
     primary_keys: dict[tuple[str, str], Constraint]
     foreign_keys: tuple[tuple[Relation, tuple[ForeignKey, ...]], ...]
     excluding: frozenset[tuple[str, str]]  # tables with an exclusion constraint
+    not_validated: tuple[tuple[Relation, Constraint], ...]
+    self_references: tuple[tuple[Relation, ForeignKey], ...]
+    references: dict[tuple[str, str], set[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
