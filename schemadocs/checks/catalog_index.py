@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from schemadocs.checks.index_key import backs_constraint, shape
+from schemadocs.checks.names import may_reach_limit
 from schemadocs.model import Catalog, Column, Constraint, ConstraintKind, ForeignKey, Index, Relation, RelationKind
 
 TABLES = (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE)
@@ -75,12 +76,15 @@ class CatalogIndex:
         not_validated = []
         selves = []
         references: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        long_names = []
         for r in self.tables:
             fks = []
             table = r.schema, r.name
             for c in r.constraints:
                 if not c.validated and not c.inherited:
                     not_validated.append((r, c))
+                if may_reach_limit(c.name):
+                    long_names.append((r, c))
                 if isinstance(c, ForeignKey):
                     if not c.inherited:
                         fks.append(c)
@@ -95,7 +99,8 @@ class CatalogIndex:
                     excluding.add(table)
             if fks:
                 declared.append((r, tuple(fks)))
-        return _Constraints(keys, tuple(declared), frozenset(excluding), tuple(not_validated), tuple(selves), references)
+        return _Constraints(keys, tuple(declared), frozenset(excluding), tuple(not_validated), tuple(selves), references,
+                            tuple(long_names))
 
     @cached_property
     def foreign_keys(self) -> tuple[tuple[Relation, ForeignKey], ...]:
@@ -130,38 +135,81 @@ class CatalogIndex:
                         break
         return tuple(found)
 
-    @cached_property
+    @property
     def own_indexes(self) -> tuple[tuple[Relation, tuple[Index, ...]], ...]:
         """Each table (partitions included) and materialized view with its indexes, less those of a
         partition with the key of one of its parent's (PostgreSQL clones and attaches those: they
         are reported, if at all, on the parent)."""
-        found = []
-        for r in self.catalog.relations:
-            if r.kind not in INDEXED:
-                continue
-            parent = self.catalog.relation(r.partition_of) if r.partition_of is not None else None
-            if parent is None or not parent.indexes:
-                found.append((r, r.indexes))
-            else:
-                inherited = {shape(i) for i in parent.indexes}
-                found.append((r, tuple(i for i in r.indexes if shape(i) not in inherited)))
-        return tuple(found)
+        return self._indexes.own
 
-    @cached_property
+    @property
     def shared_leads(self) -> tuple[tuple[Relation, tuple[Index, ...]], ...]:
         """`own_indexes`, only for the relations two of whose indexes have the same first key column:
         elsewhere no index duplicates another or leads it."""
-        return tuple((r, own) for r, own in self.own_indexes
-                     if len(r.indexes) > 1 and len({i.columns[:1] for i in r.indexes}) < len(r.indexes))
+        return self._indexes.shared_leads
+
+    @property
+    def plain_btrees(self) -> tuple[tuple[Relation, Index, str | None], ...]:
+        """Each droppable B-tree (own, not unique, not backing a constraint) with the type of its first
+        key column (None for an expression)."""
+        return self._indexes.plain_btrees
+
+    @property
+    def partial_indexes(self) -> tuple[tuple[Relation, Index], ...]:
+        """Each own index (as in `own_indexes`) with a predicate."""
+        return self._indexes.partial
+
+    @property
+    def invalid_indexes(self) -> tuple[tuple[Relation, Index], ...]:
+        """Every index, a partition's included, that is not valid."""
+        return self._indexes.invalid
+
+    @property
+    def index_names_near_limit(self) -> tuple[tuple[Relation, Index], ...]:
+        """Every index whose name may reach PostgreSQL's length limit (`names.may_reach_limit`)."""
+        return self._indexes.long_names
+
+    @property
+    def constraint_names_near_limit(self) -> tuple[tuple[Relation, Constraint], ...]:
+        """Every table's constraint (clones on partitions included) whose name may reach the limit."""
+        return self._constraints.long_names
 
     @cached_property
-    def plain_btrees(self) -> tuple[tuple[Relation, Index, dict[str, str]], ...]:
-        """Each droppable B-tree (own, not unique, not backing a constraint) with its table's column types."""
+    def _indexes(self) -> _Indexes:
+        """The index facts above, from one pass over every index of the catalog (each index read
+        once, its fields while at hand: a pass per rule would read them all again)."""
         types, excluding = self.column_types, self._constraints.excluding
-        # A primary key or unique constraint has a unique index: a non-unique one can back only an exclusion constraint.
-        return tuple((r, i, types[r.schema, r.name]) for r, own in self.own_indexes for i in own
-                     if i.method == "btree" and not i.unique
-                     and not (excluding and (r.schema, r.name) in excluding and backs_constraint(r, i)))
+        own_indexes, shared, btrees, partial, invalid, long_names = [], [], [], [], [], []
+        for r in self.catalog.relations:
+            indexes = r.indexes
+            if r.kind not in INDEXED:
+                invalid += [(r, i) for i in indexes if not i.valid]
+                long_names += [(r, i) for i in indexes if may_reach_limit(i.name)]
+                continue
+            parent = self.catalog.relation(r.partition_of) if r.partition_of is not None else None
+            inherited = {shape(i) for i in parent.indexes} if parent is not None and parent.indexes else None
+            own = tuple(i for i in indexes if shape(i) not in inherited) if inherited else indexes
+            own_indexes.append((r, own))
+            if not indexes:
+                continue
+            leads = set()
+            for i in indexes:
+                if not i.valid:
+                    invalid.append((r, i))
+                if may_reach_limit(i.name):
+                    long_names.append((r, i))
+                leads.add(i.columns[:1])
+            if len(leads) < len(indexes):  # two indexes share a first column
+                shared.append((r, own))
+            mine = types[r.schema, r.name]
+            # A primary key or unique constraint has a unique index: a non-unique one can back only an exclusion constraint.
+            checked = excluding and (r.schema, r.name) in excluding
+            for i in own:
+                if i.predicate is not None:
+                    partial.append((r, i))
+                if i.method == "btree" and not i.unique and not (checked and backs_constraint(r, i)):
+                    btrees.append((r, i, mine.get(i.columns[0]) if i.columns else None))
+        return _Indexes(tuple(own_indexes), tuple(shared), tuple(btrees), tuple(partial), tuple(invalid), tuple(long_names))
 
     @property
     def column_types(self) -> dict[tuple[str, str], dict[str, str]]:
@@ -220,6 +268,17 @@ class _Constraints:
     not_validated: tuple[tuple[Relation, Constraint], ...]
     self_references: tuple[tuple[Relation, ForeignKey], ...]
     references: dict[tuple[str, str], set[tuple[str, str]]]
+    long_names: tuple[tuple[Relation, Constraint], ...]
+
+
+@dataclass(frozen=True)
+class _Indexes:
+    own: tuple[tuple[Relation, tuple[Index, ...]], ...]
+    shared_leads: tuple[tuple[Relation, tuple[Index, ...]], ...]
+    plain_btrees: tuple[tuple[Relation, Index, str | None], ...]
+    partial: tuple[tuple[Relation, Index], ...]
+    invalid: tuple[tuple[Relation, Index], ...]
+    long_names: tuple[tuple[Relation, Index], ...]
 
 
 @dataclass(frozen=True)
