@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from schemadocs.checks.index_key import backs_constraint, shape
-from schemadocs.checks.names import may_reach_limit
+from schemadocs.checks.names import NAME_LIMIT
 from schemadocs.model import Catalog, Column, Constraint, ConstraintKind, ForeignKey, Index, Relation, RelationKind
 
 TABLES = (RelationKind.TABLE, RelationKind.PARTITIONED_TABLE)
@@ -25,20 +25,107 @@ HEAPS = (RelationKind.TABLE, RelationKind.MATERIALIZED_VIEW)
 class CatalogIndex:
     catalog: Catalog
 
-    @cached_property
+    @property
     def tables(self) -> tuple[Relation, ...]:
         """Ordinary and partitioned tables, partitions included (catalog order)."""
-        return tuple(r for r in self.catalog.relations if r.kind in TABLES)
+        return self._relations.tables
 
-    @cached_property
+    @property
     def top_tables(self) -> tuple[Relation, ...]:
         """Ordinary and partitioned tables, not partitions (they repeat their parent's columns)."""
-        return tuple(r for r in self.tables if r.partition_of is None)
+        return self._relations.top_tables
 
-    @cached_property
+    @property
     def heaps(self) -> tuple[Relation, ...]:
         """Ordinary tables and materialized views (what holds rows) that have statistics."""
-        return tuple(r for r in self.catalog.relations if r.kind in HEAPS and r.stats is not None)
+        return self._relations.heaps
+
+    @property
+    def with_stats(self) -> tuple[Relation, ...]:
+        """The relations that have statistics."""
+        return self._relations.with_stats
+
+    @property
+    def uncommented_relations(self) -> tuple[Relation, ...]:
+        """The relations documented on their own (not partitions) without a comment (none, or blanks only)."""
+        return self._relations.uncommented
+
+    @property
+    def relation_names(self) -> tuple[str, ...]:
+        """Every relation's name (catalog order)."""
+        return self._relations.names
+
+    @property
+    def with_policies(self) -> tuple[Relation, ...]:
+        """The relations that have row-level security policies."""
+        return self._relations.with_policies
+
+    @property
+    def rls_enabled(self) -> tuple[Relation, ...]:
+        """The relations with row-level security enabled."""
+        return self._relations.rls_enabled
+
+    @property
+    def granted(self) -> tuple[Relation, ...]:
+        """The relations with grants."""
+        return self._relations.granted
+
+    @property
+    def views(self) -> tuple[Relation, ...]:
+        """The plain views."""
+        return self._relations.views
+
+    @property
+    def materialized_views(self) -> tuple[Relation, ...]:
+        """The materialized views."""
+        return self._relations.materialized_views
+
+    @property
+    def with_triggers(self) -> tuple[Relation, ...]:
+        """The relations that have triggers."""
+        return self._relations.with_triggers
+
+    @property
+    def constrained_others(self) -> tuple[Relation, ...]:
+        """The relations other than tables that have constraints (a foreign table's checks)."""
+        return self._relations.constrained_others
+
+    @cached_property
+    def _relations(self) -> _Relations:
+        """The groups of relations above, from one pass over every relation (each relation read once,
+        its fields while at hand: a pass per rule would read them all again)."""
+        tables, top, heaps, stats, uncommented, names = [], [], [], [], [], []
+        policies, rls, granted, views, materialized, triggers, others = [], [], [], [], [], [], []
+        for r in self.catalog.relations:
+            kind, top_level = r.kind, r.partition_of is None
+            names.append(r.name)
+            if kind in TABLES:
+                tables.append(r)
+                if top_level:
+                    top.append(r)
+            else:
+                if kind is RelationKind.VIEW:
+                    views.append(r)
+                elif kind is RelationKind.MATERIALIZED_VIEW:
+                    materialized.append(r)
+                if r.constraints:
+                    others.append(r)
+            if r.stats is not None:
+                stats.append(r)
+                if kind in HEAPS:
+                    heaps.append(r)
+            if top_level and (not r.comment or r.comment.isspace()):
+                uncommented.append(r)
+            if r.policies:
+                policies.append(r)
+            if r.rls_enabled:
+                rls.append(r)
+            if r.grants:
+                granted.append(r)
+            if r.triggers:
+                triggers.append(r)
+        return _Relations(*map(tuple, (tables, top, heaps, stats, uncommented, names, policies, rls, granted, views,
+                                       materialized, triggers, others)))
 
     @property
     def primary_keys(self) -> dict[tuple[str, str], Constraint]:
@@ -77,17 +164,22 @@ class CatalogIndex:
         selves = []
         references: dict[tuple[str, str], set[tuple[str, str]]] = {}
         long_names = []
+        distinct = []
         for r in self.tables:
             fks = []
+            columns: set[tuple[str, ...]] = set()  # of this table's keys: one finding per object
             table = r.schema, r.name
             for c in r.constraints:
                 if not c.validated and not c.inherited:
                     not_validated.append((r, c))
-                if may_reach_limit(c.name):
+                if len(c.name) >= NAME_LIMIT or not c.name.isascii():  # may_reach_limit, inline
                     long_names.append((r, c))
                 if isinstance(c, ForeignKey):
                     if not c.inherited:
                         fks.append(c)
+                        if c.columns not in columns:
+                            columns.add(c.columns)
+                            distinct.append((r, c))
                         target = c.ref_schema, c.ref_name
                         if target == table:
                             selves.append((r, c))
@@ -100,25 +192,13 @@ class CatalogIndex:
             if fks:
                 declared.append((r, tuple(fks)))
         return _Constraints(keys, tuple(declared), frozenset(excluding), tuple(not_validated), tuple(selves), references,
-                            tuple(long_names))
+                            tuple(long_names), tuple(distinct))
 
-    @cached_property
-    def foreign_keys(self) -> tuple[tuple[Relation, ForeignKey], ...]:
-        """Every table's declared foreign keys, one (table, key) pair each."""
-        return tuple((r, fk) for r, fks in self.table_foreign_keys for fk in fks)
-
-    @cached_property
+    @property
     def distinct_foreign_keys(self) -> tuple[tuple[Relation, ForeignKey], ...]:
-        """`foreign_keys`, skipping one with the same table and columns as one before it (one finding
+        """Every table's declared foreign keys, one (table, key) pair each, skipping one with the same table and columns as one before it (one finding
         per object)."""
-        found = []
-        for r, fks in self.table_foreign_keys:
-            seen: set[tuple[str, ...]] = set()
-            for fk in fks:
-                if fk.columns not in seen:
-                    seen.add(fk.columns)
-                    found.append((r, fk))
-        return tuple(found)
+        return self._constraints.distinct_foreign_keys
 
     @cached_property
     def key_columns(self) -> tuple[tuple[Relation, Column], ...]:
@@ -184,7 +264,7 @@ class CatalogIndex:
             indexes = r.indexes
             if r.kind not in INDEXED:
                 invalid += [(r, i) for i in indexes if not i.valid]
-                long_names += [(r, i) for i in indexes if may_reach_limit(i.name)]
+                long_names += [(r, i) for i in indexes if len(i.name) >= NAME_LIMIT or not i.name.isascii()]
                 continue
             parent = self.catalog.relation(r.partition_of) if r.partition_of is not None else None
             inherited = {shape(i) for i in parent.indexes} if parent is not None and parent.indexes else None
@@ -196,7 +276,7 @@ class CatalogIndex:
             for i in indexes:
                 if not i.valid:
                     invalid.append((r, i))
-                if may_reach_limit(i.name):
+                if len(i.name) >= NAME_LIMIT or not i.name.isascii():  # may_reach_limit, inline
                     long_names.append((r, i))
                 leads.add(i.columns[:1])
             if len(leads) < len(indexes):  # two indexes share a first column
@@ -261,6 +341,23 @@ class CatalogIndex:
 
 
 @dataclass(frozen=True)
+class _Relations:
+    tables: tuple[Relation, ...]
+    top_tables: tuple[Relation, ...]
+    heaps: tuple[Relation, ...]
+    with_stats: tuple[Relation, ...]
+    uncommented: tuple[Relation, ...]
+    names: tuple[str, ...]
+    with_policies: tuple[Relation, ...]
+    rls_enabled: tuple[Relation, ...]
+    granted: tuple[Relation, ...]
+    views: tuple[Relation, ...]
+    materialized_views: tuple[Relation, ...]
+    with_triggers: tuple[Relation, ...]
+    constrained_others: tuple[Relation, ...]
+
+
+@dataclass(frozen=True)
 class _Constraints:
     primary_keys: dict[tuple[str, str], Constraint]
     foreign_keys: tuple[tuple[Relation, tuple[ForeignKey, ...]], ...]
@@ -269,6 +366,7 @@ class _Constraints:
     self_references: tuple[tuple[Relation, ForeignKey], ...]
     references: dict[tuple[str, str], set[tuple[str, str]]]
     long_names: tuple[tuple[Relation, Constraint], ...]
+    distinct_foreign_keys: tuple[tuple[Relation, ForeignKey], ...]
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,10 @@ TRAP_PARTITIONS = "Partitions are documented by their partitioned parent and are
       fix="COMMENT ON TABLE ... IS '...'; (COMMENT ON VIEW / MATERIALIZED VIEW / FOREIGN TABLE likewise).",
       traps=TRAP_PARTITIONS + "A comment of only blanks counts as missing.")
 def relation_without_comment(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.documented:
-        if not r.comment or r.comment.isspace():  # none, or blanks only
-            qname = r.qname
-            name = str(qname)
-            yield Hit(object=name, message=f"{r.kind.label} {name} has no comment", subject=qname,
-                      fix=f"COMMENT ON {_COMMENT_ON[r.kind]} {name} IS '...';")
+    for r in ctx.index.uncommented_relations:  # none, or blanks only
+        name = qualified(r.schema, r.name)
+        yield Hit(name, f"{r.kind.label} {name} has no comment", f"COMMENT ON {_COMMENT_ON[r.kind]} {name} IS '...';",
+                  r.qname)
 
 
 _COMMENT_ON = {kind: kind.label.upper().replace("PARTITIONED ", "") for kind in RelationKind}  # COMMENT ON <this>

@@ -143,9 +143,9 @@ def unused_index(ctx: Context) -> Iterator[Hit]:
             "sequential scans or more index scans than sequential ones are not reported; counters are this "
             "server's since their reset (a reporting job can explain them).")
 def seq_scan_heavy_table(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.relations:
+    for r in ctx.index.heaps:
         s = r.stats
-        if r.kind is not RelationKind.TABLE or s is None or s.estimated_rows is None or s.seq_scans is None:
+        if r.kind is not RelationKind.TABLE or s.estimated_rows is None or s.seq_scans is None:
             continue
         if s.estimated_rows >= ctx.thresholds["min_rows"] and s.seq_scans >= ctx.thresholds["min_seq_scans"] \
                 and s.seq_scans > (s.index_scans or 0):

@@ -10,7 +10,6 @@ from operator import attrgetter
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
-from schemadocs.checks.catalog_index import TABLES
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.index_key import index_name
 from schemadocs.checks.names import NAME_LIMIT, may_reach_limit
@@ -108,12 +107,15 @@ def named_objects(ctx: Context, *, select: Select,
     catalog = ctx.catalog
     picked = select([s.name for s in catalog.schemas], False)
     yield from (Named("schema", s.name, quote_ident(s.name), None) for s in catalog.schemas if s.name in picked)
-    picked = select([r.name for r in catalog.relations], False)
-    yield from (Named(r.kind.label, r.name, str(r.qname), r.qname) for r in catalog.relations if r.name in picked)
-    picked = select(ctx.index.column_names, False)
+    picked = select(ctx.index.relation_names, False)
     if picked:
+        yield from (Named(r.kind.label, r.name, str(r.qname), r.qname) for r in catalog.relations if r.name in picked)
+    picked = select(ctx.index.column_names, False)
+    if picked:  # the columns of only the relations that have such a name (their names are the keys of column_types)
+        types = ctx.index.column_types
         yield from (Named("column", c.name, f"{r.qname}.{quote_ident(c.name)}", r.qname)
-                    for r in catalog.relations for c in r.columns if c.name in picked)
+                    for r in catalog.relations if not picked.isdisjoint(types[r.schema, r.name])
+                    for c in r.columns if c.name in picked)
     if members is not None:
         yield from members(ctx)
     picked = select([f.name for f in catalog.routines], True)
@@ -131,14 +133,15 @@ def _members_at_limit(ctx: Context) -> Iterator[Named]:
     key's constraint shares its index's name: it is named once, as the index). There are many: only a
     name of NAME_LIMIT characters or a non-ASCII one can reach the limit, and `at_limit` decides those
     few. The catalog index picks the indexes' and tables' constraints' as its passes read them."""
-    relations = ctx.catalog.relations
+    index = ctx.index
     for kind, members_of in _MEMBERS:
         if kind == "index":
-            found = list(ctx.index.index_names_near_limit)
+            found = list(index.index_names_near_limit)
         elif kind == "constraint":  # tables' from the index; other relations' (a foreign table's checks) here
-            found = [*ctx.index.constraint_names_near_limit,
-                     *((r, m) for r in relations if r.kind not in TABLES for m in r.constraints if may_reach_limit(m.name))]
+            found = [*index.constraint_names_near_limit,
+                     *((r, m) for r in index.constrained_others for m in r.constraints if may_reach_limit(m.name))]
         else:
+            relations = index.with_triggers if kind == "trigger" else index.with_policies
             found = [(r, m) for r in relations for m in members_of(r) if may_reach_limit(m.name)]
         picked = at_limit([m.name for _, m in found]) if found else set()
         for r, m in found:
