@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
+from pathlib import Path
 
 import psycopg
 
@@ -39,8 +42,10 @@ from schemadocs.introspect.introspect import introspect
 TARGET = 0.10
 
 
-def bench(dsn: str, runs: int) -> dict[str, float]:
+def bench(dsn: str, runs: int, baseline: Path | None = None) -> dict[str, float]:
     times: dict[str, list[float]] = {"snapshot": [], "load": [], "lint": []}
+    if baseline is not None:
+        times["baseline lint"] = []
     findings = Counter[str]()
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -54,6 +59,8 @@ def bench(dsn: str, runs: int) -> dict[str, float]:
         times["load"].append(t2 - t1)
         times["lint"].append(t3 - t2)
         findings = Counter(f.rule for f in report.findings)
+        if baseline is not None:
+            times["baseline lint"].append(_baseline_lint(baseline, data, len(report.findings)))
     medians = {k: statistics.median(v) for k, v in times.items()}
     print(f"  relations {len(catalog.relations):,}, findings {sum(findings.values()):,} from {len(findings)} rules",
           flush=True)
@@ -61,7 +68,40 @@ def bench(dsn: str, runs: int) -> dict[str, float]:
         print(f"  {key:<9} {value:7.3f} s  ({value / medians['snapshot']:.1%} of the snapshot)", flush=True)
     verdict = "MET" if medians["lint"] <= TARGET * medians["snapshot"] else "NOT MET"
     print(f"  lint / snapshot = {medians['lint'] / medians['snapshot']:.1%}; target <= {TARGET:.0%}: {verdict}")
+    if baseline is not None:
+        print(f"  lint / baseline lint = {medians['lint'] / medians['baseline lint']:.1%}")
     return medians
+
+
+def _baseline_lint(checkout: Path, data: bytes, expected: int) -> float:
+    """Seconds `lint` takes in another checkout of schemadocs (its own `snapshot.loads` and rules),
+    on the same snapshot, in a fresh interpreter that imports that checkout's package first (after
+    one untimed run, so its imports and caches are as warm as this process's)."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run([sys.executable, "-c", _BASELINE, str(checkout.resolve()), f.name],
+                             check=True, capture_output=True, text=True).stdout.split()
+    seconds, found = float(out[0]), int(out[1])
+    if found != expected:
+        raise SystemExit(f"error: the baseline found {found} findings, this checkout {expected}: not the same rules")
+    return seconds
+
+
+# Run in the baseline's interpreter: that checkout's package first, not an editable install's finder.
+_BASELINE = """
+import sys, time
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f)]
+sys.path.insert(0, sys.argv[1])
+from schemadocs import snapshot
+from schemadocs.checks.engine import lint
+data = open(sys.argv[2], "rb").read()
+lint(snapshot.loads(data))  # a first run, untimed: imports and caches warm, as in the runs after the first here
+catalog = snapshot.loads(data)
+t = time.perf_counter()
+report = lint(catalog)
+print(time.perf_counter() - t, len(report.findings))
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,10 +109,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tables", type=int, nargs="+", default=[1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dsn", help="a database already holding the synthetic schema (one size)")
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="another checkout of the repository (e.g. a `git worktree` of main): its lint is "
+                             "timed on the same snapshots, in the same run")
     args = parser.parse_args(argv)
+    if args.baseline is not None and not (args.baseline / "schemadocs" / "checks" / "engine.py").is_file():
+        parser.error(f"--baseline {args.baseline}: not a checkout of schemadocs (no schemadocs/checks/engine.py)")
     if args.dsn:
         print(f"== {args.dsn.split()[1] if ' ' in args.dsn else 'given database'} ==")
-        bench(args.dsn, args.runs)
+        bench(args.dsn, args.runs, args.baseline)
         return 0
     for n in args.tables:
         with embedded() as server:
@@ -80,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             with psycopg.connect(dsn, autocommit=True) as conn:
                 conn.execute("ANALYZE")
             print(f"== {n} tables ==", flush=True)
-            bench(dsn, args.runs)
+            bench(dsn, args.runs, args.baseline)
     return 0
 
 
