@@ -1,10 +1,18 @@
 """What several rules derive from one catalog, worked out once per lint instead of once per rule.
 
 In: a `Catalog`. Out: a `CatalogIndex` whose lookups are computed on first use and then shared
-by every rule of the run (through `Context.index`): the tables, those holding rows with statistics,
-their primary and declared foreign keys, the column types in use, the single-column primary keys,
-each relation's own indexes (and the relations where two indexes share a first column), the
-droppable B-trees, every column's type by relation, and the distinct column names.
+by every rule of the run (through `Context.index`): the relations sorted into the groups rules
+walk (tables, heaps with statistics, those with policies, grants, triggers...), the primary and
+declared foreign keys with what the key rules need (the constraints never validated, the
+self-references, the graph of references), each relation's own indexes with the droppable,
+partial and invalid ones, the index and constraint names near the length limit, and the
+column facts (types by relation, distinct names and types, the uncommented columns, the
+single-column primary keys).
+
+Each group comes from one pass over one kind of object (relations, constraints, indexes,
+columns) that reads every field the rules need while the object is at hand: at 10,000 tables
+reading the objects, not the rules' logic, is most of the time, and a pass per rule would read
+them all again.
 """
 
 from __future__ import annotations
@@ -200,20 +208,10 @@ class CatalogIndex:
         per object)."""
         return self._constraints.distinct_foreign_keys
 
-    @cached_property
+    @property
     def key_columns(self) -> tuple[tuple[Relation, Column], ...]:
         """The column of each single-column primary key of `top_tables`."""
-        found = []
-        keys = self.primary_keys
-        for r in self.top_tables:
-            pk = keys.get((r.schema, r.name))
-            if pk is not None and len(pk.columns) == 1:
-                name = pk.columns[0]
-                for c in r.columns:  # a key column comes early
-                    if c.name == name:
-                        found.append((r, c))
-                        break
-        return tuple(found)
+        return self._columns.key_columns
 
     @property
     def own_indexes(self) -> tuple[tuple[Relation, tuple[Index, ...]], ...]:
@@ -320,6 +318,8 @@ class CatalogIndex:
         names: set[str] = set()
         spelled: set[str] = set()
         uncommented = []
+        key_columns = []
+        primary_keys = self.primary_keys
         for r in self.catalog.relations:
             if r.partition_of is not None:  # its parent's columns: no comments of their own to check
                 mine = types[r.schema, r.name] = {c.name: c.type for c in r.columns}
@@ -335,9 +335,13 @@ class CatalogIndex:
             names.update(mine)
             if r.kind in TABLES:
                 spelled.update(mine.values())
+                pk = primary_keys.get((r.schema, r.name))
+                if pk is not None and len(pk.columns) == 1:
+                    key = pk.columns[0]
+                    key_columns += [(r, c) for c in r.columns if c.name == key]  # the columns just read, again
             if missing:
                 uncommented.append((r, missing))
-        return _Columns(types, frozenset(names), frozenset(spelled), tuple(uncommented))
+        return _Columns(types, frozenset(names), frozenset(spelled), tuple(uncommented), tuple(key_columns))
 
 
 @dataclass(frozen=True)
@@ -385,3 +389,4 @@ class _Columns:
     names: frozenset[str]
     spelled: frozenset[str]
     uncommented: tuple[tuple[Relation, list[str]], ...]
+    key_columns: tuple[tuple[Relation, Column], ...]
