@@ -22,9 +22,9 @@ Last measured (2 shared cores, load average 13-17 from other work; median of 3; 
 
 Target not met. Under that load every figure is 10-15x its idle value (earlier, idle: snapshot
 5.05 s, lint 0.75 s, 14.8 %), and lint suffers more than the snapshot. Most of lint is now
-reading the objects themselves
-(~13,000 relations, 200,000 columns, 33,000 indexes, 29,000 constraints) and making the 26,721
-findings (12,217 column-coverage, 9,136 unindexed foreign keys on the synthetic schema).
+reading the objects themselves (~13,000 relations, 200,000 columns, 33,000 indexes, 29,000
+constraints) and making the 26,721 findings (12,217 column-coverage, 9,136 unindexed foreign
+keys on the synthetic schema).
 """
 
 from __future__ import annotations
