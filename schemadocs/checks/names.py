@@ -10,6 +10,14 @@ from collections.abc import Iterable
 
 from schemadocs.model import Relation, qualified, quote_ident
 
+NAME_LIMIT = 63  # NAMEDATALEN - 1 bytes: PostgreSQL truncates longer identifiers silently
+
+
+def may_reach_limit(name: str) -> bool:
+    """True when `name` may be NAME_LIMIT bytes long: NAME_LIMIT characters or more, or not ASCII
+    (a character then takes up to 4 bytes). The cheap test before counting bytes."""
+    return len(name) >= NAME_LIMIT or not name.isascii()
+
 
 def member(relation: Relation, names: Iterable[str]) -> str:
     """`s.t.a` for one column or constraint name, `s.t.a,b` for a multi-column key."""

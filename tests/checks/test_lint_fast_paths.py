@@ -2,7 +2,7 @@
 quoting decided by one pattern (the rule's and quote_ident's) and for many names at once, names at the
 length limit found without encoding each, cycles looked for only in a graph that has one, findings
 ordered without one sort of them all, a finding made without dataclass's __init__, the garbage
-collector paused and restored."""
+collector paused and restored, and the catalog index's shared passes reaching every object."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from schemadocs.checks.finding import Category, Finding, Level
 from schemadocs.checks.index_key import key_items, plain_key
 from schemadocs.checks.rules.keys import _acyclic, _cycles
 from schemadocs.checks.rules.naming import _needing_quotes, at_limit, needs_quoting
-from schemadocs.model import QualifiedName, RelationKind, quote_ident
+from schemadocs.model import Constraint, ConstraintKind, Policy, QualifiedName, RelationKind, Trigger, quote_ident
 from tests.checks.models import catalog, col, fk, found, idx, pk, table
 
 NAMES = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), min_size=1, max_size=12)
@@ -149,3 +149,27 @@ def test_linting_a_catalog_leaves_its_snapshot_as_it_was() -> None:
     before = snapshot.dump_bytes(cat)
     assert lint(cat).findings
     assert snapshot.dump_bytes(cat) == before
+
+
+def test_the_shared_passes_see_every_object_the_rules_walked_one_by_one() -> None:
+    # CatalogIndex reads relations, constraints and indexes once each for every rule: the objects a rule
+    # used to reach by its own walk must still reach it (other kinds of relation, clones on partitions).
+    long = "n" * 63
+    check = Constraint(name=long, kind=ConstraintKind.CHECK, definition="CHECK ((id > 0))")
+    foreign = table("ft", kind=RelationKind.FOREIGN_TABLE, constraints=(check,))
+    trigger = Trigger(name=long + "t", function=QualifiedName("s", "f"), timing="AFTER", events=("INSERT",),
+                      level="ROW")
+    policy = Policy(name=long + "p", command="ALL", roles=("public",))
+    parent = table("p", kind=RelationKind.PARTITIONED_TABLE, indexes=(idx("p", "p_id", "id", valid=False),),
+                   constraints=(pk("p", "id"),))
+    part = table("p1", partition_of="p", indexes=(idx("p1", "p1_id", "id", valid=False),),
+                 constraints=(pk("p1", "id"),))
+    secured = replace(table("sec", constraints=(pk("sec", "id"),)), triggers=(trigger,), policies=(policy,))
+    cat = catalog(foreign, parent, part, secured, replace(table("v", kind=RelationKind.VIEW), populated=None),
+                  replace(table("mv", kind=RelationKind.MATERIALIZED_VIEW), populated=False))
+    assert found(cat, "name-at-length-limit") == [
+        ("name-at-length-limit", f"s.ft.{long}", Level.WARNING),
+        ("name-at-length-limit", f"s.sec.{long}p", Level.WARNING),
+        ("name-at-length-limit", f"s.sec.{long}t", Level.WARNING)]
+    assert [o for _, o, _ in found(cat, "invalid-index")] == ["s.p1_id", "s.p_id"]  # the partition's clone too
+    assert [o for _, o, _ in found(cat, "policy-without-rls", "materialized-view-not-populated")] == ["s.sec", "s.mv"]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import QualifiedName, RelationKind, quote_ident
+from schemadocs.model import QualifiedName, RelationKind, qualified, quote_ident
 
 TRAP_PARTITIONS = "Partitions are documented by their partitioned parent and are not reported. "
 
@@ -18,12 +18,10 @@ TRAP_PARTITIONS = "Partitions are documented by their partitioned parent and are
       fix="COMMENT ON TABLE ... IS '...'; (COMMENT ON VIEW / MATERIALIZED VIEW / FOREIGN TABLE likewise).",
       traps=TRAP_PARTITIONS + "A comment of only blanks counts as missing.")
 def relation_without_comment(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.documented:
-        if not r.comment or r.comment.isspace():  # none, or blanks only
-            qname = r.qname
-            name = str(qname)
-            yield Hit(object=name, message=f"{r.kind.label} {name} has no comment", subject=qname,
-                      fix=f"COMMENT ON {_COMMENT_ON[r.kind]} {name} IS '...';")
+    for r in ctx.index.uncommented_relations:  # none, or blanks only
+        name = qualified(r.schema, r.name)
+        yield Hit(name, f"{r.kind.label} {name} has no comment", f"COMMENT ON {_COMMENT_ON[r.kind]} {name} IS '...';",
+                  r.qname)
 
 
 _COMMENT_ON = {kind: kind.label.upper().replace("PARTITIONED ", "") for kind in RelationKind}  # COMMENT ON <this>
@@ -37,11 +35,9 @@ _COMMENT_ON = {kind: kind.label.upper().replace("PARTITIONED ", "") for kind in 
             "keep it on and baseline it.")
 def column_without_comment(ctx: Context) -> Iterator[Hit]:
     for r, missing in ctx.index.uncommented:  # columns with no comment, or blanks only
+        name = qualified(r.schema, r.name)
         listed = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
-        qname = r.qname
-        name = str(qname)
-        yield Hit(object=name, subject=qname,
-                  message=f"{len(missing)} of {len(r.columns)} columns of {name} have no comment: {listed}")
+        yield Hit(name, f"{len(missing)} of {len(r.columns)} columns of {name} have no comment: {listed}", None, r.qname)
 
 
 @rule("routine-without-comment", level=Level.INFO, category=Category.DOCUMENTATION,

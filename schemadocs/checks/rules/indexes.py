@@ -93,21 +93,18 @@ def _leads(r: Relation, short: Index, other: Index) -> bool:
       traps="A concurrent build still in progress also shows as invalid: the message says so. A partitioned "
             "table's index is invalid while some partition lacks an attached index.")
 def invalid_index(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.relations:
-        for i in r.indexes:
-            if i.valid:
-                continue
-            if r.kind is RelationKind.PARTITIONED_TABLE:
-                yield Hit(object=index_name(r, i), subject=r.qname,
-                          message=f"partitioned index {i.name} is not valid: some partition has no index "
-                                  "attached to it",
-                          fix="CREATE INDEX on each partition that lacks one, then ALTER INDEX "
-                              f"{index_name(r, i)} ATTACH PARTITION <that index>;")
-            else:
-                yield Hit(object=index_name(r, i), subject=r.qname,
-                          message=f"index {i.name} is not valid (a CREATE INDEX CONCURRENTLY may still be "
-                                  "running, or one failed)",
-                          fix=f"REINDEX INDEX CONCURRENTLY {index_name(r, i)};")
+    for r, i in ctx.index.invalid_indexes:
+        if r.kind is RelationKind.PARTITIONED_TABLE:
+            yield Hit(object=index_name(r, i), subject=r.qname,
+                      message=f"partitioned index {i.name} is not valid: some partition has no index "
+                              "attached to it",
+                      fix="CREATE INDEX on each partition that lacks one, then ALTER INDEX "
+                          f"{index_name(r, i)} ATTACH PARTITION <that index>;")
+        else:
+            yield Hit(object=index_name(r, i), subject=r.qname,
+                      message=f"index {i.name} is not valid (a CREATE INDEX CONCURRENTLY may still be "
+                              "running, or one failed)",
+                      fix=f"REINDEX INDEX CONCURRENTLY {index_name(r, i)};")
 
 
 @rule("unused-index", level=Level.INFO, category=Category.INDEXES, needs=Needs.STATISTICS,
@@ -146,9 +143,9 @@ def unused_index(ctx: Context) -> Iterator[Hit]:
             "sequential scans or more index scans than sequential ones are not reported; counters are this "
             "server's since their reset (a reporting job can explain them).")
 def seq_scan_heavy_table(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.relations:
+    for r in ctx.index.heaps:
         s = r.stats
-        if r.kind is not RelationKind.TABLE or s is None or s.estimated_rows is None or s.seq_scans is None:
+        if r.kind is not RelationKind.TABLE or s.estimated_rows is None or s.seq_scans is None:
             continue
         if s.estimated_rows >= ctx.thresholds["min_rows"] and s.seq_scans >= ctx.thresholds["min_seq_scans"] \
                 and s.seq_scans > (s.index_scans or 0):
@@ -166,8 +163,8 @@ def seq_scan_heavy_table(ctx: Context) -> Iterator[Hit]:
             "and is not reported; nor are unique and constraint-backing indexes (whole-array uniqueness is "
             "legitimate); expression keys are not typed and are skipped. " + _DROP_TRAPS)
 def btree_on_array(ctx: Context) -> Iterator[Hit]:
-    for r, i, cols in ctx.index.plain_btrees:
-        if i.columns and cols.get(i.columns[0], "").endswith("[]"):
+    for r, i, lead in ctx.index.plain_btrees:
+        if lead is not None and lead.endswith("[]"):
             yield Hit(object=index_name(r, i), subject=r.qname,
                       message=f"B-tree index {i.name} is led by the array column {i.columns[0]}")
 
@@ -181,8 +178,8 @@ def btree_on_array(ctx: Context) -> Iterator[Hit]:
             "recommended form) and composite indexes where the boolean is one of several keys are not "
             "reported. " + _DROP_TRAPS)
 def index_on_boolean(ctx: Context) -> Iterator[Hit]:
-    for r, i, cols in ctx.index.plain_btrees:
-        if len(i.columns) == 1 and cols.get(i.columns[0]) == "boolean" and i.predicate is None:
+    for r, i, lead in ctx.index.plain_btrees:
+        if lead == "boolean" and len(i.columns) == 1 and i.predicate is None:
             yield Hit(object=index_name(r, i), subject=r.qname,
                       message=f"index {i.name} has only the boolean column {i.columns[0]} as key")
 
@@ -195,8 +192,8 @@ def index_on_boolean(ctx: Context) -> Iterator[Hit]:
       traps="Only a predicate that is exactly one `column IS NOT NULL` is read; predicates combining it with "
             "others are not reported. " + _DROP_TRAPS)
 def redundant_not_null_predicate(ctx: Context) -> Iterator[Hit]:
-    partial = [(r, i, column) for r, own in ctx.index.own_indexes for i in own
-               if i.predicate is not None and (column := not_null_column(i.predicate)) is not None]
+    partial = [(r, i, column) for r, i in ctx.index.partial_indexes
+               if (column := not_null_column(i.predicate)) is not None]
     for r, i, column in partial:
         if any(c.name == column and not c.nullable for c in r.columns):
             yield Hit(object=index_name(r, i), subject=r.qname,

@@ -52,12 +52,15 @@ def _root(ctx: Context, qname: QualifiedName) -> tuple[str, str]:
             "partitions are checked once, on the partitioned table. Virtual foreign keys (the project "
             "file's relations:) are checked too, and the finding says the key is virtual.")
 def fk_without_index(ctx: Context) -> Iterator[Hit]:
+    catalog = ctx.catalog
     for r, fk in ctx.index.distinct_foreign_keys:
-        if not lookup_served(ctx.catalog, r, fk.columns):
-            qname, columns = r.qname, column_list(fk.columns)
-            yield Hit(object=member(r, fk.columns), subject=qname,
-                      message=f"{_key(fk)} ({columns}) → {fk.target} has no index led by its columns",
-                      fix=f"CREATE INDEX {concurrently(r)}ON {qname} ({columns});")
+        if not lookup_served(catalog, r, fk.columns):  # most keys of a large schema: each name made once, as text
+            table, keys = qualified(r.schema, r.name), fk.columns
+            listed = quote_ident(keys[0]) if len(keys) == 1 else None
+            yield Hit(f"{table}.{listed or ','.join(map(quote_ident, keys))}",
+                      f"{_key(fk)} ({listed or column_list(keys)}) → {qualified(fk.ref_schema, fk.ref_name)} has no "
+                      "index led by its columns",
+                      f"CREATE INDEX {concurrently(r)}ON {table} ({listed or column_list(keys)});", r.qname)
 
 
 _INT_BYTES = {"smallint": 2, "integer": 4, "bigint": 8}
@@ -128,12 +131,10 @@ def _base_type(ctx: Context, spelled: str | None) -> str | None:
           "violating rows first).",
       traps="Constraints cloned onto partitions are reported once, on the partitioned table.")
 def not_valid_constraint(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.index.tables:
-        for c in r.constraints:
-            if not c.validated and not c.inherited:
-                yield Hit(object=member(r, (c.name,)), subject=r.qname,
-                          message=f"{c.kind.value.replace('_', ' ')} constraint {c.name} is NOT VALID",
-                          fix=f"ALTER TABLE {r.qname} VALIDATE CONSTRAINT {quote_ident(c.name)};")
+    for r, c in ctx.index.not_validated:
+        yield Hit(object=member(r, (c.name,)), subject=r.qname,
+                  message=f"{c.kind.value.replace('_', ' ')} constraint {c.name} is NOT VALID",
+                  fix=f"ALTER TABLE {r.qname} VALIDATE CONSTRAINT {quote_ident(c.name)};")
 
 
 @rule("self-fk-without-delete-rule", level=Level.INFO, category=Category.KEYS,
@@ -145,10 +146,10 @@ def not_valid_constraint(ctx: Context) -> Iterator[Hit]:
       traps="Keys with ON DELETE CASCADE, SET NULL or SET DEFAULT are not reported; NO ACTION that is "
             "deliberate (rows must be re-parented first) can be excluded by object.")
 def self_fk_without_delete_rule(ctx: Context) -> Iterator[Hit]:
-    for r, fk in _foreign_keys(ctx):
+    for r, fk in ctx.index.self_references:
         if fk.virtual:  # no ON DELETE to set: the database does not enforce it
             continue
-        if fk.ref_name == r.name and fk.ref_schema == r.schema and fk.on_delete in ("NO ACTION", "RESTRICT"):
+        if fk.on_delete in ("NO ACTION", "RESTRICT"):
             yield Hit(object=member(r, (fk.name,)), subject=r.qname,
                       message=f"foreign key {fk.name} refers to its own table with ON DELETE {fk.on_delete}")
 
@@ -238,10 +239,7 @@ def _mention(column: str) -> re.Pattern[str]:
       traps="A self-reference (a tree) is not a cycle here; each cycle is reported once, on its first table "
             "by name; keys cloned onto partitions are ignored.")
 def foreign_key_cycle(ctx: Context) -> Iterator[Hit]:
-    edges: dict[Node, set[Node]] = {}
-    for r, fk in _foreign_keys(ctx):
-        if fk.ref_name != r.name or fk.ref_schema != r.schema:
-            edges.setdefault((r.schema, r.name), set()).add((fk.ref_schema, fk.ref_name))
+    edges = ctx.index.references  # table -> the other tables its keys reference
     if _acyclic(edges):  # most schemas: nothing to find
         return
     for found in _cycles(edges):
@@ -326,7 +324,3 @@ def _key(fk: ForeignKey) -> str:
     """How a finding names a key: a virtual one (the project file's, not the database's) says so."""
     return f"virtual foreign key {fk.name} (from the project file)" if fk.virtual else f"foreign key {fk.name}"
 
-
-def _foreign_keys(ctx: Context) -> Iterator[tuple[Relation, ForeignKey]]:
-    """Every table's own foreign keys (not the clones PostgreSQL puts on partitions)."""
-    return iter(ctx.index.foreign_keys)

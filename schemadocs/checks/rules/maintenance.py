@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.registry import Context, Hit, Needs, rule
-from schemadocs.model import Relation, RelationKind, Sequence, quote_ident
+from schemadocs.model import Relation, Sequence, quote_ident
 
 TYPE_RANGES = {"smallint": (-(2**15), 2**15 - 1), "integer": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1)}
 STATS_TRAP = "Counters are this server's, since its statistics were last reset (a replica or a restore has its own). "
@@ -80,8 +80,8 @@ def xid_wraparound_age(ctx: Context) -> Iterator[Hit]:
         yield Hit(object=quote_ident(ctx.catalog.database), level=_age_level(ctx, db.xid_age),
                   message=f"database {ctx.catalog.database} has transaction-ID age {db.xid_age}",
                   fix="VACUUM (FREEZE); in the database, oldest tables first")
-    for r in ctx.catalog.relations:
-        age = r.stats.xid_age if r.stats else None
+    for r in ctx.index.with_stats:
+        age = r.stats.xid_age
         if age is not None and age > ctx.thresholds["age"]:
             yield Hit(object=str(r.qname), subject=r.qname, level=_age_level(ctx, age),
                       message=f"{r.kind.label} {r.qname} has transaction-ID age {age}",
@@ -232,8 +232,8 @@ def low_table_cache_hit_rate(ctx: Context) -> Iterator[Hit]:
       fix="REFRESH MATERIALIZED VIEW s.mv; (and schedule the refresh the view needs).",
       traps="Populated materialized views are never reported, however stale: staleness is not in the catalog.")
 def materialized_view_not_populated(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.relations:
-        if r.kind is RelationKind.MATERIALIZED_VIEW and r.populated is False:
+    for r in ctx.index.materialized_views:
+        if r.populated is False:
             yield Hit(object=str(r.qname), subject=r.qname, fix=f"REFRESH MATERIALIZED VIEW {r.qname};",
                       message=f"materialized view {r.qname} has never been populated: queries on it fail")
 

@@ -12,10 +12,10 @@ from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.index_key import index_name
+from schemadocs.checks.names import NAME_LIMIT, may_reach_limit
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import QualifiedName, Relation, quote_ident
+from schemadocs.model import QualifiedName, quote_ident
 
-NAME_LIMIT = 63  # NAMEDATALEN - 1 bytes: PostgreSQL truncates longer identifiers silently
 
 
 @rule("name-needs-quoting", level=Level.WARNING, category=Category.NAMING,
@@ -98,7 +98,7 @@ Select = Callable[[Collection[str], bool], set[str]]  # (names, callable_name) -
 
 
 def named_objects(ctx: Context, *, select: Select,
-                  members: Callable[[tuple[Relation, ...]], Iterator[Named]] | None = None) -> Iterator[Named]:
+                  members: Callable[[Context], Iterator[Named]] | None = None) -> Iterator[Named]:
     """Every named object whose name `select` picks, with its finding `object`. `select` gets the
     names of each kind of object at once (routine and type names, which the grammar reads apart,
     with `callable_name`; column names once each); the objects of a kind are walked again only when
@@ -107,14 +107,17 @@ def named_objects(ctx: Context, *, select: Select,
     catalog = ctx.catalog
     picked = select([s.name for s in catalog.schemas], False)
     yield from (Named("schema", s.name, quote_ident(s.name), None) for s in catalog.schemas if s.name in picked)
-    picked = select([r.name for r in catalog.relations], False)
-    yield from (Named(r.kind.label, r.name, str(r.qname), r.qname) for r in catalog.relations if r.name in picked)
-    picked = select(ctx.index.column_names, False)
+    picked = select(ctx.index.relation_names, False)
     if picked:
+        yield from (Named(r.kind.label, r.name, str(r.qname), r.qname) for r in catalog.relations if r.name in picked)
+    picked = select(ctx.index.column_names, False)
+    if picked:  # the columns of only the relations that have such a name (their names are the keys of column_types)
+        types = ctx.index.column_types
         yield from (Named("column", c.name, f"{r.qname}.{quote_ident(c.name)}", r.qname)
-                    for r in catalog.relations for c in r.columns if c.name in picked)
+                    for r in catalog.relations if not picked.isdisjoint(types[r.schema, r.name])
+                    for c in r.columns if c.name in picked)
     if members is not None:
-        yield from members(catalog.relations)
+        yield from members(ctx)
     picked = select([f.name for f in catalog.routines], True)
     yield from (Named(f.kind, f.name, f.identity, QualifiedName(f.schema, f.name))
                 for f in catalog.routines if f.name in picked)
@@ -125,13 +128,21 @@ def named_objects(ctx: Context, *, select: Select,
     yield from (Named("type", t.name, str(t.qname), None) for t in types if t.name in picked)
 
 
-def _members_at_limit(relations: tuple[Relation, ...]) -> Iterator[Named]:
+def _members_at_limit(ctx: Context) -> Iterator[Named]:
     """The indexes, constraints, triggers and policies whose names are at the limit, kind by kind (a
-    key's constraint shares its index's name: it is named once, as the index). There are many, so the
-    test is written out: only a name of NAME_LIMIT characters or a non-ASCII one can reach the limit,
-    and `at_limit` decides those few."""
+    key's constraint shares its index's name: it is named once, as the index). There are many: only a
+    name of NAME_LIMIT characters or a non-ASCII one can reach the limit, and `at_limit` decides those
+    few. The catalog index picks the indexes' and tables' constraints' as its passes read them."""
+    index = ctx.index
     for kind, members_of in _MEMBERS:
-        found = [(r, m) for r in relations for m in members_of(r) if len(m.name) >= NAME_LIMIT or not m.name.isascii()]
+        if kind == "index":
+            found = list(index.index_names_near_limit)
+        elif kind == "constraint":  # tables' from the index; other relations' (a foreign table's checks) here
+            found = [*index.constraint_names_near_limit,
+                     *((r, m) for r in index.constrained_others for m in r.constraints if may_reach_limit(m.name))]
+        else:
+            relations = index.with_triggers if kind == "trigger" else index.with_policies
+            found = [(r, m) for r in relations for m in members_of(r) if may_reach_limit(m.name)]
         picked = at_limit([m.name for _, m in found]) if found else set()
         for r, m in found:
             if m.name not in picked:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from schemadocs.checks.finding import Category, Level
 from schemadocs.checks.registry import Context, Hit, rule
-from schemadocs.model import Grant, QualifiedName, Relation, RelationKind, quote_ident
+from schemadocs.model import Grant, QualifiedName, Relation, quote_ident
 
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")  # what a policy FOR ALL applies to
 TRUE_WORDS = ("true", "on", "yes", "1", "t", "y")  # PostgreSQL's boolean spellings for reloptions
@@ -20,8 +20,8 @@ TRUE_WORDS = ("true", "on", "yes", "1", "t", "y")  # PostgreSQL's boolean spelli
       fix="ALTER TABLE s.t ENABLE ROW LEVEL SECURITY; (or DROP POLICY the policies if they are obsolete).",
       traps="Tables with row-level security enabled are never reported, whatever their policies.")
 def policy_without_rls(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.relations:
-        if r.policies and not r.rls_enabled:
+    for r in ctx.index.with_policies:
+        if not r.rls_enabled:
             names = ", ".join(quote_ident(p.name) for p in r.policies)
             yield Hit(object=str(r.qname), subject=r.qname,
                       message=f"{r.qname} has policies ({names}) but row-level security is disabled: they do nothing",
@@ -36,8 +36,8 @@ def policy_without_rls(ctx: Context) -> Iterator[Hit]:
       fix="CREATE POLICY ... ON s.t ...; or, if the table should be open, ALTER TABLE s.t DISABLE ROW LEVEL SECURITY;",
       traps="A table with at least one policy (permissive or restrictive) is not reported.")
 def rls_without_policy(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.relations:
-        if r.rls_enabled and not r.policies:
+    for r in ctx.index.rls_enabled:
+        if not r.policies:
             who = "superusers and BYPASSRLS roles" + ("" if r.rls_forced else " and the owner")
             yield Hit(object=str(r.qname), subject=r.qname,
                       message=f"{r.qname} has row-level security enabled and no policy: only {who} see its rows")
@@ -51,9 +51,7 @@ def rls_without_policy(ctx: Context) -> Iterator[Hit]:
       traps="Restrictive policies are not counted; a policy FOR ALL counts for SELECT, INSERT, UPDATE and DELETE; "
             "roles are compared as named (a policy TO public and one TO a role are different roles).")
 def multiple_permissive_policies(ctx: Context) -> Iterator[Hit]:
-    for r in ctx.catalog.relations:
-        if not r.policies:
-            continue
+    for r in ctx.index.with_policies:
         groups: dict[tuple[str, str], list[str]] = {}
         for p in r.policies:
             if p.permissive:
@@ -112,8 +110,7 @@ def security_definer_executable_by_public(ctx: Context) -> Iterator[Hit]:
       traps="Grants to named roles are not reported; column grants to PUBLIC are. A relation's NULL ACL "
             "(never granted) gives PUBLIC nothing and is not reported.")
 def public_relation_grant(ctx: Context) -> Iterator[Hit]:
-    granted = [(r.kind.label, r.qname, r.qname, r.grants) for r in ctx.catalog.relations
-               if r.grants and _to_public(r.grants)]
+    granted = [(r.kind.label, r.qname, r.qname, r.grants) for r in ctx.index.granted if _to_public(r.grants)]
     granted += [("sequence", q.qname, q.owned_by, q.grants) for q in ctx.catalog.sequences if _to_public(q.grants)]
     for label, qname, subject, grants in granted:
         public = sorted({g.privilege + (f" ({quote_ident(g.column)})" if g.column else "")
@@ -132,10 +129,10 @@ def public_relation_grant(ctx: Context) -> Iterator[Hit]:
       traps="Only plain views that read a row-level-security table directly are checked (materialized views "
             "store their rows and have no such option); servers before 15, which lack the option, are skipped.")
 def view_bypasses_rls(ctx: Context) -> Iterator[Hit]:
-    if _major(ctx.catalog.server_version) < 15 or not any(r.rls_enabled for r in ctx.catalog.relations):
+    if _major(ctx.catalog.server_version) < 15 or not ctx.index.rls_enabled:
         return
-    for r in ctx.catalog.relations:
-        if r.kind is not RelationKind.VIEW or _invoker(r):
+    for r in ctx.index.views:
+        if _invoker(r):
             continue
         protected = sorted(str(t) for t in {read.target for read in r.reads}
                            if (rel := ctx.catalog.relation(t)) is not None and rel.rls_enabled)
