@@ -18,5 +18,5 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/schemadocs demo
 
 test: $(VENV)/.installed
-	$(VENV)/bin/pytest -n auto --dist loadfile
+	$(VENV)/bin/pytest -n auto --dist loadfile --durations=25
 	SCHEMADOCS_EMBEDDED=system $(VENV)/bin/pytest -q $(CATALOG_TESTS)

@@ -8,28 +8,33 @@ fix, 130 on Ctrl-C. A traceback always means a bug in schemadocs.
 from __future__ import annotations
 
 import logging
-import math
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from schemadocs import progress
 from schemadocs import cli_conventions
+from schemadocs.cli_build import build_chosen, build_one, project_settings, read_plan
 from schemadocs.cli_conventions import feedback_options
+from schemadocs.cli_sources import (
+    Seconds,
+    chosen_databases,
+    database_option,
+    database_options,
+    project_option,
+    read_catalog,
+    read_database,
+    read_one,
+)
 from schemadocs.errors import ChangesFound, ConfigError, FindingsFound, SchemadocsError
 from schemadocs.json_input import shorten
 from schemadocs.model import Catalog
 from schemadocs.project.options import OptionsGroup
-
-if TYPE_CHECKING:
-    from schemadocs.plan.model import Plan
 
 
 def main() -> None:
@@ -63,93 +68,10 @@ def _fail(message: str, code: int, prefix: str = "error: ") -> None:
     sys.exit(code)
 
 
-class Seconds(click.ParamType):
-    """A finite number of seconds within [low, high] (PostgreSQL keeps timeouts as int milliseconds)."""
-
-    name = "seconds"
-
-    def __init__(self, low: float, high: float = 2_147_483.0) -> None:
-        self.low, self.high = low, high
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
-        try:
-            seconds = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
-        if not (math.isfinite(seconds) and self.low <= seconds <= self.high):
-            self.fail(f"{value} is not between {self.low:g} and {self.high:.0f} seconds", param, ctx)
-        return seconds
-
-
 @click.group(cls=OptionsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="schemadocs")
 def cli() -> None:
     """Document a PostgreSQL database as a static site, from its live catalog."""
-
-
-def database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--dsn and the timeouts, shared by every command that reads a database."""
-    @click.option("--dsn", help="Database to document (URI or 'key=value' string). "
-                  "Default: $DATABASE_URL, then libpq's PG* variables.")
-    @click.option("--statement-timeout", default=60.0, show_default=True, type=Seconds(0.1),
-                  help="Seconds any one catalog query may run.")
-    @click.option("--lock-timeout", default=2.0, show_default=True, type=Seconds(0.01),
-                  help="Seconds to wait for a lock before giving up (never queue behind a migration).")
-    @click.option("--stats/--no-stats", default=True, show_default=True,
-                  help="Read row estimates, sizes, vacuum/analyze times and scan counts (never column values).")
-    @click.option("--include", multiple=True, metavar="GLOB",
-                  help="Only these schemas (GLOB) or relations (SCHEMA_GLOB.NAME_GLOB); repeatable.")
-    @click.option("--exclude", multiple=True, metavar="GLOB",
-                  help="Leave out these schemas or relations (same syntax); repeatable; wins over --include.")
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return fn(*args, **kwargs)
-    return wrapper
-
-
-def database_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--database NAME: one of the project file's `databases:` (schemadocs.multisite.commands)."""
-    return click.option("--database", "database", metavar="NAME",
-                        help="Work on this database of the project file's databases: (default: all of them, "
-                             "where the command takes several).")(fn)
-
-
-def _databases(config_file: Path | None, name: str | None, explicit: bool) -> tuple[Any, ...]:
-    """The project file's databases the command works on (`multisite.commands.chosen`); with
-    --dsn or --snapshot alone, none, and the project file is not read for them."""
-    from schemadocs.multisite.commands import chosen
-    from schemadocs.project.databases import load as load_databases
-    from schemadocs.project.file import load
-
-    if explicit and name is None:
-        return ()
-    return chosen(load_databases(load(config_file)), name, explicit)
-
-
-def _load_database(db: dict[str, Any], database: Any, **kwargs: Any) -> Catalog:
-    """The catalog of one of the project file's databases, read with the command's options."""
-    from schemadocs.project.databases import dsn_of
-
-    if database.snapshot is not None:
-        return _load({**db, "dsn": None}, database.snapshot, **kwargs)
-    return _load({**db, "dsn": dsn_of(database)}, **kwargs)
-
-
-def project_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--config FILE, the project file (`schemadocs.yml`), shared by every command that reads it;
-    `--project` is its old name, kept as a hidden alias."""
-    @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-                  help="Project file (descriptions, owners, labels, viewpoints, checks). "
-                       "Default: ./schemadocs.yml when it exists.")
-    @click.option("--project", "project_alias", hidden=True, type=click.Path(dir_okay=False, path_type=Path))
-    @wraps(fn)
-    def wrapper(*args: Any, project_alias: Path | None = None, **kwargs: Any) -> Any:
-        if project_alias is not None:
-            if kwargs.get("config_file") is not None:
-                raise ConfigError("pass the project file once, with --config (--project is its old name)")
-            kwargs["config_file"] = project_alias
-        return fn(*args, **kwargs)
-    return wrapper
 
 
 @cli.command()
@@ -167,13 +89,13 @@ def snapshot(output: str, out_dir: Path | None, database: str | None, config_fil
     from schemadocs import snapshot as snap
     from schemadocs.multisite.commands import one
 
-    chosen = _databases(config_file, database, bool(db.get("dsn")))
+    chosen = chosen_databases(config_file, database, bool(db.get("dsn")))
     if out_dir is not None:
         if not chosen:
             raise ConfigError("--out DIR writes one snapshot per database of the project file's databases:; "
                               "for one database, pass -o FILE")
         for each in chosen:
-            catalog = _load_database(db, each)
+            catalog = read_database(db, each)
             with progress.stage("write snapshot"):
                 snap.save(catalog, out_dir / f"{each.name}.json")
             progress.info(f"wrote {out_dir / (each.name + '.json')} ({len(catalog.relations)} relations)")
@@ -182,7 +104,7 @@ def snapshot(output: str, out_dir: Path | None, database: str | None, config_fil
         raise ConfigError(f"the project file lists {len(chosen)} databases ({', '.join(d.name for d in chosen)}); "
                           "pass --out DIR for one snapshot each, or --database NAME for one")
     picked = one(chosen, "snapshot")
-    catalog = _load_database(db, picked) if picked is not None else _load(db)
+    catalog = read_database(db, picked) if picked is not None else read_catalog(db)
     with progress.stage("write snapshot"):
         if output == "-":
             sys.stdout.flush()
@@ -223,56 +145,13 @@ def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, p
     from schemadocs.not_found import check_site_url
 
     check_output(out_dir, mkdocs_file)  # before reading the database: a refused --out fails fast
-    checks, project, virtual = _project(config_file)  # a bad project file fails fast too
-    chosen = _databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
+    settings = project_settings(config_file)  # a bad project file fails fast too
+    chosen = chosen_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
     if len(chosen) > 1 and plan_file is not None:
         raise ConfigError("--plan shows one database's migration; pass --database NAME with it")
-    plan = _plan(plan_file, previous)  # and so does a bad plan
+    plan = read_plan(plan_file, previous)  # and so does a bad plan
     url = None if site_url is None else check_site_url(site_url)  # and a bad site URL
-    families = _families(config_file)
-    if len(chosen) > 1:
-        _build_many([(d, _load_database(db, d)) for d in chosen], out_dir, mkdocs_file, previous, er_depth,
-                    checks, project, virtual, url, families)
-        return
-    catalog = _load_database(db, chosen[0]) if chosen else _load(db, snapshot_file)
-    _build(catalog, out_dir, mkdocs_file, previous, er_depth, checks, plan, project, virtual, url, families)
-
-
-def _families(config_file: Path | None) -> Any:
-    """The project file's `families:` settings (`schemadocs.families.settings`)."""
-    from schemadocs.families.settings import from_project
-    from schemadocs.project.file import load
-
-    return from_project(load(config_file))
-
-
-def _project(config_file: Path | None) -> tuple[Any, Any, Any]:
-    """The project file's check settings, project (`schemadocs.project.spec.Project`) and virtual relations."""
-    from schemadocs.checks.config import from_project
-    from schemadocs.project import relations
-    from schemadocs.project.file import load
-    from schemadocs.project.spec import read
-
-    loaded = load(config_file)
-    return from_project(loaded), read(loaded), relations.load(loaded)
-
-
-def _plan(plan_file: Path | None, previous: Path | None) -> Plan | None:
-    """The migration plan of `build --plan`, read and checked; None without one."""
-    from schemadocs.plan.json_format import loads
-
-    if plan_file is None:
-        return None
-    if previous is None:
-        raise ConfigError("--plan shows a migration plan next to the changes since the previous build; "
-                          "pass --previous too (the previous build's snapshot file or site directory)")
-    try:
-        text = plan_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-        raise ConfigError(f"cannot read plan {plan_file}: {reason}; pass the file "
-                          "`schemadocs plan ... --format json` wrote") from None
-    return loads(text, source=f"plan {plan_file}")
+    build_chosen(db, chosen, snapshot_file, out_dir, mkdocs_file, previous, er_depth, settings, plan, url)
 
 
 @cli.command()
@@ -301,11 +180,11 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
 
     if all_views == bool(name):
         raise ConfigError("pass either NAME (schema.relation or schema.relation.column) or --all")
-    catalog = _one_catalog(db, snapshot_file, config_file, database, "lineage")
+    catalog = read_one(db, snapshot_file, config_file, database, "lineage")
     if all_views:
         sys.stdout.write(json.dumps(direct_lineage(catalog), indent=2, ensure_ascii=False) + "\n")
         return
-    catalog, notes = lineage_catalog(catalog, detect(catalog, _families(config_file)), name or "")
+    catalog, notes = lineage_catalog(catalog, detect(catalog, project_settings(config_file).families), name or "")
     for note in notes:  # schema families: a tenant's view is traced once, in its family's structure
         progress.info(note)
     tree = trace(lineage_graph(catalog), parse_name(catalog, name or ""), upstream=direction == "upstream", depth=depth)
@@ -334,8 +213,8 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
         with embedded() as server_dsn:
             dsn = create_database(server_dsn, DEMO_DATABASE, demo_sql())
             progress.info(f"loaded the demo schema into an embedded PostgreSQL ({time.perf_counter() - started:.1f}s)")
-            catalog = _load({"dsn": dsn})
-        result = _build(catalog, out_dir, config_file)
+            catalog = read_catalog({"dsn": dsn})
+        result = build_one(catalog, out_dir, config_file)
         if server is not None:
             progress.info(f"serving {result.out_dir} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
             serve_forever(server, result.out_dir)
@@ -376,8 +255,8 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
     if snapshot_file is not None and db.get("dsn"):
         raise ConfigError("pass either --dsn or --snapshot, not both")
     check_output(out_dir, mkdocs_file)  # fail fast when --out is refused
-    _project(config_file)  # and when the project file is bad
-    chosen = _databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
+    project_settings(config_file)  # and when the project file is bad
+    chosen = chosen_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
     if watch and chosen:
         raise ConfigError("--watch follows one source given by --dsn or --snapshot; it does not yet follow the "
                           "project file's databases: (build, then serve without --watch)")
@@ -385,14 +264,8 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
     live = LiveReload() if watch else None
 
     def build_once() -> Path:
-        checks, project, virtual = _project(config_file)
-        families = _families(config_file)
-        if len(chosen) > 1:
-            return _build_many([(d, _load_database(db, d)) for d in chosen], out_dir, mkdocs_file, None, er_depth,
-                               checks, project, virtual, None, families).out_dir
-        catalog = _load_database(db, chosen[0]) if chosen else _load(db, snapshot_file)
-        return _build(catalog, out_dir, mkdocs_file, None, er_depth, checks, None, project, virtual,
-                      families=families).out_dir
+        return build_chosen(db, chosen, snapshot_file, out_dir, mkdocs_file, None, er_depth,
+                            project_settings(config_file)).out_dir
 
     thread = None
     try:
@@ -422,79 +295,6 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
         if thread is not None:
             server.shutdown()
         server.server_close()
-
-
-def _one_catalog(db: dict[str, Any], snapshot_file: Path | None, config_file: Path | None, database: str | None,
-                 command: str) -> Catalog:
-    """The catalog of a command that reads one database: --dsn/--snapshot, else the project
-    file's database --database names (or its only one), else the usual default DSN."""
-    from schemadocs.multisite.commands import one
-
-    picked = one(_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn"))), command)
-    return _load_database(db, picked) if picked is not None else _load(db, snapshot_file)
-
-
-def _load(db: dict[str, Any], snapshot_file: Path | None = None, *, stats: bool | None = None,
-          strict: bool = True) -> Catalog:
-    """The catalog of a command's --snapshot or database options, selected by --include and
-    --exclude (`load_catalog`); says what was read from a database, and which sizes were skipped."""
-    from schemadocs.load import Source, load_catalog
-    from schemadocs.project.selection import Selection
-
-    if snapshot_file is not None and db.get("dsn"):
-        raise ConfigError("pass either --dsn or --snapshot, not both")
-    source = Source(dsn=db.get("dsn"), snapshot=snapshot_file,
-                    stats=db.get("stats", True) if stats is None else stats,
-                    statement_timeout=db.get("statement_timeout", 60.0), lock_timeout=db.get("lock_timeout", 2.0))
-    started = time.perf_counter()
-    selection = Selection(tuple(db.get("include", ())), tuple(db.get("exclude", ())), strict)
-    if snapshot_file is not None:
-        with progress.stage("load snapshot"):
-            return load_catalog(source, selection)
-    catalog = load_catalog(source, selection)  # introspection reports its own stage, query by query
-    progress.info(f"read {len(catalog.relations)} relations in {len(catalog.schemas)} schemas from "
-                  f"{catalog.database!r} ({time.perf_counter() - started:.2f}s)")
-    if catalog.skipped_sizes:
-        shown = ", ".join(str(q) for q in catalog.skipped_sizes[:5])
-        more = f" and {len(catalog.skipped_sizes) - 5} more" if len(catalog.skipped_sizes) > 5 else ""
-        progress.warning(f"sizes skipped for {len(catalog.skipped_sizes)} relations locked by another session "
-                         f"({shown}{more}); rerun later for complete sizes")
-    return catalog
-
-
-def _build(catalog: Catalog, out_dir: Path, config_file: Path | None, previous: Path | None = None,  # type: ignore[no-untyped-def]
-           er_depth: int = 1, checks: Any = None, plan: Plan | None = None, project: Any = None,
-           virtual: tuple = (), site_url: str | None = None, families: Any = None):
-    from schemadocs.build import build as build_site
-
-    started = time.perf_counter()
-    result = build_site(catalog, out_dir, config_file, previous, er_depth, checks, plan, virtual=virtual, project=project,
-                        site_url=site_url, families=families)
-    return _built(result, started)
-
-
-def _build_many(loaded: list[tuple[Any, Catalog]], out_dir: Path, config_file: Path | None,  # type: ignore[no-untyped-def]
-                previous: Path | None, er_depth: int, checks: Any, project: Any, virtual: tuple,
-                site_url: str | None, families: Any = None):
-    """One site of several databases (`multisite.build`), reported as `_build` reports one."""
-    from schemadocs.multisite.build import build_databases
-
-    started = time.perf_counter()
-    return _built(build_databases(loaded, out_dir, config_file, previous, er_depth, checks, virtual, project, site_url,
-                                  families), started)
-
-
-def _built(result: Any, started: float):  # type: ignore[no-untyped-def]
-    """Say what a build did; return its result."""
-    if result.changes is not None:
-        progress.info(f"{result.changes} schema change{'s' if result.changes != 1 else ''} since the previous build"
-                      + (" (see the Changes page)" if result.changes else ""))
-    progress.info(f"built {result.generated_pages} generated and {result.hand_written_pages} hand-written pages "
-                  f"into {result.out_dir} ({time.perf_counter() - started:.1f}s)")
-    if result.rebuilt_files is not None:
-        progress.info(f"incremental build: MkDocs rendered {result.rebuilt_files} changed files over the previous site")
-    click.echo(f"site: {result.out_dir.resolve() / 'index.html'}")
-    return result
 
 
 @cli.command("diff")
@@ -559,8 +359,8 @@ def check(snapshot_file: Path, fmt: str, **db: Any) -> None:
     from schemadocs.diff.diff import diff
     from schemadocs.diff.render import render
 
-    committed = _load({**db, "dsn": None}, snapshot_file)
-    live = _load(db, stats=False, strict=False)  # a dropped schema is a change to report
+    committed = read_catalog({**db, "dsn": None}, snapshot_file)
+    live = read_catalog(db, stats=False, strict=False)  # a dropped schema is a change to report
     result = dataclasses.replace(diff(committed, live), old=str(snapshot_file),
                                  new=redact(resolve_dsn(db["dsn"])).strip("'"))
     if not result:
@@ -631,7 +431,7 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     if write_baseline is not None:
         baseline.check_writable(write_baseline)
     families = family_settings(project)
-    chosen = _databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
+    chosen = chosen_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
     from schemadocs.project.databases import load as load_databases
 
     labelled_names = len(load_databases(project)) > 1  # labels: the fingerprints are the same alone or together
@@ -639,7 +439,7 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
         from schemadocs.multisite.commands import labelled, merged
         from schemadocs.multisite.scope import check_named, project_for, virtual_for
 
-        loaded = [(each.name, _load_database(db, each)) for each in chosen]
+        loaded = [(each.name, read_database(db, each)) for each in chosen]
         if len(loaded) > 1:  # with --database, the names the file gives may be in the others
             check_named(read(project), loaded)
         reports = []
@@ -652,7 +452,7 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
                 reports.append(labelled(lint_families(catalog, detect(catalog, families), settings), name))
         report = merged(reports)
     else:
-        catalog = relations.with_virtual(_load_database(db, chosen[0]) if chosen else _load(db, snapshot_file), virtual)
+        catalog = relations.with_virtual(read_database(db, chosen[0]) if chosen else read_catalog(db, snapshot_file), virtual)
         apply(catalog, read(project))  # names the project file gives that the catalog lacks are errors here too
         with progress.stage("health checks"):  # schema families: each finding once per family
             report = lint_families(catalog, detect(catalog, families), settings)
@@ -702,7 +502,7 @@ def suggest_relations_command(snapshot_file: Path | None, config_file: Path | No
         raise ConfigError("--check-data reads rows: pass --dsn, not --snapshot")
     check_patterns(patterns or DEFAULT_PATTERNS)
     declared = relations.load(load(config_file))
-    catalog = _load(db, snapshot_file, stats=False)
+    catalog = read_catalog(db, snapshot_file, stats=False)
     known = [(r.source, r.columns) for r in declared]
     found = suggest(catalog, patterns or DEFAULT_PATTERNS, known)
     orphans = None
@@ -801,8 +601,8 @@ def _diff_side(side: str, include: tuple[str, ...], exclude: tuple[str, ...]) ->
 
     db = {"include": include, "exclude": exclude}
     if "://" in side or "=" in side:
-        return _load({**db, "dsn": side}, stats=False, strict=False), redact(side).strip("'")
-    return _load(db, Path(side), strict=False), side
+        return read_catalog({**db, "dsn": side}, stats=False, strict=False), redact(side).strip("'")
+    return read_catalog(db, Path(side), strict=False), side
 
 
 @cli.command("mcp")
@@ -833,9 +633,9 @@ def mcp_command(snapshot_file: Path | None, site_dir: Path | None, http: str | N
     if site_dir is not None:
         from schemadocs.multisite.commands import site_catalog
 
-        catalog = _load(db, site_snapshot(site_catalog(site_dir, database)))
+        catalog = read_catalog(db, site_snapshot(site_catalog(site_dir, database)))
     else:
-        catalog = _one_catalog(db, snapshot_file, config_file, database, "mcp")
+        catalog = read_one(db, snapshot_file, config_file, database, "mcp")
     server = mcp_server(sources(catalog, lint(catalog, checks)), max_chars)
     where = f"http://{address[0]}:{address[1]}/mcp" if address else "stdio"
     progress.info(f"serving {len(catalog.relations)} relations of {catalog.database!r} over MCP on {where}")
@@ -860,7 +660,7 @@ def export_command(fmt: str, snapshot_file: Path | None, output: str | None, dat
 
     if fmt == "markdown" and output not in (None, "-"):
         check_directory(Path(output))  # refused before the database is read
-    where = export(_one_catalog(db, snapshot_file, config_file, database, "export"), fmt, output)
+    where = export(read_one(db, snapshot_file, config_file, database, "export"), fmt, output)
     if where != "stdout":
         progress.info(f"wrote {where}")
 
@@ -897,13 +697,13 @@ def comments_command(mode: str | None, snapshot_file: Path | None, output: str |
         if target is not None and target.exists() and not force:
             raise ConfigError(f"{target} exists and is never overwritten: pass -o FILE to write another file, "
                               "or --force to replace it")
-        text = imported_yaml(_load(db, snapshot_file, stats=False))
+        text = imported_yaml(read_catalog(db, snapshot_file, stats=False))
     else:
         loaded = load(config_file)
         if not loaded.files:
             raise ConfigError(f"no project file: create {DEFAULT} or pass --config FILE")
         project = read(loaded)
-        text = comment_sql(apply(_load(db, snapshot_file, stats=False), project))
+        text = comment_sql(apply(read_catalog(db, snapshot_file, stats=False), project))
         target = Path(output) if output not in (None, "-") else None
     if target is None:
         sys.stdout.write(text)

@@ -34,7 +34,7 @@ from schemadocs.render.templates import render
 # database into the model. tests/test_page_cache.py checks that rendering imports no other.
 CODE_PACKAGES = ("schemadocs", "schemadocs.render", "schemadocs.templates", "schemadocs.lineage", "schemadocs.diff",
                  "schemadocs.checks", "schemadocs.checks.rules", "schemadocs.project", "schemadocs.api",
-                 "schemadocs.plan")
+                 "schemadocs.plan", "schemadocs.families", "schemadocs.multisite")
 # The installed distributions that render Markdown, escape, highlight or build the pages.
 DISTRIBUTIONS = ("Jinja2", "MarkupSafe", "markdown-it-py", "Markdown", "mkdocs", "mkdocs-material",
                  "pymdown-extensions", "Pygments")

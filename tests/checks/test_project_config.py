@@ -57,7 +57,7 @@ def test_no_file_and_no_section_mean_defaults(tmp_path: Path, monkeypatch: pytes
     ("checks:\n  rules:\n    no-primary-key:\n      levle: error\n", "line 4: unknown key 'levle' in checks.rules.no-primary-key"),
     ("checks:\n  skip: []\n  skip: []\n", "line 3: 'skip' is given twice in checks"),
     ("checks: [a]\n", "line 1: checks must be a mapping"),
-    ("chekcs:\n  skip: []\n", "line 1: unknown section 'chekcs' (known: include, checks, schemas, labels, viewpoints, relations, options)"),
+    ("chekcs:\n  skip: []\n", "line 1: unknown section 'chekcs' (known: include, databases, checks, families, schemas, labels, viewpoints, relations, options)"),
     ("checks:\n  skip: [a\n", "line 3: not valid YAML"),
 ])
 def test_mistakes_name_their_line(tmp_path: Path, text: str, message: str) -> None:
