@@ -50,7 +50,7 @@ from schemadocs.render.diagrams import (
 from schemadocs.render.escape import page_title
 from schemadocs.families.detect import Families
 from schemadocs.render.family_context import FamilyPage, family_note, family_pages, home_rows
-from schemadocs.render.fragments import fragment
+from schemadocs.render.fragments import fragment, lift_excluded_tables
 from schemadocs.render.page_cache import LazyPage, PageCache
 from schemadocs.project.overlay import Annotated
 from schemadocs.render.project_context import ListPage, ProjectPages, note, project_pages, with_routine_notes
@@ -232,7 +232,8 @@ def with_rows_fragment(lazy: LazyPage, fragments: Path | None) -> LazyPage:
 def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None,
                  cache: PageCache | None = None, fragments: Path | None = None) -> Site:
     """Every page's Markdown, and the navigation: Home, Lineage, Columns, then one entry per schema
-    (with a change history or a migration plan, a Changes page after Columns)."""
+    (with a change history or a migration plan, a Changes page after Columns). With `fragments`,
+    the search-excluded tables are fragments there, named by placeholder (render.fragments)."""
     pages = {HOME_PAGE: render("home.md.j2", contexts.home), STYLESHEET: stylesheet(), **site_assets(),
              LINEAGE_PAGE: render("lineage.md.j2", contexts.overview),
              **{part.path: (cache or PageCache(None)).render(with_rows_fragment(part, fragments))
@@ -263,6 +264,9 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
         pages[CHANGES_PAGE] = render("changes.md.j2", changes_page(catalog, changes.history, changes.plan,
                                                                    this_build_changed=changes.this_build is not None))
         nav.insert(3, {"Changes": CHANGES_PAGE})
+    if fragments is not None:
+        pages = {path: lift_excluded_tables(text, fragments) if path.endswith(".md") else text
+                 for path, text in pages.items()}
     return Site(pages=pages, nav=nav)
 
 
