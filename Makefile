@@ -19,4 +19,4 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/pytest -n auto --dist loadfile --durations=25
-	SCHEMADOCS_EMBEDDED=system $(VENV)/bin/pytest -q $(CATALOG_TESTS)
+	SCHEMADOCS_EMBEDDED=system $(VENV)/bin/pytest -q -n auto --dist loadfile $(CATALOG_TESTS)
