@@ -238,8 +238,8 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
 @project_option
 @click.option("--er-depth", default=1, show_default=True, type=click.IntRange(1, 3),
               help="Foreign-key hops each table's ER diagram reaches.")
-@click.option("--watch", is_flag=True, help="Rebuild when the schema (--dsn), the snapshot file or the project "
-              "file changes; open pages reload by themselves.")
+@click.option("--watch", is_flag=True, help="Rebuild when the schema (--dsn), the snapshot file, one of the "
+              "project file's databases or the project file changes; open pages reload by themselves.")
 @click.option("--interval", default=2.0, show_default=True, type=Seconds(0.1, 3600),
               help="Seconds between two looks for changes (--watch).")
 @database_option
@@ -248,6 +248,7 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
                   **db: Any) -> None:
     """Build the site and serve it on localhost until Ctrl-C; with --watch, follow the schema as it changes."""
     from schemadocs.build import check_output
+    from schemadocs.multisite.live import LiveSite, one_source
     from schemadocs.project.file import DEFAULT
     from schemadocs.serve import LiveReload, bind, serve_in_background
     from schemadocs.watch import database_source, file_source, watch as watch_sources
@@ -257,13 +258,13 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
     check_output(out_dir, mkdocs_file)  # fail fast when --out is refused
     project_settings(config_file)  # and when the project file is bad
     chosen = chosen_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
-    if watch and chosen:
-        raise ConfigError("--watch follows one source given by --dsn or --snapshot; it does not yet follow the "
-                          "project file's databases: (build, then serve without --watch)")
     server = bind(host, port)  # and when the port is busy
     live = LiveReload() if watch else None
+    several = LiveSite(db, chosen, out_dir, mkdocs_file, er_depth, config_file) if len(chosen) > 1 else None
 
-    def build_once() -> Path:
+    def build_once(changed: tuple[str, ...] | None = None) -> Path:
+        if several is not None:  # several databases: only the changed ones are read and rendered again
+            return several.build(changed).out_dir
         return build_chosen(db, chosen, snapshot_file, out_dir, mkdocs_file, None, er_depth,
                             project_settings(config_file)).out_dir
 
@@ -278,16 +279,21 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
         else:
             from schemadocs.introspect.connect import resolve_dsn
 
-            sources = [file_source(snapshot_file) if snapshot_file is not None
-                       else database_source(resolve_dsn(db.get("dsn")), round(db["lock_timeout"] * 1000))]
-            sources.append(file_source(config_file or DEFAULT))
+            if several is not None:
+                sources = several.sources(config_file or DEFAULT)
+            elif chosen:  # the project file's one database
+                sources = [one_source(db, chosen[0]), file_source(config_file or DEFAULT)]
+            else:
+                sources = [file_source(snapshot_file) if snapshot_file is not None
+                           else database_source(resolve_dsn(db.get("dsn")), round(db["lock_timeout"] * 1000))]
+                sources.append(file_source(config_file or DEFAULT))
 
-            def rebuild() -> None:
-                build_once()
+            def rebuild(changed: tuple[str, ...]) -> None:
+                build_once(changed)
                 live.bump()
                 progress.info(f"rebuilt; open pages reload (version {live.version})")
                 progress.current().settle()
-            progress.info(f"watching {sources[0].label} every {interval:g}s")
+            progress.info(f"watching {', '.join(s.label for s in sources[:-1])} every {interval:g}s")
             watch_sources(sources, rebuild, interval)
     except KeyboardInterrupt:
         progress.info("stopped")
