@@ -351,11 +351,15 @@ def diff_command(old: str, new: str, fmt: str, fail_on: str, include: tuple[str,
 @cli.command()
 @database_options
 @feedback_options
-@click.option("--snapshot", "snapshot_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The committed snapshot the database should match.")
+@click.option("--snapshot", "snapshot_file", required=True, type=click.Path(path_type=Path),
+              help="The committed snapshot the database should match; with the project file's databases, "
+                   "a directory `snapshot --out DIR` wrote (DIR/<name>.json each).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-def check(snapshot_file: Path, fmt: str, **db: Any) -> None:
-    """Exit 1 and print the diff when the database no longer matches a committed snapshot.
+@database_option
+@project_option
+def check(snapshot_file: Path, fmt: str, database: str | None, config_file: Path | None, **db: Any) -> None:
+    """Exit 1 and print the diff when the database no longer matches a committed snapshot
+    (with the project file's databases: each database, against DIR/<name>.json).
 
     Statistics are never compared (the database is read without them).
     """
@@ -364,20 +368,42 @@ def check(snapshot_file: Path, fmt: str, **db: Any) -> None:
     from schemadocs.introspect.connect import redact, resolve_dsn
     from schemadocs.diff.diff import diff
     from schemadocs.diff.render import render
+    from schemadocs.multisite.diff_dirs import compared
+    from schemadocs.multisite.one_or_each import check_pairs
 
-    committed = read_catalog({**db, "dsn": None}, snapshot_file)
-    live = read_catalog(db, stats=False, strict=False)  # a dropped schema is a change to report
-    result = dataclasses.replace(diff(committed, live), old=str(snapshot_file),
-                                 new=redact(resolve_dsn(db["dsn"])).strip("'"))
-    if not result:
-        progress.info(f"{snapshot_file} matches the database")
+    chosen = chosen_databases(config_file, database, bool(db.get("dsn")))
+    if not chosen and snapshot_file.is_dir():
+        raise ConfigError(f"--snapshot {snapshot_file} is a directory; pass the snapshot file to check the database "
+                          "against (a directory of snapshots goes with the project file's databases:)")
+    pairs = check_pairs(chosen, snapshot_file) if chosen else [(None, snapshot_file)]
+    named = bool(chosen) and snapshot_file.is_dir()  # a directory of snapshots: each output labelled
+    changed = []
+    for each, committed_file in pairs:
+        committed = read_catalog({**db, "dsn": None}, committed_file)
+        if each is None:
+            live = read_catalog(db, stats=False, strict=False)  # a dropped schema is a change to report
+            label = redact(resolve_dsn(db["dsn"])).strip("'")
+        else:
+            live, label = read_database(db, each, stats=False, strict=False), f"database {each.name}"
+        result = dataclasses.replace(diff(committed, live), old=str(committed_file), new=label)
+        if result:
+            changed.append((each.name if each is not None and named else None, committed_file, result))
+        else:
+            progress.info(f"{committed_file} matches " + ("the database" if each is None else label))
+    if not changed:
         return
-    sys.stdout.write(render(result, fmt))
+    sys.stdout.write(compared([(name, r, render(r, fmt)) for name, _, r in changed], fmt))
     sys.stdout.flush()
-    count = f"{len(result.changes)} change{'s' if len(result.changes) != 1 else ''}"
-    raise ChangesFound(f"the database no longer matches {snapshot_file} ({count}, "
-                       f"{len(result.breaking)} breaking); regenerate it with "
-                       f"`schemadocs snapshot --no-stats -o {snapshot_file}` and commit it")
+    changes, breaking = sum(len(r.changes) for *_, r in changed), sum(len(r.breaking) for *_, r in changed)
+    count = f"{changes} change{'s' if changes != 1 else ''}, {breaking} breaking"
+    if not named:
+        raise ChangesFound(f"the database no longer matches {changed[0][1]} ({count}); regenerate it with "
+                           f"`schemadocs snapshot --no-stats -o {changed[0][1]}` and commit it")
+    names = ", ".join(str(name) for name, _, _ in changed)
+    raise ChangesFound(f"database{'s' if len(changed) != 1 else ''} {names} no longer "
+                       f"match{'es' if len(changed) == 1 else ''} {snapshot_file} ({count}); regenerate with "
+                       f"`schemadocs snapshot --no-stats --out {snapshot_file}" + (f" --database {database}" if database else "")
+                       + "` and commit it")
 
 
 # `check` reads the database without statistics whatever --stats says: hide the option.
@@ -493,8 +519,10 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
               help="Rows sampled per candidate by --check-data.")
 @click.option("--data-timeout", default=5.0, show_default=True, type=Seconds(0.1),
               help="Seconds each --check-data query may run.")
+@database_option
 def suggest_relations_command(snapshot_file: Path | None, config_file: Path | None, patterns: tuple[str, ...],
-                              check_data: bool, sample: int, data_timeout: float, **db: Any) -> None:
+                              check_data: bool, sample: int, data_timeout: float, database: str | None,
+                              **db: Any) -> None:
     """Print candidate virtual relations (foreign keys the database does not declare) with their
     evidence, as YAML to paste into the project file's relations:. Nothing is applied."""
     from schemadocs.introspect.connect import resolve_dsn
@@ -502,22 +530,33 @@ def suggest_relations_command(snapshot_file: Path | None, config_file: Path | No
     from schemadocs.project.file import load
     from schemadocs.project.orphans import count_orphans
     from schemadocs.project.suggest import DEFAULT_PATTERNS, check_patterns, suggest
-    from schemadocs.project.suggest_yaml import to_yaml
+    from schemadocs.project.suggest_yaml import to_yaml, to_yaml_each
+    from schemadocs.multisite.one_or_each import suggest_database
+    from schemadocs.project.databases import dsn_of
 
     if check_data and snapshot_file is not None:
         raise ConfigError("--check-data reads rows: pass --dsn, not --snapshot")
     check_patterns(patterns or DEFAULT_PATTERNS)
     declared = relations.load(load(config_file))
-    catalog = read_catalog(db, snapshot_file, stats=False)
     known = [(r.source, r.columns) for r in declared]
-    found = suggest(catalog, patterns or DEFAULT_PATTERNS, known)
-    orphans = None
-    if check_data and found:
-        orphans = count_orphans(resolve_dsn(db.get("dsn")), found, sample,
-                                statement_timeout_ms=int(data_timeout * 1000),
-                                lock_timeout_ms=int(db.get("lock_timeout", 2.0) * 1000))
-    sys.stdout.write(to_yaml(found, orphans, catalog.database))
-    click.echo(f"{len(found)} candidate{'s' if len(found) != 1 else ''}; nothing applied", err=True)
+    chosen = chosen_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
+    for each in chosen:  # --check-data on a snapshot fails before anything is read
+        suggest_database(each, check_data)
+    found = []  # (database name, candidates, orphans, database as the server names it), one per database
+    for each in chosen or (None,):
+        catalog = read_catalog(db, snapshot_file, stats=False) if each is None else \
+            read_database(db, each, stats=False)
+        candidates = suggest(catalog, patterns or DEFAULT_PATTERNS, known)
+        orphans = None
+        if check_data and candidates:
+            orphans = count_orphans(resolve_dsn(db.get("dsn")) if each is None else dsn_of(each), candidates, sample,
+                                    statement_timeout_ms=int(data_timeout * 1000),
+                                    lock_timeout_ms=int(db.get("lock_timeout", 2.0) * 1000))
+        found.append(("" if each is None else each.name, candidates, orphans, catalog.database))
+    sys.stdout.write(to_yaml(*found[0][1:]) if len(found) == 1 else to_yaml_each(found))
+    total = sum(len(candidates) for _, candidates, _, _ in found)
+    click.echo(f"{total} candidate{'s' if total != 1 else ''}" + (f" in {len(found)} databases" if len(found) > 1
+                                                                  else "") + "; nothing applied", err=True)
 
 
 @cli.command("plan")
@@ -684,11 +723,14 @@ def export_command(fmt: str, snapshot_file: Path | None, output: str | None, dat
               help="Where to write: --sql, a file (default stdout); --import, the project file ('-' for stdout).")
 @click.option("--force", is_flag=True, help="With --import: replace the -o file when it exists.")
 @project_option
+@database_option
 def comments_command(mode: str | None, snapshot_file: Path | None, output: str | None, force: bool,
-                     config_file: Path | None, **db: Any) -> None:
+                     config_file: Path | None, database: str | None, **db: Any) -> None:
     """Write-back between the project file's descriptions and the database's comments."""
     from schemadocs.atomic import write_atomic
+    from schemadocs.multisite.scope import project_for
     from schemadocs.project.comments import comment_sql, imported_yaml
+    from schemadocs.project.databases import load as load_databases
     from schemadocs.project.file import DEFAULT, load
     from schemadocs.project.overlay import apply
     from schemadocs.project.spec import read
@@ -697,19 +739,23 @@ def comments_command(mode: str | None, snapshot_file: Path | None, output: str |
         raise ConfigError("pass --sql (COMMENT ON statements from the project file) or --import (the database's "
                           "comments into a project file)")
     if mode == "import":
-        if config_file is not None:
-            raise ConfigError("--import writes a new project file: name it with -o FILE, not --config")
+        if config_file is not None and database is None:
+            raise ConfigError("--import writes a new project file: name it with -o FILE, not --config (--config "
+                              "names the project file whose databases: --database picks from)")
         target = Path(output) if output not in (None, "-") else DEFAULT if output is None else None
         if target is not None and target.exists() and not force:
             raise ConfigError(f"{target} exists and is never overwritten: pass -o FILE to write another file, "
                               "or --force to replace it")
-        text = imported_yaml(read_catalog(db, snapshot_file, stats=False))
+        text = imported_yaml(read_one({**db, "stats": False}, snapshot_file, config_file, database, "comments"))
     else:
         loaded = load(config_file)
         if not loaded.files:
             raise ConfigError(f"no project file: create {DEFAULT} or pass --config FILE")
         project = read(loaded)
-        text = comment_sql(apply(read_catalog(db, snapshot_file, stats=False), project))
+        catalog = read_one({**db, "stats": False}, snapshot_file, config_file, database, "comments")
+        if len(load_databases(loaded)) > 1:  # the names the file gives other databases are theirs
+            project = project_for(project, catalog)
+        text = comment_sql(apply(catalog, project))
         target = Path(output) if output not in (None, "-") else None
     if target is None:
         sys.stdout.write(text)
