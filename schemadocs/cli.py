@@ -164,7 +164,8 @@ def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, p
 @click.option("--downstream", "direction", flag_value="downstream", help="What reads NAME, out to the analytics views.")
 @click.option("--depth", type=click.IntRange(min=0), help="Stop after this many hops.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--all", "all_views", is_flag=True, help="Print the direct column lineage of every view (JSON).")
+@click.option("--all", "all_views", is_flag=True, help="Print the direct column lineage of every view (JSON; a "
+              "schema family's views once, in its representative).")
 @database_option
 @project_option
 def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth: int | None, fmt: str,
@@ -175,16 +176,20 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
     from schemadocs.lineage.direct import direct_lineage
     from schemadocs.lineage.lineage_graph import lineage_graph
     from schemadocs.families.detect import detect
-    from schemadocs.families.lineage import lineage_catalog
+    from schemadocs.families.lineage import all_views_catalog, lineage_catalog
     from schemadocs.lineage.trace import parse_name, trace
 
     if all_views == bool(name):
         raise ConfigError("pass either NAME (schema.relation or schema.relation.column) or --all")
     catalog = read_one(db, snapshot_file, config_file, database, "lineage")
-    if all_views:
+    found = detect(catalog, project_settings(config_file).families)
+    if all_views:  # schema families: each family's views once, in its representative
+        catalog, notes = all_views_catalog(catalog, found)
+        for note in notes:
+            progress.info(note)
         sys.stdout.write(json.dumps(direct_lineage(catalog), indent=2, ensure_ascii=False) + "\n")
         return
-    catalog, notes = lineage_catalog(catalog, detect(catalog, project_settings(config_file).families), name or "")
+    catalog, notes = lineage_catalog(catalog, found, name or "")
     for note in notes:  # schema families: a tenant's view is traced once, in its family's structure
         progress.info(note)
     tree = trace(lineage_graph(catalog), parse_name(catalog, name or ""), upstream=direction == "upstream", depth=depth)
