@@ -368,47 +368,9 @@ def check(snapshot_file: Path, fmt: str, database: str | None, config_file: Path
 
     Statistics are never compared (the database is read without them).
     """
-    import dataclasses
+    from schemadocs.multisite.one_or_each import check_each
 
-    from schemadocs.introspect.connect import redact, resolve_dsn
-    from schemadocs.diff.diff import diff
-    from schemadocs.diff.render import render
-    from schemadocs.multisite.diff_dirs import compared
-    from schemadocs.multisite.one_or_each import check_pairs
-
-    chosen = chosen_databases(config_file, database, bool(db.get("dsn")))
-    if not chosen and snapshot_file.is_dir():
-        raise ConfigError(f"--snapshot {snapshot_file} is a directory; pass the snapshot file to check the database "
-                          "against (a directory of snapshots goes with the project file's databases:)")
-    pairs = check_pairs(chosen, snapshot_file) if chosen else [(None, snapshot_file)]
-    named = bool(chosen) and snapshot_file.is_dir()  # a directory of snapshots: each output labelled
-    changed = []
-    for each, committed_file in pairs:
-        committed = read_catalog({**db, "dsn": None}, committed_file)
-        if each is None:
-            live = read_catalog(db, stats=False, strict=False)  # a dropped schema is a change to report
-            label = redact(resolve_dsn(db["dsn"])).strip("'")
-        else:
-            live, label = read_database(db, each, stats=False, strict=False), f"database {each.name}"
-        result = dataclasses.replace(diff(committed, live), old=str(committed_file), new=label)
-        if result:
-            changed.append((each.name if each is not None and named else None, committed_file, result))
-        else:
-            progress.info(f"{committed_file} matches " + ("the database" if each is None else label))
-    if not changed:
-        return
-    sys.stdout.write(compared([(name, r, render(r, fmt)) for name, _, r in changed], fmt))
-    sys.stdout.flush()
-    changes, breaking = sum(len(r.changes) for *_, r in changed), sum(len(r.breaking) for *_, r in changed)
-    count = f"{changes} change{'s' if changes != 1 else ''}, {breaking} breaking"
-    if not named:
-        raise ChangesFound(f"the database no longer matches {changed[0][1]} ({count}); regenerate it with "
-                           f"`schemadocs snapshot --no-stats -o {changed[0][1]}` and commit it")
-    names = ", ".join(str(name) for name, _, _ in changed)
-    raise ChangesFound(f"database{'s' if len(changed) != 1 else ''} {names} no longer "
-                       f"match{'es' if len(changed) == 1 else ''} {snapshot_file} ({count}); regenerate with "
-                       f"`schemadocs snapshot --no-stats --out {snapshot_file}" + (f" --database {database}" if database else "")
-                       + "` and commit it")
+    check_each(db, chosen_databases(config_file, database, bool(db.get("dsn"))), snapshot_file, fmt, database)
 
 
 # `check` reads the database without statistics whatever --stats says: hide the option.
@@ -530,37 +492,20 @@ def suggest_relations_command(snapshot_file: Path | None, config_file: Path | No
                               **db: Any) -> None:
     """Print candidate virtual relations (foreign keys the database does not declare) with their
     evidence, as YAML to paste into the project file's relations:. Nothing is applied."""
-    from schemadocs.introspect.connect import resolve_dsn
+    from schemadocs.multisite.one_or_each import suggest_each
     from schemadocs.project import relations
     from schemadocs.project.file import load
-    from schemadocs.project.orphans import count_orphans
-    from schemadocs.project.suggest import DEFAULT_PATTERNS, check_patterns, suggest
-    from schemadocs.project.suggest_yaml import to_yaml, to_yaml_each
-    from schemadocs.multisite.one_or_each import suggest_database
-    from schemadocs.project.databases import dsn_of
+    from schemadocs.project.suggest import DEFAULT_PATTERNS, check_patterns
 
     if check_data and snapshot_file is not None:
         raise ConfigError("--check-data reads rows: pass --dsn, not --snapshot")
     check_patterns(patterns or DEFAULT_PATTERNS)
     declared = relations.load(load(config_file))
-    known = [(r.source, r.columns) for r in declared]
     chosen = chosen_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
-    for each in chosen:  # --check-data on a snapshot fails before anything is read
-        suggest_database(each, check_data)
-    found = []  # (database name, candidates, orphans, database as the server names it), one per database
-    for each in chosen or (None,):
-        catalog = read_catalog(db, snapshot_file, stats=False) if each is None else \
-            read_database(db, each, stats=False)
-        candidates = suggest(catalog, patterns or DEFAULT_PATTERNS, known)
-        orphans = None
-        if check_data and candidates:
-            orphans = count_orphans(resolve_dsn(db.get("dsn")) if each is None else dsn_of(each), candidates, sample,
-                                    statement_timeout_ms=int(data_timeout * 1000),
-                                    lock_timeout_ms=int(db.get("lock_timeout", 2.0) * 1000))
-        found.append(("" if each is None else each.name, candidates, orphans, catalog.database))
-    sys.stdout.write(to_yaml(*found[0][1:]) if len(found) == 1 else to_yaml_each(found))
-    total = sum(len(candidates) for _, candidates, _, _ in found)
-    click.echo(f"{total} candidate{'s' if total != 1 else ''}" + (f" in {len(found)} databases" if len(found) > 1
+    text, total, databases = suggest_each(db, chosen, snapshot_file, patterns or DEFAULT_PATTERNS,
+                                          [(r.source, r.columns) for r in declared], check_data, sample, data_timeout)
+    sys.stdout.write(text)
+    click.echo(f"{total} candidate{'s' if total != 1 else ''}" + (f" in {databases} databases" if databases > 1
                                                                   else "") + "; nothing applied", err=True)
 
 
