@@ -30,6 +30,7 @@ from schemadocs.checks.engine import Report
 from schemadocs.errors import BuildError, ConfigError
 from schemadocs.families.collapse import collapse
 from schemadocs.families.detect import detect
+from schemadocs.families.overlay import apply_shown
 from schemadocs.families.lint import lint_families
 from schemadocs.families.settings import FamilySettings
 from schemadocs.gc_pause import gc_frozen, gc_paused
@@ -39,7 +40,6 @@ from schemadocs.render.cache_prune import prune_caches
 from schemadocs.out_guard import check_out_dir
 from schemadocs.plan.model import Plan
 from schemadocs.project.relations import VirtualRelation, with_virtual
-from schemadocs.project.overlay import apply
 from schemadocs.project.spec import Project
 from schemadocs.render.changes import BuildChanges
 from schemadocs.render import llms
@@ -76,7 +76,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     `plan`, the plan of the migration applied since the previous build (`schemadocs plan
     --format json`), is shown on the Changes page; it needs `previous`.
     `project` (the project file's descriptions, owners, labels and viewpoints) is laid over the
-    catalog for the pages (`project.overlay.apply`); the snapshot and the checks stay the catalog's.
+    catalog for the pages (`project.overlay.apply`; names in hidden family members: `families.overlay`); the
+    snapshot and the checks stay the catalog's.
     For machines, the site also gets `llms.txt`, `llms-full.txt` (at most `llms_full_max_chars`
     characters; `render.llms`) and a clean `.md` copy beside every page.
     `virtual`: the project file's virtual foreign keys, shown on every page, diagram and health
@@ -138,7 +139,7 @@ def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = No
     whole = with_virtual(catalog, virtual)
     found = detect(whole, families)  # no stage of its own: a database without families shows the same stages
     shown = collapse(whole, found)
-    annotated = apply(shown, project) if project is not None and not project.empty else None
+    annotated = apply_shown(whole, shown, found, project) if project is not None and not project.empty else None
     with progress.stage("health checks"):
         report = lint_families(whole, found, checks)  # without families: lint(whole), as shown is whole
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them

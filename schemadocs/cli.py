@@ -164,7 +164,8 @@ def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, p
 @click.option("--downstream", "direction", flag_value="downstream", help="What reads NAME, out to the analytics views.")
 @click.option("--depth", type=click.IntRange(min=0), help="Stop after this many hops.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--all", "all_views", is_flag=True, help="Print the direct column lineage of every view (JSON).")
+@click.option("--all", "all_views", is_flag=True, help="Print the direct column lineage of every view (JSON; a "
+              "schema family's views once, in its representative).")
 @database_option
 @project_option
 def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth: int | None, fmt: str,
@@ -175,16 +176,20 @@ def lineage(name: str | None, snapshot_file: Path | None, direction: str, depth:
     from schemadocs.lineage.direct import direct_lineage
     from schemadocs.lineage.lineage_graph import lineage_graph
     from schemadocs.families.detect import detect
-    from schemadocs.families.lineage import lineage_catalog
+    from schemadocs.families.lineage import all_views_catalog, lineage_catalog
     from schemadocs.lineage.trace import parse_name, trace
 
     if all_views == bool(name):
         raise ConfigError("pass either NAME (schema.relation or schema.relation.column) or --all")
     catalog = read_one(db, snapshot_file, config_file, database, "lineage")
-    if all_views:
+    found = detect(catalog, project_settings(config_file).families)
+    if all_views:  # schema families: each family's views once, in its representative
+        catalog, notes = all_views_catalog(catalog, found)
+        for note in notes:
+            progress.info(note)
         sys.stdout.write(json.dumps(direct_lineage(catalog), indent=2, ensure_ascii=False) + "\n")
         return
-    catalog, notes = lineage_catalog(catalog, detect(catalog, project_settings(config_file).families), name or "")
+    catalog, notes = lineage_catalog(catalog, found, name or "")
     for note in notes:  # schema families: a tenant's view is traced once, in its family's structure
         progress.info(note)
     tree = trace(lineage_graph(catalog), parse_name(catalog, name or ""), upstream=direction == "upstream", depth=depth)
@@ -238,8 +243,8 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
 @project_option
 @click.option("--er-depth", default=1, show_default=True, type=click.IntRange(1, 3),
               help="Foreign-key hops each table's ER diagram reaches.")
-@click.option("--watch", is_flag=True, help="Rebuild when the schema (--dsn), the snapshot file or the project "
-              "file changes; open pages reload by themselves.")
+@click.option("--watch", is_flag=True, help="Rebuild when the schema (--dsn), the snapshot file, one of the "
+              "project file's databases or the project file changes; open pages reload by themselves.")
 @click.option("--interval", default=2.0, show_default=True, type=Seconds(0.1, 3600),
               help="Seconds between two looks for changes (--watch).")
 @database_option
@@ -248,6 +253,7 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
                   **db: Any) -> None:
     """Build the site and serve it on localhost until Ctrl-C; with --watch, follow the schema as it changes."""
     from schemadocs.build import check_output
+    from schemadocs.multisite.live import LiveSite, one_source
     from schemadocs.project.file import DEFAULT
     from schemadocs.serve import LiveReload, bind, serve_in_background
     from schemadocs.watch import database_source, file_source, watch as watch_sources
@@ -257,13 +263,13 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
     check_output(out_dir, mkdocs_file)  # fail fast when --out is refused
     project_settings(config_file)  # and when the project file is bad
     chosen = chosen_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
-    if watch and chosen:
-        raise ConfigError("--watch follows one source given by --dsn or --snapshot; it does not yet follow the "
-                          "project file's databases: (build, then serve without --watch)")
     server = bind(host, port)  # and when the port is busy
     live = LiveReload() if watch else None
+    several = LiveSite(db, chosen, out_dir, mkdocs_file, er_depth, config_file) if len(chosen) > 1 else None
 
-    def build_once() -> Path:
+    def build_once(changed: tuple[str, ...] | None = None) -> Path:
+        if several is not None:  # several databases: only the changed ones are read and rendered again
+            return several.build(changed).out_dir
         return build_chosen(db, chosen, snapshot_file, out_dir, mkdocs_file, None, er_depth,
                             project_settings(config_file)).out_dir
 
@@ -278,16 +284,21 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
         else:
             from schemadocs.introspect.connect import resolve_dsn
 
-            sources = [file_source(snapshot_file) if snapshot_file is not None
-                       else database_source(resolve_dsn(db.get("dsn")), round(db["lock_timeout"] * 1000))]
-            sources.append(file_source(config_file or DEFAULT))
+            if several is not None:
+                sources = several.sources(config_file or DEFAULT)
+            elif chosen:  # the project file's one database
+                sources = [one_source(db, chosen[0]), file_source(config_file or DEFAULT)]
+            else:
+                sources = [file_source(snapshot_file) if snapshot_file is not None
+                           else database_source(resolve_dsn(db.get("dsn")), round(db["lock_timeout"] * 1000))]
+                sources.append(file_source(config_file or DEFAULT))
 
-            def rebuild() -> None:
-                build_once()
+            def rebuild(changed: tuple[str, ...]) -> None:
+                build_once(changed)
                 live.bump()
                 progress.info(f"rebuilt; open pages reload (version {live.version})")
                 progress.current().settle()
-            progress.info(f"watching {sources[0].label} every {interval:g}s")
+            progress.info(f"watching {', '.join(s.label for s in sources[:-1])} every {interval:g}s")
             watch_sources(sources, rebuild, interval)
     except KeyboardInterrupt:
         progress.info("stopped")
@@ -345,33 +356,21 @@ def diff_command(old: str, new: str, fmt: str, fail_on: str, include: tuple[str,
 @cli.command()
 @database_options
 @feedback_options
-@click.option("--snapshot", "snapshot_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The committed snapshot the database should match.")
+@click.option("--snapshot", "snapshot_file", required=True, type=click.Path(path_type=Path),
+              help="The committed snapshot the database should match; with the project file's databases, "
+                   "a directory `snapshot --out DIR` wrote (DIR/<name>.json each).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-def check(snapshot_file: Path, fmt: str, **db: Any) -> None:
-    """Exit 1 and print the diff when the database no longer matches a committed snapshot.
+@database_option
+@project_option
+def check(snapshot_file: Path, fmt: str, database: str | None, config_file: Path | None, **db: Any) -> None:
+    """Exit 1 and print the diff when the database no longer matches a committed snapshot
+    (with the project file's databases: each database, against DIR/<name>.json).
 
     Statistics are never compared (the database is read without them).
     """
-    import dataclasses
+    from schemadocs.multisite.one_or_each import check_each
 
-    from schemadocs.introspect.connect import redact, resolve_dsn
-    from schemadocs.diff.diff import diff
-    from schemadocs.diff.render import render
-
-    committed = read_catalog({**db, "dsn": None}, snapshot_file)
-    live = read_catalog(db, stats=False, strict=False)  # a dropped schema is a change to report
-    result = dataclasses.replace(diff(committed, live), old=str(snapshot_file),
-                                 new=redact(resolve_dsn(db["dsn"])).strip("'"))
-    if not result:
-        progress.info(f"{snapshot_file} matches the database")
-        return
-    sys.stdout.write(render(result, fmt))
-    sys.stdout.flush()
-    count = f"{len(result.changes)} change{'s' if len(result.changes) != 1 else ''}"
-    raise ChangesFound(f"the database no longer matches {snapshot_file} ({count}, "
-                       f"{len(result.breaking)} breaking); regenerate it with "
-                       f"`schemadocs snapshot --no-stats -o {snapshot_file}` and commit it")
+    check_each(db, chosen_databases(config_file, database, bool(db.get("dsn"))), snapshot_file, fmt, database)
 
 
 # `check` reads the database without statistics whatever --stats says: hide the option.
@@ -487,31 +486,27 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
               help="Rows sampled per candidate by --check-data.")
 @click.option("--data-timeout", default=5.0, show_default=True, type=Seconds(0.1),
               help="Seconds each --check-data query may run.")
+@database_option
 def suggest_relations_command(snapshot_file: Path | None, config_file: Path | None, patterns: tuple[str, ...],
-                              check_data: bool, sample: int, data_timeout: float, **db: Any) -> None:
+                              check_data: bool, sample: int, data_timeout: float, database: str | None,
+                              **db: Any) -> None:
     """Print candidate virtual relations (foreign keys the database does not declare) with their
     evidence, as YAML to paste into the project file's relations:. Nothing is applied."""
-    from schemadocs.introspect.connect import resolve_dsn
+    from schemadocs.multisite.one_or_each import suggest_each
     from schemadocs.project import relations
     from schemadocs.project.file import load
-    from schemadocs.project.orphans import count_orphans
-    from schemadocs.project.suggest import DEFAULT_PATTERNS, check_patterns, suggest
-    from schemadocs.project.suggest_yaml import to_yaml
+    from schemadocs.project.suggest import DEFAULT_PATTERNS, check_patterns
 
     if check_data and snapshot_file is not None:
         raise ConfigError("--check-data reads rows: pass --dsn, not --snapshot")
     check_patterns(patterns or DEFAULT_PATTERNS)
     declared = relations.load(load(config_file))
-    catalog = read_catalog(db, snapshot_file, stats=False)
-    known = [(r.source, r.columns) for r in declared]
-    found = suggest(catalog, patterns or DEFAULT_PATTERNS, known)
-    orphans = None
-    if check_data and found:
-        orphans = count_orphans(resolve_dsn(db.get("dsn")), found, sample,
-                                statement_timeout_ms=int(data_timeout * 1000),
-                                lock_timeout_ms=int(db.get("lock_timeout", 2.0) * 1000))
-    sys.stdout.write(to_yaml(found, orphans, catalog.database))
-    click.echo(f"{len(found)} candidate{'s' if len(found) != 1 else ''}; nothing applied", err=True)
+    chosen = chosen_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
+    text, total, databases = suggest_each(db, chosen, snapshot_file, patterns or DEFAULT_PATTERNS,
+                                          [(r.source, r.columns) for r in declared], check_data, sample, data_timeout)
+    sys.stdout.write(text)
+    click.echo(f"{total} candidate{'s' if total != 1 else ''}" + (f" in {databases} databases" if databases > 1
+                                                                  else "") + "; nothing applied", err=True)
 
 
 @cli.command("plan")
@@ -678,11 +673,14 @@ def export_command(fmt: str, snapshot_file: Path | None, output: str | None, dat
               help="Where to write: --sql, a file (default stdout); --import, the project file ('-' for stdout).")
 @click.option("--force", is_flag=True, help="With --import: replace the -o file when it exists.")
 @project_option
+@database_option
 def comments_command(mode: str | None, snapshot_file: Path | None, output: str | None, force: bool,
-                     config_file: Path | None, **db: Any) -> None:
+                     config_file: Path | None, database: str | None, **db: Any) -> None:
     """Write-back between the project file's descriptions and the database's comments."""
     from schemadocs.atomic import write_atomic
+    from schemadocs.multisite.scope import project_for
     from schemadocs.project.comments import comment_sql, imported_yaml
+    from schemadocs.project.databases import load as load_databases
     from schemadocs.project.file import DEFAULT, load
     from schemadocs.project.overlay import apply
     from schemadocs.project.spec import read
@@ -691,19 +689,23 @@ def comments_command(mode: str | None, snapshot_file: Path | None, output: str |
         raise ConfigError("pass --sql (COMMENT ON statements from the project file) or --import (the database's "
                           "comments into a project file)")
     if mode == "import":
-        if config_file is not None:
-            raise ConfigError("--import writes a new project file: name it with -o FILE, not --config")
+        if config_file is not None and database is None:
+            raise ConfigError("--import writes a new project file: name it with -o FILE, not --config (--config "
+                              "names the project file whose databases: --database picks from)")
         target = Path(output) if output not in (None, "-") else DEFAULT if output is None else None
         if target is not None and target.exists() and not force:
             raise ConfigError(f"{target} exists and is never overwritten: pass -o FILE to write another file, "
                               "or --force to replace it")
-        text = imported_yaml(read_catalog(db, snapshot_file, stats=False))
+        text = imported_yaml(read_one({**db, "stats": False}, snapshot_file, config_file, database, "comments"))
     else:
         loaded = load(config_file)
         if not loaded.files:
             raise ConfigError(f"no project file: create {DEFAULT} or pass --config FILE")
         project = read(loaded)
-        text = comment_sql(apply(read_catalog(db, snapshot_file, stats=False), project))
+        catalog = read_one({**db, "stats": False}, snapshot_file, config_file, database, "comments")
+        if len(load_databases(loaded)) > 1:  # the names the file gives other databases are theirs
+            project = project_for(project, catalog)
+        text = comment_sql(apply(catalog, project))
         target = Path(output) if output not in (None, "-") else None
     if target is None:
         sys.stdout.write(text)

@@ -49,10 +49,10 @@ FINGERPRINT_SQL = "SELECT md5(string_agg(part, ',' ORDER BY part)) FROM (\n" + "
     for name, where, has_oid in CATALOGS) + "\n) AS parts(part)"
 
 
-def watch(sources: Sequence[Source], rebuild: Callable[[], None], interval: float,
+def watch(sources: Sequence[Source], rebuild: Callable[[tuple[str, ...]], None], interval: float,
           sleep: Callable[[float], None] = time.sleep) -> None:
-    """Poll every source each `interval` seconds; run `rebuild` when any has changed. Runs until
-    interrupted (Ctrl-C, SIGTERM), which it lets through."""
+    """Poll every source each `interval` seconds; run `rebuild(labels)` with the labels of the
+    sources that changed, when any has. Runs until interrupted (Ctrl-C, SIGTERM), which it lets through."""
     seen = [source.fingerprint() for source in sources]
     while True:
         sleep(interval)
@@ -62,7 +62,7 @@ def watch(sources: Sequence[Source], rebuild: Callable[[], None], interval: floa
             continue
         progress.info(f"{', '.join(changed)} changed; rebuilding")
         try:
-            rebuild()
+            rebuild(tuple(changed))
         except SchemadocsError as exc:
             progress.warning(f"the rebuild failed, the previous site stays served: {exc}")
         seen = [after if after is not None else before for before, after in zip(seen, now)]

@@ -20,6 +20,12 @@ from schemadocs.progress import PLAIN_LINE
 
 def run_cli(*args: str) -> tuple[int, str]:
     """Run `schemadocs ARGS`; return (exit code, stderr). Any exception but SystemExit propagates."""
+    code, _, err = run_cli_output(*args)
+    return code, err
+
+
+def run_cli_output(*args: str) -> tuple[int, str, str]:
+    """Run `schemadocs ARGS`; return (exit code, stdout, stderr)."""
     stderr, stdout = io.StringIO(), io.StringIO()
     handlers = list(logging.getLogger("schemadocs").handlers)
     sigterm = signal.getsignal(signal.SIGTERM)
@@ -34,7 +40,7 @@ def run_cli(*args: str) -> tuple[int, str]:
     finally:
         logging.getLogger("schemadocs").handlers[:] = handlers
         signal.signal(signal.SIGTERM, sigterm)
-    return code, stderr.getvalue()
+    return code, stdout.getvalue(), stderr.getvalue()
 
 
 def assert_success_or_clean_error(code: int, stderr: str) -> None:

@@ -7,9 +7,12 @@ family structure: the catalog with one representative per family (`collapse`), s
 every tenant holds appears once, in its representative, instead of once per tenant. A name in
 a family member (`tenant_0042.orders`) is traced exactly as it is, in the whole catalog. The notes
 say which family each representative stands for. Without families: the catalog, no notes.
+`lineage --all` lists the views of `all_views_catalog`: each family's once, in its representative.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from schemadocs.families.collapse import collapse
 from schemadocs.families.detect import Families
@@ -31,3 +34,16 @@ def lineage_catalog(catalog: Catalog, families: Families, name: str) -> tuple[Ca
              + (f" (near-members, which differ: {', '.join(n.schema for n in f.near)})" if f.near else "")
              for f in families.families]
     return collapse(catalog, families), notes
+
+
+def all_views_catalog(catalog: Catalog, families: Families) -> tuple[Catalog, list[str]]:
+    """The catalog `lineage --all` lists the views of: each family's views once, in its
+    representative (the other members' views are the same, names aside), and each near-member's
+    own, as they may differ; with notes saying which family each representative stands for."""
+    if not families:
+        return catalog, []
+    identical = Families(tuple(dataclasses.replace(f, near=()) for f in families.families))
+    notes = [f"{f.representative} stands for the {f.size} schemas of family {f.name}: their views are listed once, "
+             "under it" + (f"; near-members listed on their own: {', '.join(n.schema for n in f.near)}" if f.near else "")
+             for f in families.families]
+    return collapse(catalog, identical), notes

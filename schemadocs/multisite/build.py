@@ -24,6 +24,7 @@ from schemadocs import progress
 from schemadocs.build import (
     SNAPSHOT_FILE,
     BuildResult,
+    Rendered,
     _title,
     cache_of,
     check_output,
@@ -65,19 +66,35 @@ def build_databases(loaded: list[tuple[Database, Catalog]], out_dir: Path, confi
         raise ConfigError(f"--previous {previous}: a site of several databases compares with the previous "
                           "site's directory (each database's catalog.json is in its folder); pass that directory")
     check_named(project, [(db.name, catalog) for db, catalog in loaded])
+    parts = [render_part(db, catalog, docs_dir, previous, er_depth, checks, virtual, project, families)
+             for db, catalog in loaded]
+    return build_parts(loaded, parts, out_dir, config_file, docs_dir, site_url, llms_full_max_chars)
+
+
+def render_part(db: Database, catalog: Catalog, docs_dir: Path, previous: Path | None = None, er_depth: int = 1,
+                checks: Settings | None = None, virtual: tuple[VirtualRelation, ...] = (),
+                project: Project | None = None, families: FamilySettings | None = None) -> Rendered:
+    """One database's pages and files, rendered as for one database (`render_database`), not yet
+    under its folder; what the project file says of other databases is left out (`scope`)."""
+    with progress.stage(f"database {db.name}"):
+        before = Path(previous) / db.name if previous is not None else None
+        return render_database(catalog, docs_dir, before if before and (before / SNAPSHOT_FILE).is_file() else None,
+                               er_depth, checks, None, virtual_for(catalog, virtual), project_for(project, catalog),
+                               pages_cache=f"pages/{db.name}", families=families)
+
+
+def build_parts(loaded: list[tuple[Database, Catalog]], parts: list[Rendered], out_dir: Path, config_file: Path,
+                docs_dir: Path, site_url: str | None = None, llms_full_max_chars: int | None = None) -> BuildResult:
+    """The site of the databases' rendered parts (`render_part`, in `loaded`'s order): each
+    under its folder, the comparing home page, one search, then MkDocs (incremental when few
+    pages changed, as for one database)."""
     files: dict[str, str] = {}
     nav: list[NavEntry] = [{"Home": HOME_PAGE}]
-    parts, machine, changes = [], {}, None
-    for db, catalog in loaded:
-        with progress.stage(f"database {db.name}"):
-            before = Path(previous) / db.name if previous is not None else None
-            part = render_database(catalog, docs_dir, before if before and (before / SNAPSHOT_FILE).is_file() else None,
-                                   er_depth, checks, None, virtual_for(catalog, virtual), project_for(project, catalog),
-                                   pages_cache=f"pages/{db.name}", families=families)
+    machine, changes = {}, None
+    for (db, _), part in zip(loaded, parts):
         files.update(with_database_crumbs(prefixed_files(part.files, db.name), db.name))
         nav.append({page_title(db.name): prefixed_nav(part.site.nav, db.name)})
         machine.update(prefixed_files(llms.machine_files(part.shown, part.site, {}, llms_full_max_chars), db.name))
-        parts.append(part)
         if part.changes is not None:
             this = part.changes.this_build
             changes = (changes or 0) + (len(this.changes) if this else 0)

@@ -19,13 +19,38 @@ from schemadocs.render.escape import yaml_comment
 
 def to_yaml(candidates: Sequence[Candidate], orphans: Sequence[Orphans] | None = None, database: str = "") -> str:
     """The candidates, strongest evidence first within each table, as a `relations:` document."""
-    count = f"{len(candidates)} candidate relation{'s' if len(candidates) != 1 else ''}"
-    lines = [f"# schemadocs suggest-relations: {yaml_comment(count)} in {yaml_comment(database)}.",
-             "# Nothing was applied: review each candidate and its evidence, then paste the ones you accept",
-             "# under relations: in schemadocs.yml (see README, Virtual relations)."]
+    lines = [f"# schemadocs suggest-relations: {yaml_comment(_count(candidates))} in {yaml_comment(database)}.", *HOW]
     if not candidates:
         return "\n".join(lines) + "\nrelations: []\n"
-    lines.append("relations:")
+    return "\n".join([*lines, "relations:", *_entries(candidates, orphans)]) + "\n"
+
+
+def to_yaml_each(found: Sequence[tuple[str, Sequence[Candidate], Sequence[Orphans] | None, str]]) -> str:
+    """Several databases' candidates as one `relations:` document (the project file's one list,
+    which gives each database the relations between its tables): each database's candidates
+    under a comment naming it. `found`: (database name, candidates, orphans, database as named
+    by the server)."""
+    total = sum(len(candidates) for _, candidates, _, _ in found)
+    lines = [f"# schemadocs suggest-relations: {_count(total)} in {len(found)} databases.", *HOW,
+             "relations:" if total else "relations: []"]
+    for name, candidates, orphans, database in found:
+        lines.append(f"  # database {yaml_comment(name)} ({yaml_comment(database)}): {_count(len(candidates))}")
+        lines += _entries(candidates, orphans)
+    return "\n".join(lines) + "\n"
+
+
+HOW = ("# Nothing was applied: review each candidate and its evidence, then paste the ones you accept",
+       "# under relations: in schemadocs.yml (see README, Virtual relations).")
+
+
+def _count(candidates: Sequence[Candidate] | int) -> str:
+    n = candidates if isinstance(candidates, int) else len(candidates)
+    return f"{n} candidate relation{'s' if n != 1 else ''}"
+
+
+def _entries(candidates: Sequence[Candidate], orphans: Sequence[Orphans] | None) -> list[str]:
+    """Each candidate's evidence as a comment, then its entry, indented under `relations:`."""
+    lines = []
     for i, c in enumerate(candidates):
         evidence = [*c.evidence, *([orphans[i].evidence()] if orphans is not None else [])]
         lines.append(f"  # {yaml_comment('; '.join(evidence))}")
@@ -35,7 +60,7 @@ def to_yaml(candidates: Sequence[Candidate], orphans: Sequence[Orphans] | None =
         if yaml.safe_load(dumped) != [entry]:  # a name YAML would fold (U+2028 is a line break to it)
             dumped = _dump(entry, allow_unicode=False)  # every character not ASCII escaped as \uNNNN
         lines += ["  " + line for line in dumped.rstrip("\n").split("\n")]  # not splitlines: U+2028 is no line break here
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _dump(entry: dict[str, object], allow_unicode: bool) -> str:
