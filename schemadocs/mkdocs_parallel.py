@@ -34,7 +34,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.structure.files import get_files
 
-from schemadocs import mkdocs_plugins
+from schemadocs import frame, mkdocs_plugins
 from schemadocs.render import assets
 from schemadocs.incremental import SEARCH_INDEX, _output, _page_of
 
@@ -76,6 +76,7 @@ def build_parallel(cfg: MkDocsConfig, config_file: Path, docs_dir: Path, cache_d
             dest = _output(path, docs_dir, site).dest_uri
             os.replace(site / dest, staging / dest)
         indexes.append(site / SEARCH_INDEX)
+        frame.merge_into(staging, site)  # the shared navigation lists and icons its pages gave
     merge_indexes(indexes, [_output(p, docs_dir, staging).url for p in order], staging / SEARCH_INDEX)
 
 
