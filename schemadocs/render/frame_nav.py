@@ -6,7 +6,7 @@ leaf list of the navigation below the top level (the Schemas section, each datab
 on a site of several databases) cut to the entries that are the page's own (the active entry,
 and an entry whose folder holds the page: a table page keeps its schema's entry), marked
 `data-sd-nav="<section id>"`; and the full lists cut from it, section id → entries (the
-target's path from the site's root, the title as text), which are the same on every page.
+target's path from the site's root, URL-encoded as in the page, and the title as text), which are the same on every page.
 `nav_script` turns them into the shared file `assets/nav-data.js`, which `assets/nav.js`
 (shipped) reads to put the entries back. Links kept in the page work without script; the
 home page's schema table reaches every schema without it.
@@ -61,10 +61,10 @@ def prune_nav(page: str, url: str) -> tuple[str, NavLists]:
                                  r'<span class="md-ellipsis">\n([^<]*?)\n</span>', item)
                 if link is None:
                     break
-                entries.append((_from_root(folder, link.group(1)), html_lib.unescape(link.group(2))))
+                entries.append((_from_root(folder, html_lib.unescape(link.group(1))), html_lib.unescape(link.group(2))))
                 kept.append(item)
                 continue
-            target = _from_root(folder, simple.group(1))
+            target = _from_root(folder, html_lib.unescape(simple.group(1)))
             entries.append((target, html_lib.unescape(simple.group(2))))
             own = posixpath.dirname(target)
             if own and (folder == own or folder.startswith(own + "/")):

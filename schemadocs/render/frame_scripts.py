@@ -27,7 +27,7 @@ CONFIG_FILE = "assets/frame-config.js"
 
 _HEAD = re.compile(r'<script>__md_scope=new URL\("((?:\.\./)*\.\.|\.)",location\),(__md_hash=.*?)</script>')
 _PALETTE = re.compile(r'<script>(var palette=__md_get\("__palette"\);.*?)</script>')
-_CONFIG = re.compile(r'<script id="__config" type="application/json">([^<]*)</script>')
+_CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 _CONFIG_JS = ('(function(){var s=document.currentScript,r=new URL("..",s.src).href,c=%s;'
               'c.base=r;c.search=new URL(c.search,r).href;var e=document.createElement("script");'
               'e.id="__config";e.type="application/json";e.textContent=JSON.stringify(c);s.after(e)})();\n')
