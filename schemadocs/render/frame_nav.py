@@ -95,7 +95,7 @@ def read_nav_script(text: str) -> NavLists:
 
 def _items(page: str, start: int, limit: int) -> tuple[list[str], int] | None:
     """The top-level `<li>` elements of the list whose body starts at `start`, and where its
-    `</ul>` ends; None when an item holds a nested section (anything but the active entry's
+    `</ul>` starts; None when an item holds a nested section (anything but the active entry's
     table of contents)."""
     items: list[str] = []
     depth = 0
