@@ -9,7 +9,8 @@ Each process runs MkDocs' own dirty build: every page of the other shares is giv
 output file as old as its source beforehand, so MkDocs neither reads nor renders it (as the
 incremental path does, `schemadocs/incremental.py`). This process renders the first share
 and writes the static files, theme templates and sitemap; the others render their pages
-into folders of their own, whose pages are then moved into the staging directory. The search
+into folders of their own, whose pages are then moved into the staging directory (and the
+shared frame files their pages gave joined into its own, `schemadocs.frame`). The search
 index is merged: every page's entries in the order a single build adds them (MkDocs' page
 order). A link to an anchor of a page rendered by another process is not checked by MkDocs
 (the site's own link checker in the tests follows every one).
@@ -34,7 +35,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.structure.files import get_files
 
-from schemadocs import mkdocs_plugins
+from schemadocs import frame, mkdocs_plugins
 from schemadocs.render import assets
 from schemadocs.incremental import SEARCH_INDEX, _output, _page_of
 
@@ -76,6 +77,7 @@ def build_parallel(cfg: MkDocsConfig, config_file: Path, docs_dir: Path, cache_d
             dest = _output(path, docs_dir, site).dest_uri
             os.replace(site / dest, staging / dest)
         indexes.append(site / SEARCH_INDEX)
+        frame.merge_into(staging, site)  # the shared navigation lists and icons its pages gave
     merge_indexes(indexes, [_output(p, docs_dir, staging).url for p in order], staging / SEARCH_INDEX)
 
 

@@ -1,5 +1,6 @@
 """Check a built site as a browser meets it: parse every HTML page, follow every internal
-link and anchor. Used by the site tests (and usable by hand: python -m tests.sitecheck DIR)."""
+link and anchor, and the links of the navigation's shared file (`assets/nav-data.js`, which
+a script puts into every page). Used by the site tests (and usable by hand: python -m tests.sitecheck DIR)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 from bs4 import BeautifulSoup
+
+from schemadocs.render.frame_nav import DATA_FILE, read_nav_script
 
 
 @dataclass
@@ -50,6 +53,12 @@ def check_links(site: Path) -> LinkReport:
                     report.broken.append(f"{page.relative_to(site)}: {url} (no such file)")
                 elif fragment and target.suffix == ".html" and unquote(fragment) not in ids_of(target):
                     report.broken.append(f"{page.relative_to(site)}: {url} (no such anchor)")
+    for data in sorted(site.rglob(DATA_FILE)):  # one per site; a site of several databases has one at its root
+        for entries in read_nav_script(data.read_text(encoding="utf-8")).values():
+            for path, _title in entries:
+                report.links += 1
+                if not (data.parent.parent / unquote(path)).is_file():
+                    report.broken.append(f"{data.relative_to(site)}: {path} (no such file)")
     return report
 
 

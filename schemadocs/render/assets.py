@@ -18,13 +18,18 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 SCRIPTS: tuple[str, ...] = (
+    "assets/nav-data.js",  # the navigation's shared lists, written by the build (schemadocs.frame)
+    "assets/nav.js",  # puts them into the page's navigation
     "assets/vendor/panzoom.min.js",  # @panzoom/panzoom: pan and zoom (diagrams.js)
     "assets/diagrams.js",  # every diagram's viewport, buttons and full screen
     "assets/vendor/tablesort.min.js",  # tablesort: click a heading to sort (tables.js)
     "assets/vendor/tablesort.number.min.js",  # tablesort's number sort (sizes and counts)
     "assets/tables.js",  # sorting, the column index's filters, wide tables' top scrollbar
 )
-STYLES: tuple[str, ...] = ("assets/schemadocs.css",)  # written by render_site (templates.stylesheet)
+STYLES: tuple[str, ...] = (
+    "assets/schemadocs.css",  # written by render_site (templates.stylesheet)
+    "assets/icons.css",  # the theme's icons, shared by every page; written by the build (schemadocs.frame)
+)
 SHIPPED = (".js", ".css", ".txt")  # never .md: MkDocs would make a page of it
 
 
