@@ -120,7 +120,31 @@ def copies(single: Any, schema: str, tenants: int) -> Any:
         text = text.replace(f'"{k}":'.encode() + orjson.dumps(whole[k]),
                             f'"{k}":['.encode() + (existing + b"," if existing else b"") + joined + b"]", 1)
     result: Catalog = from_plain(Catalog, orjson.loads(text))  # not `snapshot.loads`: its checks take minutes here
-    return result
+    return own_statistics(result, schema)
+
+
+def own_statistics(catalog: Any, schema: str) -> Any:
+    """Each tenant with OIDs, row counts, sizes and scan counts of its own, as a real database has
+    them (the copies would otherwise be byte-identical but for their names); `schema` kept as is."""
+    import dataclasses
+
+    from schemadocs.model import RelationStats
+
+    def tenant(name: str) -> int:
+        return int(name.rsplit("_", 1)[1]) if name.rsplit("_", 1)[-1].isdigit() else 0
+
+    def own(rel: Any) -> Any:
+        n = tenant(rel.schema)
+        if not n:
+            return rel
+        stats = rel.stats or RelationStats()
+        stats = dataclasses.replace(stats, estimated_rows=(n * 37 + len(rel.name)) % 5000, total_size=8192 * (n % 50 + 2),
+                                    seq_scans=n % 13, index_scans=n % 7)
+        indexes = tuple(dataclasses.replace(i, size=8192 * (n % 5 + 1), scans=n % 11) for i in rel.indexes)
+        return dataclasses.replace(rel, oid=(rel.oid or 0) + 100_000 * n, stats=stats, indexes=indexes)
+
+    schemas = tuple(dataclasses.replace(s, oid=(s.oid or 0) + 100_000 * tenant(s.name)) for s in catalog.schemas)
+    return dataclasses.replace(catalog, schemas=schemas, relations=tuple(map(own, catalog.relations)))
 
 
 def run(tenants: int, tables: int, real: int, unfolded: int) -> dict[str, Any]:

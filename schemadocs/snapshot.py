@@ -61,19 +61,17 @@ def dump_bytes(catalog: Catalog, families: Families | None = None) -> bytes:
 def _dump_bytes(catalog: Catalog, families: Families | None) -> bytes:
     omitted = OMITTED_AT_DEFAULT[Catalog]
     fields = [f for f in dataclasses.fields(catalog) if f.name not in omitted or getattr(catalog, f.name) != omitted[f.name]]
-    encoded = {f.name: _encode_all(getattr(catalog, f.name)) for f in fields if f.name in _FOLDED_LISTS}
     entries: list[dict[str, Any]] = []
     folded: frozenset[str] = frozenset()
     if families and _sorted_by_schema(catalog):
         from schemadocs.families.compact import compact
 
-        by_schema: dict[str, dict[str, list[bytes]]] = {}
-        for name, items in encoded.items():
+        by_schema: dict[str, dict[str, list[Any]]] = {}
+        for name in _FOLDED_LISTS:
             key = "schema" if name == "schemas" else name
-            for item, body in zip(getattr(catalog, name), items):
-                schema = item.name if name == "schemas" else item.schema
-                by_schema.setdefault(schema, _empty_lists())[key].append(body)
-        entries, folded = compact(by_schema, [(f.representative, f.members) for f in families.families])
+            for item in getattr(catalog, name):
+                by_schema.setdefault(item.name if name == "schemas" else item.schema, _empty_lists())[key].append(item)
+        entries, folded = compact(by_schema, [(f.representative, f.members) for f in families.families], _encode)
     pieces = [b"{\n"]
     for i, field in enumerate(fields):
         value = getattr(catalog, field.name)
@@ -81,10 +79,9 @@ def _dump_bytes(catalog: Catalog, families: Families | None) -> bytes:
         if field.name == "format_version" and entries:
             pieces.append(orjson.dumps(COMPACT_VERSION))
         elif isinstance(value, tuple) and value:
-            items = encoded.get(field.name) or _encode_all(value)
-            if folded:
-                items = [body for item, body in zip(value, items)
-                         if (item.name if field.name == "schemas" else item.schema) not in folded]
+            if folded and field.name in _FOLDED_LISTS:
+                value = tuple(x for x in value if (x.name if field.name == "schemas" else x.schema) not in folded)
+            items = _encode_all(value)
             pieces += [b"[\n", b",\n".join(items), b"\n]"] if items else [b"[]"]
         else:
             pieces.append(orjson.dumps(value))
@@ -97,7 +94,7 @@ def _dump_bytes(catalog: Catalog, families: Families | None) -> bytes:
 _FOLDED_LISTS = ("schemas", "relations", "routines", "enums", "domains", "composite_types", "sequences")
 
 
-def _empty_lists() -> dict[str, list[bytes]]:
+def _empty_lists() -> dict[str, list[Any]]:
     return {"schema": [], **{name: [] for name in _FOLDED_LISTS[1:]}}
 
 
@@ -114,6 +111,11 @@ def _encode_all(value: Any) -> list[bytes]:
             encoded = encoded[:-len(suffix)] + b"}"
         out.append(encoded)
     return out
+
+
+def _encode(item: Any) -> bytes:
+    """One catalog item as the snapshot writes it."""
+    return _encode_all((item,))[0]
 
 
 def _sorted_by_schema(catalog: Catalog) -> bool:

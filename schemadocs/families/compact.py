@@ -1,49 +1,56 @@
 """A snapshot that holds each schema family once: members as their name and what differs.
 
-In (`compact`): the snapshot's encoded object lists (schema name → that schema's objects per
-list, as the full form writes them) and the families to fold (each representative with its
-members). Out: the members that fold, each as `{"schema": member, "like": representative,
-"differs": patch}`, and the set of folded schemas, whose objects the snapshot then leaves out.
-In (`expand`): those entries and the parsed lists of the rest. Out: the lists with every folded
-member's objects back in place, exactly as they were.
+In (`compact`): each schema's objects (its own schema object, relations, routines, enums,
+domains, composite types, sequences, each with its JSON as the full form writes it) and the
+families to fold (each representative with its members). Out: the members, each as
+`{"schema": member, "like": representative, "differs": patch}`, sorted, and the set of their
+names, whose objects the snapshot then leaves out. In (`expand`): those entries and the
+representatives' parsed objects. Out: every member's objects, exactly as they were.
 
-A member's objects are the representative's, moved under the member's name by `moved` (a plain
-byte rewriting of their JSON, frozen: it is part of the snapshot format), then patched by
-`differs`: per list (`schema`, `relations`, `routines`, `enums`, `domains`, `composite_types`,
-`sequences`), per object index, the fields that differ (OIDs, comments, owners, privileges,
-statistics, anything the rewriting did not give). A patch is an object (patch these keys, or
-these list indices, of the value below) or a one-item array (replace the value by its item).
-A member is folded only when its expansion gives back its exact bytes (checked here, by the
-same code the loader runs); any other member is stored in full, so folding never loses anything.
+A member's objects are the representative's, each object's JSON rewritten from the
+representative's name to the member's by `moved` (plain byte rewriting, frozen: it is part of
+the snapshot format), then patched by `differs`: per list (`schema`, `relations`, `routines`,
+`enums`, `domains`, `composite_types`, `sequences`), per object index, what differs (OIDs,
+comments, owners, privileges, statistics, anything the rewriting did not give). A patch is an
+object (patch these keys, or these list indices, of the value) or a one-item array (replace the
+value by its item). Every patch is exact: by construction, or checked by the loader's own code,
+else the whole object is replaced; so folding never loses anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import dataclasses
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cache
+from operator import attrgetter
 from typing import Any
 
 import orjson
 
 LISTS = ("relations", "routines", "enums", "domains", "composite_types", "sequences")
-Encoded = dict[str, list[bytes]]  # one schema's objects, per list ("schema": [its own object])
+Objects = dict[str, list[Any]]  # one schema's objects per list ("schema": [its own schema object])
 
 
-def compact(by_schema: Mapping[str, Encoded], groups: Iterable[tuple[str, Sequence[str]]]) -> tuple[list[dict[str, Any]], frozenset[str]]:
-    """The members of each (representative, members) group stored as patches on the representative,
-    sorted by member name, and the folded member names (members that would not expand exactly stay out)."""
+def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequence[str]]],
+            encode: Callable[[Any], bytes]) -> tuple[list[dict[str, Any]], frozenset[str]]:
+    """The members of each (representative, members) group as patches on the representative, sorted
+    by member name, and the folded member names. `encode` writes one object as the snapshot does;
+    a member's objects are written only where they differ from the representative's in more than
+    their per-member fields."""
     entries: list[dict[str, Any]] = []
     for rep, members in groups:
         base = by_schema.get(rep)
         if base is None:
             continue
-        block = _block(base)
+        counts = [len(base[k]) for k in _KEYS]
+        texts = [encode(x) for k in _KEYS for x in base[k]]
         for member in members:
             own = by_schema.get(member)
-            if member == rep or own is None or [len(own[k]) for k in _KEYS] != [len(base[k]) for k in _KEYS]:
+            if member == rep or own is None or [len(own[k]) for k in _KEYS] != counts:
                 continue
-            entry = _fold(block, rep, member, own)
-            if entry is not None:
-                entries.append(entry)
+            entries.append({"schema": member, "like": rep,
+                            "differs": _differs(base, own, iter(moved_objects(texts, rep, member)), encode)})
     entries.sort(key=lambda e: e["schema"])
     return entries, frozenset(e["schema"] for e in entries)
 
@@ -53,7 +60,7 @@ def expand(entries: list[Any], parsed: Mapping[str, dict[str, list[Any]]]) -> di
     (schema name → its parsed objects per list, "schema" its own object). ValueError or TypeError
     on an entry that does not fit (the loader turns them into one SnapshotError)."""
     out: dict[str, list[Any]] = {"schemas": [], **{k: [] for k in LISTS}}
-    blocks: dict[str, bytes] = {}
+    texts: dict[str, tuple[list[bytes], list[int]]] = {}
     for entry in entries:
         if not isinstance(entry, dict) or entry.keys() != {"schema", "like", "differs"}:
             raise ValueError("a family member must have exactly the keys schema, like and differs")
@@ -62,9 +69,15 @@ def expand(entries: list[Any], parsed: Mapping[str, dict[str, list[Any]]]) -> di
             raise TypeError("a family member's schema and like are names, its differs an object")
         if rep not in parsed:
             raise ValueError(f"family member {member!r} is like schema {rep!r}, which the snapshot lacks")
-        if rep not in blocks:
-            blocks[rep] = orjson.dumps({k: parsed[rep].get(k, []) for k in _KEYS})
-        objects = _patched(orjson.loads(moved(blocks[rep], rep, member)), differs)
+        if rep not in texts:
+            lists = [parsed[rep].get(k, []) for k in _KEYS]
+            texts[rep] = ([orjson.dumps(x) for items in lists for x in items], [len(items) for items in lists])
+        bodies, counts = texts[rep]
+        flat = orjson.loads(b"[" + b",".join(moved_objects(bodies, rep, member)) + b"]")
+        objects, at = {}, 0
+        for key, count in zip(_KEYS, counts):
+            objects[key], at = flat[at:at + count], at + count
+        objects = _patched(objects, differs)
         for key in _KEYS:
             out["schemas" if key == "schema" else key] += objects[key]
     return out
@@ -73,28 +86,119 @@ def expand(entries: list[Any], parsed: Mapping[str, dict[str, list[Any]]]) -> di
 _KEYS = ("schema", *LISTS)
 
 
-def _block(objects: Encoded) -> bytes:
-    """One schema's objects as one JSON object, in `_KEYS` order (the loader writes the same bytes
-    from the parsed objects: orjson keeps their key order)."""
-    return b"{" + b",".join(b'"%s":[%s]' % (k.encode(), b",".join(objects[k])) for k in _KEYS) + b"}"
-
-
-def _fold(block: bytes, rep: str, member: str, own: Encoded) -> dict[str, Any] | None:
-    """`member` as a patch on the representative's objects moved under its name; None unless
-    that patch gives back the member's exact bytes."""
-    try:
-        moved_block = moved(block, rep, member)
-        start = orjson.loads(moved_block)
-    except orjson.JSONDecodeError:
-        return None
-    mine = orjson.loads(_block(own))
-    differs = {}
+def _differs(base: Objects, own: Objects, moved: Iterator[bytes], encode: Callable[[Any], bytes]) -> dict[str, Any]:
+    """Per list, per object index, the patch that turns the representative's object (moved under
+    the member's name: `moved` yields their JSON in list order) into the member's."""
+    differs: dict[str, Any] = {}
     for key in _KEYS:
-        if start[key] != mine[key]:
-            differs[key] = _list_patch(start[key], mine[key])
-    if orjson.dumps(_patched(orjson.loads(moved_block), differs)) != _block(own):
-        return None  # Python's == took 1 for 1.0 or True, or -0.0 for 0.0: stored in full
-    return {"schema": member, "like": rep, "differs": differs}
+        patches = {}
+        for i, (rep, mine) in enumerate(zip(base[key], own[key])):
+            patch = _object_patch(rep, mine, next(moved), encode)
+            if patch:
+                patches[str(i)] = patch
+        if patches:
+            differs[key] = patches
+    return differs
+
+
+def _object_patch(rep: Any, mine: Any, start: bytes, encode: Callable[[Any], bytes]) -> Any:
+    """The patch from `start` (the representative's object moved: its JSON) to the member's object
+    `mine` ({} when it is the same).
+
+    Usually only fields the rewriting cannot give differ (OIDs, statistics, comments, ...): the
+    member with those fields set to the representative's values then writes exactly `start`, and
+    the patch is those fields (exact by construction: the JSON of a dataclass is its fields' in
+    order). Else both are parsed and compared, and the patch checked; should it not give the
+    member's JSON back (Python's 1 == 1.0), the whole object replaces."""
+    masked, patch = _masked(mine, rep)
+    if encode(masked) == start:
+        return patch
+    text = encode(mine)
+    a, b = orjson.loads(start), orjson.loads(text)
+    patch = _patch(a, b)
+    return patch if orjson.dumps(_apply(a, patch)) == text else [b]
+
+
+# Fields that differ from tenant to tenant; the snapshot never leaves them out at their default
+_PER_MEMBER = frozenset({"oid", "stats", "owner", "grants", "comment", "size", "scans"})
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]] | None, tuple[str, ...]]:
+    """A model class's per-member fields with one getter for them all, and its fields that may
+    hold model objects with per-member fields of their own (columns, constraints, indexes, ...)."""
+    if not dataclasses.is_dataclass(cls):
+        return (), None, ()
+    fields = dataclasses.fields(cls)
+    fast = tuple(f.name for f in fields if f.name in _PER_MEMBER)
+    hints = typing.get_type_hints(cls)
+    nested = tuple(f.name for f in fields if f.name not in _PER_MEMBER and _carries(_element(hints[f.name])))
+    getter = attrgetter(*fast) if fast else None
+    return fast, (getter if len(fast) != 1 else lambda x: (getter(x),)) if getter else None, nested
+
+
+def _same(getter: Any, items: tuple[Any, ...], theirs: tuple[Any, ...]) -> bool:
+    """Whether the per-member fields of two lists of objects (a table's constraints: foreign keys
+    among them, of a subclass with the same fields) are all equal."""
+    try:
+        return list(map(getter, items)) == list(map(getter, theirs))
+    except AttributeError:
+        return False
+
+
+def _element(hint: Any) -> Any:
+    """X of a `tuple[X, ...]` type hint, else None."""
+    args = typing.get_args(hint)
+    return args[0] if typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis else None
+
+
+@cache
+def _carries(cls: Any) -> bool:
+    """Whether objects of `cls` hold per-member fields, themselves or in the model objects they hold."""
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        return False
+    plan = _plan(cls)
+    return bool(plan[0] or plan[2])
+
+
+def _masked(mine: Any, rep: Any) -> tuple[Any, dict[str, Any]]:
+    """`mine` with its per-member fields (its own, and its columns', indexes', ...) set to `rep`'s
+    where they differ, and the patch that puts `mine`'s values back. Values are compared a whole
+    object's at a time (C speed); only a difference is looked at field by field."""
+    cls = type(mine)
+    if type(rep) is not cls:
+        return mine, {}
+    fast, getter, nested = _plan(cls)
+    changes: dict[str, Any] = {}
+    patch: dict[str, Any] = {}
+    if getter is not None:
+        values, theirs = getter(mine), getter(rep)
+        if values != theirs:
+            for name, value, their in zip(fast, values, theirs):
+                if value != their:
+                    changes[name], patch[name] = their, [orjson.loads(orjson.dumps(value))]
+    for name in nested:
+        items, theirs = getattr(mine, name), getattr(rep, name)
+        if not items or len(items) != len(theirs):
+            continue
+        inner = _plan(type(items[0]))
+        if inner[1] is None and not inner[2]:
+            continue
+        if not inner[2] and _same(inner[1], items, theirs):
+            continue
+        out, sub = list(items), {}
+        for i, (a, b) in enumerate(zip(items, theirs)):
+            out[i], diff = _masked(a, b)
+            if diff:
+                sub[str(i)] = diff
+        if sub:
+            changes[name], patch[name] = tuple(out), sub
+    if not changes:
+        return mine, {}
+    copy = object.__new__(cls)  # a frozen dataclass: its fields set without __init__
+    copy.__dict__.update(mine.__dict__)
+    copy.__dict__.update(changes)
+    return copy, patch
 
 
 def _list_patch(a: list[Any], b: list[Any]) -> dict[str, Any]:
@@ -144,6 +248,12 @@ def _apply(value: Any, patch: Any) -> Any:
 # --- the rewriting: part of the snapshot format, never to be changed (a change needs a new format_version)
 
 _NAME = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$\\") | frozenset(range(0x80, 0x100))
+
+
+def moved_objects(objects: list[bytes], source: str, target: str) -> list[bytes]:
+    """Each object's JSON (orjson's compact form, which holds no raw newline) rewritten by `moved`
+    on its own, all in one pass."""
+    return moved(b"\n".join(objects), source, target).split(b"\n") if objects else []
 
 
 def moved(body: bytes, source: str, target: str) -> bytes:
