@@ -28,6 +28,8 @@ from typing import Any
 
 import orjson
 
+from schemadocs.model import RelationStats
+
 LISTS = ("relations", "routines", "enums", "domains", "composite_types", "sequences")
 Objects = dict[str, list[Any]]  # one schema's objects per list ("schema": [its own schema object])
 
@@ -137,6 +139,19 @@ def _plan(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]] 
     return fast, (getter if len(fast) != 1 else lambda x: (getter(x),)) if getter else None, nested
 
 
+def _replacing(value: Any, their: Any) -> Any:
+    """The patch from `their` to `value`, both a per-member field's value: of statistics (a model
+    object on both sides), the fields that differ; else the whole value."""
+    if type(value) is type(their) and type(value) in _SCALAR_OBJECTS:
+        names, getter = _SCALAR_OBJECTS[type(value)]
+        return {n: [v] for n, v, t in zip(names, getter(value), getter(their)) if v != t or type(v) is not type(t)}
+    return [orjson.loads(orjson.dumps(value))]
+
+
+_SCALAR_OBJECTS = {cls: (names, attrgetter(*names)) for cls in (RelationStats,)
+                   for names in [tuple(f.name for f in dataclasses.fields(cls))]}
+
+
 def _same(getter: Any, items: tuple[Any, ...], theirs: tuple[Any, ...]) -> bool:
     """Whether the per-member fields of two lists of objects (a table's constraints: foreign keys
     among them, of a subclass with the same fields) are all equal."""
@@ -176,7 +191,7 @@ def _masked(mine: Any, rep: Any) -> tuple[Any, dict[str, Any]]:
         if values != theirs:
             for name, value, their in zip(fast, values, theirs):
                 if value != their:
-                    changes[name], patch[name] = their, [orjson.loads(orjson.dumps(value))]
+                    changes[name], patch[name] = their, _replacing(value, their)
     for name in nested:
         items, theirs = getattr(mine, name), getattr(rep, name)
         if not items or len(items) != len(theirs):
