@@ -39,6 +39,7 @@ from typing import Any
 import orjson
 
 from schemadocs.embedded import create_database, embedded
+from schemadocs.gc_pause import gc_paused
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,7 +120,8 @@ def copies(single: Any, schema: str, tenants: int) -> Any:
         existing = orjson.dumps(whole[k])[1:-1]
         text = text.replace(f'"{k}":'.encode() + orjson.dumps(whole[k]),
                             f'"{k}":['.encode() + (existing + b"," if existing else b"") + joined + b"]", 1)
-    result: Catalog = from_plain(Catalog, orjson.loads(text))  # not `snapshot.loads`: its checks take minutes here
+    with gc_paused():
+        result: Catalog = from_plain(Catalog, orjson.loads(text))  # not `snapshot.loads`: its checks take minutes here
     return own_statistics(result, schema)
 
 
@@ -143,8 +145,9 @@ def own_statistics(catalog: Any, schema: str) -> Any:
         indexes = tuple(dataclasses.replace(i, size=8192 * (n % 5 + 1), scans=n % 11) for i in rel.indexes)
         return dataclasses.replace(rel, oid=(rel.oid or 0) + 100_000 * n, stats=stats, indexes=indexes)
 
-    schemas = tuple(dataclasses.replace(s, oid=(s.oid or 0) + 100_000 * tenant(s.name)) for s in catalog.schemas)
-    return dataclasses.replace(catalog, schemas=schemas, relations=tuple(map(own, catalog.relations)))
+    with gc_paused():  # 80,000 relations made anew: collections would walk them over and over
+        schemas = tuple(dataclasses.replace(s, oid=(s.oid or 0) + 100_000 * tenant(s.name)) for s in catalog.schemas)
+        return dataclasses.replace(catalog, schemas=schemas, relations=tuple(map(own, catalog.relations)))
 
 
 def run(tenants: int, tables: int, real: int, unfolded: int) -> dict[str, Any]:
