@@ -12,16 +12,25 @@ On a fresh embedded PostgreSQL, in one run:
   families  `--tenants` schemas of the same tables: the single schema's catalog copied under each
             tenant's name (`schemadocs.families.structure.renamed`, the rewriting detection
             itself undoes), since creating 80,000 tables here takes longer than the benchmark
-            should. Built with families on: one representative, a family page, the member list.
+            should, each tenant then given OIDs, row counts, sizes and scan counts of its own
+            (`own_statistics`), as a real database has them. Built with families on: one
+            representative, a family page, the member list, `catalog.json` holding the family once.
   unfolded  with `--unfolded K`: K tenants built with families off, the site without this
             feature, to show what each tenant would otherwise cost.
 
 Each build is `schemadocs.build.build` in this process into a fresh project dir (after one
 warm-up build of the single schema, not reported, so that imports count for neither), timed whole;
 reported: build time (and, for families, the detection's share), generated pages, the site's
-HTML pages and size, and the size of its snapshot (`catalog.json`, the whole catalog, as every
-site keeps it for `--previous`). The ratio families/single is the issue's target: "about the
-time of a single schema plus the list".
+HTML pages and size, and the size of its snapshot (`catalog.json`, which every site keeps for
+`--previous`; format 2 holds each family once). The ratio families/single is the issue's target:
+"about the time of a single schema plus the list". The load average at the start and the end is
+printed too: the machine may be shared.
+
+Measured (issue 14, second round; 2 shared cores, load average 11-13 throughout):
+
+  before (the first families version, this benchmark):   single 10.2 s, 2,000 tenants 111.5 s (10.9x),
+                                                          catalog.json 280.1 MB, detection 19.7 s
+  after (compact snapshot, faster statistics rules):      see README "Schema families", Measured
 
     .venv/bin/python -m bench.bench_families --tenants 2000 --tables 40 --real 50 [--unfolded 50] [--json out.json]
 """
@@ -30,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -155,7 +165,7 @@ def run(tenants: int, tables: int, real: int, unfolded: int) -> dict[str, Any]:
     from schemadocs.families.settings import FamilySettings
     from schemadocs.introspect.introspect import introspect
 
-    res: dict[str, Any] = {"tenants": tenants, "tables": tables, "real": real}
+    res: dict[str, Any] = {"tenants": tenants, "tables": tables, "real": real, "load_start": os.getloadavg()[0]}
     with embedded() as server, tempfile.TemporaryDirectory(prefix="bench-families-") as tmp:
         parent = Path(tmp)
         started = time.perf_counter()
@@ -188,6 +198,7 @@ def run(tenants: int, tables: int, real: int, unfolded: int) -> dict[str, Any]:
             few = copies(single, "app", unfolded)
             res["unfolded"] = {"tenants": unfolded, **timed_build(few, parent, "unfolded", FamilySettings(enable=False))}
     res["ratio"] = round(res["families"]["build_s"] / res["single"]["build_s"], 2)
+    res["load_end"] = os.getloadavg()[0]
     return res
 
 
@@ -202,6 +213,7 @@ def report(res: dict[str, Any]) -> str:
         lines.append(f"{label:34} {r['build_s']:8.1f} {r['generated_pages']:10} {r['html_pages']:10} "
                      f"{r['site_bytes'] / 1e6:8.1f} {r['snapshot_bytes'] / 1e6:16.1f}")
     lines.append(f"families / single build time: {res['ratio']}x (detection {res['detect_s']} s of it)")
+    lines.append(f"load average (1 min) {res['load_start']:.1f} at the start, {res['load_end']:.1f} at the end")
     if res.get("real"):
         lines.append(f"real introspection of {res['real']} tenants: {res['real_families']} found in "
                      f"{res['real_detect_s']} s ({'ok' if res['real_ok'] else 'WRONG'})")

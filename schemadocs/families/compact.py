@@ -41,6 +41,8 @@ def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequen
     a member's objects are written only where they differ from the representative's in more than
     their per-member fields."""
     entries: list[dict[str, Any]] = []
+    groups = list(groups)
+    taken = {rep for rep, _ in groups}  # a representative stays in full; a member is folded once
     for rep, members in groups:
         base = by_schema.get(rep)
         if base is None:
@@ -49,8 +51,9 @@ def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequen
         texts = [encode(x) for k in _KEYS for x in base[k]]
         for member in members:
             own = by_schema.get(member)
-            if member == rep or own is None or [len(own[k]) for k in _KEYS] != counts:
+            if member in taken or own is None or [len(own[k]) for k in _KEYS] != counts:
                 continue
+            taken.add(member)
             entries.append({"schema": member, "like": rep,
                             "differs": _differs(base, own, iter(moved_objects(texts, rep, member)), encode)})
     entries.sort(key=lambda e: e["schema"])

@@ -122,10 +122,12 @@ def test_hostile_families_round_trip_exactly(tenants: Catalog, names: list[str],
 
 
 def test_a_member_unlike_its_representative_is_kept_whole(catalog: Catalog) -> None:
-    wrong = Families((Family("f", "tenant_0001", ("tenant_0001", EXTRA, "public", "tenant_0002"), 3),))
+    wrong = Families((Family("f", "tenant_0001", ("tenant_0001", EXTRA, "public", "tenant_0002", "tenant_0003"), 3),
+                      Family("g", "tenant_0003", ("tenant_0002", "tenant_0003", "tenant_0004"), 3)))  # overlapping
     data = orjson.loads(snapshot.dump_bytes(catalog, wrong))
     members = {e["schema"]: e for e in data["family_members"]}
-    assert sorted(members) == ["tenant_0002", EXTRA]  # public, one table to three, is kept whole
+    assert sorted(members) == ["tenant_0002", "tenant_0004", EXTRA]  # public, one table to three, is kept whole
+    assert members["tenant_0002"]["like"] == "tenant_0001" and members["tenant_0004"]["like"] == "tenant_0003"
     patched = [p for p in members[EXTRA]["differs"]["relations"].values() if "columns" in p]
     assert len(patched) == 1 and isinstance(patched[0]["columns"], list)  # a column more: its columns replaced
     assert snapshot.loads(snapshot.dump_bytes(catalog, wrong)) == catalog
