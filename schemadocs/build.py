@@ -85,7 +85,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     `not_found.check_site_url`) overrides mkdocs.yml's; the 404 page works under a sub-path without one.
     Schema families (`families`: the project file's settings, detection on by default) are documented
     once each (`schemadocs.families`): the pages, API, llms files and Health pages see one
-    representative per family; the snapshot stays the whole catalog.
+    representative per family; the snapshot (`catalog.json`) holds each family once, its members as
+    what differs from the representative (`snapshot.dump_bytes`), and loads back as the whole catalog.
     """
     config_file, docs_dir = check_output(out_dir, config_file)
     part = render_database(catalog, docs_dir, previous, er_depth, checks, plan, virtual, project, families=families)
@@ -146,7 +147,7 @@ def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = No
         site = render_site(annotated.display if annotated else shown, cache_of(docs_dir), changes=changes,
                            pages=page_cache, er_depth=er_depth, report=report, annotated=annotated,
                            families=found, whole=whole)
-    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog), **api_files(sources(shown, report))}
+    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog, found), **api_files(sources(shown, report))}
     if changes is not None and changes.history:
         files[HISTORY_FILE] = history.dumps(changes.history)
     return Rendered(site, files, shown, annotated.display if annotated else shown, report, changes, page_cache)

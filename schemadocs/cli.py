@@ -82,12 +82,19 @@ def cli() -> None:
               envvar="SCHEMADOCS_SNAPSHOT_OUT",  # never $SCHEMADOCS_OUT: that is the site's folder
               help="With the project file's databases: the directory to write one snapshot per database into "
                    "(DIR/<name>.json).")
+@click.option("--full", is_flag=True, help="Write every schema family member in full (format 1) instead of as "
+                                           "what differs from its family's representative.")
 @database_option
 @project_option
-def snapshot(output: str, out_dir: Path | None, database: str | None, config_file: Path | None, **db: Any) -> None:
+def snapshot(output: str, out_dir: Path | None, full: bool, database: str | None, config_file: Path | None,
+             **db: Any) -> None:
     """Write the catalog as a JSON snapshot (one per database of the project file with --out DIR)."""
     from schemadocs import snapshot as snap
+    from schemadocs.families.detect import NONE, detect
     from schemadocs.multisite.commands import one
+
+    def families(catalog: Catalog) -> Any:  # schema families held once, unless --full
+        return NONE if full else detect(catalog, project_settings(config_file).families)
 
     chosen = chosen_databases(config_file, database, bool(db.get("dsn")))
     if out_dir is not None:
@@ -97,7 +104,7 @@ def snapshot(output: str, out_dir: Path | None, database: str | None, config_fil
         for each in chosen:
             catalog = read_database(db, each)
             with progress.stage("write snapshot"):
-                snap.save(catalog, out_dir / f"{each.name}.json")
+                snap.save(catalog, out_dir / f"{each.name}.json", families(catalog))
             progress.info(f"wrote {out_dir / (each.name + '.json')} ({len(catalog.relations)} relations)")
         return
     if len(chosen) > 1:
@@ -108,9 +115,9 @@ def snapshot(output: str, out_dir: Path | None, database: str | None, config_fil
     with progress.stage("write snapshot"):
         if output == "-":
             sys.stdout.flush()
-            sys.stdout.buffer.write(snap.dump_bytes(catalog))
+            sys.stdout.buffer.write(snap.dump_bytes(catalog, families(catalog)))
         else:
-            snap.save(catalog, Path(output))
+            snap.save(catalog, Path(output), families(catalog))
     if output != "-":
         progress.info(f"wrote {output} ({len(catalog.relations)} relations)")
 

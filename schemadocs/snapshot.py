@@ -2,7 +2,9 @@
 
 In: a `Catalog` (save) or a snapshot file (load). Out: the other one.
 The same catalog always gives byte-identical JSON, and load → save round-trips exactly.
-The format is documented in `snapshot.schema.json` beside this file.
+The format is documented in `snapshot.schema.json` beside this file. Given the catalog's schema
+families, the snapshot holds each family once (format 2, `families/compact.py`): its members
+other than the representative as their name and what differs; `loads` expands them back.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import typing
 from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -26,13 +28,18 @@ from schemadocs.gc_pause import gc_paused
 from schemadocs.json_input import parse_json, shorten
 from schemadocs.model import FORMAT_VERSION, Catalog, Constraint, ConstraintKind, ForeignKey, Relation, Routine
 
+if TYPE_CHECKING:
+    from schemadocs.families.detect import Families
 
-def dumps(catalog: Catalog) -> str:
+COMPACT_VERSION = 2  # format 1 with schema families held once (`family_members`); the model is the same
+FAMILY_MEMBERS = "family_members"
+
+def dumps(catalog: Catalog, families: Families | None = None) -> str:
     """Serialize a catalog to its canonical JSON text (see `dump_bytes`)."""
-    return dump_bytes(catalog).decode("utf-8")
+    return dump_bytes(catalog, families).decode("utf-8")
 
 
-def dump_bytes(catalog: Catalog) -> bytes:
+def dump_bytes(catalog: Catalog, families: Families | None = None) -> bytes:
     """The canonical JSON of a catalog, UTF-8 encoded.
 
     Layout: one top-level key per line, and one schema, relation, routine, ... per line
@@ -41,34 +48,87 @@ def dump_bytes(catalog: Catalog) -> bytes:
     as `json.dumps(to_plain(...), ensure_ascii=False, separators=(",", ":"))` per object.
     All pieces are joined once, so the text is copied once. The garbage collector is paused
     meanwhile: encoding makes no cycles, and a collection would only walk the catalog.
+    `families` (the catalog's, `families.detect`): each family's members but its representative
+    are written as their name and what differs from it (format 2), where that expands back
+    exactly; without it (or without families) the full form, format 1.
     """
     if any(c.virtual for r in catalog.relations for c in r.constraints):
         raise ValueError("a catalog seen with the project file's virtual foreign keys is never saved as a snapshot")
     with gc_paused():
-        return _dump_bytes(catalog)
+        return _dump_bytes(catalog, families)
 
 
-def _dump_bytes(catalog: Catalog) -> bytes:
-    pieces = [b"{\n"]
+def _dump_bytes(catalog: Catalog, families: Families | None) -> bytes:
     omitted = OMITTED_AT_DEFAULT[Catalog]
     fields = [f for f in dataclasses.fields(catalog) if f.name not in omitted or getattr(catalog, f.name) != omitted[f.name]]
+    entries: list[dict[str, Any]] = []
+    folded: frozenset[str] = frozenset()
+    if families and _sorted_by_schema(catalog):
+        from schemadocs.families.compact import compact
+
+        by_schema: dict[str, dict[str, list[Any]]] = {}
+        for name in _FOLDED_LISTS:
+            key = "schema" if name == "schemas" else name
+            for item in getattr(catalog, name):
+                by_schema.setdefault(item.name if name == "schemas" else item.schema, _empty_lists())[key].append(item)
+        entries, folded = compact(by_schema, [(f.representative, f.members) for f in families.families], _encode)
+    pieces = [b"{\n"]
     for i, field in enumerate(fields):
         value = getattr(catalog, field.name)
         pieces += [b",\n" if i else b"", orjson.dumps(field.name), b": "]
-        if isinstance(value, tuple) and value:
-            pieces.append(b"[\n")
-            suffix = _SUFFIXES.get(type(value[0]))
-            plain = type(value[0]) in _VIA_PLAIN
-            for j, item in enumerate(value):
-                encoded = orjson.dumps(to_plain(item) if plain else item)
-                if suffix is not None and encoded.endswith(suffix):
-                    encoded = encoded[:-len(suffix)] + b"}"
-                pieces += [b",\n" if j else b"", encoded]
-            pieces.append(b"\n]")
+        if field.name == "format_version" and entries:
+            pieces.append(orjson.dumps(COMPACT_VERSION))
+        elif isinstance(value, tuple) and value:
+            if folded and field.name in _FOLDED_LISTS:
+                value = tuple(x for x in value if (x.name if field.name == "schemas" else x.schema) not in folded)
+            items = _encode_all(value)
+            pieces += [b"[\n", b",\n".join(items), b"\n]"] if items else [b"[]"]
         else:
             pieces.append(orjson.dumps(value))
+    if entries:
+        pieces += [b",\n", orjson.dumps(FAMILY_MEMBERS), b": [\n", b",\n".join(map(orjson.dumps, entries)), b"\n]"]
     pieces.append(b"\n}\n")
     return b"".join(pieces)
+
+
+_FOLDED_LISTS = ("schemas", "relations", "routines", "enums", "domains", "composite_types", "sequences")
+
+
+def _empty_lists() -> dict[str, list[Any]]:
+    return {"schema": [], **{name: [] for name in _FOLDED_LISTS[1:]}}
+
+
+def _encode_all(value: Any) -> list[bytes]:
+    """Each item of a catalog list as the snapshot writes it."""
+    if not isinstance(value, tuple) or not value:
+        return []
+    suffix = _SUFFIXES.get(type(value[0]))
+    plain = type(value[0]) in _VIA_PLAIN
+    out = []
+    for item in value:
+        encoded = orjson.dumps(to_plain(item) if plain else item)
+        if suffix is not None and encoded.endswith(suffix):
+            encoded = encoded[:-len(suffix)] + b"}"
+        out.append(encoded)
+    return out
+
+
+def _encode(item: Any) -> bytes:
+    """One catalog item as the snapshot writes it."""
+    return _encode_all((item,))[0]
+
+
+def _sorted_by_schema(catalog: Catalog) -> bool:
+    """Whether every list a family folds is sorted by schema (as introspection sorts it): the loader
+    puts the members' objects back by that order."""
+    names = [s.name for s in catalog.schemas]
+    if names != sorted(names):
+        return False
+    for name in _FOLDED_LISTS[1:]:
+        schemas = [x.schema for x in getattr(catalog, name)]
+        if any(a > b for a, b in zip(schemas, schemas[1:])):
+            return False
+    return True
 
 
 def loads(text: str | bytes, source: str = "snapshot") -> Catalog:
@@ -87,12 +147,14 @@ def _loads(text: str | bytes, source: str) -> Catalog:
     if not isinstance(data, dict) or "format_version" not in data:
         raise SnapshotError(f"{source} has no format_version; pass a file written by `schemadocs snapshot`")
     version = data["format_version"]
-    if type(version) is not int or version != FORMAT_VERSION:
+    if type(version) is not int or version not in (FORMAT_VERSION, COMPACT_VERSION):
         raise SnapshotError(
-            f"{source} has format_version {shorten(repr(version), 40)}, this schemadocs reads {FORMAT_VERSION}; "
-            "re-create it with this version's `schemadocs snapshot`"
+            f"{source} has format_version {shorten(repr(version), 40)}, this schemadocs reads {FORMAT_VERSION} "
+            f"and {COMPACT_VERSION}; re-create it with this version's `schemadocs snapshot`"
         )
     try:
+        if version == COMPACT_VERSION:
+            data = _expanded(data)
         catalog = from_plain(Catalog, data)
     except (KeyError, TypeError, ValueError) as exc:
         raise SnapshotError(f"{source} does not match the snapshot format ({shorten(str(exc))}); "
@@ -101,13 +163,38 @@ def _loads(text: str | bytes, source: str) -> Catalog:
     return catalog
 
 
-def save(catalog: Catalog, path: Path) -> None:
+def _expanded(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 2's data as format 1's: each family member's objects back in its lists, by schema order."""
+    from schemadocs.families.compact import expand
+
+    entries = data.pop(FAMILY_MEMBERS, None)
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"format_version {COMPACT_VERSION} needs a non-empty {FAMILY_MEMBERS} list")
+    reps = {e.get("like") for e in entries if isinstance(e, dict)}
+    parsed: dict[str, dict[str, list[Any]]] = {}
+    for name in _FOLDED_LISTS:
+        key = "schema" if name == "schemas" else name
+        for item in data.get(name, ()):
+            schema = item.get("name" if name == "schemas" else "schema") if isinstance(item, dict) else None
+            if schema in reps:
+                parsed.setdefault(schema, {}).setdefault(key, []).append(item)
+    more = expand(entries, parsed)
+    for name, items in more.items():
+        if items:
+            field = "name" if name == "schemas" else "schema"
+            data[name] = sorted([*data.get(name, ()), *items], key=lambda x: x[field])  # stable: each schema's order kept
+    data["format_version"] = FORMAT_VERSION
+    return data
+
+
+def save(catalog: Catalog, path: Path, families: Families | None = None) -> None:
     """Write the snapshot atomically: a crash never leaves a half-written file, and a
-    failed write (a directory in the way, a full disk) leaves no temporary file behind."""
+    failed write (a directory in the way, a full disk) leaves no temporary file behind.
+    `families`: each family held once (see `dump_bytes`)."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, dump_bytes(catalog))
+        write_atomic(path, dump_bytes(catalog, families))
     except OSError as exc:
         raise SnapshotError(f"cannot write snapshot {path}: {exc.strerror or exc}; "
                             "pass a file path in a writable directory with free space") from None

@@ -92,7 +92,7 @@ def test_introspection_and_encoding_leave_the_collector_as_they_found_it(enabled
     # Both pause the cyclic garbage collector while they run (their objects form no cycles).
     seen = []
 
-    def encode(catalog):
+    def encode(catalog, families=None):
         seen.append(gc.isenabled())
         return b""
 

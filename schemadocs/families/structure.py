@@ -68,7 +68,8 @@ def _plain(item: Any) -> Any:
     """A model object's structural fields (all but IGNORED) as a tuple or list in field order, for
     orjson: no field name repeated, and a nested object converted only where it has ignored
     fields of its own (orjson writes the others, such as QualifiedName, as they are)."""
-    getter, nested = _layout(type(item))
+    kind = type(item)
+    getter, nested = _LAYOUTS[kind] if kind in _LAYOUTS else _layout(kind)
     values = getter(item)
     if not nested:
         return values
@@ -81,12 +82,15 @@ def _plain(item: Any) -> Any:
 
 
 def _many(items: tuple[Any, ...]) -> list[Any]:
-    """`_plain` of each item; at C speed when all are of one class without nested fields (columns)."""
-    kinds = {type(v) for v in items}
+    """`_plain` of each item; at C speed when all are of one class without nested fields (columns),
+    else one getter call each when none has nested fields (constraints: foreign keys among them)."""
+    kinds = set(map(type, items))
     if len(kinds) == 1:
         getter, nested = _layout(kinds.pop())
         if not nested:
             return list(map(getter, items))
+    elif not any(_layout(k)[1] for k in kinds):
+        return [_LAYOUTS[type(v)][0](v) for v in items]
     return [_plain(v) for v in items]
 
 
@@ -98,7 +102,11 @@ def _layout(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], tuple[int, ...
     names = [f.name for f in fields]
     nested = tuple(i for i, f in enumerate(fields) if set(re.findall(r"\w+", str(f.type))) & _WITH_IGNORED)
     getter = attrgetter(*names)
-    return (getter if len(names) > 1 else lambda x: (getter(x),)), nested
+    _LAYOUTS[cls] = (getter if len(names) > 1 else lambda x: (getter(x),)), nested
+    return _LAYOUTS[cls]
+
+
+_LAYOUTS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], tuple[int, ...]]] = {}  # `_layout`'s, read without a call
 
 
 # the model classes with fields IGNORED names (and their subclasses: a ForeignKey is a Constraint)

@@ -25,21 +25,15 @@ from schemadocs.families.diff import family_diff
 from schemadocs.families.lint import lint_families
 from schemadocs.families.settings import FamilySettings, from_project
 from schemadocs.families.structure import structures
-from schemadocs.introspect.introspect import introspect
 from schemadocs.model import Catalog, qualified
 from schemadocs.project.file import load
 from tests.conftest import build_in
-from tests.families.fixture import EXTRA, HOSTILE, NOINDEX, TENANTS, families_sql
+from tests.families.fixture import EXTRA, HOSTILE, NOINDEX, TENANTS
 from tests.inprocess import run_cli
 from tests.sitecheck import check_links
 
 NEAR = {EXTRA: ["extra column customers.nickname text"],
         NOINDEX: ["missing index orders_customer_idx on orders(customer_id)"]}
-
-
-@pytest.fixture(scope="module")
-def tenants(new_database) -> Catalog:
-    return introspect(new_database(families_sql(), prefix="families"))
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +196,21 @@ def test_the_schema_name_is_replaced_only_as_a_whole_prefix() -> None:
         b'{"schema":"t","x":"nextval(\'t.seq\'::regclass) FROM xs.a, t.b, \\"s\\".c"}'
     quoted = _Rewriter('We"ird', "t")  # quoted as quote_ident quotes it, escaped as JSON escapes it
     assert quoted(b'{"ref_schema":"We\\"ird","d":"ON \\"We\\"\\"ird\\".t"}') == b'{"ref_schema":"t","d":"ON t.t"}'
+
+
+def test_the_site_keeps_each_family_once_in_its_snapshot(tenants: Catalog, tenants_site: Path) -> None:
+    from schemadocs.build import build_changes
+
+    kept = tenants_site / "catalog.json"
+    assert kept.read_bytes().startswith(b'{\n"format_version": 2,')  # compact: the members as what differs
+    assert kept.stat().st_size * 5 < len(snapshot.dump_bytes(tenants))
+    assert snapshot.load(kept) == tenants
+    gone = ("tenant_0300", EXTRA)
+    now = dataclasses.replace(
+        tenants, schemas=tuple(s for s in tenants.schemas if s.name not in gone),
+        relations=tuple(r for r in tenants.relations if r.schema not in gone),
+        sequences=tuple(s for s in tenants.sequences if s.schema not in gone))
+    changes = build_changes(now, tenants_site)  # --previous SITE: what the Changes page shows
+    assert changes is not None and changes.this_build is not None
+    assert [describe(c) for c in changes.this_build.changes] == ["schema tenant_0300 left family tenant_*",
+                                                                 f"schema {EXTRA} left family tenant_*"]

@@ -1,0 +1,298 @@
+"""A snapshot that holds each schema family once: members as their name and what differs.
+
+In (`compact`): each schema's objects (its own schema object, relations, routines, enums,
+domains, composite types, sequences, each with its JSON as the full form writes it) and the
+families to fold (each representative with its members). Out: the members, each as
+`{"schema": member, "like": representative, "differs": patch}`, sorted, and the set of their
+names, whose objects the snapshot then leaves out. In (`expand`): those entries and the
+representatives' parsed objects. Out: every member's objects, exactly as they were.
+
+A member's objects are the representative's, each object's JSON rewritten from the
+representative's name to the member's by `moved` (plain byte rewriting, frozen: it is part of
+the snapshot format), then patched by `differs`: per list (`schema`, `relations`, `routines`,
+`enums`, `domains`, `composite_types`, `sequences`), per object index, what differs (OIDs,
+comments, owners, privileges, statistics, anything the rewriting did not give). A patch is an
+object (patch these keys, or these list indices, of the value) or a one-item array (replace the
+value by its item). Every patch is exact: by construction, or checked by the loader's own code,
+else the whole object is replaced; so folding never loses anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cache
+from operator import attrgetter
+from typing import Any
+
+import orjson
+
+from schemadocs.model import RelationStats
+
+LISTS = ("relations", "routines", "enums", "domains", "composite_types", "sequences")
+Objects = dict[str, list[Any]]  # one schema's objects per list ("schema": [its own schema object])
+
+
+def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequence[str]]],
+            encode: Callable[[Any], bytes]) -> tuple[list[dict[str, Any]], frozenset[str]]:
+    """The members of each (representative, members) group as patches on the representative, sorted
+    by member name, and the folded member names. `encode` writes one object as the snapshot does;
+    a member's objects are written only where they differ from the representative's in more than
+    their per-member fields."""
+    entries: list[dict[str, Any]] = []
+    groups = list(groups)
+    taken = {rep for rep, _ in groups}  # a representative stays in full; a member is folded once
+    for rep, members in groups:
+        base = by_schema.get(rep)
+        if base is None:
+            continue
+        counts = [len(base[k]) for k in _KEYS]
+        texts = [encode(x) for k in _KEYS for x in base[k]]
+        for member in members:
+            own = by_schema.get(member)
+            if member in taken or own is None or [len(own[k]) for k in _KEYS] != counts:
+                continue
+            taken.add(member)
+            entries.append({"schema": member, "like": rep,
+                            "differs": _differs(base, own, iter(moved_objects(texts, rep, member)), encode)})
+    entries.sort(key=lambda e: e["schema"])
+    return entries, frozenset(e["schema"] for e in entries)
+
+
+def expand(entries: list[Any], parsed: Mapping[str, dict[str, list[Any]]]) -> dict[str, list[Any]]:
+    """Each entry's objects, per list (`schemas` and LISTS), from its representative's in `parsed`
+    (schema name → its parsed objects per list, "schema" its own object). ValueError or TypeError
+    on an entry that does not fit (the loader turns them into one SnapshotError)."""
+    out: dict[str, list[Any]] = {"schemas": [], **{k: [] for k in LISTS}}
+    texts: dict[str, tuple[list[bytes], list[int]]] = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.keys() != {"schema", "like", "differs"}:
+            raise ValueError("a family member must have exactly the keys schema, like and differs")
+        member, rep, differs = entry["schema"], entry["like"], entry["differs"]
+        if not isinstance(member, str) or not isinstance(rep, str) or not isinstance(differs, dict):
+            raise TypeError("a family member's schema and like are names, its differs an object")
+        if rep not in parsed:
+            raise ValueError(f"family member {member!r} is like schema {rep!r}, which the snapshot lacks")
+        if rep not in texts:
+            lists = [parsed[rep].get(k, []) for k in _KEYS]
+            texts[rep] = ([orjson.dumps(x) for items in lists for x in items], [len(items) for items in lists])
+        bodies, counts = texts[rep]
+        flat = orjson.loads(b"[" + b",".join(moved_objects(bodies, rep, member)) + b"]")
+        objects, at = {}, 0
+        for key, count in zip(_KEYS, counts):
+            objects[key], at = flat[at:at + count], at + count
+        objects = _patched(objects, differs)
+        for key in _KEYS:
+            out["schemas" if key == "schema" else key] += objects[key]
+    return out
+
+
+_KEYS = ("schema", *LISTS)
+
+
+def _differs(base: Objects, own: Objects, moved: Iterator[bytes], encode: Callable[[Any], bytes]) -> dict[str, Any]:
+    """Per list, per object index, the patch that turns the representative's object (moved under
+    the member's name: `moved` yields their JSON in list order) into the member's."""
+    differs: dict[str, Any] = {}
+    for key in _KEYS:
+        patches = {}
+        for i, (rep, mine) in enumerate(zip(base[key], own[key])):
+            patch = _object_patch(rep, mine, next(moved), encode)
+            if patch:
+                patches[str(i)] = patch
+        if patches:
+            differs[key] = patches
+    return differs
+
+
+def _object_patch(rep: Any, mine: Any, start: bytes, encode: Callable[[Any], bytes]) -> Any:
+    """The patch from `start` (the representative's object moved: its JSON) to the member's object
+    `mine` ({} when it is the same).
+
+    Usually only fields the rewriting cannot give differ (OIDs, statistics, comments, ...): the
+    member with those fields set to the representative's values then writes exactly `start`, and
+    the patch is those fields (exact by construction: the JSON of a dataclass is its fields' in
+    order). Else both are parsed and compared, and the patch checked; should it not give the
+    member's JSON back (Python's 1 == 1.0), the whole object replaces."""
+    masked, patch = _masked(mine, rep)
+    if encode(masked) == start:
+        return patch
+    text = encode(mine)
+    a, b = orjson.loads(start), orjson.loads(text)
+    patch = _patch(a, b)
+    return patch if orjson.dumps(_apply(a, patch)) == text else [b]
+
+
+# Fields that differ from tenant to tenant; the snapshot never leaves them out at their default
+_PER_MEMBER = frozenset({"oid", "stats", "owner", "grants", "comment", "size", "scans"})
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]] | None, tuple[str, ...]]:
+    """A model class's per-member fields with one getter for them all, and its fields that may
+    hold model objects with per-member fields of their own (columns, constraints, indexes, ...)."""
+    if not dataclasses.is_dataclass(cls):
+        return (), None, ()
+    fields = dataclasses.fields(cls)
+    fast = tuple(f.name for f in fields if f.name in _PER_MEMBER)
+    hints = typing.get_type_hints(cls)
+    nested = tuple(f.name for f in fields if f.name not in _PER_MEMBER and _carries(_element(hints[f.name])))
+    getter = attrgetter(*fast) if fast else None
+    return fast, (getter if len(fast) != 1 else lambda x: (getter(x),)) if getter else None, nested
+
+
+def _replacing(value: Any, their: Any) -> Any:
+    """The patch from `their` to `value`, both a per-member field's value: of statistics (a model
+    object on both sides), the fields that differ; else the whole value."""
+    if type(value) is type(their) and type(value) in _SCALAR_OBJECTS:
+        names, getter = _SCALAR_OBJECTS[type(value)]
+        return {n: [v] for n, v, t in zip(names, getter(value), getter(their)) if v != t or type(v) is not type(t)}
+    return [orjson.loads(orjson.dumps(value))]
+
+
+_SCALAR_OBJECTS = {cls: (names, attrgetter(*names)) for cls in (RelationStats,)
+                   for names in [tuple(f.name for f in dataclasses.fields(cls))]}
+
+
+def _same(getter: Any, items: tuple[Any, ...], theirs: tuple[Any, ...]) -> bool:
+    """Whether the per-member fields of two lists of objects (a table's constraints: foreign keys
+    among them, of a subclass with the same fields) are all equal."""
+    try:
+        return list(map(getter, items)) == list(map(getter, theirs))
+    except AttributeError:
+        return False
+
+
+def _element(hint: Any) -> Any:
+    """X of a `tuple[X, ...]` type hint, else None."""
+    args = typing.get_args(hint)
+    return args[0] if typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis else None
+
+
+@cache
+def _carries(cls: Any) -> bool:
+    """Whether objects of `cls` hold per-member fields, themselves or in the model objects they hold."""
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        return False
+    plan = _plan(cls)
+    return bool(plan[0] or plan[2])
+
+
+def _masked(mine: Any, rep: Any) -> tuple[Any, dict[str, Any]]:
+    """`mine` with its per-member fields (its own, and its columns', indexes', ...) set to `rep`'s
+    where they differ, and the patch that puts `mine`'s values back. Values are compared a whole
+    object's at a time (C speed); only a difference is looked at field by field."""
+    cls = type(mine)
+    if type(rep) is not cls:
+        return mine, {}
+    fast, getter, nested = _plan(cls)
+    changes: dict[str, Any] = {}
+    patch: dict[str, Any] = {}
+    if getter is not None:
+        values, theirs = getter(mine), getter(rep)
+        if values != theirs:
+            for name, value, their in zip(fast, values, theirs):
+                if value != their:
+                    changes[name], patch[name] = their, _replacing(value, their)
+    for name in nested:
+        items, theirs = getattr(mine, name), getattr(rep, name)
+        if not items or len(items) != len(theirs):
+            continue
+        inner = _plan(type(items[0]))
+        if inner[1] is None and not inner[2]:
+            continue
+        if not inner[2] and _same(inner[1], items, theirs):
+            continue
+        out, sub = list(items), {}
+        for i, (a, b) in enumerate(zip(items, theirs)):
+            out[i], diff = _masked(a, b)
+            if diff:
+                sub[str(i)] = diff
+        if sub:
+            changes[name], patch[name] = tuple(out), sub
+    if not changes:
+        return mine, {}
+    copy = object.__new__(cls)  # a frozen dataclass: its fields set without __init__
+    copy.__dict__.update(mine.__dict__)
+    copy.__dict__.update(changes)
+    return copy, patch
+
+
+def _list_patch(a: list[Any], b: list[Any]) -> dict[str, Any]:
+    return {str(i): _patch(x, y) for i, (x, y) in enumerate(zip(a, b)) if x != y}
+
+
+def _patch(a: Any, b: Any) -> Any:
+    """What turns `a` into `b`: an object of the keys (indices) to patch, or [b]."""
+    if type(a) is dict and type(b) is dict and list(a) == list(b):
+        return {k: _patch(a[k], b[k]) for k in a if a[k] != b[k]}
+    if type(a) is list and type(b) is list and len(a) == len(b):
+        return _list_patch(a, b)
+    return [b]
+
+
+def _patched(objects: dict[str, Any], differs: Any) -> dict[str, Any]:
+    """`objects` (the moved representative's, per list) with the member's patch applied."""
+    if not isinstance(differs, dict) or not set(differs) <= set(_KEYS):
+        raise ValueError(f"a family member's differs may name only {', '.join(_KEYS)}")
+    for key, patch in differs.items():
+        objects[key] = _apply(objects[key], patch)
+    return objects
+
+
+def _apply(value: Any, patch: Any) -> Any:
+    if type(patch) is list:
+        if len(patch) != 1:
+            raise ValueError("a replacing patch is an array of one value")
+        return patch[0]
+    if type(patch) is not dict:
+        raise TypeError("a patch is an object or an array of one value")
+    if type(value) is dict:
+        for key, sub in patch.items():
+            if key not in value:
+                raise ValueError(f"a patch names a missing key {key!r}")
+            value[key] = _apply(value[key], sub)
+        return value
+    if type(value) is list:
+        for key, sub in patch.items():
+            if not key.isdigit() or int(key) >= len(value):
+                raise ValueError(f"a patch names a missing item {key!r}")
+            value[int(key)] = _apply(value[int(key)], sub)
+        return value
+    raise TypeError("a patch of keys applies to an object or an array only")
+
+
+# --- the rewriting: part of the snapshot format, never to be changed (a change needs a new format_version)
+
+_NAME = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$\\") | frozenset(range(0x80, 0x100))
+
+
+def moved_objects(objects: list[bytes], source: str, target: str) -> list[bytes]:
+    """Each object's JSON (orjson's compact form, which holds no raw newline) rewritten by `moved`
+    on its own, all in one pass."""
+    return moved(b"\n".join(objects), source, target).split(b"\n") if objects else []
+
+
+def moved(body: bytes, source: str, target: str) -> bytes:
+    """JSON bytes with schema `source` read as `target`: every value that is exactly `source`
+    (`:"source"`), and `source.` as a prefix in text, bare or double-quoted (`"source".`, quotes
+    inside doubled), each also with single quotes doubled (as inside a string literal), where the
+    byte before it is not a name character or a backslash. The result is always valid JSON: only
+    whole escaped texts replace whole escaped texts, never inside an escape."""
+    body = body.replace(b":" + orjson.dumps(source), b":" + orjson.dumps(target))
+    pairs: dict[bytes, bytes] = {}
+    for form in (lambda s: s + ".", lambda s: '"' + s.replace('"', '""') + '".'):
+        for literal in (False, True):
+            old, new = form(source), form(target)
+            if literal:
+                old, new = old.replace("'", "''"), new.replace("'", "''")
+            pairs.setdefault(orjson.dumps(old)[1:-1], orjson.dumps(new)[1:-1])
+    for old, new in sorted(pairs.items(), key=lambda p: (-len(p[0]), p[0])):
+        if old in body:
+            pieces = body.split(old)
+            out = [pieces[0]]
+            for before, piece in zip(pieces, pieces[1:]):
+                out += [old if before and before[-1] in _NAME else new, piece]
+            body = b"".join(out)
+    return body
