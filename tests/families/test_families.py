@@ -26,6 +26,7 @@ from schemadocs.families.lint import lint_families
 from schemadocs.families.settings import FamilySettings, from_project
 from schemadocs.families.structure import structures
 from schemadocs.model import Catalog, qualified
+from schemadocs.render.frame_nav import DATA_FILE, read_nav_script
 from schemadocs.project.file import load
 from tests.conftest import build_in
 from tests.families.fixture import EXTRA, HOSTILE, NOINDEX, TENANTS
@@ -90,8 +91,10 @@ def test_the_site_documents_each_family_once(tenants_site: Path) -> None:
     home = BeautifulSoup((tenants_site / "index.html").read_text(encoding="utf-8"), "html.parser")
     rows = [[td.get_text() for td in tr.find_all("td")] for tr in home.select('table[data-sd="families"] tbody tr')]
     assert rows == [["tenant_*", str(TENANTS), "2", "tenant_0001"], ['we\'ird "x" <b>*', "3", "0", HOSTILE[0]]]
-    nav = [a["href"] for a in home.select("nav a[href]") if a["href"].startswith("families/")]
-    assert sorted(set(nav)) == sorted(f"families/{p.name}" for p in pages)
+    # The navigation's lists come from the shared file (render.frame_nav), as the page's script reads them.
+    shared = read_nav_script((tenants_site / DATA_FILE).read_text(encoding="utf-8"))
+    nav = [a["href"] for a in home.select("nav a[href]")] + [path for entries in shared.values() for path, _ in entries]
+    assert sorted({href for href in nav if href.startswith("families/")}) == sorted(f"families/{p.name}" for p in pages)
     assert "Families" in [label.get_text(strip=True) for label in home.select("nav label")]
     note = BeautifulSoup((tenants_site / "schemas" / "tenant_0001" / "index.html").read_text(encoding="utf-8"),
                          "html.parser").select_one('[data-sd="family-note"]')
