@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
-from bs4 import BeautifulSoup
-
 from schemadocs.render.frame_nav import DATA_FILE, read_nav_script
+
+LINK_ATTRIBUTES = ("href", "src", "xlink:href")
 
 
 @dataclass
@@ -22,36 +24,35 @@ class LinkReport:
 
 
 def check_links(site: Path) -> LinkReport:
-    """Every internal href/src/xlink:href in every page must resolve to a file, and its #anchor to an id."""
+    """Every internal href/src/xlink:href in every page must resolve to a file, and its #anchor to an id.
+
+    Each page is parsed once (Python's HTMLParser, as a browser tokenizes it: entities in
+    attribute values decoded, script and style bodies not parsed), for its links and its ids."""
     report = LinkReport()
-    ids: dict[Path, set[str]] = {}
+    pages = {page: parse(page) for page in sorted(site.rglob("*.html"))}
 
-    def ids_of(page: Path) -> set[str]:
-        if page not in ids:
-            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-            ids[page] = {t["id"] for t in soup.find_all(id=True)} | {t["name"] for t in soup.find_all("a", attrs={"name": True})}
-        return ids[page]
+    @cache
+    def file_of(base: Path, path: str) -> Path | None:
+        target = (base / unquote(path).lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.exists() else None
 
-    for page in sorted(site.rglob("*.html")):
+    for page, (links, _ids) in pages.items():
         report.pages += 1
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for tag in soup.find_all(True):
-            for attr in ("href", "src", "xlink:href"):
-                url = tag.get(attr)
-                if not url or not isinstance(url, str):
-                    continue
-                parts = urlsplit(url)
-                if parts.scheme or parts.netloc or url.startswith(("mailto:", "javascript:", "data:")):
-                    continue
-                report.links += 1
-                path, fragment = urldefrag(url)
-                base = site if path.startswith("/") else page.parent  # root-relative, as 404.html uses
-                target = (base / unquote(path).lstrip("/")).resolve() if path else page
-                if target.is_dir():
-                    target = target / "index.html"
-                if not target.exists():
-                    report.broken.append(f"{page.relative_to(site)}: {url} (no such file)")
-                elif fragment and target.suffix == ".html" and unquote(fragment) not in ids_of(target):
+        for url in links:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or url.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            report.links += 1
+            path, fragment = urldefrag(url)
+            base = site if path.startswith("/") else page.parent  # root-relative, as 404.html uses
+            target = file_of(base, path) if path else page
+            if target is None:
+                report.broken.append(f"{page.relative_to(site)}: {url} (no such file)")
+            elif fragment and target.suffix == ".html":
+                ids = pages[target][1] if target in pages else parse(target)[1]
+                if unquote(fragment) not in ids:
                     report.broken.append(f"{page.relative_to(site)}: {url} (no such anchor)")
     for data in sorted(site.rglob(DATA_FILE)):  # one per site; a site of several databases has one at its root
         for entries in read_nav_script(data.read_text(encoding="utf-8")).values():
@@ -60,6 +61,32 @@ def check_links(site: Path) -> LinkReport:
                 if not (data.parent.parent / unquote(path)).is_file():
                     report.broken.append(f"{data.relative_to(site)}: {path} (no such file)")
     return report
+
+
+def parse(page: Path) -> tuple[list[str], set[str]]:
+    """A page's link targets (in order) and the ids (and `<a name>`s) an anchor can name."""
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    parser.close()
+    return parser.links, parser.ids
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if not value:
+                continue
+            if name in LINK_ATTRIBUTES:
+                self.links.append(value)
+            elif name == "id" or (name == "name" and tag == "a"):
+                self.ids.add(value)
+
+    handle_startendtag = handle_starttag
 
 
 if __name__ == "__main__":
