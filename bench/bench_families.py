@@ -40,6 +40,7 @@ Measured (issue 14, second round; 2 shared cores, load average 11-13 throughout)
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import sys
@@ -95,13 +96,21 @@ def site_figures(site: Path) -> dict[str, int]:
             "snapshot_bytes": (site / "catalog.json").stat().st_size if (site / "catalog.json").exists() else 0}
 
 
-def timed_build(catalog: Any, parent: Path, name: str, families: Any = None) -> dict[str, Any]:
+def timed_build(catalog: Any, parent: Path, name: str, families: Any = None,
+                profile: Path | None = None) -> dict[str, Any]:
     from schemadocs.build import build
 
     project = new_project(parent, name)
+    profiler = cProfile.Profile() if profile is not None else None
     started = time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
     result = build(catalog, project / "site", project / "mkdocs.yml", families=families)
     seconds = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
+        log(f"[{name}] profile written to {profile} (read it with `python -m pstats {profile}`)")
     figures = {"build_s": round(seconds, 2), "generated_pages": result.generated_pages, **site_figures(project / "site")}
     log(f"[{name}] built in {seconds:.1f} s: {figures}")
     return figures
@@ -162,7 +171,7 @@ def own_statistics(catalog: Any, schema: str) -> Any:
         return dataclasses.replace(catalog, schemas=schemas, relations=tuple(map(own, catalog.relations)))
 
 
-def run(tenants: int, tables: int, real: int, unfolded: int) -> dict[str, Any]:
+def run(tenants: int, tables: int, real: int, unfolded: int, profile: Path | None = None) -> dict[str, Any]:
     from schemadocs.families.detect import detect
     from schemadocs.families.settings import FamilySettings
     from schemadocs.introspect.introspect import introspect
@@ -195,7 +204,7 @@ def run(tenants: int, tables: int, real: int, unfolded: int) -> dict[str, Any]:
         log(f"[families] detection {res['detect_s']} s")
         timed_build(single, parent, "warm-up")  # imports, templates and the diagram program, loaded once
         res["single"] = timed_build(single, parent, "single")
-        res["families"] = timed_build(many, parent, "families")
+        res["families"] = timed_build(many, parent, "families", profile=profile)
         if unfolded:
             few = copies(single, "app", unfolded)
             res["unfolded"] = {"tenants": unfolded, **timed_build(few, parent, "unfolded", FamilySettings(enable=False))}
@@ -229,8 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real", type=int, default=50, help="tenants created in PostgreSQL for the detection check (default 50; 0: none)")
     parser.add_argument("--unfolded", type=int, default=0, help="also build this many tenants with families off")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--profile", type=Path, metavar="FILE",
+                        help="also profile the families build (cProfile; its time then counts the profiler too)")
     args = parser.parse_args(argv)
-    res = run(args.tenants, args.tables, args.real, args.unfolded)
+    res = run(args.tenants, args.tables, args.real, args.unfolded, args.profile)
     print(report(res))
     if args.json:
         args.json.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")

@@ -29,7 +29,7 @@ from schemadocs.checks.config import Settings
 from schemadocs.checks.engine import Report
 from schemadocs.errors import BuildError, ConfigError
 from schemadocs.families.collapse import collapse
-from schemadocs.families.detect import detect
+from schemadocs.families.detect import Families, detect
 from schemadocs.families.overlay import apply_shown
 from schemadocs.families.lint import lint_families
 from schemadocs.families.settings import FamilySettings
@@ -133,12 +133,14 @@ def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = No
     if plan is not None and previous is None:
         raise ConfigError("a migration plan is shown next to the changes since the previous build; "
                           "pass --previous (the previous build's snapshot or site) with --plan")
-    changes = build_changes(catalog, previous)
+    whole = with_virtual(catalog, virtual)
+    # detected once (no stage of its own: a database without families shows the same stages), then
+    # passed to everything that needs it: the Changes page, the health checks, the pages, the snapshot
+    found = detect(whole, families)
+    changes = build_changes(catalog, previous, found, families)
     if changes is not None and plan is not None:
         changes = dataclasses.replace(changes, plan=plan)
     page_cache = PageCache(cache_of(docs_dir) / pages_cache, fragments=cache_of(docs_dir) / "fragments")
-    whole = with_virtual(catalog, virtual)
-    found = detect(whole, families)  # no stage of its own: a database without families shows the same stages
     shown = collapse(whole, found)
     annotated = apply_shown(whole, shown, found, project) if project is not None and not project.empty else None
     with progress.stage("health checks"):
@@ -153,8 +155,12 @@ def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = No
     return Rendered(site, files, shown, annotated.display if annotated else shown, report, changes, page_cache)
 
 
-def build_changes(catalog: Catalog, previous: Path | None) -> BuildChanges | None:
+def build_changes(catalog: Catalog, previous: Path | None, found: Families | None = None,
+                  families: FamilySettings | None = None) -> BuildChanges | None:
     """What changed since the previous build, and the history; None without `previous`.
+
+    `found`: the schema families of `catalog` (as the build detected them, with `families`, the
+    project file's settings, which the previous catalog is read with too); detected here without it.
 
     `previous` is the previous build's snapshot file, its history being the `changes.json`
     beside it (both as downloaded from a published site, say), or a built site directory
@@ -171,9 +177,10 @@ def build_changes(catalog: Catalog, previous: Path | None) -> BuildChanges | Non
     source = Path(previous) / SNAPSHOT_FILE if Path(previous).is_dir() else Path(previous)
     old, past = snapshot.load(source), history.load(source.parent / HISTORY_FILE)
     label = "the previous build" if Path(previous).is_dir() else source.name
-    found = dataclasses.replace(family_diff(diff(old, catalog), old, catalog), old=label, new=catalog.database)
-    recorded = history.record(past, found)
-    return BuildChanges(history=recorded, this_build=recorded[0] if found else None)
+    changed = dataclasses.replace(family_diff(diff(old, catalog), old, catalog, families, after=found),
+                                  old=label, new=catalog.database)
+    recorded = history.record(past, changed)
+    return BuildChanges(history=recorded, this_build=recorded[0] if changed else None)
 
 
 def check_output(out_dir: Path, config_file: Path | None) -> tuple[Path, Path]:

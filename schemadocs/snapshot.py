@@ -70,8 +70,13 @@ def _dump_bytes(catalog: Catalog, families: Families | None) -> bytes:
         for name in _FOLDED_LISTS:
             key = "schema" if name == "schemas" else name
             for item in getattr(catalog, name):
-                by_schema.setdefault(item.name if name == "schemas" else item.schema, _empty_lists())[key].append(item)
-        entries, folded = compact(by_schema, [(f.representative, f.members) for f in families.families], _encode)
+                schema = item.name if name == "schemas" else item.schema
+                lists = by_schema.get(schema)
+                if lists is None:
+                    lists = by_schema[schema] = _empty_lists()
+                lists[key].append(item)
+        entries, folded = compact(by_schema, [(f.representative, f.members) for f in families.families], _encode,
+                                  _encode_all)
     pieces = [b"{\n"]
     for i, field in enumerate(fields):
         value = getattr(catalog, field.name)

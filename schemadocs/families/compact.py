@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
-from operator import attrgetter
+from itertools import accumulate, chain, compress
+from operator import and_, attrgetter, eq, is_not, ne, or_
 from typing import Any
 
 import orjson
@@ -35,11 +37,19 @@ Objects = dict[str, list[Any]]  # one schema's objects per list ("schema": [its 
 
 
 def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequence[str]]],
-            encode: Callable[[Any], bytes]) -> tuple[list[dict[str, Any]], frozenset[str]]:
+            encode: Callable[[Any], bytes],
+            encode_all: Callable[[tuple[Any, ...]], list[bytes]] | None = None) -> tuple[list[dict[str, Any]], frozenset[str]]:
     """The members of each (representative, members) group as patches on the representative, sorted
-    by member name, and the folded member names. `encode` writes one object as the snapshot does;
-    a member's objects are written only where they differ from the representative's in more than
-    their per-member fields."""
+    by member name, and the folded member names. `encode` writes one object as the snapshot does,
+    `encode_all` a list of objects of one class (each as `encode` would); a member's objects are
+    written in full only where they differ from the representative's in more than their
+    per-member fields.
+
+    Each family's members are compared with the representative all at once, list by list
+    (`_masked_all`): the per-member fields of all their objects read and compared at C speed,
+    only the objects that differ looked at field by field, and the masked objects encoded in one
+    call per list; the result is what `_masked` and `_object_patch` give object by object."""
+    encode_all = encode_all or (lambda items: [encode(x) for x in items])
     entries: list[dict[str, Any]] = []
     groups = list(groups)
     taken = {rep for rep, _ in groups}  # a representative stays in full; a member is folded once
@@ -48,16 +58,42 @@ def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequen
         if base is None:
             continue
         counts = [len(base[k]) for k in _KEYS]
-        texts = [encode(x) for k in _KEYS for x in base[k]]
+        folded = []
         for member in members:
             own = by_schema.get(member)
             if member in taken or own is None or [len(own[k]) for k in _KEYS] != counts:
                 continue
             taken.add(member)
-            entries.append({"schema": member, "like": rep,
-                            "differs": _differs(base, own, iter(moved_objects(texts, rep, member)), encode)})
+            folded.append(member)
+        if not folded:
+            continue
+        texts = [encode(x) for k in _KEYS for x in base[k]]
+        starts = [moved_objects(texts, rep, member) for member in folded]  # per member, its objects in _KEYS order
+        differs: list[dict[str, Any]] = [{} for _ in folded]
+        at = 0
+        for key, count in zip(_KEYS, counts):
+            if count:
+                mine = [x for member in folded for x in by_schema[member][key]]
+                _fold_list(key, mine, base[key] * len(folded), [s for one in starts for s in one[at:at + count]],
+                           count, differs, encode, encode_all)
+            at += count
+        entries += [{"schema": member, "like": rep, "differs": d} for member, d in zip(folded, differs)]
     entries.sort(key=lambda e: e["schema"])
     return entries, frozenset(e["schema"] for e in entries)
+
+
+def _fold_list(key: str, mine: list[Any], reps: list[Any], starts: list[bytes], count: int,
+               differs: list[dict[str, Any]], encode: Callable[[Any], bytes],
+               encode_all: Callable[[tuple[Any, ...]], list[bytes]]) -> None:
+    """One list (`key`) of every folded member at once: `mine` their objects one member after the
+    other (`count` each), `reps` the representative's as many times, `starts` the representative's
+    moved under each member's name. Each member's patches go into its `differs` entry."""
+    masked, patches = _masked_all(mine, reps)
+    texts = encode_all(tuple(masked)) if len({type(x) for x in masked}) == 1 else [encode(x) for x in masked]
+    for i in compress(range(len(mine)), map(ne, texts, starts)):  # the rewriting did not give the rest: compared whole
+        patches[i] = _whole_patch(mine[i], starts[i], encode)
+    for i in compress(range(len(mine)), patches):
+        differs[i // count].setdefault(key, {})[str(i % count)] = patches[i]
 
 
 def expand(entries: list[Any], parsed: Mapping[str, dict[str, list[Any]]]) -> dict[str, list[Any]]:
@@ -113,11 +149,17 @@ def _object_patch(rep: Any, mine: Any, start: bytes, encode: Callable[[Any], byt
     Usually only fields the rewriting cannot give differ (OIDs, statistics, comments, ...): the
     member with those fields set to the representative's values then writes exactly `start`, and
     the patch is those fields (exact by construction: the JSON of a dataclass is its fields' in
-    order). Else both are parsed and compared, and the patch checked; should it not give the
-    member's JSON back (Python's 1 == 1.0), the whole object replaces."""
+    order). Else both are parsed and compared, and the patch checked (`_whole_patch`). `compact`
+    does the same for whole lists at once (`_fold_list`)."""
     masked, patch = _masked(mine, rep)
     if encode(masked) == start:
         return patch
+    return _whole_patch(mine, start, encode)
+
+
+def _whole_patch(mine: Any, start: bytes, encode: Callable[[Any], bytes]) -> Any:
+    """The patch from `start` to `mine`'s JSON, both parsed and compared; should it not give the
+    member's JSON back (Python's 1 == 1.0), the whole object replaces."""
     text = encode(mine)
     a, b = orjson.loads(start), orjson.loads(text)
     patch = _patch(a, b)
@@ -147,8 +189,15 @@ def _replacing(value: Any, their: Any) -> Any:
     object on both sides), the fields that differ; else the whole value."""
     if type(value) is type(their) and type(value) in _SCALAR_OBJECTS:
         names, getter = _SCALAR_OBJECTS[type(value)]
-        return {n: [v] for n, v, t in zip(names, getter(value), getter(their)) if v != t or type(v) is not type(t)}
+        values, theirs = getter(value), getter(their)
+        differ = map(or_, map(ne, values, theirs), map(is_not, map(type, values), map(type, theirs)))
+        return {names[i]: [values[i]] for i in compress(range(len(names)), differ)}
+    if type(value) in _PLAIN_SCALARS:  # what orjson reads back from its own JSON of them
+        return [value]
     return [orjson.loads(orjson.dumps(value))]
+
+
+_PLAIN_SCALARS = frozenset({str, int, bool, type(None)})  # not float: orjson writes NaN as null
 
 
 _SCALAR_OBJECTS = {cls: (names, attrgetter(*names)) for cls in (RelationStats,)
@@ -217,6 +266,108 @@ def _masked(mine: Any, rep: Any) -> tuple[Any, dict[str, Any]]:
     copy.__dict__.update(mine.__dict__)
     copy.__dict__.update(changes)
     return copy, patch
+
+
+def _masked_all(mine: list[Any], reps: list[Any]) -> tuple[list[Any], list[dict[str, Any]]]:
+    """`_masked` of each pair (`mine[i]`, `reps[i]`), unzipped: the same masked objects and patches,
+    computed list-wide. The per-member fields of all objects, and of all the items of their nested
+    lists (columns, indexes, ...), are read with one getter each and compared at C speed; only
+    the objects and items that differ are masked and patched, one by one. A list of mixed classes,
+    or of a class whose nested items hold nested items of their own, goes object by object."""
+    n = len(mine)
+    cls = type(mine[0]) if n else None
+    fast, getter, nested = _plan(cls) if cls is not None else ((), None, ())
+    if not n or set(map(type, chain(mine, reps))) != {cls}:
+        pairs = [_masked(a, b) for a, b in zip(mine, reps)]
+        return [m for m, _ in pairs], [p for _, p in pairs]
+    changes: list[dict[str, Any] | None] = [None] * n
+    patches: list[dict[str, Any]] = [{} for _ in range(n)]
+    if getter is not None:
+        compared = attrgetter(*fast)  # one field: its value, not a tuple of one (no call of a Python lambda)
+        for i in compress(range(n), map(ne, map(compared, mine), map(compared, reps))):
+            change, patch = {}, patches[i]
+            changes[i] = change
+            for name, value, their in zip(fast, getter(mine[i]), getter(reps[i])):
+                if value != their:
+                    change[name], patch[name] = their, _replacing(value, their)
+    for name in nested:
+        _mask_nested(name, mine, reps, changes, patches)
+    masked = list(mine)
+    for i in compress(range(n), changes):
+        copy = object.__new__(cls)  # a frozen dataclass: its fields set without __init__
+        copy.__dict__.update(mine[i].__dict__)
+        copy.__dict__.update(changes[i])  # type: ignore[arg-type]
+        masked[i] = copy
+    return masked, patches
+
+
+def _mask_nested(name: str, mine: list[Any], reps: list[Any], changes: list[dict[str, Any] | None],
+                 patches: list[dict[str, Any]]) -> None:
+    """`_masked`'s work on the nested list `name` (columns, indexes, ...) of every object at once:
+    where an object's and its representative's lists have the same length, each item whose
+    per-member fields differ is masked (in `changes[i][name]`) and patched (`patches[i][name]`)."""
+    get = attrgetter(name)
+    ours, theirs = list(map(get, mine)), list(map(get, reps))
+    owners = list(compress(range(len(ours)), map(and_, map(bool, ours), map(eq, map(len, ours), map(len, theirs)))))
+    if not owners:
+        return
+    if len(owners) == len(ours):
+        flat, other = list(chain.from_iterable(ours)), list(chain.from_iterable(theirs))
+    else:
+        flat = list(chain.from_iterable(map(ours.__getitem__, owners)))
+        other = list(chain.from_iterable(map(theirs.__getitem__, owners)))
+    getters = {k: _plan(k)[1] for k in set(map(type, chain(flat, other)))}
+    if any(_plan(k)[2] for k in getters):  # items holding items with per-member fields: as `_masked`, pair by pair
+        differ = list(range(len(flat)))
+    elif None in getters.values():  # items without per-member fields: as `_masked`, skipped when all are such
+        return
+    elif len(fields := set(map(_plan_fields, getters))) == 1:  # one set of fields (constraints: foreign keys among them)
+        compared = attrgetter(*fields.pop())  # one field: its value, not a tuple of one
+        differ = list(compress(range(len(flat)), map(ne, map(compared, flat), map(compared, other))))
+    else:
+        differ = [j for j, (a, b) in enumerate(zip(flat, other)) if getters[type(a)](a) != getters[type(b)](b)]
+    if not differ:
+        return
+    starts = list(accumulate(map(len, map(ours.__getitem__, owners)), initial=0))
+    touched: dict[int, list[Any]] = {}  # object index -> its items, the differing ones masked
+    for j in differ:  # ascending: each object's items patched in their order, as `_masked` does
+        k = bisect_right(starts, j) - 1
+        i, at = owners[k], j - starts[k]
+        item, diff = _masked_item(flat[j], other[j])
+        if not diff:
+            continue
+        if i not in touched:
+            touched[i] = list(ours[i])
+            patches[i][name] = {}
+        touched[i][at] = item
+        patches[i][name][str(at)] = diff
+    for i, items in touched.items():
+        if changes[i] is None:
+            changes[i] = {}
+        changes[i][name] = tuple(items)  # type: ignore[index]
+
+
+def _masked_item(mine: Any, rep: Any) -> tuple[Any, dict[str, Any]]:
+    """`_masked` of an item holding no items with per-member fields (a column, an index, ...)."""
+    cls = type(mine)
+    fast, getter, nested = _plan(cls)
+    if type(rep) is not cls or nested or getter is None:
+        return _masked(mine, rep)
+    changes: dict[str, Any] = {}
+    patch: dict[str, Any] = {}
+    for name, value, their in zip(fast, getter(mine), getter(rep)):
+        if value != their:
+            changes[name], patch[name] = their, _replacing(value, their)
+    if not changes:
+        return mine, {}
+    copy = object.__new__(cls)
+    copy.__dict__.update(mine.__dict__)
+    copy.__dict__.update(changes)
+    return copy, patch
+
+
+def _plan_fields(cls: type) -> tuple[str, ...]:
+    return _plan(cls)[0]
 
 
 def _list_patch(a: list[Any], b: list[Any]) -> dict[str, Any]:

@@ -24,9 +24,12 @@ from schemadocs.model import Catalog, quote_ident
 FAMILY = "family"  # the `field` of a joined/left change: `new` (joined) or `old` (left) is the family's name
 
 
-def family_diff(result: Diff, old: Catalog, new: Catalog, settings: FamilySettings | None = None) -> Diff:
-    """`result` (the diff from `old` to `new`) with schema families folded in (see the module docstring)."""
-    before, after = detect(old, settings), detect(new, settings)
+def family_diff(result: Diff, old: Catalog, new: Catalog, settings: FamilySettings | None = None,
+                after: Families | None = None) -> Diff:
+    """`result` (the diff from `old` to `new`) with schema families folded in (see the module docstring).
+    `after`: `new`'s families when the caller has detected them already (a build: detected once)."""
+    before = detect(old, settings)
+    after = detect(new, settings) if after is None else after
     if not result or not (before or after):
         return result
     by_schema: dict[str, list[Change]] = defaultdict(list)

@@ -161,3 +161,26 @@ def test_the_snapshot_command_writes_the_compact_form_and_full_on_request(tenant
     assert compact.stat().st_size * 5 < full.stat().st_size
     code, err = run_cli("diff", str(full), str(compact), "--fail-on", "any")
     assert code == 0, err
+
+
+def test_the_list_wide_masking_gives_what_the_object_by_object_one_gives(catalog: Catalog) -> None:
+    """`compact` masks every member of a family at once (`_masked_all`); on the fixture (each tenant's
+    statistics, comments here and there, one tenant with its own owner, grants and column comments;
+    the near-members' relations paired by name, so that some lists differ in length) its masked
+    objects and patches are exactly those of `_masked`, pair by pair, and the snapshot the same."""
+    from schemadocs.families.compact import _masked, _masked_all
+
+    found = detect(catalog)
+    for family in found.families:
+        by_name = {r.name: r for r in catalog.relations if r.schema == family.representative}
+        pairs = [(r, by_name[r.name]) for s in (*family.members[1:], *(n.schema for n in family.near))
+                 for r in catalog.relations if r.schema == s and r.name in by_name]
+        mine, reps = [a for a, _ in pairs], [b for _, b in pairs]
+        one_by_one = [_masked(a, b) for a, b in pairs]
+        masked, patches = _masked_all(mine, reps)
+        assert masked == [m for m, _ in one_by_one] and patches == [p for _, p in one_by_one]
+        assert sum(map(bool, patches)) >= len(family.members) - 1  # each tenant's statistics differ
+    own = next(r for r in catalog.relations if r.schema == "tenant_0042" and r.name == "customers")
+    rep = next(r for r in catalog.relations if r.schema == "tenant_0001" and r.name == "customers")
+    masked, patches = _masked_all([own, own], [rep, rep])
+    assert patches[0] == patches[1] == _masked(own, rep)[1] and "columns" in patches[0]

@@ -217,3 +217,30 @@ def test_the_site_keeps_each_family_once_in_its_snapshot(tenants: Catalog, tenan
     assert changes is not None and changes.this_build is not None
     assert [describe(c) for c in changes.this_build.changes] == ["schema tenant_0300 left family tenant_*",
                                                                  f"schema {EXTRA} left family tenant_*"]
+
+
+def test_a_build_detects_the_families_once(tenants: Catalog, tenants_site: Path, tmp_path: Path) -> None:
+    """A build with --previous detects this catalog's families once (the Changes page, the health
+    checks, the pages and the snapshot share the result) and the previous catalog's once: counted
+    by the profiler over a real render of the fixture's pages against the real previous site."""
+    import cProfile
+    import pstats
+
+    from schemadocs.build import render_database
+    from schemadocs.families import detect as detect_module
+
+    gone = ("tenant_0300",)
+    now = dataclasses.replace(
+        tenants, schemas=tuple(s for s in tenants.schemas if s.name not in gone),
+        relations=tuple(r for r in tenants.relations if r.schema not in gone),
+        sequences=tuple(s for s in tenants.sequences if s.schema not in gone))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    part = render_database(now, tmp_path / "docs", previous=tenants_site)
+    profiler.disable()
+    calls = {(Path(file).name, name): stat[1] for (file, _, name), stat in pstats.Stats(profiler).stats.items()}
+    assert calls[(Path(detect_module.__file__).name, "detect")] == 2  # the previous catalog's, and this one's
+    assert part.changes is not None and part.changes.this_build is not None
+    assert [describe(c) for c in part.changes.this_build.changes] == ["schema tenant_0300 left family tenant_*"]
+    assert any(p.startswith("families/") for p in part.site.pages)
+    assert part.files["catalog.json"].startswith('{\n"format_version": 2,')  # the family held once
