@@ -136,14 +136,15 @@ def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = No
     whole = with_virtual(catalog, virtual)
     # detected once (no stage of its own: a database without families shows the same stages), then
     # passed to everything that needs it: the Changes page, the health checks, the pages, the snapshot
-    found = detect(whole, families)
+    with gc_paused():  # detection and the health checks make many small acyclic objects: collections would walk the catalog
+        found = detect(whole, families)
     changes = build_changes(catalog, previous, found, families)
     if changes is not None and plan is not None:
         changes = dataclasses.replace(changes, plan=plan)
     page_cache = PageCache(cache_of(docs_dir) / pages_cache, fragments=cache_of(docs_dir) / "fragments")
     shown = collapse(whole, found)
     annotated = apply_shown(whole, shown, found, project) if project is not None and not project.empty else None
-    with progress.stage("health checks"):
+    with progress.stage("health checks"), gc_paused():
         report = lint_families(whole, found, checks)  # without families: lint(whole), as shown is whole
     with gc_paused():  # page contexts are millions of small acyclic objects: collections would only walk them
         site = render_site(annotated.display if annotated else shown, cache_of(docs_dir), changes=changes,

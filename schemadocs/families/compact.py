@@ -67,8 +67,8 @@ def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequen
             folded.append(member)
         if not folded:
             continue
-        texts = [encode(x) for k in _KEYS for x in base[k]]
-        starts = [moved_objects(texts, rep, member) for member in folded]  # per member, its objects in _KEYS order
+        joined = b"\n".join(encode(x) for k in _KEYS for x in base[k])  # as `moved_objects` joins them, once
+        starts = [moved(joined, rep, member).split(b"\n") for member in folded]  # per member, in _KEYS order
         differs: list[dict[str, Any]] = [{} for _ in folded]
         at = 0
         for key, count in zip(_KEYS, counts):
