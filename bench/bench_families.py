@@ -32,9 +32,15 @@ Measured (issue 14, second round; 2 shared cores, load average 11-13 throughout)
                                                           catalog.json 280.1 MB, detection 19.7 s
   after (compact snapshot, faster statistics rules):      single 7.6 s, 2,000 tenants 50.8 s (6.6x),
                                                           catalog.json 14.6 MB, detection 13.6 s
-  (README "Schema families", Measured, has the table and where the rest goes)
+  third round, before (main at 3a501a7; load 6):          single 6.3 s (CPU 2.8 s), 2,000 tenants 40.6 s (6.4x;
+                                                          CPU 18.5 s, 6.7x)
+  third round, after (detection once, compact list-wide): single 4.3 s (CPU 2.7 s), 2,000 tenants 26.2 s (6.1x;
+                                                          CPU 17.9 s, 6.7x), load 6-7; catalog.json byte-identical
+  (README "Schema families", Measured, has the table and where the rest goes; CPU time is the
+  steadier figure on a shared machine. `--profile FILE` writes a cProfile of the families build.)
 
     .venv/bin/python -m bench.bench_families --tenants 2000 --tables 40 --real 50 [--unfolded 50] [--json out.json]
+        [--profile families.prof]
 """
 
 from __future__ import annotations
