@@ -136,7 +136,7 @@ def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = No
     whole = with_virtual(catalog, virtual)
     # detected once (no stage of its own: a database without families shows the same stages), then
     # passed to everything that needs it: the Changes page, the health checks, the pages, the snapshot
-    with gc_paused():  # detection and the health checks make many small acyclic objects: collections would walk the catalog
+    with gc_paused():  # detection and the health checks make many small acyclic objects: no collections
         found = detect(whole, families)
     changes = build_changes(catalog, previous, found, families)
     if changes is not None and plan is not None:

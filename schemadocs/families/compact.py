@@ -38,7 +38,8 @@ Objects = dict[str, list[Any]]  # one schema's objects per list ("schema": [its 
 
 def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequence[str]]],
             encode: Callable[[Any], bytes],
-            encode_all: Callable[[tuple[Any, ...]], list[bytes]] | None = None) -> tuple[list[dict[str, Any]], frozenset[str]]:
+            encode_all: Callable[[tuple[Any, ...]], list[bytes]] | None = None,
+            ) -> tuple[list[dict[str, Any]], frozenset[str]]:
     """The members of each (representative, members) group as patches on the representative, sorted
     by member name, and the folded member names. `encode` writes one object as the snapshot does,
     `encode_all` a list of objects of one class (each as `encode` would); a member's objects are
@@ -321,7 +322,7 @@ def _mask_nested(name: str, mine: list[Any], reps: list[Any], changes: list[dict
         differ = list(range(len(flat)))
     elif None in getters.values():  # items without per-member fields: as `_masked`, skipped when all are such
         return
-    elif len(fields := set(map(_plan_fields, getters))) == 1:  # one set of fields (constraints: foreign keys among them)
+    elif len(fields := set(map(_plan_fields, getters))) == 1:  # one set of fields (foreign keys among constraints)
         compared = attrgetter(*fields.pop())  # one field: its value, not a tuple of one
         differ = list(compress(range(len(flat)), map(ne, map(compared, flat), map(compared, other))))
     else:
