@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from itertools import accumulate, chain, compress
 from operator import and_, attrgetter, eq, is_not, ne, or_
@@ -49,7 +49,7 @@ def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequen
     Each family's members are compared with the representative all at once, list by list
     (`_masked_all`): the per-member fields of all their objects read and compared at C speed,
     only the objects that differ looked at field by field, and the masked objects encoded in one
-    call per list; the result is what `_masked` and `_object_patch` give object by object."""
+    call per list; the result is what `_masked` gives object by object."""
     encode_all = encode_all or (lambda items: [encode(x) for x in items])
     entries: list[dict[str, Any]] = []
     groups = list(groups)
@@ -90,7 +90,7 @@ def _fold_list(key: str, mine: list[Any], reps: list[Any], starts: list[bytes], 
     other (`count` each), `reps` the representative's as many times, `starts` the representative's
     moved under each member's name. Each member's patches go into its `differs` entry."""
     masked, patches = _masked_all(mine, reps)
-    texts = encode_all(tuple(masked)) if len({type(x) for x in masked}) == 1 else [encode(x) for x in masked]
+    texts = encode_all(tuple(masked)) if len(set(map(type, masked))) == 1 else [encode(x) for x in masked]
     for i in compress(range(len(mine)), map(ne, texts, starts)):  # the rewriting did not give the rest: compared whole
         patches[i] = _whole_patch(mine[i], starts[i], encode)
     for i in compress(range(len(mine)), patches):
@@ -128,39 +128,15 @@ def expand(entries: list[Any], parsed: Mapping[str, dict[str, list[Any]]]) -> di
 _KEYS = ("schema", *LISTS)
 
 
-def _differs(base: Objects, own: Objects, moved: Iterator[bytes], encode: Callable[[Any], bytes]) -> dict[str, Any]:
-    """Per list, per object index, the patch that turns the representative's object (moved under
-    the member's name: `moved` yields their JSON in list order) into the member's."""
-    differs: dict[str, Any] = {}
-    for key in _KEYS:
-        patches = {}
-        for i, (rep, mine) in enumerate(zip(base[key], own[key])):
-            patch = _object_patch(rep, mine, next(moved), encode)
-            if patch:
-                patches[str(i)] = patch
-        if patches:
-            differs[key] = patches
-    return differs
-
-
-def _object_patch(rep: Any, mine: Any, start: bytes, encode: Callable[[Any], bytes]) -> Any:
-    """The patch from `start` (the representative's object moved: its JSON) to the member's object
-    `mine` ({} when it is the same).
+def _whole_patch(mine: Any, start: bytes, encode: Callable[[Any], bytes]) -> Any:
+    """The patch from `start` (the representative's object moved: its JSON) to `mine`'s JSON.
 
     Usually only fields the rewriting cannot give differ (OIDs, statistics, comments, ...): the
     member with those fields set to the representative's values then writes exactly `start`, and
-    the patch is those fields (exact by construction: the JSON of a dataclass is its fields' in
-    order). Else both are parsed and compared, and the patch checked (`_whole_patch`). `compact`
-    does the same for whole lists at once (`_fold_list`)."""
-    masked, patch = _masked(mine, rep)
-    if encode(masked) == start:
-        return patch
-    return _whole_patch(mine, start, encode)
-
-
-def _whole_patch(mine: Any, start: bytes, encode: Callable[[Any], bytes]) -> Any:
-    """The patch from `start` to `mine`'s JSON, both parsed and compared; should it not give the
-    member's JSON back (Python's 1 == 1.0), the whole object replaces."""
+    the patch is those fields (`_masked`; exact by construction: the JSON of a dataclass is its
+    fields' in order). Where it does not (`_fold_list` checks), both are parsed and compared here,
+    and the patch checked; should it not give the member's JSON back (Python's 1 == 1.0), the
+    whole object replaces."""
     text = encode(mine)
     a, b = orjson.loads(start), orjson.loads(text)
     patch = _patch(a, b)
