@@ -94,7 +94,7 @@ class SchemaObject:
         return QualifiedName(self.schema, self.name)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Grant:
     """One privilege held by one role (PUBLIC included), optionally on one column only."""
 
@@ -104,7 +104,7 @@ class Grant:
     column: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RelationStats:
     """Planner and activity statistics; of pg_stats only null_frac and avg_width, never column
     values. Sizes are None when skipped."""
@@ -151,7 +151,7 @@ class DatabaseStats:
     sequences: tuple[SequenceUse, ...] = ()  # sorted by (schema, name)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Column:
     name: str
     type: str
@@ -165,7 +165,7 @@ class Column:
     inherited: bool = False  # from an INHERITS parent (attinhcount > 0); never set on partitions
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Constraint:
     name: str
     kind: ConstraintKind
@@ -182,7 +182,7 @@ class Constraint:
     virtual: ClassVar[bool] = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ForeignKey(Constraint):
     ref_schema: str
     ref_name: str
@@ -196,7 +196,7 @@ class ForeignKey(Constraint):
         return QualifiedName(self.ref_schema, self.ref_name)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Index:
     name: str
     definition: str
@@ -213,7 +213,7 @@ class Index:
     scans: int | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Trigger:
     name: str
     function: QualifiedName
@@ -226,7 +226,7 @@ class Trigger:
     comment: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Policy:
     name: str
     command: str  # ALL | SELECT | INSERT | UPDATE | DELETE
