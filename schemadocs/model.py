@@ -86,6 +86,7 @@ class SchemaObject:
     """Mixin for objects that live in a schema: their `qname` is their identity. (Not cached on the
     object: orjson writes a dataclass from its __dict__, so a cached value would enter the snapshot.)"""
 
+    __slots__ = ()  # a slotted subclass (Relation) stays without a per-object dict
     schema: str
     name: str
 
@@ -274,7 +275,7 @@ class ColumnLineage:
     sources: tuple[ColumnRef, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Relation(SchemaObject):
     schema: str
     name: str
