@@ -86,6 +86,7 @@ class SchemaObject:
     """Mixin for objects that live in a schema: their `qname` is their identity. (Not cached on the
     object: orjson writes a dataclass from its __dict__, so a cached value would enter the snapshot.)"""
 
+    __slots__ = ()  # a slotted subclass (Relation) stays without a per-object dict
     schema: str
     name: str
 
@@ -94,7 +95,7 @@ class SchemaObject:
         return QualifiedName(self.schema, self.name)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Grant:
     """One privilege held by one role (PUBLIC included), optionally on one column only."""
 
@@ -104,7 +105,7 @@ class Grant:
     column: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RelationStats:
     """Planner and activity statistics; of pg_stats only null_frac and avg_width, never column
     values. Sizes are None when skipped."""
@@ -151,7 +152,7 @@ class DatabaseStats:
     sequences: tuple[SequenceUse, ...] = ()  # sorted by (schema, name)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Column:
     name: str
     type: str
@@ -165,7 +166,7 @@ class Column:
     inherited: bool = False  # from an INHERITS parent (attinhcount > 0); never set on partitions
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Constraint:
     name: str
     kind: ConstraintKind
@@ -182,7 +183,7 @@ class Constraint:
     virtual: ClassVar[bool] = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ForeignKey(Constraint):
     ref_schema: str
     ref_name: str
@@ -196,7 +197,7 @@ class ForeignKey(Constraint):
         return QualifiedName(self.ref_schema, self.ref_name)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Index:
     name: str
     definition: str
@@ -213,7 +214,7 @@ class Index:
     scans: int | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Trigger:
     name: str
     function: QualifiedName
@@ -226,7 +227,7 @@ class Trigger:
     comment: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Policy:
     name: str
     command: str  # ALL | SELECT | INSERT | UPDATE | DELETE
@@ -274,7 +275,7 @@ class ColumnLineage:
     sources: tuple[ColumnRef, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Relation(SchemaObject):
     schema: str
     name: str

@@ -92,6 +92,7 @@ def lookup_served(catalog: Catalog, relation: Relation, columns: tuple[str, ...]
     return bool(parts) and all(lookup_served(catalog, p, columns) for p in parts)
 
 
+@lru_cache(maxsize=1 << 12)  # a large schema repeats a few predicates on thousands of indexes
 def not_null_column(predicate: str | None) -> str | None:
     """The column of a predicate that is exactly `c IS NOT NULL` (as pg_get_expr writes it), else None."""
     m = _IS_NOT_NULL.fullmatch(predicate or "")

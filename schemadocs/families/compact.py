@@ -239,10 +239,25 @@ def _masked(mine: Any, rep: Any) -> tuple[Any, dict[str, Any]]:
             changes[name], patch[name] = tuple(out), sub
     if not changes:
         return mine, {}
-    copy = object.__new__(cls)  # a frozen dataclass: its fields set without __init__
-    copy.__dict__.update(mine.__dict__)
-    copy.__dict__.update(changes)
-    return copy, patch
+    return _copy_with(mine, changes), patch
+
+
+def _copy_with(mine: Any, changes: dict[str, Any]) -> Any:
+    """A copy of the frozen dataclass `mine` with `changes`, its fields set without __init__ (into
+    its __dict__, or its slots)."""
+    copy = object.__new__(type(mine))
+    if hasattr(mine, "__dict__"):
+        copy.__dict__.update(mine.__dict__)
+        copy.__dict__.update(changes)
+        return copy
+    for name in _field_names(type(mine)):
+        object.__setattr__(copy, name, changes[name] if name in changes else getattr(mine, name))
+    return copy
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _masked_all(mine: list[Any], reps: list[Any]) -> tuple[list[Any], list[dict[str, Any]]]:

@@ -31,7 +31,7 @@ _NAME = re.compile(r'\s*("(?:[^"]|"")+"|[^."]+)\s*\.\s*("(?:[^"]|"")+"|[^"]+?)\s
 _TYPMOD = re.compile(r"\(\d+(,\s*\d+)?\)")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class VirtualForeignKey(ForeignKey):
     """A foreign key the project file declares; its `comment` is the file's note."""
 

@@ -85,7 +85,10 @@ def fk_type_mismatch(ctx: Context) -> Iterator[Hit]:
             target = types.get((fk.ref_schema, fk.ref_name))
             if target is None:
                 continue
-            for col, ref in zip(fk.columns, fk.ref_columns):
+            columns, refs = fk.columns, fk.ref_columns
+            if len(columns) == 1 and mine.get(columns[0]) == target.get(refs[0]):  # most keys: one column, alike
+                continue
+            for col, ref in zip(columns, refs):
                 spelled, ref_spelled = mine.get(col), target.get(ref)
                 if spelled == ref_spelled:  # the same type, spelled alike (most keys)
                     continue
