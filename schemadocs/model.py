@@ -84,7 +84,8 @@ class QualifiedName:
 
 class SchemaObject:
     """Mixin for objects that live in a schema: their `qname` is their identity. (Not cached on the
-    object: orjson writes a dataclass from its __dict__, so a cached value would enter the snapshot.)"""
+    object: a relation is slotted, with no room for it, and orjson writes the other kinds from
+    their __dict__, so a cached value would enter the snapshot.)"""
 
     __slots__ = ()  # a slotted subclass (Relation) stays without a per-object dict
     schema: str

@@ -250,14 +250,19 @@ def _copy_with(mine: Any, changes: dict[str, Any]) -> Any:
         copy.__dict__.update(mine.__dict__)
         copy.__dict__.update(changes)
         return copy
-    for name in _field_names(type(mine)):
-        object.__setattr__(copy, name, changes[name] if name in changes else getattr(mine, name))
+    names, getter, setters = _slots(type(mine))
+    for name, value, set_slot in zip(names, getter(mine), setters):
+        set_slot(copy, changes.get(name, value))
     return copy
 
 
 @cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+def _slots(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]], tuple[Callable[[Any, Any], None], ...]]:
+    """A slotted dataclass's field names, a getter of all their values, and each slot's setter
+    (its member descriptor's, which a frozen class's __setattr__ does not stop)."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    getter = attrgetter(*names) if len(names) > 1 else (lambda value: (getattr(value, names[0]),))
+    return names, getter, tuple(getattr(cls, name).__set__ for name in names)
 
 
 def _masked_all(mine: list[Any], reps: list[Any]) -> tuple[list[Any], list[dict[str, Any]]]:
@@ -286,10 +291,7 @@ def _masked_all(mine: list[Any], reps: list[Any]) -> tuple[list[Any], list[dict[
         _mask_nested(name, mine, reps, changes, patches)
     masked = list(mine)
     for i in compress(range(n), changes):
-        copy = object.__new__(cls)  # a frozen dataclass: its fields set without __init__
-        copy.__dict__.update(mine[i].__dict__)
-        copy.__dict__.update(changes[i])  # type: ignore[arg-type]
-        masked[i] = copy
+        masked[i] = _copy_with(mine[i], changes[i])  # type: ignore[arg-type]
     return masked, patches
 
 
@@ -352,10 +354,7 @@ def _masked_item(mine: Any, rep: Any) -> tuple[Any, dict[str, Any]]:
             changes[name], patch[name] = their, _replacing(value, their)
     if not changes:
         return mine, {}
-    copy = object.__new__(cls)
-    copy.__dict__.update(mine.__dict__)
-    copy.__dict__.update(changes)
-    return copy, patch
+    return _copy_with(mine, changes), patch
 
 
 def _plan_fields(cls: type) -> tuple[str, ...]:
