@@ -18,9 +18,13 @@ kept, so diagrams stay clickable and searchable. Taken out:
   the site's stylesheet sets for the class inside `.sd-diagram`, where every drawing is shown;
   `stroke="transparent"` (SVG draws no stroke unless told; Graphviz sets none on groups).
 
-The groups Graphviz wraps around each link (`<g id="a_node1_0">`) and the line breaks between
-elements stay: without them the diagram contrast test (tests/render/test_diagram_browser.py)
-found the texts of a table's rows over its header, not yet understood.
+- shapes written shorter (`compact_shapes`): a table cell's background and its border, two
+  polygons on the same points, become one shape with both role classes (the fill is painted
+  first, then the stroke, as before); an axis-aligned four-point polygon becomes a `<rect>`
+  (same box, same stroke); the group Graphviz wraps around each link, which holds only its id,
+  gives the id to the link itself (`<g id="a_node1_0"><a ...>` → `<a id="a_node1_0" ...>`);
+  links use SVG 2's `href` (every current browser) instead of `xlink:href`, and lose
+  `target="_top"` (the diagram is part of the page: its links open where the page's others do).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from collections import Counter
 
 from schemadocs.render.diagram_theme import PALETTE
 
-SVG_FORM = "trimmed-3"  # part of each diagram's cache key: a change to the trimming draws them again
+SVG_FORM = "trimmed-4"  # part of each diagram's cache key: a change to the trimming draws them again
 HOISTED = ("font-family", "font-size", "text-anchor")  # only <text> carries them in Graphviz's SVG
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ROOT_GROUP = re.compile(r'<g id="graph0" class="graph"')
@@ -41,6 +45,12 @@ _VALUES = {name: re.compile(rf' {name}="([^"]*)"') for name in HOISTED}
 _SHAPE = re.compile(r'<(?:polygon|path|ellipse|polyline|text) class="([^"]*)"[^>]*>')
 _ROLE_PAINT = {f"sd-{kind[0]}-{role}": f' {kind}="{hex_}"' for role, hex_ in PALETTE.items() for kind in ("fill", "stroke")}
 _TRANSPARENT = re.compile(r'(<(?:polygon|path|ellipse|polyline)\b[^>]*?) stroke="transparent"')
+# a cell's background, then its border on the same points (what an HTML-like table cell draws)
+_CELL = re.compile(r'<polygon class="(sd-f-[\w-]+)" points="([^"]*)"/>\n<polygon class="(sd-s-[\w-]+)" '
+                   r'fill="none" points="\2"/>')
+_POLYGON = re.compile(r'<polygon((?: (?:class|fill|stroke|stroke-width)="[^"]*")*) points="([^"]*)"/>')
+# a group opening (a link's wrapper when followed at once by its <a>: id only), or a group's end
+_GROUP_TAG = re.compile(r'<g id="(?P<link>a_[^"]*)"><a(?= )|<g\b[^>]*>|</g>')
 
 
 def trim_svg(svg: str) -> str:
@@ -68,7 +78,66 @@ def trim_svg(svg: str) -> str:
         svg = _ROOT_GROUP.sub(lambda m: m.group(0) + attrs, svg, count=1)
     svg = _SHAPE.sub(_without_class_colours, svg)
     svg = _TRANSPARENT.sub(r"\1", svg)
-    return svg
+    return compact_shapes(svg)
+
+
+def compact_shapes(svg: str) -> str:
+    """Cell backgrounds merged with their borders, rectangles as `<rect>`, link groups folded
+    into their links, `href` for `xlink:href`, no `target="_top"` (see the module docstring).
+    Graphviz writes every `"` of a name or comment as `&quot;`, so the attribute patterns
+    below never match inside a name, a tooltip or a text."""
+    svg = _CELL.sub(r'<polygon class="\1 \3" points="\2"/>', svg)
+    svg = _POLYGON.sub(_as_rect, svg)
+    svg = _fold_link_groups(svg)
+    return svg.replace(' xlink:href="', ' href="').replace(' target="_top"', "")
+
+
+def _as_rect(match: re.Match[str]) -> str:
+    """One polygon as a `<rect>` when its four points are the corners of an axis-aligned box."""
+    attrs, points = match.groups()
+    try:
+        corners = [tuple(float(v) for v in pair.split(",")) for pair in points.split()]
+    except ValueError:
+        return match.group(0)
+    if len(corners) != 4 or any(len(c) != 2 for c in corners):
+        return match.group(0)
+    xs, ys = sorted({x for x, _ in corners}), sorted({y for _, y in corners})
+    edges = zip(corners, corners[1:] + corners[:1])
+    if len(xs) != 2 or len(ys) != 2 or not all((a[0] == b[0]) != (a[1] == b[1]) for a, b in edges):
+        return match.group(0)
+    x, y, width, height = xs[0], ys[0], xs[1] - xs[0], ys[1] - ys[0]
+    return (f'<rect{attrs} x="{_number(x)}" y="{_number(y)}" width="{_number(width)}" '
+            f'height="{_number(height)}"/>')
+
+
+def _fold_link_groups(svg: str) -> str:
+    """Each `<g id="a_...">` that holds one link gives its id to that link, and goes with its `</g>`."""
+    out: list[str] = []
+    open_groups: list[bool] = []  # for each <g> open: whether it was folded into its link
+    last = 0
+    for tag in _GROUP_TAG.finditer(svg):
+        out.append(svg[last:tag.start()])
+        last = tag.end()
+        if tag.group(0) == "</g>":
+            folded = open_groups.pop() if open_groups else False
+            if folded:  # the group's own line break goes with it
+                if last < len(svg) and svg[last] == "\n":
+                    last += 1
+                continue
+            out.append(tag.group(0))
+        elif tag.group("link") is not None:
+            open_groups.append(True)
+            out.append(f'<a id="{tag.group("link")}"')
+        else:
+            open_groups.append(False)
+            out.append(tag.group(0))
+    out.append(svg[last:])
+    return "".join(out)
+
+
+def _number(value: float) -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def _without_class_colours(match: re.Match[str]) -> str:
