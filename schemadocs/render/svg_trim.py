@@ -89,7 +89,8 @@ def compact_shapes(svg: str) -> str:
     svg = _CELL.sub(r'<polygon class="\1 \3" points="\2"/>', svg)
     svg = _POLYGON.sub(_as_rect, svg)
     svg = _fold_link_groups(svg)
-    return svg.replace(' xlink:href="', ' href="').replace(' target="_top"', "")
+    svg = svg.replace(' xlink:href="', ' href="').replace(' target="_top"', "")
+    return svg.replace(">\n<", "><")
 
 
 def _as_rect(match: re.Match[str]) -> str:
