@@ -21,10 +21,15 @@ kept, so diagrams stay clickable and searchable. Taken out:
 - shapes written shorter (`compact_shapes`): a table cell's background and its border, two
   polygons on the same points, become one shape with both role classes (the fill is painted
   first, then the stroke, as before); an axis-aligned four-point polygon becomes a `<rect>`
-  (same box, same stroke); the group Graphviz wraps around each link, which holds only its id,
-  gives the id to the link itself (`<g id="a_node1_0"><a ...>` → `<a id="a_node1_0" ...>`);
-  links use SVG 2's `href` (every current browser) instead of `xlink:href`, and lose
-  `target="_top"` (the diagram is part of the page: its links open where the page's others do).
+  (same box, same stroke); links lose `target="_top"` (the diagram is part of the page: its
+  links open where the page's other links do); the line breaks between tags go.
+
+Two things stay as Graphviz writes them. The group around each link of a table's cell
+(`<g id="a_node1_0"><a ...>`): Chromium does not draw an `<a>` whose parent is an `<a>`, and
+without the group each cell's link would be the table's link's child (its texts then have an
+empty box: the diagram contrast test's failure when these groups were dropped before). And
+`xlink:href`: with `href`, the theme's script, which sets `href` on every `a[href]` of the
+page, fails on the diagram's links (read-only in SVG).
 """
 
 from __future__ import annotations
@@ -49,8 +54,6 @@ _TRANSPARENT = re.compile(r'(<(?:polygon|path|ellipse|polyline)\b[^>]*?) stroke=
 _CELL = re.compile(r'<polygon class="(sd-f-[\w-]+)" points="([^"]*)"/>\n<polygon class="(sd-s-[\w-]+)" '
                    r'fill="none" points="\2"/>')
 _POLYGON = re.compile(r'<polygon((?: (?:class|fill|stroke|stroke-width)="[^"]*")*) points="([^"]*)"/>')
-# a group opening (a link's wrapper when followed at once by its <a>: id only), or a group's end
-_GROUP_TAG = re.compile(r'<g id="(?P<link>a_[^"]*)"><a(?= )|<g\b[^>]*>|</g>')
 
 
 def trim_svg(svg: str) -> str:
@@ -82,15 +85,13 @@ def trim_svg(svg: str) -> str:
 
 
 def compact_shapes(svg: str) -> str:
-    """Cell backgrounds merged with their borders, rectangles as `<rect>`, link groups folded
-    into their links, `href` for `xlink:href`, no `target="_top"` (see the module docstring).
-    Graphviz writes every `"` of a name or comment as `&quot;`, so the attribute patterns
-    below never match inside a name, a tooltip or a text."""
+    """Cell backgrounds merged with their borders, rectangles as `<rect>`, no `target="_top"`,
+    no line breaks between tags (see the module docstring). Graphviz writes every `"` of a name
+    or comment as `&quot;` and every `<` as `&lt;`, so these patterns never match inside a
+    name, a tooltip or a text."""
     svg = _CELL.sub(r'<polygon class="\1 \3" points="\2"/>', svg)
     svg = _POLYGON.sub(_as_rect, svg)
-    svg = _fold_link_groups(svg)
-    svg = svg.replace(' xlink:href="', ' href="').replace(' target="_top"', "")
-    return svg.replace(">\n<", "><")
+    return svg.replace(' target="_top"', "").replace(">\n<", "><")
 
 
 def _as_rect(match: re.Match[str]) -> str:
@@ -109,31 +110,6 @@ def _as_rect(match: re.Match[str]) -> str:
     x, y, width, height = xs[0], ys[0], xs[1] - xs[0], ys[1] - ys[0]
     return (f'<rect{attrs} x="{_number(x)}" y="{_number(y)}" width="{_number(width)}" '
             f'height="{_number(height)}"/>')
-
-
-def _fold_link_groups(svg: str) -> str:
-    """Each `<g id="a_...">` that holds one link gives its id to that link, and goes with its `</g>`."""
-    out: list[str] = []
-    open_groups: list[bool] = []  # for each <g> open: whether it was folded into its link
-    last = 0
-    for tag in _GROUP_TAG.finditer(svg):
-        out.append(svg[last:tag.start()])
-        last = tag.end()
-        if tag.group(0) == "</g>":
-            folded = open_groups.pop() if open_groups else False
-            if folded:  # the group's own line break goes with it
-                if last < len(svg) and svg[last] == "\n":
-                    last += 1
-                continue
-            out.append(tag.group(0))
-        elif tag.group("link") is not None:
-            open_groups.append(True)
-            out.append(f'<a id="{tag.group("link")}"')
-        else:
-            open_groups.append(False)
-            out.append(tag.group(0))
-    out.append(svg[last:])
-    return "".join(out)
 
 
 def _number(value: float) -> str:
