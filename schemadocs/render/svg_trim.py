@@ -21,8 +21,13 @@ kept, so diagrams stay clickable and searchable. Taken out:
 - shapes written shorter (`compact_shapes`): a table cell's background and its border, two
   polygons on the same points, become one shape with both role classes (the fill is painted
   first, then the stroke, as before); an axis-aligned four-point polygon becomes a `<rect>`
-  (same box, same stroke); links lose `target="_top"` (the diagram is part of the page: its
-  links open where the page's other links do); the line breaks between tags go.
+  (same box, same stroke); a shape with a stroke class only (`sd-s-ROLE`: a cell's border,
+  an edge's line) drops its `fill="none"`, which the stylesheet gives every such shape
+  without a fill of its own (`.sd-diagram [class^="sd-s-"]:not([fill])`: Graphviz writes a fill
+  on every shape, and `render.diagram_theme` puts a fill class before a stroke class); the
+  root group's `scale(1 1) rotate(0)` (the identity) goes; links lose `target="_top"` (the
+  diagram is part of the page: its links open where the page's other links do); the line
+  breaks between tags go.
 
 Two things stay as Graphviz writes them. The group around each link of a table's cell
 (`<g id="a_node1_0"><a ...>`): Chromium does not draw an `<a>` whose parent is an `<a>`, and
@@ -39,7 +44,7 @@ from collections import Counter
 
 from schemadocs.render.diagram_theme import PALETTE
 
-SVG_FORM = "trimmed-4"  # part of each diagram's cache key: a change to the trimming draws them again
+SVG_FORM = "trimmed-5"  # part of each diagram's cache key: a change to the trimming draws them again
 HOISTED = ("font-family", "font-size", "text-anchor")  # only <text> carries them in Graphviz's SVG
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ROOT_GROUP = re.compile(r'<g id="graph0" class="graph"')
@@ -53,6 +58,7 @@ _TRANSPARENT = re.compile(r'(<(?:polygon|path|ellipse|polyline)\b[^>]*?) stroke=
 # a cell's background, then its border on the same points (what an HTML-like table cell draws)
 _CELL = re.compile(r'<polygon class="(sd-f-[\w-]+)" points="([^"]*)"/>\n<polygon class="(sd-s-[\w-]+)" '
                    r'fill="none" points="\2"/>')
+_STROKE_ONLY = re.compile(r'(<(?:rect|polygon|path|ellipse|polyline) class="sd-s-[\w-]+") fill="none"')
 _POLYGON = re.compile(r'<polygon((?: (?:class|fill|stroke|stroke-width)="[^"]*")*) points="([^"]*)"/>')
 
 
@@ -85,12 +91,14 @@ def trim_svg(svg: str) -> str:
 
 
 def compact_shapes(svg: str) -> str:
-    """Cell backgrounds merged with their borders, rectangles as `<rect>`, no `target="_top"`,
-    no line breaks between tags (see the module docstring). Graphviz writes every `"` of a name
+    """Cell backgrounds merged with their borders, rectangles as `<rect>`, no `fill="none"` the
+    stylesheet gives, no identity transform, no `target="_top"`, no line breaks between tags (see the module docstring). Graphviz writes every `"` of a name
     or comment as `&quot;` and every `<` as `&lt;`, so these patterns never match inside a
     name, a tooltip or a text."""
     svg = _CELL.sub(r'<polygon class="\1 \3" points="\2"/>', svg)
     svg = _POLYGON.sub(_as_rect, svg)
+    svg = _STROKE_ONLY.sub(r"\1", svg)
+    svg = svg.replace(' transform="scale(1 1) rotate(0) translate(', ' transform="translate(', 1)
     return svg.replace(' target="_top"', "").replace(">\n<", "><")
 
 
