@@ -20,8 +20,9 @@ kept, so diagrams stay clickable and searchable. Taken out:
 
 - shapes written shorter (`compact_shapes`): a table cell's background and its border, two
   polygons on the same points, become one shape with both role classes (the fill is painted
-  first, then the stroke, as before); an axis-aligned four-point polygon becomes a `<rect>`
-  (same box, same stroke); a shape with a stroke class only (`sd-s-ROLE`: a cell's border,
+  first, then the stroke, as before); an axis-aligned four-point polygon becomes a path
+  drawn from its top left corner with relative lines (`M289.5,-429h189v21h-189z`: the same
+  box and stroke as the polygon, shorter than a `<rect>` too); a shape with a stroke class only (`sd-s-ROLE`: a cell's border,
   an edge's line) drops its `fill="none"`, which the stylesheet gives every such shape
   without a fill of its own (`.sd-diagram [class^="sd-s-"]:not([fill])`: Graphviz writes a fill
   on every shape, and `render.diagram_theme` puts a fill class before a stroke class); the
@@ -44,7 +45,7 @@ from collections import Counter
 
 from schemadocs.render.diagram_theme import PALETTE
 
-SVG_FORM = "trimmed-5"  # part of each diagram's cache key: a change to the trimming draws them again
+SVG_FORM = "trimmed-6"  # part of each diagram's cache key: a change to the trimming draws them again
 HOISTED = ("font-family", "font-size", "text-anchor")  # only <text> carries them in Graphviz's SVG
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ROOT_GROUP = re.compile(r'<g id="graph0" class="graph"')
@@ -58,7 +59,7 @@ _TRANSPARENT = re.compile(r'(<(?:polygon|path|ellipse|polyline)\b[^>]*?) stroke=
 # a cell's background, then its border on the same points (what an HTML-like table cell draws)
 _CELL = re.compile(r'<polygon class="(sd-f-[\w-]+)" points="([^"]*)"/>\n<polygon class="(sd-s-[\w-]+)" '
                    r'fill="none" points="\2"/>')
-_STROKE_ONLY = re.compile(r'(<(?:rect|polygon|path|ellipse|polyline) class="sd-s-[\w-]+") fill="none"')
+_STROKE_ONLY = re.compile(r'(<(?:polygon|path|ellipse|polyline) class="sd-s-[\w-]+") fill="none"')
 _POLYGON = re.compile(r'<polygon((?: (?:class|fill|stroke|stroke-width)="[^"]*")*) points="([^"]*)"/>')
 
 
@@ -91,19 +92,19 @@ def trim_svg(svg: str) -> str:
 
 
 def compact_shapes(svg: str) -> str:
-    """Cell backgrounds merged with their borders, rectangles as `<rect>`, no `fill="none"` the
+    """Cell backgrounds merged with their borders, rectangles as short paths, no `fill="none"` the
     stylesheet gives, no identity transform, no `target="_top"`, no line breaks between tags (see the module docstring). Graphviz writes every `"` of a name
     or comment as `&quot;` and every `<` as `&lt;`, so these patterns never match inside a
     name, a tooltip or a text."""
     svg = _CELL.sub(r'<polygon class="\1 \3" points="\2"/>', svg)
-    svg = _POLYGON.sub(_as_rect, svg)
+    svg = _POLYGON.sub(_as_box, svg)
     svg = _STROKE_ONLY.sub(r"\1", svg)
     svg = svg.replace(' transform="scale(1 1) rotate(0) translate(', ' transform="translate(', 1)
     return svg.replace(' target="_top"', "").replace(">\n<", "><")
 
 
-def _as_rect(match: re.Match[str]) -> str:
-    """One polygon as a `<rect>` when its four points are the corners of an axis-aligned box."""
+def _as_box(match: re.Match[str]) -> str:
+    """One polygon as a box path when its four points are the corners of an axis-aligned box."""
     attrs, points = match.groups()
     try:
         corners = [tuple(float(v) for v in pair.split(",")) for pair in points.split()]
@@ -116,8 +117,7 @@ def _as_rect(match: re.Match[str]) -> str:
     if len(xs) != 2 or len(ys) != 2 or not all((a[0] == b[0]) != (a[1] == b[1]) for a, b in edges):
         return match.group(0)
     x, y, width, height = xs[0], ys[0], xs[1] - xs[0], ys[1] - ys[0]
-    return (f'<rect{attrs} x="{_number(x)}" y="{_number(y)}" width="{_number(width)}" '
-            f'height="{_number(height)}"/>')
+    return f'<path{attrs} d="M{_number(x)},{_number(y)}h{_number(width)}v{_number(height)}h{_number(-width)}z"/>'
 
 
 def _number(value: float) -> str:

@@ -97,7 +97,7 @@ def test_colours_a_role_class_gives_and_transparent_strokes_go_the_rest_stay() -
             if f"sd-s-{role}" in classes:
                 assert f'stroke="{hex_}"' not in shape.lower(), shape
     assert 'stroke="transparent"' not in trimmed
-    assert re.search(r'<rect class="sd-f-head sd-s-line" x=', trimmed)
+    assert re.search(r'<path class="sd-f-head sd-s-line" d="M', trimmed)
     stroke_only = len(re.findall(r'<(?:polygon|path|ellipse|polyline) class="sd-s-[\w-]+" fill="none"', svg))
     assert stroke_only >= 2  # the row's border, the edge's line: the stylesheet gives them no fill
     assert not re.search(r'class="sd-s-[\w-]+" fill="none"', trimmed)
@@ -109,12 +109,12 @@ def test_colours_a_role_class_gives_and_transparent_strokes_go_the_rest_stay() -
 
 
 def boxes(svg: str, tag: str) -> list[tuple[float, float, float, float]]:
-    """The (x, y, width, height) of each axis-aligned four-point polygon, or of each rect."""
+    """The (x, y, width, height) of each axis-aligned four-point polygon, or of each box path."""
     found = []
-    if tag == "rect":
-        for attrs in re.findall(r"<rect\b([^>]*)>", svg):
-            value = dict(re.findall(r'(x|y|width|height)="([^"]*)"', attrs))
-            found.append(tuple(float(value[k]) for k in ("x", "y", "width", "height")))
+    if tag == "path":
+        for x, y, w, h, back in re.findall(r'<path\b[^>]*d="M([-\d.]+),([-\d.]+)h([-\d.]+)v([-\d.]+)h([-\d.]+)z"', svg):
+            assert float(back) == -float(w)
+            found.append((float(x), float(y), float(w), float(h)))
         return sorted(found)
     for points in re.findall(r'<polygon\b[^>]*points="([^"]*)"', svg):
         pairs = [tuple(map(float, p.split(","))) for p in points.split()]
@@ -145,20 +145,20 @@ def links(svg: str) -> list[tuple[str, str, str, list[str]]]:
 def test_shapes_are_written_shorter_and_draw_the_same_boxes_links_and_texts() -> None:
     before = themed_drawing()
     compact = trim_svg(before)
-    assert "<polygon" in before and boxes(compact, "rect") != []
-    # every axis-aligned box of the drawing is still drawn, now as a rect (the header's two as one)
-    assert sorted(set(boxes(compact, "rect"))) == boxes(before, "polygon")
+    assert "<polygon" in before and boxes(compact, "path") != []
+    # every axis-aligned box of the drawing is still drawn, now as a short path (the header's two as one)
+    assert sorted(set(boxes(compact, "path"))) == boxes(before, "polygon")
     assert re.findall(r"<polygon\b", compact) == ["<polygon"] * len(re.findall(r"<polygon class=\"sd-f-edge", compact))
     # every link keeps its group (Chromium draws no <a> whose parent is an <a>), href, tooltip and texts
     assert re.findall(r'<g id="(a_[^"]*)"><a ', compact) == re.findall(r'<g id="(a_[^"]*)">\n?<a ', before) != []
     assert links(compact) == links(before) and len(links(before)) >= 3
 
 
-def test_rect_only_for_axis_aligned_boxes() -> None:
+def test_box_paths_only_for_axis_aligned_boxes() -> None:
     from schemadocs.render.svg_trim import compact_shapes
 
     diamond = '<polygon class="sd-f-paper" points="0,-5 5,0 0,5 -5,0"/>'
     slanted = '<polygon fill="none" points="0,0 4,0 5,3 0,3"/>'
     box = '<polygon fill="none" points="1.5,-2 1.5,-10 20,-10 20,-2"/>'
     assert compact_shapes(diamond + slanted) == diamond + slanted
-    assert compact_shapes(box) == '<rect fill="none" x="1.5" y="-10" width="18.5" height="8"/>'
+    assert compact_shapes(box) == '<path fill="none" d="M1.5,-10h18.5v8h-18.5z"/>'
