@@ -16,26 +16,26 @@ kept, so diagrams stay clickable and searchable. Taken out:
 - colours a class already gives: a shape or text with the role class `sd-f-ROLE` (`sd-s-ROLE`)
   drops its `fill` (`stroke`) when it is that role's light colour (`render.diagram_theme`), which
   the site's stylesheet sets for the class inside `.sd-diagram`, where every drawing is shown;
-  `stroke="transparent"` (SVG draws no stroke unless told; Graphviz sets none on groups).
-
+  `stroke="transparent"` (SVG draws no stroke unless told; Graphviz sets none on groups);
 - shapes written shorter (`compact_shapes`): a table cell's background and its border, two
   polygons on the same points, become one shape with both role classes (the fill is painted
-  first, then the stroke, as before); an axis-aligned four-point polygon becomes a path
-  drawn from its top left corner with relative lines (`M289.5,-429h189v21h-189z`: the same
-  box and stroke as the polygon, shorter than a `<rect>` too); a shape with a stroke class only (`sd-s-ROLE`: a cell's border,
-  an edge's line) drops its `fill="none"`, which the stylesheet gives every such shape
-  without a fill of its own (`.sd-diagram [class^="sd-s-"]:not([fill])`: Graphviz writes a fill
-  on every shape, and `render.diagram_theme` puts a fill class before a stroke class); the
-  root group's `scale(1 1) rotate(0)` (the identity) goes; links lose `target="_top"` (the
-  diagram is part of the page: its links open where the page's other links do); the line
-  breaks between tags go.
+  first, then the stroke, as before); an axis-aligned four-point polygon becomes a path drawn
+  from its top left corner with relative lines (`M289.5,-429h189v21h-189z`: the same box and
+  stroke, shorter than a `<rect>` too); a shape with a stroke class only (`sd-s-ROLE`: a
+  cell's border, an edge's line) drops its `fill="none"`, which the stylesheet gives every
+  such shape without a fill of its own (`.sd-diagram [class^="sd-s-"]:not([fill])`: Graphviz
+  writes a fill on every shape, and `render.diagram_theme` puts a fill class before a stroke
+  class); the root group's identity `scale(1 1) rotate(0)` goes; links lose `target="_top"`
+  (the diagram is part of the page: its links open where the page's other links do); the
+  line breaks between tags go.
 
 Two things stay as Graphviz writes them. The group around each link of a table's cell
 (`<g id="a_node1_0"><a ...>`): Chromium does not draw an `<a>` whose parent is an `<a>`, and
-without the group each cell's link would be the table's link's child (its texts then have an
-empty box: the diagram contrast test's failure when these groups were dropped before). And
-`xlink:href`: with `href`, the theme's script, which sets `href` on every `a[href]` of the
-page, fails on the diagram's links (read-only in SVG).
+without the group each cell's link would be the table's link's child (its shapes and texts
+then are not drawn and have an empty box: the diagram contrast test's failure when these
+groups were dropped before). And `xlink:href`: with SVG 2's `href`, Material's script, which
+sets `href` on every element of the page that has one, fails on the diagram's links (their
+`href` is read-only): a page error.
 """
 
 from __future__ import annotations
