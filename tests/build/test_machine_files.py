@@ -32,6 +32,7 @@ OBJECT_DIRS = ("api/relations", "api/routines", "api/types")
 
 
 def project_dir(tmp: Path) -> Path:
+    """A project folder as conftest.build_in makes one (mkdocs.yml, site_src/), not yet built."""
     (tmp / "site_src").mkdir(parents=True, exist_ok=True)
     (tmp / "mkdocs.yml").write_text(
         f"INHERIT: {Path(__file__).parents[2] / 'schemadocs' / 'default_mkdocs.yml'}\n"
