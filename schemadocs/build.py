@@ -44,6 +44,7 @@ from schemadocs.project.spec import Project
 from schemadocs.render.changes import BuildChanges
 from schemadocs.render import llms
 from schemadocs.render.escape import page_title
+from schemadocs.render.machine_files import MachineFiles, without_api_objects
 from schemadocs.render.page_cache import PageCache
 from schemadocs.render.render_site import NavEntry, Site, render_site
 
@@ -66,7 +67,7 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
           er_depth: int = 1, checks: Settings | None = None, plan: Plan | None = None,
           llms_full_max_chars: int | None = None, virtual: tuple[VirtualRelation, ...] = (),
           project: Project | None = None, site_url: str | None = None,
-          families: FamilySettings | None = None) -> BuildResult:
+          families: FamilySettings | None = None, machine: MachineFiles = MachineFiles()) -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
@@ -79,7 +80,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     catalog for the pages (`project.overlay.apply`; names in hidden family members: `families.overlay`); the
     snapshot and the checks stay the catalog's.
     For machines, the site also gets `llms.txt`, `llms-full.txt` (at most `llms_full_max_chars`
-    characters; `render.llms`) and a clean `.md` copy beside every page.
+    characters; `render.llms`) and a clean `.md` copy beside every page; `machine` may leave out
+    the `.md` copies and `llms-full.txt`, or the per-object `api/` files (`render.machine_files`).
     `virtual`: the project file's virtual foreign keys, shown on every page, diagram and health
     finding; the site's snapshot and its changes are the database's alone. `site_url` (checked by
     `not_found.check_site_url`) overrides mkdocs.yml's; the 404 page works under a sub-path without one.
@@ -89,13 +91,14 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     what differs from the representative (`snapshot.dump_bytes`), and loads back as the whole catalog.
     """
     config_file, docs_dir = check_output(out_dir, config_file)
-    part = render_database(catalog, docs_dir, previous, er_depth, checks, plan, virtual, project, families=families)
+    part = render_database(catalog, docs_dir, previous, er_depth, checks, plan, virtual, project, families=families,
+                           api_objects=machine.api_objects)
     site, shown, changes, page_cache = part.site, part.shown, part.changes, part.page_cache
     with progress.stage("write pages"):
         hand_written = sync_pages(docs_dir, part.files)
         nav = site.nav + [{_title(p): p} for p in hand_written]
         machine = llms.machine_files(shown, site, {p: (docs_dir / p).read_text(encoding="utf-8")
-                                                   for p in hand_written}, llms_full_max_chars)
+                                                   for p in hand_written}, llms_full_max_chars, machine.markdown)
     with gc_frozen():  # MkDocs' collections then walk MkDocs' objects, not the catalog and pages too
         plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), machine, site_url)
     page_cache.prune()  # only now: a failed build keeps what the previous site's pages name
@@ -124,9 +127,11 @@ class Rendered:
 def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = None, er_depth: int = 1,
                     checks: Settings | None = None, plan: Plan | None = None,
                     virtual: tuple[VirtualRelation, ...] = (), project: Project | None = None,
-                    pages_cache: str = "pages", families: FamilySettings | None = None) -> Rendered:
+                    pages_cache: str = "pages", families: FamilySettings | None = None,
+                    api_objects: bool = True) -> Rendered:
     """Lint and render one database's pages and files (`build` does the rest: writing them and
-    MkDocs); the page cache lives in `pages_cache` under the build's cache directory."""
+    MkDocs); the page cache lives in `pages_cache` under the build's cache directory;
+    `api_objects=False` leaves out the per-object `api/` files (`render.machine_files`)."""
     from schemadocs import snapshot
     from schemadocs.diff import history
 
@@ -151,6 +156,8 @@ def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = No
                            pages=page_cache, er_depth=er_depth, report=report, annotated=annotated,
                            families=found, whole=whole)
     files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog, found), **api_files(sources(shown, report))}
+    if not api_objects:
+        files = without_api_objects(files)
     if changes is not None and changes.history:
         files[HISTORY_FILE] = history.dumps(changes.history)
     return Rendered(site, files, shown, annotated.display if annotated else shown, report, changes, page_cache)

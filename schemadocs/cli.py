@@ -142,14 +142,20 @@ def snapshot(output: str, out_dir: Path | None, full: bool, database: str | None
                    "shown on the Changes page next to the changes.")
 @click.option("--site-url", "site_url", help="The address the site is served at (MkDocs' site_url; overrides "
                                              "mkdocs.yml's), e.g. https://example.org/docs/.")
+@click.option("--markdown-copies/--no-markdown-copies", default=True, show_default=True,
+              help="Write a clean Markdown copy beside every page, and llms-full.txt (llms.txt is always written).")
+@click.option("--api-files/--no-api-files", default=True, show_default=True,
+              help="Write one api/ JSON file per table, view, function and type (catalog.json and "
+                   "api/index.json are always written).")
 @database_option
 def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, previous: Path | None,
           er_depth: int, config_file: Path | None, plan_file: Path | None, site_url: str | None,
-          database: str | None, **db: Any) -> None:
+          markdown_copies: bool, api_files: bool, database: str | None, **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site (one site for all
     the databases the project file lists)."""
     from schemadocs.build import check_output
     from schemadocs.not_found import check_site_url
+    from schemadocs.render.machine_files import MachineFiles
 
     check_output(out_dir, mkdocs_file)  # before reading the database: a refused --out fails fast
     settings = project_settings(config_file)  # a bad project file fails fast too
@@ -158,7 +164,8 @@ def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, p
         raise ConfigError("--plan shows one database's migration; pass --database NAME with it")
     plan = read_plan(plan_file, previous)  # and so does a bad plan
     url = None if site_url is None else check_site_url(site_url)  # and a bad site URL
-    build_chosen(db, chosen, snapshot_file, out_dir, mkdocs_file, previous, er_depth, settings, plan, url)
+    build_chosen(db, chosen, snapshot_file, out_dir, mkdocs_file, previous, er_depth, settings, plan, url,
+                 MachineFiles(markdown=markdown_copies, api_objects=api_files))
 
 
 @cli.command()

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from schemadocs.plan.model import Plan
     from schemadocs.project.relations import VirtualRelation
     from schemadocs.project.spec import Project
+    from schemadocs.render.machine_files import MachineFiles
 
 
 @dataclass(frozen=True)
@@ -54,30 +55,37 @@ def project_settings(config_file: Path | None) -> ProjectSettings:
 
 def build_chosen(db: dict[str, Any], chosen: tuple[Any, ...], snapshot_file: Path | None, out_dir: Path,
                  mkdocs_file: Path | None, previous: Path | None, er_depth: int, settings: ProjectSettings,
-                 plan: Plan | None = None, site_url: str | None = None) -> BuildResult:
+                 plan: Plan | None = None, site_url: str | None = None,
+                 machine: MachineFiles | None = None) -> BuildResult:
     """The site of the databases a command chose (`cli_sources.chosen_databases`): one site for
-    several, else the one chosen, else --dsn or --snapshot."""
+    several, else the one chosen, else --dsn or --snapshot; `machine`: the files for machines
+    it carries (None: all of them)."""
+    from schemadocs.render.machine_files import MachineFiles
+
+    machine = machine or MachineFiles()
     if len(chosen) > 1:
         from schemadocs.multisite.build import build_databases
 
         started = time.perf_counter()
         loaded = [(d, read_database(db, d)) for d in chosen]
         return report_build(build_databases(loaded, out_dir, mkdocs_file, previous, er_depth, settings.checks,
-                                            settings.virtual, settings.project, site_url, settings.families), started)
+                                            settings.virtual, settings.project, site_url, settings.families,
+                                            machine=machine), started)
     catalog = read_database(db, chosen[0]) if chosen else read_catalog(db, snapshot_file)
-    return build_one(catalog, out_dir, mkdocs_file, previous, er_depth, settings, plan, site_url)
+    return build_one(catalog, out_dir, mkdocs_file, previous, er_depth, settings, plan, site_url, machine)
 
 
 def build_one(catalog: Catalog, out_dir: Path, mkdocs_file: Path | None, previous: Path | None = None,
               er_depth: int = 1, settings: ProjectSettings = ProjectSettings(), plan: Plan | None = None,
-              site_url: str | None = None) -> BuildResult:
+              site_url: str | None = None, machine: MachineFiles | None = None) -> BuildResult:
     """The site of one catalog (`schemadocs.build.build`), reported."""
     from schemadocs.build import build as build_site
+    from schemadocs.render.machine_files import MachineFiles
 
     started = time.perf_counter()
     result = build_site(catalog, out_dir, mkdocs_file, previous, er_depth, settings.checks, plan,
                         virtual=settings.virtual, project=settings.project, site_url=site_url,
-                        families=settings.families)
+                        families=settings.families, machine=machine or MachineFiles())
     return report_build(result, started)
 
 

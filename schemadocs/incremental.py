@@ -31,6 +31,9 @@ from mkdocs.structure.files import File
 
 STAMP = ".schemadocs-build.json"
 SEARCH_INDEX = "search/search_index.json"
+# the files for machines (render.llms) besides the `.md` copies: every build writes those it
+# carries after MkDocs, so a copy of the previous site never keeps one a build leaves out
+MACHINE_NAMES = ("llms.txt", "llms-full.txt")
 MAX_CHANGED_SHARE = 0.5  # beyond this a full build is as fast and simpler
 PACKAGES = ("schemadocs", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 SAFE_PLUGINS = {"search", "material/search"}  # plugins that see one page at a time
@@ -90,8 +93,9 @@ def prepare(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> N
     for path, digest in plan.previous_site.items():
         target = staging / path
         if (target in rebuilt or Path(path).is_absolute() or ".." in Path(path).parts
+                or path.endswith(".md") or Path(path).name in MACHINE_NAMES
                 or not (previous_site / path).is_file() or (previous_site / path).is_symlink()):
-            continue  # rebuilt anyway, a record pointing outside the site, or gone
+            continue  # rebuilt anyway, a file for machines (written by every build), outside the site, or gone
         data = (previous_site / path).read_bytes()
         if hashlib.sha256(data).hexdigest() == digest:  # else edited since: MkDocs makes it again
             target.parent.mkdir(parents=True, exist_ok=True)

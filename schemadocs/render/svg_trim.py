@@ -16,11 +16,26 @@ kept, so diagrams stay clickable and searchable. Taken out:
 - colours a class already gives: a shape or text with the role class `sd-f-ROLE` (`sd-s-ROLE`)
   drops its `fill` (`stroke`) when it is that role's light colour (`render.diagram_theme`), which
   the site's stylesheet sets for the class inside `.sd-diagram`, where every drawing is shown;
-  `stroke="transparent"` (SVG draws no stroke unless told; Graphviz sets none on groups).
+  `stroke="transparent"` (SVG draws no stroke unless told; Graphviz sets none on groups);
+- shapes written shorter (`compact_shapes`): a table cell's background and its border, two
+  polygons on the same points, become one shape with both role classes (the fill is painted
+  first, then the stroke, as before); an axis-aligned four-point polygon becomes a path drawn
+  from its top left corner with relative lines (`M289.5,-429h189v21h-189z`: the same box and
+  stroke, shorter than a `<rect>` too); a shape with a stroke class only (`sd-s-ROLE`: a
+  cell's border, an edge's line) drops its `fill="none"`, which the stylesheet gives every
+  such shape without a fill of its own (`.sd-diagram [class^="sd-s-"]:not([fill])`: Graphviz
+  writes a fill on every shape, and `render.diagram_theme` puts a fill class before a stroke
+  class); the root group's identity `scale(1 1) rotate(0)` goes; links lose `target="_top"`
+  (the diagram is part of the page: its links open where the page's other links do); the
+  line breaks between tags go.
 
-The groups Graphviz wraps around each link (`<g id="a_node1_0">`) and the line breaks between
-elements stay: without them the diagram contrast test (tests/render/test_diagram_browser.py)
-found the texts of a table's rows over its header, not yet understood.
+Two things stay as Graphviz writes them. The group around each link of a table's cell
+(`<g id="a_node1_0"><a ...>`): Chromium does not draw an `<a>` whose parent is an `<a>`, and
+without the group each cell's link would be the table's link's child (its shapes and texts
+then are not drawn and have an empty box: the diagram contrast test's failure when these
+groups were dropped before). And `xlink:href`: with SVG 2's `href`, Material's script, which
+sets `href` on every element of the page that has one, fails on the diagram's links (their
+`href` is read-only): a page error.
 """
 
 from __future__ import annotations
@@ -30,7 +45,7 @@ from collections import Counter
 
 from schemadocs.render.diagram_theme import PALETTE
 
-SVG_FORM = "trimmed-3"  # part of each diagram's cache key: a change to the trimming draws them again
+SVG_FORM = "trimmed-6"  # part of each diagram's cache key: a change to the trimming draws them again
 HOISTED = ("font-family", "font-size", "text-anchor")  # only <text> carries them in Graphviz's SVG
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ROOT_GROUP = re.compile(r'<g id="graph0" class="graph"')
@@ -41,6 +56,11 @@ _VALUES = {name: re.compile(rf' {name}="([^"]*)"') for name in HOISTED}
 _SHAPE = re.compile(r'<(?:polygon|path|ellipse|polyline|text) class="([^"]*)"[^>]*>')
 _ROLE_PAINT = {f"sd-{kind[0]}-{role}": f' {kind}="{hex_}"' for role, hex_ in PALETTE.items() for kind in ("fill", "stroke")}
 _TRANSPARENT = re.compile(r'(<(?:polygon|path|ellipse|polyline)\b[^>]*?) stroke="transparent"')
+# a cell's background, then its border on the same points (what an HTML-like table cell draws)
+_CELL = re.compile(r'<polygon class="(sd-f-[\w-]+)" points="([^"]*)"/>\n<polygon class="(sd-s-[\w-]+)" '
+                   r'fill="none" points="\2"/>')
+_STROKE_ONLY = re.compile(r'(<(?:polygon|path|ellipse|polyline) class="sd-s-[\w-]+") fill="none"')
+_POLYGON = re.compile(r'<polygon((?: (?:class|fill|stroke|stroke-width)="[^"]*")*) points="([^"]*)"/>')
 
 
 def trim_svg(svg: str) -> str:
@@ -68,7 +88,41 @@ def trim_svg(svg: str) -> str:
         svg = _ROOT_GROUP.sub(lambda m: m.group(0) + attrs, svg, count=1)
     svg = _SHAPE.sub(_without_class_colours, svg)
     svg = _TRANSPARENT.sub(r"\1", svg)
-    return svg
+    return compact_shapes(svg)
+
+
+def compact_shapes(svg: str) -> str:
+    """Cell backgrounds merged with their borders, rectangles as short paths, no `fill="none"` the
+    stylesheet gives, no identity transform, no `target="_top"`, no line breaks between tags (see the module docstring). Graphviz writes every `"` of a name
+    or comment as `&quot;` and every `<` as `&lt;`, so these patterns never match inside a
+    name, a tooltip or a text."""
+    svg = _CELL.sub(r'<polygon class="\1 \3" points="\2"/>', svg)
+    svg = _POLYGON.sub(_as_box, svg)
+    svg = _STROKE_ONLY.sub(r"\1", svg)
+    svg = svg.replace(' transform="scale(1 1) rotate(0) translate(', ' transform="translate(', 1)
+    return svg.replace(' target="_top"', "").replace(">\n<", "><")
+
+
+def _as_box(match: re.Match[str]) -> str:
+    """One polygon as a box path when its four points are the corners of an axis-aligned box."""
+    attrs, points = match.groups()
+    try:
+        corners = [tuple(float(v) for v in pair.split(",")) for pair in points.split()]
+    except ValueError:
+        return match.group(0)
+    if len(corners) != 4 or any(len(c) != 2 for c in corners):
+        return match.group(0)
+    xs, ys = sorted({x for x, _ in corners}), sorted({y for _, y in corners})
+    edges = zip(corners, corners[1:] + corners[:1])
+    if len(xs) != 2 or len(ys) != 2 or not all((a[0] == b[0]) != (a[1] == b[1]) for a, b in edges):
+        return match.group(0)
+    x, y, width, height = xs[0], ys[0], xs[1] - xs[0], ys[1] - ys[0]
+    return f'<path{attrs} d="M{_number(x)},{_number(y)}h{_number(width)}v{_number(height)}h{_number(-width)}z"/>'
+
+
+def _number(value: float) -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def _without_class_colours(match: re.Match[str]) -> str:

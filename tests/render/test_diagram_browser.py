@@ -49,9 +49,9 @@ CONTRASTS = """() => {  // each diagram text: its colour against the shape under
   for (const svg of document.querySelectorAll('.sd-diagram svg')) {
     let el = svg, page = null;
     while (el && !page) { const c = rgb(getComputedStyle(el).backgroundColor); if (c && c.a > 0) page = c; el = el.parentElement; }
-    const shapes = [...svg.querySelectorAll('polygon, path, ellipse')].map(s => ({s, box: s.getBBox(), fill: rgb(getComputedStyle(s).fill)}))
+    const shapes = [...svg.querySelectorAll('polygon, rect, path, ellipse')].map(s => ({s, box: s.getBBox(), fill: rgb(getComputedStyle(s).fill)}))
       .filter(x => x.fill && x.fill.a > 0);
-    const order = [...svg.querySelectorAll('polygon, path, ellipse, text')];
+    const order = [...svg.querySelectorAll('polygon, rect, path, ellipse, text')];
     for (const t of svg.querySelectorAll('text')) {
       const b = t.getBBox(), x = b.x + b.width / 2, y = b.y + b.height / 2, at = order.indexOf(t);
       let under = page;

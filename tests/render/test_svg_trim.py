@@ -42,8 +42,10 @@ def test_trimmed_drawing_keeps_links_ids_tooltips_and_text() -> None:
     svg = drawing()
     trimmed = trim_svg(svg)
     assert len(trimmed) < 0.9 * len(svg)
-    for pattern in (r'\sid="[^"]*"', r'\sclass="[^"]*"', r'xlink:href="[^"]*"', r'xlink:title="[^"]*"', r'target="[^"]*"'):
+    for pattern in (r'\sid="[^"]*"', r'\sclass="[^"]*"', r'xlink:href="[^"]*"', r'xlink:title="[^"]*"'):
         assert re.findall(pattern, trimmed) == re.findall(pattern, svg), pattern
+    assert 'target="_top"' in svg and "target=" not in trimmed
+    assert ">\n<" in svg and ">\n<" not in trimmed
     assert texts(trimmed) == texts(svg) and any("rders" in t for t in texts(svg))
     assert "<title>" not in trimmed and "<title>" in svg
     assert re.search(r'<g id="graph0" class="graph" font-family="[^"]+" font-size="10" text-anchor="[a-z]+"', trimmed)
@@ -83,7 +85,7 @@ def themed_drawing() -> str:
 def test_colours_a_role_class_gives_and_transparent_strokes_go_the_rest_stay() -> None:
     svg = themed_drawing()
     trimmed = trim_svg(svg)
-    shapes = re.findall(r"<(?:polygon|path|ellipse|polyline|text)\b[^>]*>", trimmed)
+    shapes = re.findall(r"<(?:polygon|rect|path|ellipse|polyline|text)\b[^>]*>", trimmed)
     roles = [name for shape in shapes for c in re.findall(r'class="([^"]*)"', shape) for name in c.split()]
     assert {"sd-f-head", "sd-f-on-head", "sd-s-line", "sd-f-muted", "sd-s-edge"} <= set(roles), roles
     assert len(roles) == sum(len(c.split()) for c in re.findall(r'<(?:polygon|path|ellipse|polyline|text) class="([^"]*)"', svg))
@@ -95,6 +97,68 @@ def test_colours_a_role_class_gives_and_transparent_strokes_go_the_rest_stay() -
             if f"sd-s-{role}" in classes:
                 assert f'stroke="{hex_}"' not in shape.lower(), shape
     assert 'stroke="transparent"' not in trimmed
-    assert len(re.findall(r'fill="none"', trimmed)) == len(re.findall(r'fill="none"', svg)), "colours no class gives stay"
+    assert re.search(r'<path class="sd-f-head sd-s-line" d="M', trimmed)
+    stroke_only = len(re.findall(r'<(?:polygon|path|ellipse|polyline) class="sd-s-[\w-]+" fill="none"', svg))
+    assert stroke_only >= 2  # the row's border, the edge's line: the stylesheet gives them no fill
+    assert not re.search(r'class="sd-s-[\w-]+" fill="none"', trimmed)
+    assert len(re.findall(r'fill="none"', trimmed)) == len(re.findall(r'fill="none"', svg)) - stroke_only, \
+        "colours no class gives stay"
+    assert 'transform="translate(' in trimmed and "rotate(0)" in svg and "rotate(" not in trimmed
     assert texts(trimmed) == texts(svg)
     assert re.findall(r'xlink:href="([^"]*)"', trimmed) == re.findall(r'xlink:href="([^"]*)"', svg)
+
+
+def boxes(svg: str, tag: str) -> list[tuple[float, float, float, float]]:
+    """The (x, y, width, height) of each axis-aligned four-point polygon, or of each box path."""
+    found = []
+    if tag == "path":
+        for x, y, w, h, back in re.findall(r'<path\b[^>]*d="M([-\d.]+),([-\d.]+)h([-\d.]+)v([-\d.]+)h([-\d.]+)z"', svg):
+            assert float(back) == -float(w)
+            found.append((float(x), float(y), float(w), float(h)))
+        return sorted(found)
+    for points in re.findall(r'<polygon\b[^>]*points="([^"]*)"', svg):
+        pairs = [tuple(map(float, p.split(","))) for p in points.split()]
+        xs, ys = {x for x, _ in pairs}, {y for _, y in pairs}
+        if len(pairs) >= 4 and len(xs) == 2 and len(ys) == 2:
+            found.append((min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
+    return sorted(set(found))
+
+
+def links(svg: str) -> list[tuple[str, str, str, list[str]]]:
+    """Each link of a drawing parsed as XML: its group's id, href, tooltip and texts."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    xlink = "{http://www.w3.org/1999/xlink}"
+    root = ET.fromstring(svg)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    out = []
+    for a in root.iterfind(".//s:a", ns):
+        group = parents[a]
+        own = group.get("id") if group.tag.endswith("}g") else ""
+        href = a.get(f"{xlink}href") or ""
+        texts_ = ["".join(t.itertext()) for t in a.iterfind(".//s:text", ns)]
+        out.append((own, href, a.get(f"{xlink}title") or "", texts_))
+    return out
+
+
+def test_shapes_are_written_shorter_and_draw_the_same_boxes_links_and_texts() -> None:
+    before = themed_drawing()
+    compact = trim_svg(before)
+    assert "<polygon" in before and boxes(compact, "path") != []
+    # every axis-aligned box of the drawing is still drawn, now as a short path (the header's two as one)
+    assert sorted(set(boxes(compact, "path"))) == boxes(before, "polygon")
+    assert re.findall(r"<polygon\b", compact) == ["<polygon"] * len(re.findall(r"<polygon class=\"sd-f-edge", compact))
+    # every link keeps its group (Chromium draws no <a> whose parent is an <a>), href, tooltip and texts
+    assert re.findall(r'<g id="(a_[^"]*)"><a ', compact) == re.findall(r'<g id="(a_[^"]*)">\n?<a ', before) != []
+    assert links(compact) == links(before) and len(links(before)) >= 3
+
+
+def test_box_paths_only_for_axis_aligned_boxes() -> None:
+    from schemadocs.render.svg_trim import compact_shapes
+
+    diamond = '<polygon class="sd-f-paper" points="0,-5 5,0 0,5 -5,0"/>'
+    slanted = '<polygon fill="none" points="0,0 4,0 5,3 0,3"/>'
+    box = '<polygon fill="none" points="1.5,-2 1.5,-10 20,-10 20,-2"/>'
+    assert compact_shapes(diamond + slanted) == diamond + slanted
+    assert compact_shapes(box) == '<path fill="none" d="M1.5,-10h18.5v8h-18.5z"/>'
