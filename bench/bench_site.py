@@ -120,6 +120,7 @@ def child_build(dsn: str, project: Path) -> dict[str, Any]:
         "pages": sum(1 for _ in (project / "site_src").rglob("*.md")),
         "pages_changed": counts.get("pages_changed", 0),
         "rebuilt_files": result.rebuilt_files,
+        "rendered_pages": getattr(result, "rendered_pages", None),  # a baseline's BuildResult may not have it
         "diagrams": len(list(cache.glob("*.svg"))),
         "diagrams_drawn": len(set(cache.glob("*.svg")) - cached_before),
         "site_bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
@@ -262,7 +263,11 @@ def report(res: dict[str, Any], label: str = "") -> str:
     per_k = cold["index_bytes"] / cold["index_pages"] * 1000 / 1e6
 
     def rebuilt(b: dict[str, Any]) -> str:
-        return "all (full build)" if b["rebuilt_files"] is None else f"{b['rebuilt_files']}"
+        if b["rebuilt_files"] is None:
+            return "all (full build)"
+        if b.get("rendered_pages") is None:  # a baseline that counts pages and copied files together
+            return f"{b['rebuilt_files']} files"
+        return f"{b['rendered_pages']} pages (and copied {b['rebuilt_files'] - b['rendered_pages']} changed files)"
     lines += [
         f"peak RSS: cold {cold['peak_rss_bytes'] / mib:.0f} MiB (largest child process "
         f"{cold.get('peak_child_rss_bytes', 0) / mib:.0f} MiB), rebuild {warm['peak_rss_bytes'] / mib:.0f} MiB",

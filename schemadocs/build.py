@@ -59,8 +59,9 @@ class BuildResult:
     docs_dir: Path
     generated_pages: int
     hand_written_pages: int
-    rebuilt_files: int | None  # docs-dir files MkDocs rendered again; None after a full build
+    rebuilt_files: int | None  # changed docs-dir files MkDocs made again (pages and copies); None after a full build
     changes: int | None = None  # schema changes since the previous build; None without a previous snapshot
+    rendered_pages: int | None = None  # of rebuilt_files, the Markdown pages MkDocs rendered; None after a full build
 
 
 def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, previous: Path | None = None,
@@ -106,7 +107,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir, generated_pages=len(site.pages),
                        hand_written_pages=len(hand_written),
                        rebuilt_files=None if plan.changed is None else len(plan.changed),
-                       changes=None if changes is None else len(changes.this_build.changes) if changes.this_build else 0)
+                       changes=None if changes is None else len(changes.this_build.changes) if changes.this_build else 0,
+                       rendered_pages=incremental.rendered_pages(plan))
 
 
 @dataclass(frozen=True)

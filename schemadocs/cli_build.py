@@ -97,7 +97,10 @@ def report_build(result: BuildResult, started: float) -> BuildResult:
     progress.info(f"built {result.generated_pages} generated and {result.hand_written_pages} hand-written pages "
                   f"into {result.out_dir} ({time.perf_counter() - started:.1f}s)")
     if result.rebuilt_files is not None:
-        progress.info(f"incremental build: MkDocs rendered {result.rebuilt_files} changed files over the previous site")
+        pages = result.rendered_pages or 0
+        copied = result.rebuilt_files - pages
+        progress.info(f"incremental build: MkDocs rendered {pages} changed page{'s' if pages != 1 else ''} and copied "
+                      f"{copied} changed file{'s' if copied != 1 else ''} over the previous site")
     click.echo(f"site: {result.out_dir.resolve() / 'index.html'}")
     return result
 

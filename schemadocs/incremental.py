@@ -10,6 +10,11 @@ output is newer than its source) renders exactly those; `merge_search_index` the
 every other page's search entries back, which a dirty build leaves out. The result is what
 a full build gives. `write_stamp` records what the new site was built from and its files.
 
+Of the changed files only the Markdown pages are rendered (`rendered_pages` counts them); the
+others (the `api/` JSON, `catalog.json`) are copied by MkDocs as they are. After a migration
+most of those change although few pages do: each table's statistics (`xid_age`, the age of its
+frozen transaction ID) advance with every transaction in the database.
+
 A change is found by content (SHA-256 of every docs-dir file), never by time stamps. Any
 change outside the pages (configs, navigation, schemadocs, MkDocs, theme or Markdown
 versions), a page added or removed, a theme `custom_dir`, hooks, a plugin other than
@@ -84,6 +89,11 @@ def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list
         return full(f"{len(changed)} of {len(files)} files changed")
     return Plan(fingerprint=fingerprint, files=files, changed=tuple(sorted(changed | (set(always) & set(files)))),
                 reason=f"{len(changed)} of {len(files)} files changed", previous_site=built)
+
+
+def rendered_pages(plan: Plan) -> int | None:
+    """How many Markdown pages MkDocs renders for `plan` (None: a full build, all of them)."""
+    return None if plan.changed is None else sum(1 for p in plan.changed if p.endswith(".md"))
 
 
 def prepare(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> None:

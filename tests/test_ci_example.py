@@ -479,7 +479,7 @@ def test_a_warm_publish_after_a_migration_is_incremental_and_builds_the_cold_sit
     shutil.copytree(saved / "schemadocs", runner_cache / "schemadocs", symlinks=True)
     # the next push: a one-table migration, built over the restored site
     warm = publish("site", "ALTER TABLE app.orders ADD COLUMN gift_note text;\n", tmp_path / "published-2")
-    rendered = re.search(r"incremental build: MkDocs rendered (\d+) changed files", warm)
+    rendered = re.search(r"incremental build: MkDocs rendered (\d+) changed pages? and copied", warm)
     pages = re.search(r"built (\d+) generated", warm)
     assert rendered and pages and 1 <= int(rendered.group(1)) < int(pages.group(1)), warm
     # a cold build of the same database and published site, with nothing cached

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from schemadocs import progress
+from schemadocs import incremental, progress
 from schemadocs.build import (
     SNAPSHOT_FILE,
     BuildResult,
@@ -120,7 +120,8 @@ def build_parts(loaded: list[tuple[Database, Catalog]], parts: list[Rendered], o
     return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir,
                        generated_pages=sum(len(p.site.pages) for p in parts) + 1,
                        hand_written_pages=len(hand_written),
-                       rebuilt_files=None if plan.changed is None else len(plan.changed), changes=changes)
+                       rebuilt_files=None if plan.changed is None else len(plan.changed), changes=changes,
+                       rendered_pages=incremental.rendered_pages(plan))
 
 
 def llms_index(loaded: list[tuple[Database, Catalog]], markdown: bool = True) -> str:

@@ -7,6 +7,9 @@ import dataclasses
 import json
 from pathlib import Path
 
+import mkdocs.commands.build as mkdocs_build
+import pytest
+
 from schemadocs.build import build
 from schemadocs.incremental import STAMP
 from schemadocs.model import Catalog, Column, QualifiedName
@@ -49,6 +52,48 @@ def test_one_table_migration_rebuilds_only_what_changed(demo_catalog: Catalog, t
     assert [p for p in expected if incremental[p] != expected[p]] == []
     page = (tmp_path / "a" / "site" / "schemas" / "app" / "orders.html").read_text(encoding="utf-8")
     assert 'id="col-gift_note"' in page and "gift notes" in page
+
+
+def test_advancing_statistics_are_copied_not_rendered(demo_catalog: Catalog, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: after a one-table migration on a live database every table's `xid_age` has
+    advanced, so most `api/` files change; MkDocs still renders only the few changed pages
+    (counted as it decides, page by page), and the site is a cold build's, byte for byte."""
+    build(demo_catalog, tmp_path / "a" / "site", _project(tmp_path / "a"))
+    aged = [r for r in demo_catalog.relations if r.stats is not None and r.stats.xid_age is not None]
+    assert len(aged) >= 10, "the demo's tables carry statistics"
+    migrated = one_table_migration(_older(demo_catalog, 25))
+    rendered: list[str] = []
+    original = mkdocs_build._build_page
+
+    def counting(page, config, doc_files, nav, env, dirty=False, excluded=False):  # type: ignore[no-untyped-def]
+        if not dirty or page.file.is_modified():  # MkDocs' own test: the page is rendered
+            rendered.append(page.file.src_uri)
+        return original(page, config, doc_files, nav, env, dirty, excluded)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", counting)
+    again = build(migrated, tmp_path / "a" / "site", tmp_path / "a" / "mkdocs.yml")
+    monkeypatch.undo()
+    pages = sum(1 for _ in (tmp_path / "a" / "site_src").rglob("*.md"))
+    assert again.rendered_pages == len(rendered), (again.rendered_pages, rendered)
+    # the same 9 of the demo's 45 pages as without the statistics: the table, its schema page, home,
+    # the column index, the Undocumented page, a rule page and the three ER neighbours
+    assert "schemas/app/orders.md" in rendered and len(rendered) <= 12 and len(rendered) < 0.25 * pages, rendered
+    assert again.rebuilt_files is not None and again.rebuilt_files - len(rendered) >= len(aged), \
+        "each aged table's api/ file changed and was copied"
+    full = build_in(tmp_path / "b", migrated)
+    incremental, expected = site_files(tmp_path / "a" / "site"), site_files(full)
+    assert set(incremental) == set(expected)
+    assert [p for p in expected if incremental[p] != expected[p]] == []
+
+
+def _older(catalog: Catalog, transactions: int) -> Catalog:
+    """The catalog as introspected `transactions` transactions later: every table's xid_age grown."""
+    def age(rel):  # type: ignore[no-untyped-def]
+        if rel.stats is None or rel.stats.xid_age is None:
+            return rel
+        return dataclasses.replace(rel, stats=dataclasses.replace(rel.stats, xid_age=rel.stats.xid_age + transactions))
+    return dataclasses.replace(catalog, relations=tuple(age(r) for r in catalog.relations))
 
 
 def test_nothing_changed_renders_nothing(demo_catalog: Catalog, tmp_path: Path) -> None:
