@@ -18,7 +18,8 @@ frozen transaction ID) advance with every transaction in the database.
 A change is found by content (SHA-256 of every docs-dir file), never by time stamps. Any
 change outside the pages (configs, navigation, schemadocs, MkDocs, theme or Markdown
 versions), a page added or removed, a theme `custom_dir`, hooks, a plugin other than
-search, or a change to more than half of the files means a full build.
+search, or a change to more than half of the pages (not counting the static files MkDocs only
+copies) means a full build.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ SEARCH_INDEX = "search/search_index.json"
 # the files for machines (render.llms) besides the `.md` copies: every build writes those it
 # carries after MkDocs, so a copy of the previous site never keeps one a build leaves out
 MACHINE_NAMES = ("llms.txt", "llms-full.txt")
-MAX_CHANGED_SHARE = 0.5  # beyond this a full build is as fast and simpler
+MAX_CHANGED_SHARE = 0.5  # of the pages: beyond this a full build is as fast and simpler
 PACKAGES = ("schemadocs", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 SAFE_PLUGINS = {"search", "material/search"}  # plugins that see one page at a time
 
@@ -85,8 +86,12 @@ def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list
     if _sha256(previous_site / SEARCH_INDEX) != built.get(SEARCH_INDEX):
         return full("the previous site's search index is missing or was edited")
     changed = {p for p, digest in files.items() if before[p] != digest}
-    if len(changed) > MAX_CHANGED_SHARE * len(files):
-        return full(f"{len(changed)} of {len(files)} files changed")
+    # Pages only: MkDocs renders a changed page but merely copies a changed static file (each
+    # table's api/ JSON changes with its statistics on every build against a live database).
+    pages = sum(1 for p in files if p.endswith(".md"))
+    changed_pages = sum(1 for p in changed if p.endswith(".md"))
+    if changed_pages > MAX_CHANGED_SHARE * pages:
+        return full(f"{changed_pages} of {pages} pages changed")
     return Plan(fingerprint=fingerprint, files=files, changed=tuple(sorted(changed | (set(always) & set(files)))),
                 reason=f"{len(changed)} of {len(files)} files changed", previous_site=built)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import mkdocs.commands.build as mkdocs_build
 import pytest
 
+from schemadocs import incremental
 from schemadocs.build import build
 from schemadocs.incremental import STAMP
 from schemadocs.model import Catalog, Column, QualifiedName
@@ -85,6 +86,21 @@ def test_advancing_statistics_are_copied_not_rendered(demo_catalog: Catalog, tmp
     incremental, expected = site_files(tmp_path / "a" / "site"), site_files(full)
     assert set(incremental) == set(expected)
     assert [p for p in expected if incremental[p] != expected[p]] == []
+
+
+def test_changed_static_files_alone_never_force_a_full_build(demo_catalog: Catalog, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The share that forces a full build counts pages only: statistics advancing change each
+    table's api/ JSON but no page. With the share lowered below the changed files' share (the
+    demo has too few tables to pass one half), the build still renders nothing."""
+    build(demo_catalog, tmp_path / "site", _project(tmp_path))
+    files = sum(1 for p in (tmp_path / "site_src").rglob("*") if p.is_file())
+    monkeypatch.setattr(incremental, "MAX_CHANGED_SHARE", 0.1)
+    again = build(_older(demo_catalog, 25), tmp_path / "site", tmp_path / "mkdocs.yml")
+    monkeypatch.undo()
+    assert again.rebuilt_files is not None and again.rebuilt_files > 0.1 * files, (again.rebuilt_files, files)
+    assert again.rendered_pages == 0, "an incremental build that renders no page"
+    assert site_files(tmp_path / "site") == site_files(build_in(tmp_path / "cold", _older(demo_catalog, 25)))
 
 
 def _older(catalog: Catalog, transactions: int) -> Catalog:
