@@ -45,7 +45,7 @@ from collections import Counter
 
 from schemadocs.render.diagram_theme import PALETTE
 
-SVG_FORM = "trimmed-6"  # part of each diagram's cache key: a change to the trimming draws them again
+SVG_FORM = "trimmed-7"  # part of each diagram's cache key: a change to the trimming draws them again
 HOISTED = ("font-family", "font-size", "text-anchor")  # only <text> carries them in Graphviz's SVG
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ROOT_GROUP = re.compile(r'<g id="graph0" class="graph"')
@@ -57,8 +57,8 @@ _SHAPE = re.compile(r'<(?:polygon|path|ellipse|polyline|text) class="([^"]*)"[^>
 _ROLE_PAINT = {f"sd-{kind[0]}-{role}": f' {kind}="{hex_}"' for role, hex_ in PALETTE.items() for kind in ("fill", "stroke")}
 _TRANSPARENT = re.compile(r'(<(?:polygon|path|ellipse|polyline)\b[^>]*?) stroke="transparent"')
 # a cell's background, then its border on the same points (what an HTML-like table cell draws)
-_CELL = re.compile(r'<polygon class="(sd-f-[\w-]+)" points="([^"]*)"/>\n<polygon class="(sd-s-[\w-]+)" '
-                   r'fill="none" points="\2"/>')
+_CELL = re.compile(r'<polygon class="(sd-f-[\w-]+)"(?: stroke="none")? points="([^"]*)"/>\n<polygon class="(sd-s-[\w-]+)" '
+                   r'fill="none" points="\2"/>')  # (graphviz-pure writes stroke="none" on the background)
 _STROKE_ONLY = re.compile(r'(<(?:polygon|path|ellipse|polyline) class="sd-s-[\w-]+") fill="none"')
 _POLYGON = re.compile(r'<polygon((?: (?:class|fill|stroke|stroke-width)="[^"]*")*) points="([^"]*)"/>')
 
