@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -88,8 +89,7 @@ def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list
     changed = {p for p, digest in files.items() if before[p] != digest}
     # Pages only: MkDocs renders a changed page but merely copies a changed static file (each
     # table's api/ JSON changes with its statistics on every build against a live database).
-    pages = sum(1 for p in files if p.endswith(".md"))
-    changed_pages = sum(1 for p in changed if p.endswith(".md"))
+    pages, changed_pages = _pages(files), _pages(changed)
     if changed_pages > MAX_CHANGED_SHARE * pages:
         return full(f"{changed_pages} of {pages} pages changed")
     return Plan(fingerprint=fingerprint, files=files, changed=tuple(sorted(changed | (set(always) & set(files)))),
@@ -98,7 +98,12 @@ def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list
 
 def rendered_pages(plan: Plan) -> int | None:
     """How many Markdown pages MkDocs renders for `plan` (None: a full build, all of them)."""
-    return None if plan.changed is None else sum(1 for p in plan.changed if p.endswith(".md"))
+    return None if plan.changed is None else _pages(plan.changed)
+
+
+def _pages(paths: Iterable[str]) -> int:
+    """How many of the docs-dir `paths` are Markdown pages (the rest are static files MkDocs copies)."""
+    return sum(1 for p in paths if p.endswith(".md"))
 
 
 def prepare(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> None:
