@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin
 
 from schemadocs.render.build_marks import strip_build_marks
 from schemadocs.render.diagrams import SVG_PLACEHOLDER
-from schemadocs.render.fragments import FRAGMENT_PLACEHOLDER
+from schemadocs.render.fragments import put_back
 from schemadocs.render.html_trim import trim_html
 
 NAME = "schemadocs/inline-diagrams"
@@ -44,4 +44,4 @@ def fill_placeholders(html: str, cache_dir: Path, source: str) -> str:
                               "build again to make it") from None
 
     html = SVG_PLACEHOLDER.sub(lambda m: read("diagrams", f"{m.group(1)}.svg"), html)
-    return FRAGMENT_PLACEHOLDER.sub(lambda m: strip_build_marks(read("fragments", f"{m.group(1)}.html")), html)
+    return put_back(html, lambda key: strip_build_marks(trim_html(read("fragments", f"{key}.html"))))

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from schemadocs.render.diagrams import SVG_PLACEHOLDER
-from schemadocs.render.fragments import FRAGMENT_PLACEHOLDER
+from schemadocs.render.fragments import fragment_keys
 
 HASH_NAME = re.compile(r"([0-9a-f]{64})(\.[a-z]+)")  # a cache entry: content hash + suffix
 
@@ -26,7 +26,7 @@ def prune_caches(cache_dir: Path, pages: Iterable[str]) -> int:
     fragments: set[str] = set()
     for text in pages:
         svgs.update(SVG_PLACEHOLDER.findall(text))
-        fragments.update(FRAGMENT_PLACEHOLDER.findall(text))
+        fragments.update(fragment_keys(text))
     return prune(cache_dir / "diagrams", ".svg", svgs) + prune(cache_dir / "fragments", ".html", fragments)
 
 

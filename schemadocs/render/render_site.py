@@ -50,7 +50,7 @@ from schemadocs.render.diagrams import (
 from schemadocs.render.escape import page_title
 from schemadocs.families.detect import Families
 from schemadocs.render.family_context import FamilyPage, family_note, family_pages, home_rows
-from schemadocs.render.fragments import fragment, lift_excluded_tables
+from schemadocs.render.fragments import fragment, lift_tables
 from schemadocs.render.page_cache import LazyPage, PageCache
 from schemadocs.project.overlay import Annotated
 from schemadocs.render.project_context import ListPage, ProjectPages, note, project_pages, with_routine_notes
@@ -265,7 +265,7 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
                                                                    this_build_changed=changes.this_build is not None))
         nav.insert(3, {"Changes": CHANGES_PAGE})
     if fragments is not None:
-        pages = {path: lift_excluded_tables(text, fragments) if path.endswith(".md") else text
+        pages = {path: lift_tables(text, fragments) if path.endswith(".md") else text
                  for path, text in pages.items()}
     return Site(pages=pages, nav=nav)
 

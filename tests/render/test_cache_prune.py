@@ -13,7 +13,7 @@ from schemadocs.errors import BuildError
 from schemadocs.model import Catalog, QualifiedName
 from schemadocs.render import contexts
 from schemadocs.render.diagrams import SVG_PLACEHOLDER
-from schemadocs.render.fragments import FRAGMENT_PLACEHOLDER
+from schemadocs.render.fragments import fragment_keys
 from tests.conftest import build_in
 
 FOREIGN = {"diagrams": ["notes.txt", "logo.svg", "ABC.svg"], "fragments": ["mine.html"], "pages": ["README.md"]}
@@ -27,7 +27,7 @@ def named_by_pages(tmp: Path) -> dict[str, set[str]]:
     """The cache files the generated pages in the docs dir name by placeholder."""
     texts = [p.read_text(encoding="utf-8") for p in (tmp / "site_src").rglob("*.md")]
     return {"diagrams": {f"{k}.svg" for t in texts for k in SVG_PLACEHOLDER.findall(t)},
-            "fragments": {f"{k}.html" for t in texts for k in FRAGMENT_PLACEHOLDER.findall(t)}}
+            "fragments": {f"{k}.html" for t in texts for k in fragment_keys(t)}}
 
 
 def with_column_renamed(catalog: Catalog, qname: QualifiedName, column: str) -> Catalog:

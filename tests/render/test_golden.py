@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from schemadocs.model import Catalog
-from schemadocs.render.fragments import FRAGMENT_PLACEHOLDER
+from schemadocs.render.fragments import put_back
 from schemadocs.render.render_site import render_site
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -34,8 +34,8 @@ def demo_pages(demo_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) 
                                                                  for r in demo_catalog.relations))
     cache = tmp_path_factory.mktemp("golden")
     pages = render_site(no_stats, cache, draw=False).pages
-    # The page as MkDocs' output will hold it: search-excluded tables come back from their fragments.
-    return {path: FRAGMENT_PLACEHOLDER.sub(lambda m: (cache / "fragments" / f"{m.group(1)}.html").read_text(encoding="utf-8"), text)
+    # The page as MkDocs' output will hold it: lifted tables come back from their fragments.
+    return {path: put_back(text, lambda key: (cache / "fragments" / f"{key}.html").read_text(encoding="utf-8"))
             for path, text in pages.items()}
 
 
