@@ -20,8 +20,10 @@ functions wrapped in timers:
            many diagrams were drawn anew (cache misses) and how many files MkDocs rendered.
 
 Each build also reports the site's size, the search index's size and its size per 1,000
-pages, the bytes per kind of file and the peak memory (the build's and its largest child
-process's). With `--baseline DIR` (another checkout with its own .venv, e.g. a worktree of
+pages, the bytes per kind of file and the peak memory: the peak of the sum of the build and
+every process it started alive at once, sampled every 0.2 s (`bench.memory_sampler`), with the
+build alone, each child, and the build's RSS as each stage ends (`--cold-only`: no rebuilds;
+`BENCH_SITE_PROFILE=1`: what the build still references when MkDocs starts). With `--baseline DIR` (another checkout with its own .venv, e.g. a worktree of
 the previous release) the same builds run with that code too, on the same database states,
 and the targets of issue 15 are compared side by side: at 10,000 tables a site of at most
 400 MB, a cold build of at most 90 s, a rebuild of at most 10 % of the cold build, a peak of
