@@ -20,8 +20,10 @@ functions wrapped in timers:
            many diagrams were drawn anew (cache misses) and how many files MkDocs rendered.
 
 Each build also reports the site's size, the search index's size and its size per 1,000
-pages, the bytes per kind of file and the peak memory (the build's and its largest child
-process's). With `--baseline DIR` (another checkout with its own .venv, e.g. a worktree of
+pages, the bytes per kind of file and the peak memory: the peak of the sum of the build and
+every process it started alive at once, sampled every 0.2 s (`bench.memory_sampler`), with the
+build alone, each child, and the build's RSS as each stage ends (`--cold-only`: no rebuilds;
+`BENCH_SITE_PROFILE=1`: what the build still references when MkDocs starts). With `--baseline DIR` (another checkout with its own .venv, e.g. a worktree of
 the previous release) the same builds run with that code too, on the same database states,
 and the targets of issue 15 are compared side by side: at 10,000 tables a site of at most
 400 MB, a cold build of at most 90 s, a rebuild of at most 10 % of the cold build, a peak of
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -70,15 +73,20 @@ def child_build(dsn: str, project: Path) -> dict[str, Any]:
     counts: dict[str, int] = {}
     overhead: dict[str, float] = {"count": 0.0}
 
+    marks: list[tuple[str, float, float, int]] = []  # (stage, start, end as time.time(), VmRSS at its end)
+
     def timed(module: Any, function: str, stage: str) -> None:
         original = getattr(module, function)
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            started, wall = time.perf_counter(), time.time()
+            if stage == "mkdocs" and os.environ.get("BENCH_SITE_PROFILE"):
+                counts["profile"] = memory_profile(sys._getframe(1))  # type: ignore[assignment]
             try:
                 return original(*args, **kwargs)
             finally:
                 times[stage] += time.perf_counter() - started
+                marks.append((stage, wall, time.time(), _vm_kib("VmRSS") * 1024))
         setattr(module, function, wrapper)
 
     original_sync = build_module.sync_pages
@@ -129,6 +137,8 @@ def child_build(dsn: str, project: Path) -> dict[str, Any]:
         "index_pages": len({d["location"].split("#")[0] for d in docs}),
         "column_index_bytes": max(f.stat().st_size for f in [out / "columns.html", *(out / "columns").glob("*.html")]),
         "peak_rss_bytes": _vm_hwm_kib() * 1024,
+        "marks": marks,
+        "profile": counts.get("profile"),
         "peak_child_rss_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
         "kinds": page_kinds(out),
     }
@@ -162,19 +172,51 @@ def page_kinds(site: Path) -> dict[str, list[int]]:
 
 
 def _vm_hwm_kib() -> int:
+    return _vm_kib("VmHWM")
+
+
+def _vm_kib(field: str) -> int:
     with open("/proc/self/status", encoding="ascii") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+        return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
+
+
+def memory_profile(frame: Any) -> dict[str, Any]:
+    """What the build holds when MkDocs starts (BENCH_SITE_PROFILE=1): the process's RSS, the
+    characters of the rendered files and pages still referenced by the caller of run_mkdocs,
+    and the most numerous object types the collector tracks."""
+    import gc
+    from collections import Counter
+
+    held: dict[str, int] = {}
+    for name, value in frame.f_locals.items():
+        files = getattr(value, "files", None) if not isinstance(value, dict) else value
+        if isinstance(files, dict) and files and all(isinstance(v, str) for v in list(files.values())[:5]):
+            held[f"{name} (files, chars)"] = sum(len(v) for v in files.values())
+        pages = getattr(getattr(value, "site", value), "pages", None)
+        if isinstance(pages, dict):
+            held[f"{name} (site pages, chars)"] = sum(len(v) for v in pages.values() if isinstance(v, str))
+    types = Counter(type(o).__name__ for o in gc.get_objects())
+    return {"rss": _vm_kib("VmRSS") * 1024, "locals": sorted(frame.f_locals), "held": held,
+            "tracked_objects": sum(types.values()), "top_types": types.most_common(20)}
 
 
 def run_child(dsn: str, project: Path, code: Path | None = None) -> dict[str, Any]:
     """One build in a fresh process: this checkout's code, or `code` (another checkout with its
     own .venv, e.g. the baseline), which then runs this file as a script over its own schemadocs."""
+    from bench.memory_sampler import sample_tree  # here: a baseline's child process runs this file alone
+
     python = str(code / ".venv" / "bin" / "python") if code else sys.executable
-    done = subprocess.run([python, str(Path(__file__).resolve()), "--child", dsn, str(project)],
-                          capture_output=True, text=True, cwd=code or ROOT, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"build child failed: {done.stderr.strip()[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    child = subprocess.Popen([python, str(Path(__file__).resolve()), "--child", dsn, str(project)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=code or ROOT)
+    stop, sampler, peaks = sample_tree(child.pid)
+    stdout, stderr = child.communicate()
+    stop.set()
+    sampler.join()
+    if child.returncode != 0:
+        raise RuntimeError(f"build child failed: {stderr.strip()[-3000:]}")
+    figures = json.loads(stdout.strip().splitlines()[-1])
+    figures["memory"] = peaks.as_dict()  # the peak of the sum over every process alive at once
+    return figures
 
 
 # -- the migration -------------------------------------------------------------------------
@@ -221,7 +263,7 @@ def load_synthetic(server: str, name: str, n: int, seed: int) -> str:
 
 
 def bench_size(n: int, seed: int, baseline: Path | None = None, keep: Path | None = None,
-               first: bool = True) -> dict[str, Any]:
+               first: bool = True, rebuild: bool = True) -> dict[str, Any]:
     """Cold build, first rebuild and rebuild of this checkout and, side by side in the same run
     and on the same database states, of `baseline` (another checkout with its own .venv)."""
     result: dict[str, Any] = {"tables_requested": n, "seed": seed}
@@ -230,7 +272,8 @@ def bench_size(n: int, seed: int, baseline: Path | None = None, keep: Path | Non
         dsn = load_synthetic(server, f"site_{n}", n, seed)
         projects = {name: new_project(Path(tmp) / name, code) for name, code in versions}
         runs: dict[str, dict[str, Any]] = {name: {} for name, _ in versions}
-        for step, nth in (("cold", None), *([("first_rebuild", 0)] if first else []), ("rebuild", 1)):
+        steps = [("cold", None), *([("first_rebuild", 0)] if first else []), *([("rebuild", 1)] if rebuild else [])]
+        for step, nth in steps:
             if nth is not None:
                 result["first_migrated" if nth == 0 else "migrated"] = migrate_one_table(dsn, nth)
             for name, code in versions:
@@ -248,7 +291,12 @@ def bench_size(n: int, seed: int, baseline: Path | None = None, keep: Path | Non
 
 
 def report(res: dict[str, Any], label: str = "") -> str:
-    cold, warm = res["cold"], res["rebuild"]
+    cold, warm = res["cold"], res.get("rebuild")
+    if warm is None:  # --cold-only
+        return "\n".join([f"== {label + ': ' if label else ''}{res['tables_requested']:,} tables, cold build only: "
+                          f"{cold['relations']:,} relations, {cold['pages']:,} pages, {cold['total']:.1f} s "
+                          f"(mkdocs {cold['seconds']['mkdocs']:.1f} s) ==", *memory_lines(cold, "cold"),
+                          f"site {cold['site_bytes'] / 1e6:.1f} MB"])
     first = res.get("first_rebuild")
     mib = 1 << 20
     lines = [
@@ -271,6 +319,7 @@ def report(res: dict[str, Any], label: str = "") -> str:
     lines += [
         f"peak RSS: cold {cold['peak_rss_bytes'] / mib:.0f} MiB (largest child process "
         f"{cold.get('peak_child_rss_bytes', 0) / mib:.0f} MiB), rebuild {warm['peak_rss_bytes'] / mib:.0f} MiB",
+        *memory_lines(cold, "cold"), *memory_lines(warm, "rebuild"),
         f"site {cold['site_bytes'] / 1e6:.1f} MB (largest column index page {cold['column_index_bytes'] / 1e6:.1f} MB); "
         f"search index {cold['index_bytes'] / 1e6:.2f} MB, {cold['index_docs']:,} entries over "
         f"{cold['index_pages']:,} pages = {per_k:.2f} MB per 1,000 pages",
@@ -285,9 +334,35 @@ def report(res: dict[str, Any], label: str = "") -> str:
 
 
 def peak(run: dict[str, Any]) -> int:
-    """The build's peak memory: its own, plus its largest child's (the MkDocs processes of a
-    parallel build run at the same time as the build's own; Graphviz's are small)."""
+    """The build's peak memory: the largest sum of the RSS of the build and every process it
+    started, alive at the same moment (`bench.memory_sampler`). (Before, this was the build's own
+    peak plus its largest child's, which over-counts when they peak apart and under-counts when
+    several MkDocs processes run at once; kept as the fallback for figures without a sample.)"""
+    if run.get("memory", {}).get("sum_rss"):
+        return int(run["memory"]["sum_rss"])
     return int(run["peak_rss_bytes"] + run.get("peak_child_rss_bytes", 0))
+
+
+def stage_at(run: dict[str, Any], when: float) -> str:
+    """The timed stage running at `when` (time.time()), else "other"."""
+    inner = [m for m in run.get("marks", []) if m[1] <= when <= m[2]]
+    return min(inner, key=lambda m: m[2] - m[1])[0] if inner else "other"
+
+
+def memory_lines(run: dict[str, Any], label: str) -> list[str]:
+    """The sampled memory of one build: the peak of the sum, of the build alone, of each child."""
+    mem = run.get("memory")
+    if not mem or not mem.get("sum_rss"):
+        return []
+    mib = 1 << 20
+    at = ", ".join(f"{k} {v / mib:.0f}" for k, v in mem["at_peak"].items())
+    each = ", ".join(f"{k} {v / mib:.0f} MiB (at most {mem['most_at_once'].get(k, 1)} at once)"
+                     for k, v in sorted(mem["others"].items(), key=lambda kv: -kv[1])[:3])
+    marks = "; ".join(f"{m[0]} ends at {m[3] / mib:.0f}" for m in run.get("marks", []))
+    return [f"memory, {label}: peak of the sum {mem['sum_rss'] / mib:.0f} MiB RSS ({mem['sum_pss'] / mib:.0f} MiB PSS) "
+            f"during {stage_at(run, mem['at'])} (MiB: {at}); the build alone {mem['root'] / mib:.0f} MiB; "
+            f"each child: {each or 'none'}",
+            f"  build RSS (MiB) as stages end: {marks}"]
 
 
 def compare(res: dict[str, Any]) -> str:
@@ -299,9 +374,9 @@ def compare(res: dict[str, Any]) -> str:
          new["cold"]["site_bytes"] <= SITE_TARGET),
         ("cold build", f"{base['cold']['total']:.1f} s", f"{new['cold']['total']:.1f} s",
          new["cold"]["total"] <= COLD_TARGET),
-        ("rebuild / cold", f"{base['rebuild']['total'] / base['cold']['total']:.0%}",
-         f"{new['rebuild']['total'] / new['cold']['total']:.0%}",
-         new["rebuild"]["total"] <= REBUILD_TARGET * new["cold"]["total"]),
+        *([("rebuild / cold", f"{base['rebuild']['total'] / base['cold']['total']:.0%}",
+            f"{new['rebuild']['total'] / new['cold']['total']:.0%}",
+            new["rebuild"]["total"] <= REBUILD_TARGET * new["cold"]["total"])] if "rebuild" in new else []),
         ("peak memory", f"{peak(base['cold']) / mib:.0f} MiB", f"{peak(new['cold']) / mib:.0f} MiB",
          peak(new["cold"]) <= MEMORY_TARGET),
     ]
@@ -331,10 +406,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the built sites in DIR (N-new, N-baseline)")
     parser.add_argument("--no-first-rebuild", action="store_true",
                         help="one migration and rebuild after the cold build instead of two")
+    parser.add_argument("--cold-only", action="store_true", help="the cold build alone, no migration or rebuild")
     parsed = parser.parse_args(args)
     results = []
     for n in parsed.tables:
-        results.append(bench_size(n, parsed.seed, parsed.baseline, parsed.keep, not parsed.no_first_rebuild))
+        results.append(bench_size(n, parsed.seed, parsed.baseline, parsed.keep,
+                                  not parsed.no_first_rebuild and not parsed.cold_only, not parsed.cold_only))
         if parsed.json:  # rewritten after each size, so a long run keeps what it has
             parsed.json.write_text(json.dumps({"results": results}, indent=1) + "\n", encoding="utf-8")
         if parsed.baseline:

@@ -18,11 +18,12 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from schemadocs import incremental, mkdocs_parallel, mkdocs_plugins, progress, swap
+from schemadocs import incremental, mkdocs_parallel, mkdocs_plugins, progress, spill, swap
 from schemadocs.api.objects import sources
 from schemadocs.api.static import api_files
 from schemadocs.checks.config import Settings
@@ -36,7 +37,8 @@ from schemadocs.families.settings import FamilySettings
 from schemadocs.gc_pause import gc_frozen, gc_paused
 from schemadocs.model import Catalog
 from schemadocs.render import assets
-from schemadocs.render.cache_prune import prune_caches
+from schemadocs.release import release
+from schemadocs.render.cache_prune import placeholders, prune_named
 from schemadocs.out_guard import check_out_dir
 from schemadocs.plan.model import Plan
 from schemadocs.project.relations import VirtualRelation, with_virtual
@@ -92,23 +94,56 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     what differs from the representative (`snapshot.dump_bytes`), and loads back as the whole catalog.
     """
     config_file, docs_dir = check_output(out_dir, config_file)
+    with spill.spilled_dir(cache_of(docs_dir)) as folder:
+        # rendered and written by a function of its own, so that the pages, the files and their
+        # contexts are unreferenced once it returns: MkDocs then reuses their memory
+        written = _render_and_write(catalog, docs_dir, folder, previous, er_depth, checks, plan, virtual, project,
+                                    families, machine, llms_full_max_chars)
+        release()
+        with gc_frozen():  # MkDocs' collections then walk MkDocs' objects, not the catalog too
+            done = run_mkdocs(config_file, docs_dir, written.nav, Path(out_dir), written.hand_written,
+                              written.extra, site_url)
+    written.page_cache.prune()  # only now: a failed build keeps what the previous site's pages name
+    prune_named(cache_of(docs_dir), written.diagrams, written.fragments)
+    return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir, generated_pages=written.generated_pages,
+                       hand_written_pages=len(written.hand_written),
+                       rebuilt_files=None if done.changed is None else len(done.changed),
+                       changes=written.changes, rendered_pages=incremental.rendered_pages(done))
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `build` keeps of the rendered database while MkDocs runs: no page text, no catalog."""
+
+    nav: list[NavEntry]
+    hand_written: tuple[str, ...]
+    extra: Mapping[str, str]  # the files for machines, on disk until written into the site (`spill`)
+    page_cache: PageCache
+    diagrams: frozenset[str]  # the diagrams and fragments the pages name (what the caches keep)
+    fragments: frozenset[str]
+    generated_pages: int
+    changes: int | None
+
+
+def _render_and_write(catalog: Catalog, docs_dir: Path, folder: Path, previous: Path | None, er_depth: int,
+                      checks: Settings | None, plan: Plan | None, virtual: tuple[VirtualRelation, ...],
+                      project: Project | None, families: FamilySettings | None, machine: MachineFiles,
+                      llms_full_max_chars: int | None) -> Written:
+    """Render the database, write its pages into the docs dir and its files for machines into
+    `folder`; return what the rest of the build needs (`Written`)."""
     part = render_database(catalog, docs_dir, previous, er_depth, checks, plan, virtual, project, families=families,
                            api_objects=machine.api_objects)
-    site, shown, changes, page_cache = part.site, part.shown, part.changes, part.page_cache
+    site, changes = part.site, part.changes
     with progress.stage("write pages"):
         hand_written = sync_pages(docs_dir, part.files)
-        nav = site.nav + [{_title(p): p} for p in hand_written]
-        machine = llms.machine_files(shown, site, {p: (docs_dir / p).read_text(encoding="utf-8")
-                                                   for p in hand_written}, llms_full_max_chars, machine.markdown)
-    with gc_frozen():  # MkDocs' collections then walk MkDocs' objects, not the catalog and pages too
-        plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), machine, site_url)
-    page_cache.prune()  # only now: a failed build keeps what the previous site's pages name
-    prune_caches(cache_of(docs_dir), site.pages.values())
-    return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir, generated_pages=len(site.pages),
-                       hand_written_pages=len(hand_written),
-                       rebuilt_files=None if plan.changed is None else len(plan.changed),
-                       changes=None if changes is None else len(changes.this_build.changes) if changes.this_build else 0,
-                       rendered_pages=incremental.rendered_pages(plan))
+        extra = spill.Spilled(folder, llms.machine_files(
+            part.shown, site, {p: (docs_dir / p).read_text(encoding="utf-8") for p in hand_written},
+            llms_full_max_chars, machine.markdown))
+    diagrams, fragments = placeholders(site.pages.values())
+    return Written(nav=site.nav + [{_title(p): p} for p in hand_written], hand_written=tuple(hand_written),
+                   extra=extra, page_cache=part.page_cache, diagrams=frozenset(diagrams),
+                   fragments=frozenset(fragments), generated_pages=len(site.pages),
+                   changes=None if changes is None else len(changes.this_build.changes) if changes.this_build else 0)
 
 
 @dataclass(frozen=True)
@@ -272,7 +307,7 @@ def cache_of(docs_dir: Path) -> Path:
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: Path,
-               hand_written: tuple[str, ...] = (), extra: dict[str, str] | None = None,
+               hand_written: tuple[str, ...] = (), extra: Mapping[str, str] | None = None,
                site_url: str | None = None) -> incremental.Plan:
     """Build with MkDocs into a work folder beside `out_dir`, then switch it in atomically
     (`schemadocs.swap`; killed builds' leftovers are removed first).
@@ -341,7 +376,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
     return plan
 
 
-def write_extra(staging: Path, files: dict[str, str]) -> None:
+def write_extra(staging: Path, files: Mapping[str, str]) -> None:
     """Write files beside MkDocs' output in the staged site (over what an incremental build copied)."""
     for path, text in files.items():
         target = staging / path

@@ -22,12 +22,22 @@ HASH_NAME = re.compile(r"([0-9a-f]{64})(\.[a-z]+)")  # a cache entry: content ha
 
 def prune_caches(cache_dir: Path, pages: Iterable[str]) -> int:
     """Remove the diagrams and fragments no page in `pages` names; return how many were removed."""
+    return prune_named(cache_dir, *placeholders(pages))
+
+
+def placeholders(pages: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The hashes of the diagrams and of the fragments the pages name by placeholder."""
     svgs: set[str] = set()
     fragments: set[str] = set()
     for text in pages:
         svgs.update(SVG_PLACEHOLDER.findall(text))
         fragments.update(fragment_keys(text))
-    return prune(cache_dir / "diagrams", ".svg", svgs) + prune(cache_dir / "fragments", ".html", fragments)
+    return svgs, fragments
+
+
+def prune_named(cache_dir: Path, svgs: Iterable[str], fragments: Iterable[str]) -> int:
+    """Remove the diagrams and fragments whose hashes are not in `svgs` and `fragments`; return how many."""
+    return prune(cache_dir / "diagrams", ".svg", set(svgs)) + prune(cache_dir / "fragments", ".html", set(fragments))
 
 
 def prune(directory: Path, suffix: str, keep: set[str]) -> int:
