@@ -312,6 +312,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
             mkdocs_plugins.add_plugins(cfg, cache_of(docs_dir))
             pages = [p for p in (plan.files if plan.changed is None else plan.changed) if p.endswith(".md")]
+            known = None  # what an incremental build knows of the files it reused (site_reuse)
             progress.count("mkdocs pages", rendered=len(pages),
                            reused=sum(p.endswith(".md") for p in plan.files) - len(pages))
             jobs = mkdocs_parallel.jobs_for(sum(1 for p in plan.files if p.endswith(".md")))
@@ -324,12 +325,12 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
                 elif plan.changed is None:
                     mkdocs_build(cfg)
                 else:
-                    incremental.prepare(plan, docs_dir, out_dir, staging)
+                    known = incremental.prepare(plan, docs_dir, out_dir, staging)
                     logging.getLogger("mkdocs.commands.build").addFilter(dirty_notice)
                     mkdocs_build(cfg, dirty=True)
                     incremental.merge_search_index(plan, docs_dir, out_dir, staging)
             write_extra(staging, extra or {})
-            incremental.write_stamp(plan, staging)
+            incremental.write_stamp(plan, staging, known)
         except (MkDocsException, OSError) as exc:
             detail = "; ".join(warnings.messages[:3]) or _reason(exc)
             raise BuildError(f"MkDocs could not build the site ({detail}); the previous site in {out_dir} is untouched") from None

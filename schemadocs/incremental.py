@@ -36,11 +36,19 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from schemadocs import site_reuse
+from schemadocs.render.frame_icons import STYLE_FILE
+from schemadocs.render.frame_nav import DATA_FILE
+from schemadocs.render.frame_scripts import CONFIG_FILE, HEAD_FILE, PALETTE_FILE
+
 STAMP = ".schemadocs-build.json"
 SEARCH_INDEX = "search/search_index.json"
 # the files for machines (render.llms) besides the `.md` copies: every build writes those it
 # carries after MkDocs, so a copy of the previous site never keeps one a build leaves out
 MACHINE_NAMES = ("llms.txt", "llms-full.txt")
+# what MkDocs and the plugins write on every build whatever changed: never hard-linked (site_reuse)
+WRITTEN_EVERY_BUILD = frozenset({SEARCH_INDEX, "sitemap.xml", "sitemap.xml.gz", "404.html", DATA_FILE, STYLE_FILE,
+                                 HEAD_FILE, PALETTE_FILE, CONFIG_FILE})
 MAX_CHANGED_SHARE = 0.5  # of the pages: beyond this a full build is as fast and simpler
 PACKAGES = ("schemadocs", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 SAFE_PLUGINS = {"search", "material/search"}  # plugins that see one page at a time
@@ -53,6 +61,7 @@ class Plan:
     changed: tuple[str, ...] | None  # None: build everything
     reason: str  # why a full build, or how many files changed
     previous_site: dict[str, str] = field(default_factory=dict)  # the previous site's files as built: path → SHA-256
+    previous_stats: dict[str, list[int]] = field(default_factory=dict)  # and their size, mtime_ns, inode (site_reuse)
 
 
 def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list[Path], cfg: MkDocsConfig,
@@ -93,7 +102,8 @@ def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list
     if changed_pages > MAX_CHANGED_SHARE * pages:
         return full(f"{changed_pages} of {pages} pages changed")
     return Plan(fingerprint=fingerprint, files=files, changed=tuple(sorted(changed | (set(always) & set(files)))),
-                reason=f"{len(changed)} of {len(files)} files changed", previous_site=built)
+                reason=f"{len(changed)} of {len(files)} files changed", previous_site=built,
+                previous_stats=stats if isinstance(stats := stamp.get("stat"), dict) else {})
 
 
 def rendered_pages(plan: Plan) -> int | None:
@@ -106,20 +116,22 @@ def _pages(paths: Iterable[str]) -> int:
     return sum(1 for p in paths if p.endswith(".md"))
 
 
-def prepare(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> None:
-    """Copy into `staging` the previous site's files as built, but the outputs of the changed files."""
+def prepare(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> dict[str, site_reuse.Known]:
+    """Put into `staging` the previous site's files as built, but the outputs of the changed files
+    (`site_reuse`: outputs of unchanged docs-dir files hard-linked, the rest copied); return what
+    is known of the staged files, for `write_stamp`."""
     assert plan.changed is not None
-    rebuilt = {Path(_output(path, docs_dir, staging).abs_dest_path) for path in plan.changed}
-    for path, digest in plan.previous_site.items():
-        target = staging / path
-        if (target in rebuilt or Path(path).is_absolute() or ".." in Path(path).parts
-                or path.endswith(".md") or Path(path).name in MACHINE_NAMES
-                or not (previous_site / path).is_file() or (previous_site / path).is_symlink()):
-            continue  # rebuilt anyway, a file for machines (written by every build), outside the site, or gone
-        data = (previous_site / path).read_bytes()
-        if hashlib.sha256(data).hexdigest() == digest:  # else edited since: MkDocs makes it again
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+    rebuilt = {_output(path, docs_dir, staging).dest_uri for path in plan.changed}
+    # rebuilt anyway, or written on every build (the files for machines after MkDocs; the sitemap,
+    # the 404 page, the search index and the shared frame files by MkDocs and its plugins)
+    skip = rebuilt | {p for p in plan.previous_site if p.endswith(".md") or Path(p).name in MACHINE_NAMES}
+    linkable = {}
+    for path in plan.files:
+        if path not in plan.changed:
+            out = _output(path, docs_dir, staging).dest_uri
+            if out not in WRITTEN_EVERY_BUILD:
+                linkable[out] = docs_dir / path
+    return site_reuse.reuse(plan.previous_site, plan.previous_stats, previous_site, staging, linkable, skip)
 
 
 def merge_search_index(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> None:
@@ -144,20 +156,30 @@ def merge_search_index(plan: Plan, docs_dir: Path, previous_site: Path, staging:
     index_path.write_text(json.dumps({**built, "docs": docs}, separators=(",", ":"), default=str), encoding="utf-8")
 
 
-def write_stamp(plan: Plan, site: Path) -> None:
-    """The build record: what the site was built from, and every file of it (the stamp aside)."""
+def write_stamp(plan: Plan, site: Path, known: dict[str, site_reuse.Known] | None = None) -> None:
+    """The build record: what the site was built from, and every file of it (the stamp aside) by
+    content and by stat (`site_reuse`); a file in `known` whose stat is unchanged is not read again."""
+    digests, stats = {}, {}
+    for f in _site_files(site):
+        path = f.relative_to(site).as_posix()
+        st = site_reuse.stat_of(f.stat())
+        seen = (known or {}).get(path)
+        digests[path] = seen.digest if seen is not None and seen.stat == st else hashlib.sha256(f.read_bytes()).hexdigest()
+        stats[path] = list(st)
     (site / STAMP).write_text(json.dumps({"fingerprint": plan.fingerprint, "files": plan.files,
-                                          "site": hash_files(site)}, sort_keys=True), encoding="utf-8")
+                                          "site": digests, "stat": stats}, sort_keys=True), encoding="utf-8")
 
 
 def hash_files(docs_dir: Path) -> dict[str, str]:
     """Every file under `docs_dir` (hidden ones aside: MkDocs reads none), by content; also
     used for a built site."""
-    return {
-        f.relative_to(docs_dir).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
-        for f in sorted(docs_dir.rglob("*"))
-        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(docs_dir).parts)
-    }
+    return {f.relative_to(docs_dir).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest() for f in _site_files(docs_dir)}
+
+
+def _site_files(folder: Path) -> list[Path]:
+    """Every file under `folder` but hidden ones, sorted."""
+    return [f for f in sorted(folder.rglob("*"))
+            if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts)]
 
 
 def _fingerprint(docs_dir: Path, nav: list[Any], config_files: list[Path]) -> str:
