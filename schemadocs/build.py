@@ -309,7 +309,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             }, ensure_ascii=False), encoding="utf-8")
             cfg = load_config(config_file=str(derived), strict=True)
             assets.register(cfg)  # the site's scripts and vendored libraries (render/assets.py)
-            plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
+            stat_file = cache_of(docs_dir) / incremental.STAT_FILE
+            plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written, stat_file=stat_file)
             mkdocs_plugins.add_plugins(cfg, cache_of(docs_dir))
             pages = [p for p in (plan.files if plan.changed is None else plan.changed) if p.endswith(".md")]
             known = None  # what an incremental build knows of the files it reused (site_reuse)
@@ -330,7 +331,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
                     mkdocs_build(cfg, dirty=True)
                     incremental.merge_search_index(plan, docs_dir, out_dir, staging)
             write_extra(staging, extra or {})
-            incremental.write_stamp(plan, staging, known)
+            incremental.write_stamp(plan, staging, known, stat_file)
         except (MkDocsException, OSError) as exc:
             detail = "; ".join(warnings.messages[:3]) or _reason(exc)
             raise BuildError(f"MkDocs could not build the site ({detail}); the previous site in {out_dir} is untouched") from None

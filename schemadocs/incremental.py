@@ -37,11 +37,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
 from schemadocs import site_reuse
+from schemadocs.atomic import write_atomic
 from schemadocs.render.frame_icons import STYLE_FILE
 from schemadocs.render.frame_nav import DATA_FILE
 from schemadocs.render.frame_scripts import CONFIG_FILE, HEAD_FILE, PALETTE_FILE
 
 STAMP = ".schemadocs-build.json"
+STAT_FILE = "site-stat.json"  # in the build's cache directory: the stats of the site's files (write_stamp)
 SEARCH_INDEX = "search/search_index.json"
 # the files for machines (render.llms) besides the `.md` copies: every build writes those it
 # carries after MkDocs, so a copy of the previous site never keeps one a build leaves out
@@ -65,11 +67,13 @@ class Plan:
 
 
 def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list[Path], cfg: MkDocsConfig,
-         always: tuple[str, ...] = ()) -> Plan:
+         always: tuple[str, ...] = (), stat_file: Path | None = None) -> Plan:
     """Decide between a full and an incremental build of `docs_dir` over `previous_site`.
 
     `always` are files rendered in every incremental build too: hand-written pages, whose
-    Markdown links MkDocs checks against the pages they point to, changed or not.
+    Markdown links MkDocs checks against the pages they point to, changed or not. `stat_file`
+    (outside the site, so that the site stays the same bytes build after build) holds the stats
+    of the previous site's files as `write_stamp` left them, for the build record it names.
     """
     files = hash_files(docs_dir)
     fingerprint = _fingerprint(docs_dir, nav, config_files)
@@ -78,7 +82,8 @@ def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list
         return Plan(fingerprint=fingerprint, files=files, changed=None, reason=reason)
 
     try:
-        stamp = json.loads((previous_site / STAMP).read_text(encoding="utf-8"))
+        record = (previous_site / STAMP).read_bytes()
+        stamp = json.loads(record)
     except (OSError, ValueError):
         return full("no previous build")
     if not isinstance(stamp, dict) or stamp.get("fingerprint") != fingerprint:
@@ -103,7 +108,7 @@ def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list
         return full(f"{changed_pages} of {pages} pages changed")
     return Plan(fingerprint=fingerprint, files=files, changed=tuple(sorted(changed | (set(always) & set(files)))),
                 reason=f"{len(changed)} of {len(files)} files changed", previous_site=built,
-                previous_stats=stats if isinstance(stats := stamp.get("stat"), dict) else {})
+                previous_stats=_stats(stat_file, hashlib.sha256(record).hexdigest()))
 
 
 def rendered_pages(plan: Plan) -> int | None:
@@ -156,9 +161,11 @@ def merge_search_index(plan: Plan, docs_dir: Path, previous_site: Path, staging:
     index_path.write_text(json.dumps({**built, "docs": docs}, separators=(",", ":"), default=str), encoding="utf-8")
 
 
-def write_stamp(plan: Plan, site: Path, known: dict[str, site_reuse.Known] | None = None) -> None:
+def write_stamp(plan: Plan, site: Path, known: dict[str, site_reuse.Known] | None = None,
+                stat_file: Path | None = None) -> None:
     """The build record: what the site was built from, and every file of it (the stamp aside) by
-    content and by stat (`site_reuse`); a file in `known` whose stat is unchanged is not read again."""
+    content; a file in `known` whose stat is unchanged is not read again. The files' stats
+    (`site_reuse`) go to `stat_file`, with the SHA-256 of the record they belong to."""
     digests, stats = {}, {}
     for f in _site_files(site):
         path = f.relative_to(site).as_posix()
@@ -166,8 +173,23 @@ def write_stamp(plan: Plan, site: Path, known: dict[str, site_reuse.Known] | Non
         seen = (known or {}).get(path)
         digests[path] = seen.digest if seen is not None and seen.stat == st else hashlib.sha256(f.read_bytes()).hexdigest()
         stats[path] = list(st)
-    (site / STAMP).write_text(json.dumps({"fingerprint": plan.fingerprint, "files": plan.files,
-                                          "site": digests, "stat": stats}, sort_keys=True), encoding="utf-8")
+    record = json.dumps({"fingerprint": plan.fingerprint, "files": plan.files, "site": digests},
+                        sort_keys=True).encode("utf-8")
+    (site / STAMP).write_bytes(record)
+    if stat_file is not None:
+        stat_file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(stat_file, json.dumps({"record": hashlib.sha256(record).hexdigest(), "stat": stats}))
+
+
+def _stats(stat_file: Path | None, record: str) -> dict[str, list[int]]:
+    """The stats `write_stamp` kept for the build record whose SHA-256 is `record` (none else)."""
+    try:
+        kept = json.loads(stat_file.read_bytes()) if stat_file is not None else None
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(kept, dict) or kept.get("record") != record or not isinstance(kept.get("stat"), dict):
+        return {}
+    return kept["stat"]
 
 
 def hash_files(docs_dir: Path) -> dict[str, str]:

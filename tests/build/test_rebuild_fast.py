@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import hashlib
 import json
 import os
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from schemadocs import detached_remove, incremental, swap
-from schemadocs.build import build
+from schemadocs.build import build, cache_of
 from schemadocs.errors import BuildError
 from schemadocs.incremental import STAMP
 from schemadocs.model import Catalog, Column, QualifiedName
@@ -97,15 +98,18 @@ def test_unchanged_pages_are_linked_and_a_failed_build_leaves_the_previous_site_
 
 def test_the_build_record_keeps_each_files_stat_and_an_edit_is_still_seen(demo_catalog: Catalog,
                                                                           tmp_path: Path) -> None:
-    """The record lists every site file's size, time and inode beside its hash; a file edited to
-    the same size is taken for changed (its time moved) and made again."""
+    """Beside the build record, outside the site (which stays the same bytes build after build),
+    the cache keeps every site file's size, time and inode for that record; a file edited to the
+    same size is taken for changed (its time moved) and made again."""
     site = tmp_path / "site"
     build(demo_catalog, site, _project(tmp_path))
-    record = json.loads((site / STAMP).read_text(encoding="utf-8"))
-    assert set(record["stat"]) == set(record["site"]) and len(record["site"]) > 40
+    record = (site / STAMP).read_bytes()
+    kept = json.loads((cache_of(tmp_path / "site_src") / incremental.STAT_FILE).read_text(encoding="utf-8"))
+    assert kept["record"] == hashlib.sha256(record).hexdigest()
+    assert set(kept["stat"]) == set(json.loads(record)["site"]) and len(kept["stat"]) > 40
     page = site / "schemas" / "app" / "categories.html"
     st = page.stat()
-    assert record["stat"]["schemas/app/categories.html"] == [st.st_size, st.st_mtime_ns, st.st_ino]
+    assert kept["stat"]["schemas/app/categories.html"] == [st.st_size, st.st_mtime_ns, st.st_ino]
     text = page.read_bytes()
     time.sleep(0.01)
     page.write_bytes(text.replace(b"<title>", b"<titlf>", 1))  # same size, other bytes
