@@ -326,11 +326,11 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
                 elif plan.changed is None:
                     mkdocs_build(cfg)
                 else:
-                    known = incremental.prepare(plan, docs_dir, out_dir, staging)
+                    known = incremental.prepare(plan, docs_dir, out_dir, staging, extra)
                     logging.getLogger("mkdocs.commands.build").addFilter(dirty_notice)
                     mkdocs_build(cfg, dirty=True)
                     incremental.merge_search_index(plan, docs_dir, out_dir, staging)
-            write_extra(staging, extra or {})
+            write_extra(staging, extra or {}, keep=set(known or ()))
             incremental.write_stamp(plan, staging, known, stat_file)
         except (MkDocsException, OSError) as exc:
             detail = "; ".join(warnings.messages[:3]) or _reason(exc)
@@ -343,11 +343,16 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
     return plan
 
 
-def write_extra(staging: Path, files: dict[str, str]) -> None:
-    """Write files beside MkDocs' output in the staged site (over what an incremental build copied)."""
+def write_extra(staging: Path, files: dict[str, str], keep: set[str] | frozenset[str] = frozenset()) -> None:
+    """Write files beside MkDocs' output in the staged site, but the `keep` ones (an incremental
+    build's copies of the same text, `incremental.prepare`); a file already there is replaced,
+    never written through (it may be a hard link into the previous site)."""
     for path, text in files.items():
+        if path in keep:
+            continue
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
         target.write_text(text, encoding="utf-8")
 
 

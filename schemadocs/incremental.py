@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -121,20 +121,26 @@ def _pages(paths: Iterable[str]) -> int:
     return sum(1 for p in paths if p.endswith(".md"))
 
 
-def prepare(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> dict[str, site_reuse.Known]:
+def prepare(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path,
+            extra: Mapping[str, str] | None = None) -> dict[str, site_reuse.Known]:
     """Put into `staging` the previous site's files as built, but the outputs of the changed files
-    (`site_reuse`: outputs of unchanged docs-dir files hard-linked, the rest copied); return what
-    is known of the staged files, for `write_stamp`."""
+    (`site_reuse`: outputs of unchanged docs-dir files hard-linked, the rest copied), and of the
+    files for machines (`extra`: site path → text, written after MkDocs) only the `.md` copies
+    whose text is the same (linked: `build.write_extra` leaves them alone); return what is known
+    of the staged files, for `write_stamp`."""
     assert plan.changed is not None
     rebuilt = {_output(path, docs_dir, staging).dest_uri for path in plan.changed}
-    # rebuilt anyway, or written on every build (the files for machines after MkDocs; the sitemap,
-    # the 404 page, the search index and the shared frame files by MkDocs and its plugins)
-    skip = rebuilt | {p for p in plan.previous_site if p.endswith(".md") or Path(p).name in MACHINE_NAMES}
-    linkable = {}
+    same_copies = {path for path, text in (extra or {}).items() if path.endswith(".md")
+                   and plan.previous_site.get(path) == hashlib.sha256(text.encode("utf-8")).hexdigest()}
+    # rebuilt anyway, or written on every build (the other files for machines after MkDocs; the
+    # sitemap, the 404 page, the search index and the shared frame files by MkDocs and its plugins)
+    skip = rebuilt | {p for p in plan.previous_site
+                      if (p.endswith(".md") and p not in same_copies) or Path(p).name in MACHINE_NAMES}
+    linkable: dict[str, Path | None] = {path: None for path in same_copies}
     for path in plan.files:
         if path not in plan.changed:
             out = _output(path, docs_dir, staging).dest_uri
-            if out not in WRITTEN_EVERY_BUILD:
+            if out not in WRITTEN_EVERY_BUILD and out not in linkable:
                 linkable[out] = docs_dir / path
     return site_reuse.reuse(plan.previous_site, plan.previous_stats, previous_site, staging, linkable, skip)
 

@@ -42,10 +42,11 @@ class Known:
 
 
 def reuse(previous: Mapping[str, str], stats: Mapping[str, list[int]], previous_site: Path, staging: Path,
-          linkable: Mapping[str, Path], skip: Collection[str]) -> dict[str, Known]:
+          linkable: Mapping[str, Path | None], skip: Collection[str]) -> dict[str, Known]:
     """Put the previous site's files (`previous`: path → SHA-256, `stats`: path → recorded stat)
     into `staging`, but the `skip` paths and edited files; hard-link the `linkable` ones (path →
-    the docs-dir source whose output it is) whose source is not newer, copy the rest."""
+    the docs-dir source whose output it is, whose source is not newer; None: a file nothing of
+    the build writes), copy the rest."""
     known: dict[str, Known] = {}
     made: set[Path] = set()
     for path, digest in previous.items():
@@ -65,8 +66,7 @@ def reuse(previous: Mapping[str, str], stats: Mapping[str, list[int]], previous_
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        docs_source = linkable.get(path)
-        if docs_source is not None and _not_newer(docs_source, st.st_mtime_ns):
+        if path in linkable and (linkable[path] is None or _not_newer(linkable[path], st.st_mtime_ns)):
             os.link(source, target)  # same inode, same time: MkDocs sees it up to date and never opens it
         else:
             shutil.copyfile(source, target)

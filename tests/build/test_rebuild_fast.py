@@ -94,6 +94,10 @@ def test_unchanged_pages_are_linked_and_a_failed_build_leaves_the_previous_site_
     assert (site / "schemas" / "app" / "categories.html").stat().st_ino == previous["schemas/app/categories.html"][2]
     assert (site / "schemas" / "app" / "orders.html").stat().st_ino != previous["schemas/app/orders.html"][2]
     assert b"gift_note" in (site / "schemas" / "app" / "orders.html").read_bytes()
+    # the clean .md copies: an unchanged one linked, the changed one written anew
+    assert (site / "schemas" / "app" / "categories.md").stat().st_ino == previous["schemas/app/categories.md"][2]
+    assert (site / "schemas" / "app" / "orders.md").stat().st_ino != previous["schemas/app/orders.md"][2]
+    assert b"gift_note" in (site / "schemas" / "app" / "orders.md").read_bytes()
 
 
 def test_the_build_record_keeps_each_files_stat_and_an_edit_is_still_seen(demo_catalog: Catalog,
