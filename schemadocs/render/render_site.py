@@ -22,6 +22,7 @@ from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.graphs import Graphs, build_graphs
 from schemadocs.model import Catalog, QualifiedName
 from schemadocs.render.assets import site_assets
+from schemadocs.render.clean import environment as clean_env
 from schemadocs.render.clean import render_clean
 from schemadocs.render.changes import (
     CHANGES_PAGE,
@@ -66,7 +67,9 @@ from schemadocs.render.slugs import (
     schema_page,
     type_page,
 )
+from schemadocs.render.templates import environment as templates_env
 from schemadocs.render.templates import render, stylesheet
+from schemadocs.template_cache import use_for
 from schemadocs.render.type_context import TypePage, type_pages
 from schemadocs.render.undocumented import undocumented_page
 
@@ -111,6 +114,8 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
     description sources on the pages, and the label, owner and viewpoint pages. With `families`
     (found in `whole`, the catalog before `families.collapse` left one representative per family in
     `catalog`), a page per family, and families on the home, navigation and representatives' pages."""
+    for env in (templates_env(), clean_env()):  # compiled templates kept beside the diagrams
+        use_for(env, cache_dir)
     with progress.stage("graphs"):
         graphs = build_graphs(catalog)
     with progress.stage("page contexts"):
