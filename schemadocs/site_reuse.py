@@ -4,7 +4,8 @@ In: the previous site's build record (each file's SHA-256 and, when recorded, it
 modification time and inode), the previous site, the staging folder, and which staged paths
 are outputs of unchanged docs-dir files (MkDocs' dirty build writes those only when their
 source is newer). Out: `reuse` puts each file in staging, linked or copied, and returns what
-it knows of them (path → digest and stat), so the new build record need not hash them again.
+it knows of the linked ones (path → digest and stat), so the new build record need not hash
+them again.
 
 A file is taken only when it is as the previous build left it: its size, modification time
 and inode equal the record's (any write, or a file replaced, changes them), else when its
@@ -68,9 +69,9 @@ def reuse(previous: Mapping[str, str], stats: Mapping[str, list[int]], previous_
             made.add(target.parent)
         if path in linkable and (linkable[path] is None or _not_newer(linkable[path], st.st_mtime_ns)):
             os.link(source, target)  # same inode, same time: MkDocs sees it up to date and never opens it
-        else:
+            known[path] = Known(digest, stat_of(target.lstat()))
+        else:  # copied: the build may rewrite it within the file system's time granularity, so not known
             shutil.copyfile(source, target)
-        known[path] = Known(digest, stat_of(target.lstat()))
     return known
 
 
