@@ -67,6 +67,7 @@ def child_build(dsn: str, project: Path) -> dict[str, Any]:
     from schemadocs.render import render_site as render_module
 
     times: dict[str, float] = {name: 0.0 for name in STAGES}
+    cpu_times: dict[str, float] = {name: 0.0 for name in STAGES}  # this process's CPU time per stage
     counts: dict[str, int] = {}
     overhead: dict[str, float] = {"count": 0.0}
 
@@ -74,11 +75,12 @@ def child_build(dsn: str, project: Path) -> dict[str, Any]:
         original = getattr(module, function)
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             try:
                 return original(*args, **kwargs)
             finally:
                 times[stage] += time.perf_counter() - started
+                cpu_times[stage] += time.process_time() - cpu_started
         setattr(module, function, wrapper)
 
     original_sync = build_module.sync_pages
@@ -118,6 +120,7 @@ def child_build(dsn: str, project: Path) -> dict[str, Any]:
         "seconds": times,
         "total": total,
         "cpu_seconds": cpu,
+        "cpu_stage_seconds": cpu_times,
         "relations": len(catalog.relations),
         "pages": sum(1 for _ in (project / "site_src").rglob("*.md")),
         "pages_changed": counts.get("pages_changed", 0),
@@ -289,7 +292,9 @@ def report(res: dict[str, Any], label: str = "") -> str:
         f"{warm['diagrams_drawn']} of {warm['diagrams']:,} diagrams drawn anew, MkDocs rendered {rebuilt(warm)}; "
         f"rebuild {warm['total']:.1f} s = {warm['total'] / cold['total']:.0%} of the cold build",
         *([f"CPU time (build, without introspection): cold {cold['cpu_seconds']:.1f} s, rebuild "
-           f"{warm['cpu_seconds']:.1f} s = {warm['cpu_seconds'] / cold['cpu_seconds']:.0%}"] if "cpu_seconds" in cold else []),
+           f"{warm['cpu_seconds']:.1f} s = {warm['cpu_seconds'] / cold['cpu_seconds']:.0%}; this process's, by stage, "
+           "cold/rebuild: " + ", ".join(f"{k} {cold['cpu_stage_seconds'][k]:.1f}/{warm['cpu_stage_seconds'][k]:.1f}"
+                                        for k in STAGES if k != "introspect")] if "cpu_seconds" in cold else []),
     ]
     return "\n".join(lines)
 
