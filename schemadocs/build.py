@@ -344,9 +344,11 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             }, ensure_ascii=False), encoding="utf-8")
             cfg = load_config(config_file=str(derived), strict=True)
             assets.register(cfg)  # the site's scripts and vendored libraries (render/assets.py)
-            plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
+            stat_file = cache_of(docs_dir) / incremental.STAT_FILE
+            plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written, stat_file=stat_file)
             mkdocs_plugins.add_plugins(cfg, cache_of(docs_dir))
             pages = [p for p in (plan.files if plan.changed is None else plan.changed) if p.endswith(".md")]
+            known = None  # what an incremental build knows of the files it reused (site_reuse)
             progress.count("mkdocs pages", rendered=len(pages),
                            reused=sum(p.endswith(".md") for p in plan.files) - len(pages))
             jobs = mkdocs_parallel.jobs_for(sum(1 for p in plan.files if p.endswith(".md")))
@@ -359,12 +361,12 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
                 elif plan.changed is None:
                     mkdocs_build(cfg)
                 else:
-                    incremental.prepare(plan, docs_dir, out_dir, staging)
+                    known = incremental.prepare(plan, docs_dir, out_dir, staging, extra)
                     logging.getLogger("mkdocs.commands.build").addFilter(dirty_notice)
                     mkdocs_build(cfg, dirty=True)
                     incremental.merge_search_index(plan, docs_dir, out_dir, staging)
-            write_extra(staging, extra or {})
-            incremental.write_stamp(plan, staging)
+            write_extra(staging, extra or {}, keep=set(known or ()))
+            incremental.write_stamp(plan, staging, known, stat_file)
         except (MkDocsException, OSError) as exc:
             detail = "; ".join(warnings.messages[:3]) or _reason(exc)
             raise BuildError(f"MkDocs could not build the site ({detail}); the previous site in {out_dir} is untouched") from None
@@ -376,11 +378,16 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
     return plan
 
 
-def write_extra(staging: Path, files: Mapping[str, str]) -> None:
-    """Write files beside MkDocs' output in the staged site (over what an incremental build copied)."""
+def write_extra(staging: Path, files: Mapping[str, str], keep: set[str] | frozenset[str] = frozenset()) -> None:
+    """Write files beside MkDocs' output in the staged site, but the `keep` ones (an incremental
+    build's copies of the same text, `incremental.prepare`); a file already there is replaced,
+    never written through (it may be a hard link into the previous site)."""
     for path, text in files.items():
+        if path in keep:
+            continue
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
         target.write_text(text, encoding="utf-8")
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -36,11 +36,21 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from schemadocs import site_reuse
+from schemadocs.atomic import write_atomic
+from schemadocs.render.frame_icons import STYLE_FILE
+from schemadocs.render.frame_nav import DATA_FILE
+from schemadocs.render.frame_scripts import CONFIG_FILE, HEAD_FILE, PALETTE_FILE
+
 STAMP = ".schemadocs-build.json"
+STAT_FILE = "site-stat.json"  # in the build's cache directory: the stats of the site's files (write_stamp)
 SEARCH_INDEX = "search/search_index.json"
 # the files for machines (render.llms) besides the `.md` copies: every build writes those it
 # carries after MkDocs, so a copy of the previous site never keeps one a build leaves out
 MACHINE_NAMES = ("llms.txt", "llms-full.txt")
+# what MkDocs and the plugins write on every build whatever changed: never hard-linked (site_reuse)
+WRITTEN_EVERY_BUILD = frozenset({SEARCH_INDEX, "sitemap.xml", "sitemap.xml.gz", "404.html", DATA_FILE, STYLE_FILE,
+                                 HEAD_FILE, PALETTE_FILE, CONFIG_FILE})
 MAX_CHANGED_SHARE = 0.5  # of the pages: beyond this a full build is as fast and simpler
 PACKAGES = ("schemadocs", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 SAFE_PLUGINS = {"search", "material/search"}  # plugins that see one page at a time
@@ -53,14 +63,17 @@ class Plan:
     changed: tuple[str, ...] | None  # None: build everything
     reason: str  # why a full build, or how many files changed
     previous_site: dict[str, str] = field(default_factory=dict)  # the previous site's files as built: path → SHA-256
+    previous_stats: dict[str, list[int]] = field(default_factory=dict)  # and their size, mtime_ns, inode (site_reuse)
 
 
 def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list[Path], cfg: MkDocsConfig,
-         always: tuple[str, ...] = ()) -> Plan:
+         always: tuple[str, ...] = (), stat_file: Path | None = None) -> Plan:
     """Decide between a full and an incremental build of `docs_dir` over `previous_site`.
 
     `always` are files rendered in every incremental build too: hand-written pages, whose
-    Markdown links MkDocs checks against the pages they point to, changed or not.
+    Markdown links MkDocs checks against the pages they point to, changed or not. `stat_file`
+    (outside the site, so that the site stays the same bytes build after build) holds the stats
+    of the previous site's files as `write_stamp` left them, for the build record it names.
     """
     files = hash_files(docs_dir)
     fingerprint = _fingerprint(docs_dir, nav, config_files)
@@ -69,7 +82,8 @@ def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list
         return Plan(fingerprint=fingerprint, files=files, changed=None, reason=reason)
 
     try:
-        stamp = json.loads((previous_site / STAMP).read_text(encoding="utf-8"))
+        record = (previous_site / STAMP).read_bytes()
+        stamp = json.loads(record)
     except (OSError, ValueError):
         return full("no previous build")
     if not isinstance(stamp, dict) or stamp.get("fingerprint") != fingerprint:
@@ -93,7 +107,8 @@ def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list
     if changed_pages > MAX_CHANGED_SHARE * pages:
         return full(f"{changed_pages} of {pages} pages changed")
     return Plan(fingerprint=fingerprint, files=files, changed=tuple(sorted(changed | (set(always) & set(files)))),
-                reason=f"{len(changed)} of {len(files)} files changed", previous_site=built)
+                reason=f"{len(changed)} of {len(files)} files changed", previous_site=built,
+                previous_stats=_stats(stat_file, hashlib.sha256(record).hexdigest()))
 
 
 def rendered_pages(plan: Plan) -> int | None:
@@ -106,20 +121,28 @@ def _pages(paths: Iterable[str]) -> int:
     return sum(1 for p in paths if p.endswith(".md"))
 
 
-def prepare(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> None:
-    """Copy into `staging` the previous site's files as built, but the outputs of the changed files."""
+def prepare(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path,
+            extra: Mapping[str, str] | None = None) -> dict[str, site_reuse.Known]:
+    """Put into `staging` the previous site's files as built, but the outputs of the changed files
+    (`site_reuse`: outputs of unchanged docs-dir files hard-linked, the rest copied), and of the
+    files for machines (`extra`: site path → text, written after MkDocs) only the `.md` copies
+    whose text is the same (linked: `build.write_extra` leaves them alone); return what is known
+    of the staged files, for `write_stamp`."""
     assert plan.changed is not None
-    rebuilt = {Path(_output(path, docs_dir, staging).abs_dest_path) for path in plan.changed}
-    for path, digest in plan.previous_site.items():
-        target = staging / path
-        if (target in rebuilt or Path(path).is_absolute() or ".." in Path(path).parts
-                or path.endswith(".md") or Path(path).name in MACHINE_NAMES
-                or not (previous_site / path).is_file() or (previous_site / path).is_symlink()):
-            continue  # rebuilt anyway, a file for machines (written by every build), outside the site, or gone
-        data = (previous_site / path).read_bytes()
-        if hashlib.sha256(data).hexdigest() == digest:  # else edited since: MkDocs makes it again
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+    rebuilt = {_output(path, docs_dir, staging).dest_uri for path in plan.changed}
+    same_copies = {path for path, text in (extra or {}).items() if path.endswith(".md")
+                   and plan.previous_site.get(path) == hashlib.sha256(text.encode("utf-8")).hexdigest()}
+    # rebuilt anyway, or written on every build (the other files for machines after MkDocs; the
+    # sitemap, the 404 page, the search index and the shared frame files by MkDocs and its plugins)
+    skip = rebuilt | {p for p in plan.previous_site
+                      if (p.endswith(".md") and p not in same_copies) or Path(p).name in MACHINE_NAMES}
+    linkable: dict[str, Path | None] = {path: None for path in same_copies}
+    for path in plan.files:
+        if path not in plan.changed:
+            out = _output(path, docs_dir, staging).dest_uri
+            if out not in WRITTEN_EVERY_BUILD and out not in linkable:
+                linkable[out] = docs_dir / path
+    return site_reuse.reuse(plan.previous_site, plan.previous_stats, previous_site, staging, linkable, skip)
 
 
 def merge_search_index(plan: Plan, docs_dir: Path, previous_site: Path, staging: Path) -> None:
@@ -144,20 +167,47 @@ def merge_search_index(plan: Plan, docs_dir: Path, previous_site: Path, staging:
     index_path.write_text(json.dumps({**built, "docs": docs}, separators=(",", ":"), default=str), encoding="utf-8")
 
 
-def write_stamp(plan: Plan, site: Path) -> None:
-    """The build record: what the site was built from, and every file of it (the stamp aside)."""
-    (site / STAMP).write_text(json.dumps({"fingerprint": plan.fingerprint, "files": plan.files,
-                                          "site": hash_files(site)}, sort_keys=True), encoding="utf-8")
+def write_stamp(plan: Plan, site: Path, known: dict[str, site_reuse.Known] | None = None,
+                stat_file: Path | None = None) -> None:
+    """The build record: what the site was built from, and every file of it (the stamp aside) by
+    content; a file in `known` whose stat is unchanged is not read again. The files' stats
+    (`site_reuse`) go to `stat_file`, with the SHA-256 of the record they belong to."""
+    digests, stats = {}, {}
+    for f in _site_files(site):
+        path = f.relative_to(site).as_posix()
+        st = site_reuse.stat_of(f.stat())
+        seen = (known or {}).get(path)
+        digests[path] = seen.digest if seen is not None and seen.stat == st else hashlib.sha256(f.read_bytes()).hexdigest()
+        stats[path] = list(st)
+    record = json.dumps({"fingerprint": plan.fingerprint, "files": plan.files, "site": digests},
+                        sort_keys=True).encode("utf-8")
+    (site / STAMP).write_bytes(record)
+    if stat_file is not None:
+        stat_file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(stat_file, json.dumps({"record": hashlib.sha256(record).hexdigest(), "stat": stats}))
+
+
+def _stats(stat_file: Path | None, record: str) -> dict[str, list[int]]:
+    """The stats `write_stamp` kept for the build record whose SHA-256 is `record` (none else)."""
+    try:
+        kept = json.loads(stat_file.read_bytes()) if stat_file is not None else None
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(kept, dict) or kept.get("record") != record or not isinstance(kept.get("stat"), dict):
+        return {}
+    return kept["stat"]
 
 
 def hash_files(docs_dir: Path) -> dict[str, str]:
     """Every file under `docs_dir` (hidden ones aside: MkDocs reads none), by content; also
     used for a built site."""
-    return {
-        f.relative_to(docs_dir).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
-        for f in sorted(docs_dir.rglob("*"))
-        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(docs_dir).parts)
-    }
+    return {f.relative_to(docs_dir).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest() for f in _site_files(docs_dir)}
+
+
+def _site_files(folder: Path) -> list[Path]:
+    """Every file under `folder` but hidden ones, sorted."""
+    return [f for f in sorted(folder.rglob("*"))
+            if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts)]
 
 
 def _fingerprint(docs_dir: Path, nav: list[Any], config_files: list[Path]) -> str:

@@ -1,7 +1,8 @@
 """The MkDocs plugins every build adds to its loaded config, for single- and multi-process builds alike.
 
 In: a loaded `MkDocsConfig` and the build's cache directory. Out: the config with schemadocs'
-plugins appended, in this order: one copy of the page frame (`frame`: the navigation's
+plugins appended, in this order: the theme's compiled templates kept between builds
+(`template_cache`), one copy of the page frame (`frame`: the navigation's
 long lists and the theme's icons shared), the diagrams and fragments put into the built pages
 (`inline_diagrams`), the 404 page that finds the site's root (`not_found`), one search
 entry per column (`search_columns`, after MkDocs' search plugin) and, on a site of several
@@ -14,12 +15,13 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from schemadocs import frame, inline_diagrams, not_found, search_columns
+from schemadocs import frame, inline_diagrams, not_found, search_columns, template_cache
 from schemadocs.multisite import search_labels
 
 
 def add_plugins(cfg: MkDocsConfig, cache_dir: Path) -> None:
     """Append schemadocs' plugins to `cfg` (see the module's docstring)."""
+    cfg.plugins[template_cache.NAME] = template_cache.TemplateCache(cache_dir)
     cfg.plugins[frame.NAME] = frame.SharedFrame()
     cfg.plugins[inline_diagrams.NAME] = inline_diagrams.InlineDiagrams(cache_dir)
     cfg.plugins[not_found.NAME] = not_found.NotFoundPage()

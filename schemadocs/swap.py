@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from schemadocs import detached_remove
 from schemadocs.errors import BuildError
 from schemadocs.incremental import STAMP
 
@@ -39,20 +40,25 @@ AT_FDCWD = -100
 @contextlib.contextmanager
 def work_dir(out_dir: Path) -> Iterator[Path]:
     """A fresh locked work folder beside `out_dir` with an empty `site/` for the new site;
-    removed afterwards, whatever happens (with the old site, after a switch)."""
+    removed afterwards, whatever happens (with the old site, after a switch: a large one by a
+    detached process the build does not wait for, `schemadocs.detached_remove`)."""
     clean_stale(out_dir)
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     except OSError as exc:
         raise BuildError(f"cannot create the work folder beside {out_dir} ({exc.strerror}); "
                          f"make {out_dir.parent} writable or pass another --out") from None
+    detached = False
     try:
         with open(work / LOCK, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             (work / "site").mkdir()  # the umask's default mode
             yield work
+            detached = detached_remove.remove_later(work, lock.fileno(), LOCK,
+                                                    (work / "site" / STAMP, work / PREVIOUS / STAMP))
     finally:
-        _remove(work)
+        if not detached:
+            _remove(work)
 
 
 def switch(site: Path, out_dir: Path) -> None:
@@ -106,14 +112,7 @@ def _stale_lock(work: Path) -> Iterator[bool]:
 def _remove(work: Path) -> None:
     """Delete a work folder, its lock file last: a build killed meanwhile leaves a folder the
     next one still recognises (locked by nobody, or empty)."""
-    with contextlib.suppress(OSError):  # what cannot be removed now is left for the next build
-        for entry in work.iterdir():
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            elif entry.name != LOCK:
-                entry.unlink()
-        (work / LOCK).unlink(missing_ok=True)
-        work.rmdir()
+    detached_remove.remove(work, LOCK)
 
 
 def _restore(previous: Path, out_dir: Path) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ CODE_PACKAGES = ("schemadocs", "schemadocs.render", "schemadocs.templates", "sch
 # The installed distributions that render Markdown, escape, highlight or build the pages.
 DISTRIBUTIONS = ("Jinja2", "MarkupSafe", "markdown-it-py", "Markdown", "mkdocs", "mkdocs-material",
                  "pymdown-extensions", "Pygments")
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+>")  # in the repr of an object that has no repr of its own
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,15 @@ class LazyPage:
     template: str
     key: object  # everything the page is made from; its repr must be deterministic
     context: Callable[[], object]
+    renderer: Callable[[str, object], str] = render  # the HTML Markdown, or `render.clean`'s clean copy
+
+
+def context_page(path: str, template: str, context: object,
+                 renderer: Callable[[str, object], str] = render) -> LazyPage:
+    """A page keyed by its whole context (a frozen dataclass of plain values, whose repr is
+    deterministic): the text a template makes of it depends on nothing else but the code, which
+    `render_inputs` covers, so a page whose context did not change is read back, never stale."""
+    return LazyPage(path, template, context, lambda: context, renderer)
 
 
 class PageCache:
@@ -57,8 +68,12 @@ class PageCache:
     def render(self, page: LazyPage) -> str:
         """The page's text: from the cache, else rendered (and kept for the next build)."""
         if self.directory is None:
-            return render(page.template, page.context())
-        digest = hashlib.sha256(f"{render_inputs()}\n{page.template}\n{page.path}\n{page.key!r}".encode()).hexdigest()
+            return page.renderer(page.template, page.context())
+        key = repr(page.key)
+        if _ADDRESS.search(key):  # an object without a value repr (its address): never cached
+            return page.renderer(page.template, page.context())
+        renderer = f"{page.renderer.__module__}.{page.renderer.__qualname__}"
+        digest = hashlib.sha256(f"{render_inputs()}\n{renderer}\n{page.template}\n{page.path}\n{key}".encode()).hexdigest()
         self.used.add(digest)
         cached = self.directory / f"{digest}.md"
         try:
@@ -69,7 +84,7 @@ class PageCache:
         except FileNotFoundError:
             pass
         progress.count("cached pages", rendered=1)
-        text = render(page.template, page.context())
+        text = page.renderer(page.template, page.context())
         self.directory.mkdir(parents=True, exist_ok=True)
         write_atomic(cached, text)
         return text

@@ -22,6 +22,7 @@ from schemadocs.lineage.edges import Edge
 from schemadocs.lineage.graphs import Graphs, build_graphs
 from schemadocs.model import Catalog, QualifiedName
 from schemadocs.render.assets import site_assets
+from schemadocs.render.clean import environment as clean_env
 from schemadocs.render.clean import render_clean
 from schemadocs.render.changes import (
     CHANGES_PAGE,
@@ -51,7 +52,7 @@ from schemadocs.render.escape import page_title
 from schemadocs.families.detect import Families
 from schemadocs.render.family_context import FamilyPage, family_note, family_pages, home_rows
 from schemadocs.render.fragments import fragment, lift_tables
-from schemadocs.render.page_cache import LazyPage, PageCache
+from schemadocs.render.page_cache import LazyPage, PageCache, context_page
 from schemadocs.project.overlay import Annotated
 from schemadocs.render.project_context import ListPage, ProjectPages, note, project_pages, with_routine_notes
 from schemadocs.render.relation_context import RelationPage, relation_page_context
@@ -66,7 +67,9 @@ from schemadocs.render.slugs import (
     schema_page,
     type_page,
 )
+from schemadocs.render.templates import environment as templates_env
 from schemadocs.render.templates import render, stylesheet
+from schemadocs.template_cache import use_for
 from schemadocs.render.type_context import TypePage, type_pages
 from schemadocs.render.undocumented import undocumented_page
 
@@ -111,6 +114,8 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
     description sources on the pages, and the label, owner and viewpoint pages. With `families`
     (found in `whole`, the catalog before `families.collapse` left one representative per family in
     `catalog`), a page per family, and families on the home, navigation and representatives' pages."""
+    for env in (templates_env(), clean_env()):  # compiled templates kept beside the diagrams
+        use_for(env, cache_dir)
     with progress.stage("graphs"):
         graphs = build_graphs(catalog)
     with progress.stage("page contexts"):
@@ -124,7 +129,7 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
         contexts = with_diagrams(catalog, graphs, contexts, cache_dir / "diagrams", er_depth)
     with progress.stage("pages"):
         site = render_pages(catalog, contexts, changes, pages, cache_dir / "fragments")
-        return dataclasses.replace(site, clean=clean_pages(catalog, contexts, changes))
+        return dataclasses.replace(site, clean=clean_pages(catalog, contexts, changes, pages))
 
 
 def page_contexts(catalog: Catalog, graphs: Graphs, health: Health | None = None) -> Contexts:
@@ -233,36 +238,42 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
                  cache: PageCache | None = None, fragments: Path | None = None) -> Site:
     """Every page's Markdown, and the navigation: Home, Lineage, Columns, then one entry per schema
     (with a change history or a migration plan, a Changes page after Columns). With `fragments`,
-    the search-excluded tables are fragments there, named by placeholder (render.fragments)."""
-    pages = {HOME_PAGE: render("home.md.j2", contexts.home), STYLESHEET: stylesheet(), **site_assets(),
-             LINEAGE_PAGE: render("lineage.md.j2", contexts.overview),
-             **{part.path: (cache or PageCache(None)).render(with_rows_fragment(part, fragments))
-                for part in column_index_pages(catalog)}}
-    pages.update({p.path: render("schema.md.j2", p) for p in contexts.schemas})
-    pages.update({p.path: render("area.md.j2", p) for p in contexts.areas})
+    the search-excluded tables are fragments there, named by placeholder (render.fragments). With
+    `cache`, a page whose context did not change since it was last rendered is read back from it."""
+    cache = cache or PageCache(None)
+
+    def page(path: str, template: str, context: object) -> str:
+        return cache.render(context_page(path, template, context))
+
+    pages = {HOME_PAGE: page(HOME_PAGE, "home.md.j2", contexts.home), STYLESHEET: stylesheet(), **site_assets(),
+             LINEAGE_PAGE: page(LINEAGE_PAGE, "lineage.md.j2", contexts.overview),
+             **{part.path: cache.render(with_rows_fragment(part, fragments)) for part in column_index_pages(catalog)}}
+    pages.update({p.path: page(p.path, "schema.md.j2", p) for p in contexts.schemas})
+    pages.update({p.path: page(p.path, "area.md.j2", p) for p in contexts.areas})
     for rel, relation in zip(catalog.relations, contexts.relations):
         if changes is not None:
             relation = dataclasses.replace(relation, changed=changed_badge(relation.path, changes, rel.qname))
-        pages[relation.path] = render("relation.md.j2", relation)
-    pages.update({p.path: render("routine.md.j2", p) for p in contexts.routines})
-    pages.update({p.path: render("type.md.j2", p) for p in contexts.types})
-    pages[UNDOCUMENTED_PAGE] = render("undocumented.md.j2", undocumented_page(catalog))
-    pages.update({p.path: render("family.md.j2", p) for p in contexts.families})
+        pages[relation.path] = page(relation.path, "relation.md.j2", relation)
+    pages.update({p.path: page(p.path, "routine.md.j2", p) for p in contexts.routines})
+    pages.update({p.path: page(p.path, "type.md.j2", p) for p in contexts.types})
+    pages[UNDOCUMENTED_PAGE] = page(UNDOCUMENTED_PAGE, "undocumented.md.j2", undocumented_page(catalog))
+    pages.update({p.path: page(p.path, "family.md.j2", p) for p in contexts.families})
     nav: list[NavEntry] = [{"Home": HOME_PAGE}, {"Lineage": LINEAGE_PAGE}, {"Columns": COLUMN_INDEX_PAGE},
                            {"Schemas": [{page_title(s.name): schema_page(s.name)} for s in catalog.schemas]}]
     if contexts.families:
         nav.append({"Families": [{page_title(p.name): p.path} for p in contexts.families]})
     if contexts.health is not None:
-        pages[HEALTH_PAGE] = render("health.md.j2", contexts.health.page)
-        pages.update({p.path: render("health_rule.md.j2", p) for p in contexts.health.rules})
+        pages[HEALTH_PAGE] = page(HEALTH_PAGE, "health.md.j2", contexts.health.page)
+        pages.update({p.path: page(p.path, "health_rule.md.j2", p) for p in contexts.health.rules})
         nav.insert(3, {"Health": HEALTH_PAGE})
     if contexts.project is not None:
         nav += project_nav(contexts.project)
-        pages.update({p.path: render("project_list.md.j2", p) for p in (*contexts.project.labels, *contexts.project.owners)})
-        pages.update({p.path: render("viewpoint.md.j2", p) for p in contexts.project.viewpoints})
+        pages.update({p.path: page(p.path, "project_list.md.j2", p)
+                      for p in (*contexts.project.labels, *contexts.project.owners)})
+        pages.update({p.path: page(p.path, "viewpoint.md.j2", p) for p in contexts.project.viewpoints})
     if changes is not None and (changes.history or changes.plan is not None):
-        pages[CHANGES_PAGE] = render("changes.md.j2", changes_page(catalog, changes.history, changes.plan,
-                                                                   this_build_changed=changes.this_build is not None))
+        pages[CHANGES_PAGE] = page(CHANGES_PAGE, "changes.md.j2", changes_page(
+            catalog, changes.history, changes.plan, this_build_changed=changes.this_build is not None))
         nav.insert(3, {"Changes": CHANGES_PAGE})
     if fragments is not None:
         pages = {path: lift_tables(text, fragments) if path.endswith(".md") else text
@@ -279,26 +290,34 @@ def project_nav(project: ProjectPages) -> list[NavEntry]:
     return nav
 
 
-def clean_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None) -> dict[str, str]:
+def clean_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | None = None,
+                cache: PageCache | None = None) -> dict[str, str]:
     """Every generated page as clean Markdown (`render.clean`), keyed by the page's docs-dir path:
-    the same pages `render_pages` renders, from the same contexts, without HTML or diagrams."""
-    clean = {HOME_PAGE: render_clean("home.md.j2", contexts.home),
-             LINEAGE_PAGE: render_clean("lineage.md.j2", contexts.overview)}
-    clean.update({lazy.path: render_clean("columns.md.j2", lazy.context()) for lazy in column_index_pages(catalog)})
-    clean.update({p.path: render_clean("schema.md.j2", p) for p in contexts.schemas})
-    clean.update({p.path: render_clean("area.md.j2", p) for p in contexts.areas})
-    clean.update({p.path: render_clean("relation.md.j2", p) for p in contexts.relations})
-    clean.update({p.path: render_clean("routine.md.j2", p) for p in contexts.routines})
-    clean.update({p.path: render_clean("type.md.j2", p) for p in contexts.types})
-    clean[UNDOCUMENTED_PAGE] = render_clean("undocumented.md.j2", undocumented_page(catalog))
-    clean.update({p.path: render_clean("family.md.j2", p) for p in contexts.families})
+    the same pages `render_pages` renders, from the same contexts, without HTML or diagrams; with
+    `cache`, read back where the page's context did not change."""
+    cache = cache or PageCache(None)
+
+    def page(path: str, template: str, context: object) -> str:
+        return cache.render(context_page(path, template, context, render_clean))
+
+    clean = {HOME_PAGE: page(HOME_PAGE, "home.md.j2", contexts.home),
+             LINEAGE_PAGE: page(LINEAGE_PAGE, "lineage.md.j2", contexts.overview)}
+    clean.update({lazy.path: cache.render(dataclasses.replace(lazy, template="columns.md.j2", renderer=render_clean))
+                  for lazy in column_index_pages(catalog)})
+    clean.update({p.path: page(p.path, "schema.md.j2", p) for p in contexts.schemas})
+    clean.update({p.path: page(p.path, "area.md.j2", p) for p in contexts.areas})
+    clean.update({p.path: page(p.path, "relation.md.j2", p) for p in contexts.relations})
+    clean.update({p.path: page(p.path, "routine.md.j2", p) for p in contexts.routines})
+    clean.update({p.path: page(p.path, "type.md.j2", p) for p in contexts.types})
+    clean[UNDOCUMENTED_PAGE] = page(UNDOCUMENTED_PAGE, "undocumented.md.j2", undocumented_page(catalog))
+    clean.update({p.path: page(p.path, "family.md.j2", p) for p in contexts.families})
     if contexts.health is not None:
-        clean[HEALTH_PAGE] = render_clean("health.md.j2", contexts.health.page)
-        clean.update({p.path: render_clean("health_rule.md.j2", p) for p in contexts.health.rules})
+        clean[HEALTH_PAGE] = page(HEALTH_PAGE, "health.md.j2", contexts.health.page)
+        clean.update({p.path: page(p.path, "health_rule.md.j2", p) for p in contexts.health.rules})
     if contexts.project is not None:
-        clean.update({p.path: render_clean("project_list.md.j2", p)
+        clean.update({p.path: page(p.path, "project_list.md.j2", p)
                       for p in (*contexts.project.labels, *contexts.project.owners)})
-        clean.update({p.path: render_clean("viewpoint.md.j2", p) for p in contexts.project.viewpoints})
+        clean.update({p.path: page(p.path, "viewpoint.md.j2", p) for p in contexts.project.viewpoints})
     if changes is not None and changes.history:
-        clean[CHANGES_PAGE] = render_clean("changes.md.j2", changes_page(catalog, changes.history))
+        clean[CHANGES_PAGE] = page(CHANGES_PAGE, "changes.md.j2", changes_page(catalog, changes.history))
     return clean

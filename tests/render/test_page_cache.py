@@ -11,7 +11,7 @@ import pytest
 
 from schemadocs import snapshot
 from schemadocs.model import Catalog
-from schemadocs.render import contexts, page_cache
+from schemadocs.render import contexts, page_cache, slugs
 from schemadocs.render.page_cache import PageCache
 from schemadocs.render.render_site import render_site
 
@@ -22,7 +22,10 @@ def test_cached_pages_equal_rendered_ones_and_only_changed_parts_render(edge_cat
     cache = PageCache(tmp_path / "pages")
     first = render_site(edge_catalog, tmp_path / "diagrams", pages=cache)
     parts = sorted(p for p in first.pages if p.startswith("columns/"))
-    assert len(parts) > 2 and len(cache.used) == len(parts) + 1
+    pages = [p for p in first.pages if p.endswith(".md")]
+    # every page is cached, keyed by its whole context (none holds an object without a value repr),
+    # and its clean `.md` copy beside it
+    assert len(parts) > 2 and len(cache.used) == 2 * len(pages)
     assert render_site(edge_catalog, tmp_path / "diagrams").pages == first.pages, "cache off: the same pages"
 
     rendered: list[str] = []
@@ -44,7 +47,10 @@ def test_cached_pages_equal_rendered_ones_and_only_changed_parts_render(edge_cat
                                                                 for r in edge_catalog.relations))
     after = PageCache(tmp_path / "pages")
     result = render_site(changed, tmp_path / "diagrams", pages=after)
-    assert "columns/z.md" in rendered and len(rendered) <= 3, rendered  # the index, the old and new letters
+    index = [p for p in rendered if p.startswith("columns")]
+    assert "columns/z.md" in index and len(set(index)) <= 3, index  # the index, the old and new letters
+    assert slugs.relation_page(table.qname) in rendered, "the renamed table's page"
+    assert len(set(rendered)) < len(pages) / 2, "the unchanged pages came from the cache"
     assert result.pages == render_site(changed, tmp_path / "diagrams").pages
     after.prune()
     assert {p.stem for p in (tmp_path / "pages").glob("*.md")} == after.used
