@@ -36,11 +36,19 @@ Measured (issue 14, second round; 2 shared cores, load average 11-13 throughout)
                                                           CPU 18.5 s, 6.7x)
   third round, after (detection once, compact list-wide): single 4.3 s (CPU 2.7 s), 2,000 tenants 26.2 s (6.1x;
                                                           CPU 17.9 s, 6.7x), load 6-7; catalog.json byte-identical
+  fourth round, side by side (--baseline main at 54b5bd0; load 13-19, wall times 5-10x the CPU):
+                                                          baseline single CPU 2.9 s, 2,000 tenants CPU 22.5 s (7.76x);
+                                                          this round (family page tables lifted out of MkDocs):
+                                                          single CPU 2.8 s, 2,000 tenants CPU 20.9 s (7.56x)
   (README "Schema families", Measured, has the table and where the rest goes; CPU time is the
   steadier figure on a shared machine. `--profile FILE` writes a cProfile of the families build.)
 
     .venv/bin/python -m bench.bench_families --tenants 2000 --tables 40 --real 50 [--unfolded 50] [--json out.json]
-        [--profile families.prof]
+        [--profile families.prof] [--baseline DIR]
+
+`--baseline DIR` (a checkout with its own .venv, e.g. `git -C /work/main archive main | tar -x -C DIR`):
+that code's single and families builds too, each in a process of its own on the same catalog
+(pickled), alternating with this code's; reported beside them with their ratio.
 """
 
 from __future__ import annotations
