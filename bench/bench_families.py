@@ -36,11 +36,19 @@ Measured (issue 14, second round; 2 shared cores, load average 11-13 throughout)
                                                           CPU 18.5 s, 6.7x)
   third round, after (detection once, compact list-wide): single 4.3 s (CPU 2.7 s), 2,000 tenants 26.2 s (6.1x;
                                                           CPU 17.9 s, 6.7x), load 6-7; catalog.json byte-identical
+  fourth round, side by side (--baseline main at 54b5bd0; load 13-19, wall times 5-10x the CPU):
+                                                          baseline single CPU 2.9 s, 2,000 tenants CPU 22.5 s (7.76x);
+                                                          this round (family page tables lifted out of MkDocs):
+                                                          single CPU 2.8 s, 2,000 tenants CPU 20.9 s (7.56x)
   (README "Schema families", Measured, has the table and where the rest goes; CPU time is the
   steadier figure on a shared machine. `--profile FILE` writes a cProfile of the families build.)
 
     .venv/bin/python -m bench.bench_families --tenants 2000 --tables 40 --real 50 [--unfolded 50] [--json out.json]
-        [--profile families.prof]
+        [--profile families.prof] [--baseline DIR]
+
+`--baseline DIR` (a checkout with its own .venv, e.g. `git -C /work/main archive main | tar -x -C DIR`):
+that code's single and families builds too, each in a process of its own on the same catalog
+(pickled), alternating with this code's; reported beside them with their ratio.
 """
 
 from __future__ import annotations
@@ -49,6 +57,8 @@ import argparse
 import cProfile
 import json
 import os
+import pickle
+import subprocess
 import sys
 import tempfile
 import time
@@ -177,7 +187,32 @@ def own_statistics(catalog: Any, schema: str) -> Any:
         return dataclasses.replace(catalog, schemas=schemas, relations=tuple(map(own, catalog.relations)))
 
 
-def run(tenants: int, tables: int, real: int, unfolded: int, profile: Path | None = None) -> dict[str, Any]:
+_BASELINE_CHILD = """
+import json, pickle, sys
+from pathlib import Path
+from bench.bench_families import timed_build
+catalog_file, single_file, parent, name = sys.argv[1:5]
+single = pickle.loads(Path(single_file).read_bytes())
+timed_build(single, Path(parent), name + "-warm-up")
+catalog = single if catalog_file == single_file else pickle.loads(Path(catalog_file).read_bytes())
+print(json.dumps(timed_build(catalog, Path(parent), name)))
+"""
+
+
+def baseline_build(baseline: Path, catalog_file: Path, single_file: Path, parent: Path, name: str) -> dict[str, Any]:
+    """One build by the code in `baseline` (a checkout with its own `.venv`), in a process of its
+    own: the catalog unpickled there (the model is the same), a warm-up build of the single schema
+    first, as here; its figures as `timed_build` gives them."""
+    out = subprocess.run([str(baseline / ".venv" / "bin" / "python"), "-c", _BASELINE_CHILD, str(catalog_file),
+                          str(single_file), str(parent), name], cwd=baseline, check=True, capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(baseline)})
+    for line in out.stderr.splitlines():
+        log(f"  {line}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(tenants: int, tables: int, real: int, unfolded: int, profile: Path | None = None,
+        baseline: Path | None = None) -> dict[str, Any]:
     from schemadocs.families.detect import detect
     from schemadocs.families.settings import FamilySettings
     from schemadocs.introspect.introspect import introspect
@@ -209,19 +244,32 @@ def run(tenants: int, tables: int, real: int, unfolded: int, profile: Path | Non
         assert len(found.families) == 1 and found.families[0].size == tenants, found.families
         log(f"[families] detection {res['detect_s']} s")
         timed_build(single, parent, "warm-up")  # imports, templates and the diagram program, loaded once
+        if baseline is not None:  # the baseline's builds alternate with this code's, under the same load
+            single_file, many_file = parent / "single.pickle", parent / "many.pickle"
+            single_file.write_bytes(pickle.dumps(single, protocol=pickle.HIGHEST_PROTOCOL))
+            many_file.write_bytes(pickle.dumps(many, protocol=pickle.HIGHEST_PROTOCOL))
+            res["baseline_single"] = baseline_build(baseline, single_file, single_file, parent, "baseline-single")
         res["single"] = timed_build(single, parent, "single")
+        if baseline is not None:
+            res["baseline_families"] = baseline_build(baseline, many_file, single_file, parent, "baseline-families")
         res["families"] = timed_build(many, parent, "families", profile=profile)
         if unfolded:
             few = copies(single, "app", unfolded)
             res["unfolded"] = {"tenants": unfolded, **timed_build(few, parent, "unfolded", FamilySettings(enable=False))}
     res["ratio"] = round(res["families"]["build_s"] / res["single"]["build_s"], 2)
     res["cpu_ratio"] = round(res["families"]["cpu_s"] / res["single"]["cpu_s"], 2)  # steadier on a shared machine
+    if baseline is not None:
+        res["baseline_ratio"] = round(res["baseline_families"]["build_s"] / res["baseline_single"]["build_s"], 2)
+        res["baseline_cpu_ratio"] = round(res["baseline_families"]["cpu_s"] / res["baseline_single"]["cpu_s"], 2)
     res["load_end"] = os.getloadavg()[0]
     return res
 
 
 def report(res: dict[str, Any]) -> str:
     rows = [("single schema", res["single"]), (f"{res['tenants']} tenants, families", res["families"])]
+    if "baseline_single" in res:
+        rows = [("single schema, baseline", res["baseline_single"]),
+                (f"{res['tenants']} tenants, families, baseline", res["baseline_families"]), *rows]
     if "unfolded" in res:
         rows.append((f"{res['unfolded']['tenants']} tenants, families off", res["unfolded"]))
     lines = [f"{res['tenants']} tenant schemas of {res['tables']} tables "
@@ -232,6 +280,8 @@ def report(res: dict[str, Any]) -> str:
                      f"{r['site_bytes'] / 1e6:8.1f} {r['snapshot_bytes'] / 1e6:16.1f}")
     lines.append(f"families / single build time: {res['ratio']}x, CPU time {res['cpu_ratio']}x "
                  f"(detection {res['detect_s']} s of it)")
+    if "baseline_ratio" in res:
+        lines.append(f"baseline: families / single build time {res['baseline_ratio']}x, CPU time {res['baseline_cpu_ratio']}x")
     lines.append(f"load average (1 min) {res['load_start']:.1f} at the start, {res['load_end']:.1f} at the end")
     if res.get("real"):
         lines.append(f"real introspection of {res['real']} tenants: {res['real_families']} found in "
@@ -248,8 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="also profile the families build (cProfile; its time then counts the profiler too)")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="also build single and families with the code in DIR (a checkout with its own .venv), "
+                             "alternating with this code's builds in the same run")
     args = parser.parse_args(argv)
-    res = run(args.tenants, args.tables, args.real, args.unfolded, args.profile)
+    if args.baseline is not None and not (args.baseline / ".venv" / "bin" / "python").exists():
+        parser.error(f"--baseline {args.baseline}: no .venv/bin/python there (python3 -m venv .venv && .venv/bin/pip install -e .)")
+    res = run(args.tenants, args.tables, args.real, args.unfolded, args.profile, args.baseline)
     print(report(res))
     if args.json:
         args.json.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import operator
 import types
 import typing
 from enum import Enum
@@ -27,6 +26,7 @@ from schemadocs.errors import SnapshotError
 from schemadocs.gc_pause import gc_paused
 from schemadocs.json_input import parse_json, shorten
 from schemadocs.model import FORMAT_VERSION, Catalog, Constraint, ConstraintKind, ForeignKey, Relation, Routine
+from schemadocs.model_fields import class_fields
 
 if TYPE_CHECKING:
     from schemadocs.families.detect import Families
@@ -230,8 +230,6 @@ def to_plain(value: Any) -> Any:
         plan = _PLANS[kind] = _plan(kind)
     names, getter, nested = plan
     values = getter(value)
-    if len(names) == 1:
-        values = (values,)
     if not nested:
         plain = dict(zip(names, values))
     else:
@@ -243,13 +241,13 @@ def to_plain(value: Any) -> Any:
 
 
 def _plan(kind: type) -> tuple[tuple[str, ...], Any, frozenset[int]]:
-    """Per dataclass: its field names, a C-level getter for them, and which fields need converting."""
-    names = tuple(f.name for f in dataclasses.fields(kind))
+    """Per dataclass: its field names, a C-level getter for them (`model_fields`), and which fields need converting."""
+    names, getter, _ = class_fields(kind)
     hints = _hints(kind)
     scalar = {str, int, float, bool, type(None)}
     nested = frozenset(i for i, n in enumerate(names)
                        if not set(typing.get_args(hints[n]) or (hints[n],)) <= scalar)
-    return names, operator.attrgetter(*names), nested
+    return names, getter, nested
 
 
 # Fields added after format 1, written only when they differ from their default: a snapshot of a

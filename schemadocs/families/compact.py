@@ -19,18 +19,17 @@ else the whole object is replaced; so folding never loses anything.
 
 from __future__ import annotations
 
-import dataclasses
-import typing
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import cache
 from itertools import accumulate, chain, compress
 from operator import and_, attrgetter, eq, is_not, ne, or_
 from typing import Any
 
 import orjson
 
+from schemadocs.families.fields import per_member_plan as _plan
 from schemadocs.model import RelationStats
+from schemadocs.model_fields import class_fields
 
 LISTS = ("relations", "routines", "enums", "domains", "composite_types", "sequences")
 Objects = dict[str, list[Any]]  # one schema's objects per list ("schema": [its own schema object])
@@ -143,24 +142,6 @@ def _whole_patch(mine: Any, start: bytes, encode: Callable[[Any], bytes]) -> Any
     return patch if orjson.dumps(_apply(a, patch)) == text else [b]
 
 
-# Fields that differ from tenant to tenant; the snapshot never leaves them out at their default
-_PER_MEMBER = frozenset({"oid", "stats", "owner", "grants", "comment", "size", "scans"})
-
-
-@cache
-def _plan(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]] | None, tuple[str, ...]]:
-    """A model class's per-member fields with one getter for them all, and its fields that may
-    hold model objects with per-member fields of their own (columns, constraints, indexes, ...)."""
-    if not dataclasses.is_dataclass(cls):
-        return (), None, ()
-    fields = dataclasses.fields(cls)
-    fast = tuple(f.name for f in fields if f.name in _PER_MEMBER)
-    hints = typing.get_type_hints(cls)
-    nested = tuple(f.name for f in fields if f.name not in _PER_MEMBER and _carries(_element(hints[f.name])))
-    getter = attrgetter(*fast) if fast else None
-    return fast, (getter if len(fast) != 1 else lambda x: (getter(x),)) if getter else None, nested
-
-
 def _replacing(value: Any, their: Any) -> Any:
     """The patch from `their` to `value`, both a per-member field's value: of statistics (a model
     object on both sides), the fields that differ; else the whole value."""
@@ -177,8 +158,7 @@ def _replacing(value: Any, their: Any) -> Any:
 _PLAIN_SCALARS = frozenset({str, int, bool, type(None)})  # not float: orjson writes NaN as null
 
 
-_SCALAR_OBJECTS = {cls: (names, attrgetter(*names)) for cls in (RelationStats,)
-                   for names in [tuple(f.name for f in dataclasses.fields(cls))]}
+_SCALAR_OBJECTS = {cls: class_fields(cls)[:2] for cls in (RelationStats,)}
 
 
 def _same(getter: Any, items: tuple[Any, ...], theirs: tuple[Any, ...]) -> bool:
@@ -188,21 +168,6 @@ def _same(getter: Any, items: tuple[Any, ...], theirs: tuple[Any, ...]) -> bool:
         return list(map(getter, items)) == list(map(getter, theirs))
     except AttributeError:
         return False
-
-
-def _element(hint: Any) -> Any:
-    """X of a `tuple[X, ...]` type hint, else None."""
-    args = typing.get_args(hint)
-    return args[0] if typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis else None
-
-
-@cache
-def _carries(cls: Any) -> bool:
-    """Whether objects of `cls` hold per-member fields, themselves or in the model objects they hold."""
-    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
-        return False
-    plan = _plan(cls)
-    return bool(plan[0] or plan[2])
 
 
 def _masked(mine: Any, rep: Any) -> tuple[Any, dict[str, Any]]:
@@ -250,19 +215,11 @@ def _copy_with(mine: Any, changes: dict[str, Any]) -> Any:
         copy.__dict__.update(mine.__dict__)
         copy.__dict__.update(changes)
         return copy
-    names, getter, setters = _slots(type(mine))
+    names, getter, setters = class_fields(type(mine))
+    assert setters is not None  # a class without a __dict__ is slotted
     for name, value, set_slot in zip(names, getter(mine), setters):
         set_slot(copy, changes.get(name, value))
     return copy
-
-
-@cache
-def _slots(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]], tuple[Callable[[Any, Any], None], ...]]:
-    """A slotted dataclass's field names, a getter of all their values, and each slot's setter
-    (its member descriptor's, which a frozen class's __setattr__ does not stop)."""
-    names = tuple(f.name for f in dataclasses.fields(cls))
-    getter = attrgetter(*names) if len(names) > 1 else (lambda value: (getattr(value, names[0]),))
-    return names, getter, tuple(getattr(cls, name).__set__ for name in names)
 
 
 def _masked_all(mine: list[Any], reps: list[Any]) -> tuple[list[Any], list[dict[str, Any]]]:
