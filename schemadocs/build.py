@@ -45,6 +45,7 @@ from schemadocs.render.changes import BuildChanges
 from schemadocs.render import llms
 from schemadocs.render.escape import page_title
 from schemadocs.render.machine_files import MachineFiles, without_api_objects
+from schemadocs.render.packed_diagrams import packs
 from schemadocs.render.page_cache import PageCache
 from schemadocs.render.render_site import NavEntry, Site, render_site
 
@@ -68,7 +69,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
           er_depth: int = 1, checks: Settings | None = None, plan: Plan | None = None,
           llms_full_max_chars: int | None = None, virtual: tuple[VirtualRelation, ...] = (),
           project: Project | None = None, site_url: str | None = None,
-          families: FamilySettings | None = None, machine: MachineFiles = MachineFiles()) -> BuildResult:
+          families: FamilySettings | None = None, machine: MachineFiles = MachineFiles(),
+          diagrams: str = "auto") -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
@@ -90,6 +92,7 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     once each (`schemadocs.families`): the pages, API, llms files and Health pages see one
     representative per family; the snapshot (`catalog.json`) holds each family once, its members as
     what differs from the representative (`snapshot.dump_bytes`), and loads back as the whole catalog.
+    `diagrams` (inline, packed or auto): how the diagrams' SVG goes into the pages (`render.packed_diagrams`).
     """
     config_file, docs_dir = check_output(out_dir, config_file)
     part = render_database(catalog, docs_dir, previous, er_depth, checks, plan, virtual, project, families=families,
@@ -101,7 +104,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
         machine = llms.machine_files(shown, site, {p: (docs_dir / p).read_text(encoding="utf-8")
                                                    for p in hand_written}, llms_full_max_chars, machine.markdown)
     with gc_frozen():  # MkDocs' collections then walk MkDocs' objects, not the catalog and pages too
-        plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), machine, site_url)
+        plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), machine, site_url,
+                          packs(diagrams, site.pages.values()))
     page_cache.prune()  # only now: a failed build keeps what the previous site's pages name
     prune_caches(cache_of(docs_dir), site.pages.values())
     return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir, generated_pages=len(site.pages),
@@ -273,12 +277,13 @@ def cache_of(docs_dir: Path) -> Path:
 
 def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: Path,
                hand_written: tuple[str, ...] = (), extra: dict[str, str] | None = None,
-               site_url: str | None = None) -> incremental.Plan:
+               site_url: str | None = None, packed: bool = False) -> incremental.Plan:
     """Build with MkDocs into a work folder beside `out_dir`, then switch it in atomically
     (`schemadocs.swap`; killed builds' leftovers are removed first).
 
     The diagrams' SVG, which the pages name by placeholder, is put into the built pages from
-    the diagram cache beside the docs dir (`schemadocs.inline_diagrams`).
+    the diagram cache beside the docs dir (`schemadocs.inline_diagrams`); `packed`: as packed
+    elements the browser inflates (`render.packed_diagrams`).
 
     When the previous site in `out_dir` was built from the same configuration and only a
     few docs-dir files changed, only those are rendered, over a copy of the previous site.
@@ -309,8 +314,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             }, ensure_ascii=False), encoding="utf-8")
             cfg = load_config(config_file=str(derived), strict=True)
             assets.register(cfg)  # the site's scripts and vendored libraries (render/assets.py)
-            plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written)
-            mkdocs_plugins.add_plugins(cfg, cache_of(docs_dir))
+            plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written, packed=packed)
+            mkdocs_plugins.add_plugins(cfg, cache_of(docs_dir), packed)
             pages = [p for p in (plan.files if plan.changed is None else plan.changed) if p.endswith(".md")]
             progress.count("mkdocs pages", rendered=len(pages),
                            reused=sum(p.endswith(".md") for p in plan.files) - len(pages))
@@ -320,7 +325,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
                     progress.mkdocs_log(stage):
                 if plan.changed is None and jobs > 1:  # a cold build on every core
                     logging.getLogger("mkdocs.commands.build").addFilter(dirty_notice)
-                    mkdocs_parallel.build_parallel(cfg, derived, docs_dir, cache_of(docs_dir), sorted(plan.files), jobs)
+                    mkdocs_parallel.build_parallel(cfg, derived, docs_dir, cache_of(docs_dir), sorted(plan.files), jobs,
+                                                   packed)
                 elif plan.changed is None:
                     mkdocs_build(cfg)
                 else:

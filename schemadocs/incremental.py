@@ -56,14 +56,16 @@ class Plan:
 
 
 def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list[Path], cfg: MkDocsConfig,
-         always: tuple[str, ...] = ()) -> Plan:
+         always: tuple[str, ...] = (), packed: bool = False) -> Plan:
     """Decide between a full and an incremental build of `docs_dir` over `previous_site`.
 
     `always` are files rendered in every incremental build too: hand-written pages, whose
-    Markdown links MkDocs checks against the pages they point to, changed or not.
+    Markdown links MkDocs checks against the pages they point to, changed or not. `packed`
+    (the diagrams go into the pages packed, `render.packed_diagrams`) joins the fingerprint:
+    a site built with the other form is never copied.
     """
     files = hash_files(docs_dir)
-    fingerprint = _fingerprint(docs_dir, nav, config_files)
+    fingerprint = _fingerprint(docs_dir, nav, config_files, packed)
 
     def full(reason: str) -> Plan:
         return Plan(fingerprint=fingerprint, files=files, changed=None, reason=reason)
@@ -160,7 +162,7 @@ def hash_files(docs_dir: Path) -> dict[str, str]:
     }
 
 
-def _fingerprint(docs_dir: Path, nav: list[Any], config_files: list[Path]) -> str:
+def _fingerprint(docs_dir: Path, nav: list[Any], config_files: list[Path], packed: bool = False) -> str:
     versions = {}
     for name in PACKAGES:
         try:
@@ -168,8 +170,8 @@ def _fingerprint(docs_dir: Path, nav: list[Any], config_files: list[Path]) -> st
         except metadata.PackageNotFoundError:
             versions[name] = None
     configs = {str(f): _read(f) for f in _with_inherited(config_files)}
-    text = json.dumps({"docs_dir": str(docs_dir.resolve()), "nav": nav, "configs": configs, "versions": versions},
-                      sort_keys=True, ensure_ascii=False, default=str)
+    text = json.dumps({"docs_dir": str(docs_dir.resolve()), "nav": nav, "configs": configs, "versions": versions,
+                       **({"packed diagrams": True} if packed else {})}, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

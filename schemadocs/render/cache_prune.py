@@ -1,8 +1,8 @@
 """The build caches pruned to what the last successful build used.
 
 In: the cache directory beside the docs dir (`.schemadocs-cache/`) and the text of every page
-the build generated. Out: the diagrams (`diagrams/*.svg`) and fragments (`fragments/*.html`)
-those pages do not name by placeholder are removed, and how many were. Only files schemadocs
+the build generated. Out: the diagrams (`diagrams/*.svg`, and their packed text `*.z`) and
+fragments (`fragments/*.html`) those pages do not name by placeholder are removed, and how many were. Only files schemadocs
 writes there are touched: a name of 64 hex digits (a content hash) and the cache's suffix;
 anything else in those folders is left alone. `schemadocs.build` calls it once MkDocs has
 succeeded, so a failed build leaves what the previous site and its pages name.
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from schemadocs.render.diagrams import SVG_PLACEHOLDER
 from schemadocs.render.fragments import FRAGMENT_PLACEHOLDER
+from schemadocs.render.packed_diagrams import PACKED_SUFFIX
 
 HASH_NAME = re.compile(r"([0-9a-f]{64})(\.[a-z]+)")  # a cache entry: content hash + suffix
 
@@ -27,7 +28,8 @@ def prune_caches(cache_dir: Path, pages: Iterable[str]) -> int:
     for text in pages:
         svgs.update(SVG_PLACEHOLDER.findall(text))
         fragments.update(FRAGMENT_PLACEHOLDER.findall(text))
-    return prune(cache_dir / "diagrams", ".svg", svgs) + prune(cache_dir / "fragments", ".html", fragments)
+    return (prune(cache_dir / "diagrams", ".svg", svgs) + prune(cache_dir / "diagrams", PACKED_SUFFIX, svgs)
+            + prune(cache_dir / "fragments", ".html", fragments))
 
 
 def prune(directory: Path, suffix: str, keep: set[str]) -> int:
