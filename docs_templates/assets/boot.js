@@ -3,7 +3,7 @@
    In: the steps the scripts register with window.sdOnPage(step), in the order the page loads
    them (schemadocs/render/assets.py, SCRIPTS). Out: every step run on each page the reader
    sees: once the page is loaded, and again after each of mkdocs-material's instant
-   navigations (document$). A step that returns a promise (assets/unpack.js, inflating packed
+   navigations (document$), from a file:// page too. A step that returns a promise (assets/unpack.js, inflating packed
    diagrams) holds the steps after it until it settles, so assets/diagrams.js finds the SVG. A
    step that throws is reported and the others still run. */
 (function () {
@@ -44,11 +44,19 @@
     }
   };
 
+  function onLoad() {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", page);
+    } else {
+      setTimeout(page); // after the scripts that follow this one have registered their steps
+    }
+  }
+
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(page); // every page, instant navigation included
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", page);
+    // every page, instant navigation included; from a file:// page the theme's document$
+    // completes without a page (no instant navigation there), so the page is the loaded one
+    window.document$.subscribe({ next: page, complete: function () { if (!shown) { onLoad(); } } });
   } else {
-    setTimeout(page); // after the scripts that follow this one have registered their steps
+    onLoad();
   }
 })();
