@@ -117,7 +117,7 @@ def build_parts(loaded: list[tuple[Database, Catalog]], parts: list[Rendered], o
             extra.update({p: (docs_dir / p).read_text(encoding="utf-8") for p in hand_written})
     with gc_frozen():
         plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), extra, site_url,
-                          packs(diagrams, files.values()))
+                          packs(diagrams, (text for path, text in files.items() if path.endswith(".md"))))
     for part in parts:
         part.page_cache.prune()
     prune_caches(cache_of(docs_dir), files.values())
