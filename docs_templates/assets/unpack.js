@@ -21,7 +21,7 @@
 
   function inflate(box) {
     var inflater = new DecompressionStream("deflate-raw");
-    var input = inflater.writable.getWriter(); // fed here, not through a Blob: nothing leaves the page's process
+    var input = inflater.writable.getWriter(); // fed directly: a Blob's stream goes through the blob registry
     input.write(bytes(box.getAttribute("data-z"))).catch(function () { /* reported by the reading side */ });
     input.close().catch(function () {});
     return new Response(inflater.readable).text().then(function (svg) {
