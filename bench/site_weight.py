@@ -27,6 +27,7 @@ PARTS: tuple[tuple[str, str, str], ...] = (
     ("navigation", '<nav class="md-nav md-nav--primary"', "</nav>"),
     ("table of contents", '<nav class="md-nav md-nav--secondary"', "</nav>"),
     ("inline SVG", "<svg", "</svg>"),
+    ("packed diagrams", '<div class="sd-packed"', "</div>"),  # render.packed_diagrams
     ("HTML tables", "<table", "</table>"),
     ("scripts", "<script", "</script>"),
     ("footer", '<footer class="md-footer', "</footer>"),

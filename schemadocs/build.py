@@ -47,6 +47,7 @@ from schemadocs.render.changes import BuildChanges
 from schemadocs.render import llms
 from schemadocs.render.escape import page_title
 from schemadocs.render.machine_files import MachineFiles, without_api_objects
+from schemadocs.render.packed_diagrams import packs
 from schemadocs.render.page_cache import PageCache
 from schemadocs.render.render_site import NavEntry, Site, render_site
 
@@ -70,7 +71,8 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
           er_depth: int = 1, checks: Settings | None = None, plan: Plan | None = None,
           llms_full_max_chars: int | None = None, virtual: tuple[VirtualRelation, ...] = (),
           project: Project | None = None, site_url: str | None = None,
-          families: FamilySettings | None = None, machine: MachineFiles = MachineFiles()) -> BuildResult:
+          families: FamilySettings | None = None, machine: MachineFiles = MachineFiles(),
+          diagrams: str = "auto") -> BuildResult:
     """Render the catalog into the docs dir and build the site into `out_dir`, atomically.
 
     The site keeps the snapshot it was built from (`catalog.json`) and, once something has
@@ -92,17 +94,18 @@ def build(catalog: Catalog, out_dir: Path, config_file: Path | None = None, prev
     once each (`schemadocs.families`): the pages, API, llms files and Health pages see one
     representative per family; the snapshot (`catalog.json`) holds each family once, its members as
     what differs from the representative (`snapshot.dump_bytes`), and loads back as the whole catalog.
+    `diagrams` (inline, packed or auto): how the diagrams' SVG goes into the pages (`render.packed_diagrams`).
     """
     config_file, docs_dir = check_output(out_dir, config_file)
     with spill.spilled_dir(cache_of(docs_dir)) as folder:
         # rendered and written by a function of its own, so that the pages, the files and their
         # contexts are unreferenced once it returns: MkDocs then reuses their memory
         written = _render_and_write(catalog, docs_dir, folder, previous, er_depth, checks, plan, virtual, project,
-                                    families, machine, llms_full_max_chars)
+                                    families, machine, llms_full_max_chars, diagrams)
         release()
         with gc_frozen():  # MkDocs' collections then walk MkDocs' objects, not the catalog too
             done = run_mkdocs(config_file, docs_dir, written.nav, Path(out_dir), written.hand_written,
-                              written.extra, site_url)
+                              written.extra, site_url, written.packed)
     written.page_cache.prune()  # only now: a failed build keeps what the previous site's pages name
     prune_named(cache_of(docs_dir), written.diagrams, written.fragments)
     return BuildResult(out_dir=Path(out_dir), docs_dir=docs_dir, generated_pages=written.generated_pages,
@@ -121,6 +124,7 @@ class Written:
     page_cache: PageCache
     diagrams: frozenset[str]  # the diagrams and fragments the pages name (what the caches keep)
     fragments: frozenset[str]
+    packed: bool  # the diagrams go into the pages packed (`render.packed_diagrams`)
     generated_pages: int
     changes: int | None
 
@@ -128,7 +132,7 @@ class Written:
 def _render_and_write(catalog: Catalog, docs_dir: Path, folder: Path, previous: Path | None, er_depth: int,
                       checks: Settings | None, plan: Plan | None, virtual: tuple[VirtualRelation, ...],
                       project: Project | None, families: FamilySettings | None, machine: MachineFiles,
-                      llms_full_max_chars: int | None) -> Written:
+                      llms_full_max_chars: int | None, diagrams_choice: str = "auto") -> Written:
     """Render the database, write its pages into the docs dir and its files for machines into
     `folder`; return what the rest of the build needs (`Written`)."""
     part = render_database(catalog, docs_dir, previous, er_depth, checks, plan, virtual, project, families=families,
@@ -142,7 +146,8 @@ def _render_and_write(catalog: Catalog, docs_dir: Path, folder: Path, previous: 
     diagrams, fragments = placeholders(site.pages.values())
     return Written(nav=site.nav + [{_title(p): p} for p in hand_written], hand_written=tuple(hand_written),
                    extra=extra, page_cache=part.page_cache, diagrams=frozenset(diagrams),
-                   fragments=frozenset(fragments), generated_pages=len(site.pages),
+                   fragments=frozenset(fragments), packed=packs(diagrams_choice, site.pages.values()),
+                   generated_pages=len(site.pages),
                    changes=None if changes is None else len(changes.this_build.changes) if changes.this_build else 0)
 
 
@@ -308,12 +313,13 @@ def cache_of(docs_dir: Path) -> Path:
 
 def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: Path,
                hand_written: tuple[str, ...] = (), extra: Mapping[str, str] | None = None,
-               site_url: str | None = None) -> incremental.Plan:
+               site_url: str | None = None, packed: bool = False) -> incremental.Plan:
     """Build with MkDocs into a work folder beside `out_dir`, then switch it in atomically
     (`schemadocs.swap`; killed builds' leftovers are removed first).
 
     The diagrams' SVG, which the pages name by placeholder, is put into the built pages from
-    the diagram cache beside the docs dir (`schemadocs.inline_diagrams`).
+    the diagram cache beside the docs dir (`schemadocs.inline_diagrams`); `packed`: as packed
+    elements the browser inflates (`render.packed_diagrams`).
 
     When the previous site in `out_dir` was built from the same configuration and only a
     few docs-dir files changed, only those are rendered, over a copy of the previous site.
@@ -345,8 +351,9 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
             cfg = load_config(config_file=str(derived), strict=True)
             assets.register(cfg)  # the site's scripts and vendored libraries (render/assets.py)
             stat_file = cache_of(docs_dir) / incremental.STAT_FILE
-            plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written, stat_file=stat_file)
-            mkdocs_plugins.add_plugins(cfg, cache_of(docs_dir))
+            plan = incremental.plan(docs_dir, out_dir, nav, [config_file], cfg, always=hand_written, stat_file=stat_file,
+                                    packed=packed)
+            mkdocs_plugins.add_plugins(cfg, cache_of(docs_dir), packed)
             pages = [p for p in (plan.files if plan.changed is None else plan.changed) if p.endswith(".md")]
             known = None  # what an incremental build knows of the files it reused (site_reuse)
             progress.count("mkdocs pages", rendered=len(pages),
@@ -357,7 +364,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, nav: list[NavEntry], out_dir: 
                     progress.mkdocs_log(stage):
                 if plan.changed is None and jobs > 1:  # a cold build on every core
                     logging.getLogger("mkdocs.commands.build").addFilter(dirty_notice)
-                    mkdocs_parallel.build_parallel(cfg, derived, docs_dir, cache_of(docs_dir), sorted(plan.files), jobs)
+                    mkdocs_parallel.build_parallel(cfg, derived, docs_dir, cache_of(docs_dir), sorted(plan.files), jobs,
+                                                   packed)
                 elif plan.changed is None:
                     mkdocs_build(cfg)
                 else:

@@ -19,7 +19,7 @@ import click
 
 from schemadocs import progress
 from schemadocs import cli_conventions
-from schemadocs.cli_build import build_chosen, build_one, project_settings, read_plan
+from schemadocs.cli_build import build_chosen, build_one, diagrams_option, project_settings, read_plan
 from schemadocs.cli_conventions import feedback_options
 from schemadocs.cli_sources import (
     Seconds,
@@ -147,10 +147,11 @@ def snapshot(output: str, out_dir: Path | None, full: bool, database: str | None
 @click.option("--api-files/--no-api-files", default=True, show_default=True,
               help="Write one api/ JSON file per table, view, function and type (catalog.json and "
                    "api/index.json are always written).")
+@diagrams_option
 @database_option
 def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, previous: Path | None,
           er_depth: int, config_file: Path | None, plan_file: Path | None, site_url: str | None,
-          markdown_copies: bool, api_files: bool, database: str | None, **db: Any) -> None:
+          markdown_copies: bool, api_files: bool, diagrams: str, database: str | None, **db: Any) -> None:
     """Introspect (or load a snapshot), render the pages and build the site (one site for all
     the databases the project file lists)."""
     from schemadocs.build import check_output
@@ -165,7 +166,7 @@ def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, p
     plan = read_plan(plan_file, previous)  # and so does a bad plan
     url = None if site_url is None else check_site_url(site_url)  # and a bad site URL
     build_chosen(db, chosen, snapshot_file, out_dir, mkdocs_file, previous, er_depth, settings, plan, url,
-                 MachineFiles(markdown=markdown_copies, api_objects=api_files))
+                 MachineFiles(markdown=markdown_copies, api_objects=api_files), diagrams)
 
 
 @cli.command()
@@ -261,10 +262,11 @@ def demo(serve: bool, host: str, port: int, out_dir: Path, config_file: Path | N
               "project file's databases or the project file changes; open pages reload by themselves.")
 @click.option("--interval", default=2.0, show_default=True, type=Seconds(0.1, 3600),
               help="Seconds between two looks for changes (--watch).")
+@diagrams_option
 @database_option
 def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Path, mkdocs_file: Path | None,
-                  config_file: Path | None, er_depth: int, watch: bool, interval: float, database: str | None,
-                  **db: Any) -> None:
+                  config_file: Path | None, er_depth: int, watch: bool, interval: float, diagrams: str,
+                  database: str | None, **db: Any) -> None:
     """Build the site and serve it on localhost until Ctrl-C; with --watch, follow the schema as it changes."""
     from schemadocs.build import check_output
     from schemadocs.multisite.live import LiveSite, one_source
@@ -279,13 +281,14 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
     chosen = chosen_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
     server = bind(host, port)  # and when the port is busy
     live = LiveReload() if watch else None
-    several = LiveSite(db, chosen, out_dir, mkdocs_file, er_depth, config_file) if len(chosen) > 1 else None
+    several = LiveSite(db, chosen, out_dir, mkdocs_file, er_depth, config_file, diagrams=diagrams) \
+        if len(chosen) > 1 else None
 
     def build_once(changed: tuple[str, ...] | None = None) -> Path:
         if several is not None:  # several databases: only the changed ones are read and rendered again
             return several.build(changed).out_dir
         return build_chosen(db, chosen, snapshot_file, out_dir, mkdocs_file, None, er_depth,
-                            project_settings(config_file)).out_dir
+                            project_settings(config_file), diagrams=diagrams).out_dir
 
     thread = None
     try:

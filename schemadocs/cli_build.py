@@ -31,6 +31,13 @@ if TYPE_CHECKING:
     from schemadocs.render.machine_files import MachineFiles
 
 
+DIAGRAM_CHOICES = ("inline", "packed", "auto")  # render.packed_diagrams.CHOICES (not imported: a light CLI start)
+diagrams_option = click.option(
+    "--diagrams", type=click.Choice(DIAGRAM_CHOICES), default="auto", show_default=True,
+    help="How the diagrams go into the pages: inline SVG; packed (compressed, a quarter of the bytes, inflated "
+         "by the browser: diagrams then need JavaScript); auto: packed once the site has 1,000 diagrams.")
+
+
 @dataclass(frozen=True)
 class ProjectSettings:
     """The project file as a build uses it."""
@@ -56,10 +63,10 @@ def project_settings(config_file: Path | None) -> ProjectSettings:
 def build_chosen(db: dict[str, Any], chosen: tuple[Any, ...], snapshot_file: Path | None, out_dir: Path,
                  mkdocs_file: Path | None, previous: Path | None, er_depth: int, settings: ProjectSettings,
                  plan: Plan | None = None, site_url: str | None = None,
-                 machine: MachineFiles | None = None) -> BuildResult:
+                 machine: MachineFiles | None = None, diagrams: str = "auto") -> BuildResult:
     """The site of the databases a command chose (`cli_sources.chosen_databases`): one site for
     several, else the one chosen, else --dsn or --snapshot; `machine`: the files for machines
-    it carries (None: all of them)."""
+    it carries (None: all of them); `diagrams`: inline, packed or auto (`render.packed_diagrams`)."""
     from schemadocs.render.machine_files import MachineFiles
 
     machine = machine or MachineFiles()
@@ -70,14 +77,15 @@ def build_chosen(db: dict[str, Any], chosen: tuple[Any, ...], snapshot_file: Pat
         loaded = [(d, read_database(db, d)) for d in chosen]
         return report_build(build_databases(loaded, out_dir, mkdocs_file, previous, er_depth, settings.checks,
                                             settings.virtual, settings.project, site_url, settings.families,
-                                            machine=machine), started)
+                                            machine=machine, diagrams=diagrams), started)
     catalog = read_database(db, chosen[0]) if chosen else read_catalog(db, snapshot_file)
-    return build_one(catalog, out_dir, mkdocs_file, previous, er_depth, settings, plan, site_url, machine)
+    return build_one(catalog, out_dir, mkdocs_file, previous, er_depth, settings, plan, site_url, machine, diagrams)
 
 
 def build_one(catalog: Catalog, out_dir: Path, mkdocs_file: Path | None, previous: Path | None = None,
               er_depth: int = 1, settings: ProjectSettings = ProjectSettings(), plan: Plan | None = None,
-              site_url: str | None = None, machine: MachineFiles | None = None) -> BuildResult:
+              site_url: str | None = None, machine: MachineFiles | None = None,
+              diagrams: str = "auto") -> BuildResult:
     """The site of one catalog (`schemadocs.build.build`), reported."""
     from schemadocs.build import build as build_site
     from schemadocs.render.machine_files import MachineFiles
@@ -85,7 +93,7 @@ def build_one(catalog: Catalog, out_dir: Path, mkdocs_file: Path | None, previou
     started = time.perf_counter()
     result = build_site(catalog, out_dir, mkdocs_file, previous, er_depth, settings.checks, plan,
                         virtual=settings.virtual, project=settings.project, site_url=site_url,
-                        families=settings.families, machine=machine or MachineFiles())
+                        families=settings.families, machine=machine or MachineFiles(), diagrams=diagrams)
     return report_build(result, started)
 
 

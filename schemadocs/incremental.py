@@ -67,16 +67,18 @@ class Plan:
 
 
 def plan(docs_dir: Path, previous_site: Path, nav: list[Any], config_files: list[Path], cfg: MkDocsConfig,
-         always: tuple[str, ...] = (), stat_file: Path | None = None) -> Plan:
+         always: tuple[str, ...] = (), stat_file: Path | None = None, packed: bool = False) -> Plan:
     """Decide between a full and an incremental build of `docs_dir` over `previous_site`.
 
     `always` are files rendered in every incremental build too: hand-written pages, whose
     Markdown links MkDocs checks against the pages they point to, changed or not. `stat_file`
     (outside the site, so that the site stays the same bytes build after build) holds the stats
     of the previous site's files as `write_stamp` left them, for the build record it names.
+    `packed` (the diagrams go into the pages packed, `render.packed_diagrams`) joins the
+    fingerprint: a site built with the other form is never copied.
     """
     files = hash_files(docs_dir)
-    fingerprint = _fingerprint(docs_dir, nav, config_files)
+    fingerprint = _fingerprint(docs_dir, nav, config_files, packed)
 
     def full(reason: str) -> Plan:
         return Plan(fingerprint=fingerprint, files=files, changed=None, reason=reason)
@@ -210,7 +212,7 @@ def _site_files(folder: Path) -> list[Path]:
             if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts)]
 
 
-def _fingerprint(docs_dir: Path, nav: list[Any], config_files: list[Path]) -> str:
+def _fingerprint(docs_dir: Path, nav: list[Any], config_files: list[Path], packed: bool = False) -> str:
     versions = {}
     for name in PACKAGES:
         try:
@@ -218,8 +220,8 @@ def _fingerprint(docs_dir: Path, nav: list[Any], config_files: list[Path]) -> st
         except metadata.PackageNotFoundError:
             versions[name] = None
     configs = {str(f): _read(f) for f in _with_inherited(config_files)}
-    text = json.dumps({"docs_dir": str(docs_dir.resolve()), "nav": nav, "configs": configs, "versions": versions},
-                      sort_keys=True, ensure_ascii=False, default=str)
+    text = json.dumps({"docs_dir": str(docs_dir.resolve()), "nav": nav, "configs": configs, "versions": versions,
+                       **({"packed diagrams": True} if packed else {})}, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

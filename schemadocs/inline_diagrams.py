@@ -5,7 +5,8 @@ In: each page's final HTML, holding the placeholders `render_diagrams` and
 every placeholder replaced by its cached SVG or fragment, the theme's indentation cut
 (`render.html_trim`) and the marks only the search plugin reads taken out (`render.build_marks`). They join the page only after
 Python-Markdown, MkDocs' anchor collection and the search plugin are done with it, so none of
-them parses them.
+them parses them. On a site whose diagrams are packed (`render.packed_diagrams`), each
+diagram goes in as its packed element, which the browser inflates into the same SVG.
 `schemadocs.build.run_mkdocs` adds the plugin itself; it is not named in mkdocs.yml.
 """
 
@@ -21,23 +22,28 @@ from schemadocs.render.build_marks import strip_build_marks
 from schemadocs.render.diagrams import SVG_PLACEHOLDER
 from schemadocs.render.fragments import put_back
 from schemadocs.render.html_trim import trim_html
+from schemadocs.render.packed_diagrams import packed_diagram
 
 NAME = "schemadocs/inline-diagrams"
 
 
 class InlineDiagrams(BasePlugin):  # type: ignore[type-arg]
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, packed: bool = False) -> None:
         super().__init__()
         self.cache_dir = cache_dir
+        self.packed = packed
 
     def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
-        return fill_placeholders(strip_build_marks(trim_html(output)), self.cache_dir, page.file.src_uri)
+        return fill_placeholders(strip_build_marks(trim_html(output)), self.cache_dir, page.file.src_uri, self.packed)
 
 
-def fill_placeholders(html: str, cache_dir: Path, source: str) -> str:
-    """`html` with every diagram and fragment placeholder replaced from `cache_dir`."""
+def fill_placeholders(html: str, cache_dir: Path, source: str, packed: bool = False) -> str:
+    """`html` with every diagram and fragment placeholder replaced from `cache_dir` (each
+    diagram as its SVG, or `packed`, as its packed element)."""
     def read(kind: str, name: str) -> str:
         try:
+            if packed and kind == "diagrams":
+                return packed_diagram(cache_dir / kind, name.removesuffix(".svg"))
             return (cache_dir / kind / name).read_text(encoding="utf-8")
         except OSError:
             raise PluginError(f"{kind[:-1]} {name} of {source} is not in {cache_dir / kind}; "

@@ -44,8 +44,9 @@ MIN_PAGES_PER_JOB = 2000  # below this a second process costs (imports, config, 
 
 
 def build_parallel(cfg: MkDocsConfig, config_file: Path, docs_dir: Path, cache_dir: Path, files: list[str],
-                   jobs: int) -> None:
-    """Build the site of `cfg` into its site_dir with `jobs` processes (this one included)."""
+                   jobs: int, packed: bool = False) -> None:
+    """Build the site of `cfg` into its site_dir with `jobs` processes (this one included);
+    `packed`: the diagrams go in packed (`render.packed_diagrams`), in every process."""
     staging = Path(cfg["site_dir"])
     order = [f.src_uri for f in get_files(cfg).documentation_pages()]
     shares = _shares(order, docs_dir, jobs)
@@ -54,7 +55,7 @@ def build_parallel(cfg: MkDocsConfig, config_file: Path, docs_dir: Path, cache_d
         spec = staging.parent / f"share-{k}.json"
         spec.write_text(json.dumps({"config": str(config_file), "site": str(staging.parent / f"share-{k}"),
                                     "docs": str(docs_dir), "cache": str(cache_dir), "files": files,
-                                    "render": share}), encoding="utf-8")
+                                    "render": share, "packed": packed}), encoding="utf-8")
         log = open(staging.parent / f"share-{k}.log", "wb")  # noqa: SIM115 (closed below)
         started.append((subprocess.Popen([sys.executable, "-m", "schemadocs.mkdocs_parallel", str(spec)],
                                          stdout=subprocess.DEVNULL, stderr=log), log, k))
@@ -143,7 +144,7 @@ def _worker(spec_file: Path) -> int:
         lambda r: not r.getMessage().startswith("A 'dirty' build is being performed"))
     cfg = load_config(config_file=spec["config"], strict=True, site_dir=spec["site"])
     assets.register(cfg)  # as build.py does: the same scripts and plugins on every page
-    mkdocs_plugins.add_plugins(cfg, Path(spec["cache"]))
+    mkdocs_plugins.add_plugins(cfg, Path(spec["cache"]), bool(spec.get("packed")))
     try:
         render_share(cfg, Path(spec["docs"]), spec["files"], set(spec["render"]), static=False)
     except MkDocsException as exc:

@@ -1,10 +1,14 @@
 """Check a built site as a browser meets it: parse every HTML page, follow every internal
 link and anchor, and the links of the navigation's shared file (`assets/nav-data.js`, which
-a script puts into every page). Used by the site tests (and usable by hand: python -m tests.sitecheck DIR)."""
+a script puts into every page). A packed diagram (`<div class="sd-packed" data-z=...>`, which
+a script inflates) is inflated here too, with zlib alone, and its links and ids are the page's.
+Used by the site tests (and usable by hand: python -m tests.sitecheck DIR)."""
 
 from __future__ import annotations
 
+import base64
 import sys
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
@@ -68,6 +72,12 @@ def parse(page: Path) -> tuple[list[str], set[str]]:
     parser = _Links()
     parser.feed(page.read_text(encoding="utf-8"))
     parser.close()
+    for data in parser.packed:  # what unpack.js puts in the page in place of the packed element
+        svg = _Links()
+        svg.feed(zlib.decompress(base64.b64decode(data, validate=True), -15).decode("utf-8"))
+        svg.close()
+        parser.links += svg.links
+        parser.ids |= svg.ids
     return parser.links, parser.ids
 
 
@@ -76,8 +86,11 @@ class _Links(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
         self.ids: set[str] = set()
+        self.packed: list[str] = []  # the data-z of each packed diagram (raw DEFLATE, base64)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "div" and ("class", "sd-packed") in attrs:
+            self.packed += [value for name, value in attrs if name == "data-z" and value]
         for name, value in attrs:
             if not value:
                 continue

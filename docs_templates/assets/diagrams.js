@@ -175,11 +175,5 @@
   }
 
   listenOnce();
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init); // every page, instant navigation included
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.sdOnPage(init); // assets/boot.js: every page, instant navigation included
 })();

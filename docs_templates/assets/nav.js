@@ -55,11 +55,5 @@
     });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(fill); // every page, instant navigation included
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", fill);
-  } else {
-    fill();
-  }
+  window.sdOnPage(fill); // assets/boot.js: every page, instant navigation included
 })();

@@ -167,11 +167,5 @@
     content.querySelectorAll("table").forEach(setUpTopScrollbar);
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setUp);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
-  } else {
-    setUp();
-  }
+  window.sdOnPage(setUp); // assets/boot.js: every page, instant navigation included
 }());

@@ -49,6 +49,7 @@ from schemadocs.render import llms
 from schemadocs.render.cache_prune import prune_caches
 from schemadocs.render.escape import markdown_text, page_title
 from schemadocs.render.machine_files import MachineFiles
+from schemadocs.render.packed_diagrams import packs
 from schemadocs.render.render_site import NavEntry
 from schemadocs.render.slugs import HOME_PAGE
 from schemadocs.render.templates import render
@@ -58,10 +59,11 @@ def build_databases(loaded: list[tuple[Database, Catalog]], out_dir: Path, confi
                     previous: Path | None = None, er_depth: int = 1, checks: Settings | None = None,
                     virtual: tuple[VirtualRelation, ...] = (), project: Project | None = None,
                     site_url: str | None = None, families: FamilySettings | None = None,
-                    llms_full_max_chars: int | None = None, machine: MachineFiles = MachineFiles()) -> BuildResult:
+                    llms_full_max_chars: int | None = None, machine: MachineFiles = MachineFiles(),
+                    diagrams: str = "auto") -> BuildResult:
     """Render every database under its folder, add the comparing home page, build the site.
     `previous` is the previous build's site directory (each database's changes come from its
-    folder there; a database new since then has none)."""
+    folder there; a database new since then has none); `diagrams`: as for one database (`build`)."""
     config_file, docs_dir = check_output(out_dir, config_file)
     if previous is not None and not Path(previous).is_dir():
         raise ConfigError(f"--previous {previous}: a site of several databases compares with the previous "
@@ -69,7 +71,8 @@ def build_databases(loaded: list[tuple[Database, Catalog]], out_dir: Path, confi
     check_named(project, [(db.name, catalog) for db, catalog in loaded])
     parts = [render_part(db, catalog, docs_dir, previous, er_depth, checks, virtual, project, families,
                          machine.api_objects) for db, catalog in loaded]
-    return build_parts(loaded, parts, out_dir, config_file, docs_dir, site_url, llms_full_max_chars, machine)
+    return build_parts(loaded, parts, out_dir, config_file, docs_dir, site_url, llms_full_max_chars, machine,
+                       diagrams)
 
 
 def render_part(db: Database, catalog: Catalog, docs_dir: Path, previous: Path | None = None, er_depth: int = 1,
@@ -87,7 +90,7 @@ def render_part(db: Database, catalog: Catalog, docs_dir: Path, previous: Path |
 
 def build_parts(loaded: list[tuple[Database, Catalog]], parts: list[Rendered], out_dir: Path, config_file: Path,
                 docs_dir: Path, site_url: str | None = None, llms_full_max_chars: int | None = None,
-                machine: MachineFiles = MachineFiles()) -> BuildResult:
+                machine: MachineFiles = MachineFiles(), diagrams: str = "auto") -> BuildResult:
     """The site of the databases' rendered parts (`render_part`, in `loaded`'s order): each
     under its folder, the comparing home page, one search, then MkDocs (incremental when few
     pages changed, as for one database)."""
@@ -113,7 +116,8 @@ def build_parts(loaded: list[tuple[Database, Catalog]], parts: list[Rendered], o
         if machine.markdown:
             extra.update({p: (docs_dir / p).read_text(encoding="utf-8") for p in hand_written})
     with gc_frozen():
-        plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), extra, site_url)
+        plan = run_mkdocs(config_file, docs_dir, nav, Path(out_dir), tuple(hand_written), extra, site_url,
+                          packs(diagrams, (text for path, text in files.items() if path.endswith(".md"))))
     for part in parts:
         part.page_cache.prune()
     prune_caches(cache_of(docs_dir), files.values())

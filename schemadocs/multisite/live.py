@@ -45,6 +45,7 @@ class LiveSite:
     config_file: Path | None
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     parts: dict[str, Rendered] = field(default_factory=dict)
+    diagrams: str = "auto"  # inline, packed or auto (render.packed_diagrams)
 
     def build(self, changed: tuple[str, ...] | None = None) -> BuildResult:
         """Build the site: every database (`changed` None, or the project file among it), else
@@ -65,7 +66,8 @@ class LiveSite:
             kept = [d.name for d in self.chosen if d.name not in again]
             progress.info(f"rendered again: {', '.join(sorted(again)) or 'nothing'}"
                           + (f"; kept as they were: {', '.join(kept)}" if kept else ""))
-        result = build_parts(loaded, [parts[d.name] for d in self.chosen], self.out_dir, config_file, docs_dir)
+        result = build_parts(loaded, [parts[d.name] for d in self.chosen], self.out_dir, config_file, docs_dir,
+                             diagrams=self.diagrams)
         self.catalogs, self.parts = catalogs, parts  # only once the site is built: a failed build keeps the last
         return report_build(result, started)
 

@@ -18,8 +18,10 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 SCRIPTS: tuple[str, ...] = (
+    "assets/boot.js",  # the one bootstrap: runs each script's step on every page, in this order
     "assets/nav-data.js",  # the navigation's shared lists, written by the build (schemadocs.frame)
     "assets/nav.js",  # puts them into the page's navigation
+    "assets/unpack.js",  # packed diagrams inflated into their SVG (render.packed_diagrams), before diagrams.js
     "assets/vendor/panzoom.min.js",  # @panzoom/panzoom: pan and zoom (diagrams.js)
     "assets/diagrams.js",  # every diagram's viewport, buttons and full screen
     "assets/vendor/tablesort.min.js",  # tablesort: click a heading to sort (tables.js)

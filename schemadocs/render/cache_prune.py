@@ -1,8 +1,8 @@
 """The build caches pruned to what the last successful build used.
 
 In: the cache directory beside the docs dir (`.schemadocs-cache/`) and the text of every page
-the build generated. Out: the diagrams (`diagrams/*.svg`) and fragments (`fragments/*.html`)
-those pages do not name by placeholder are removed, and how many were. Only files schemadocs
+the build generated. Out: the diagrams (`diagrams/*.svg`, and their packed text `*.z`) and
+fragments (`fragments/*.html`) those pages do not name by placeholder are removed, and how many were. Only files schemadocs
 writes there are touched: a name of 64 hex digits (a content hash) and the cache's suffix;
 anything else in those folders is left alone. `schemadocs.build` calls it once MkDocs has
 succeeded, so a failed build leaves what the previous site and its pages name.
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from schemadocs.render.diagrams import SVG_PLACEHOLDER
 from schemadocs.render.fragments import fragment_keys
+from schemadocs.render.packed_diagrams import PACKED_SUFFIX
 
 HASH_NAME = re.compile(r"([0-9a-f]{64})(\.[a-z]+)")  # a cache entry: content hash + suffix
 
@@ -36,8 +37,10 @@ def placeholders(pages: Iterable[str]) -> tuple[set[str], set[str]]:
 
 
 def prune_named(cache_dir: Path, svgs: Iterable[str], fragments: Iterable[str]) -> int:
-    """Remove the diagrams and fragments whose hashes are not in `svgs` and `fragments`; return how many."""
-    return prune(cache_dir / "diagrams", ".svg", set(svgs)) + prune(cache_dir / "fragments", ".html", set(fragments))
+    """Remove the diagrams (SVG and packed) and fragments whose hashes are not in `svgs` and
+    `fragments`; return how many."""
+    return (prune(cache_dir / "diagrams", ".svg", set(svgs)) + prune(cache_dir / "diagrams", PACKED_SUFFIX, set(svgs))
+            + prune(cache_dir / "fragments", ".html", set(fragments)))
 
 
 def prune(directory: Path, suffix: str, keep: set[str]) -> int:

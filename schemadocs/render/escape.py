@@ -22,7 +22,9 @@ and Jinja syntax). Out: the same text made inert for one context:
   line breaks) shown as `\\xNN`, never interpreted;
 - `yaml_comment`: the text of a `# ` comment in YAML we print (`suggest-relations`): one line;
 - `sql_comment`: the text of a `-- ` comment in SQL we write (the MCP server's `sql_context`):
-  one line, so a comment can never end the comment and start a statement.
+  one line, so a comment can never end the comment and start a statement;
+- `base64_attribute`: bytes (a packed diagram, `render.packed_diagrams`) as a double-quoted
+  HTML attribute value: base64, whose alphabet holds no character special there.
 
 HTML text and quoted attribute values need no function of their own: templates autoescape
 (`templates.py`) and Python builds HTML only with `Markup.format`, both markupsafe's `escape`.
@@ -30,6 +32,7 @@ HTML text and quoted attribute values need no function of their own: templates a
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -42,6 +45,13 @@ from markupsafe import Markup, escape
 def page_title(text: str) -> str:
     """A page or navigation title for MkDocs: one line, HTML-escaped (the theme renders it as HTML)."""
     return str(escape(" ".join(text.split())))
+
+
+def base64_attribute(data: bytes) -> Markup:
+    """Bytes as the value of a double-quoted HTML attribute: base64 (RFC 4648: `A-Z a-z 0-9 + /`
+    and `=` padding). None of those is special in an attribute (`"`, `&`, `<`, `>`), so the
+    encoding is the whole escape; HTML-escaping it again would change nothing."""
+    return Markup(base64.b64encode(data).decode("ascii"))
 
 
 def front_matter_title(text: str) -> Markup:
