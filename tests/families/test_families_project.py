@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from schemadocs import progress
-from schemadocs.build import render_database
+from schemadocs.build import cache_of, render_database
 from schemadocs.errors import ConfigError
 from schemadocs.introspect.introspect import introspect
 from schemadocs.model import Catalog
 from schemadocs.project.file import load
 from schemadocs.project.spec import read
+from schemadocs.render.fragments import put_back
 from tests.families.fixture import EXTRA, NOINDEX, families_sql
 from tests.inprocess import assert_success_or_clean_error, run_cli, run_cli_output
 
@@ -38,11 +39,15 @@ def project(tmp_path: Path, body: str) -> Path:
 
 
 def render(catalog: Catalog, file: Path, docs: Path) -> tuple[dict[str, str], str]:
-    """The pages of the catalog with the project file, and the lines the build printed."""
+    """The pages of the catalog with the project file (their lifted tables put back, as the built
+    site holds them), and the lines the build printed."""
     out = io.StringIO()
     with progress.reporting("build", progress.Mode.NORMAL, out, live=False):
         part = render_database(catalog, docs, project=read(load(file)))
-    return part.site.pages, out.getvalue()
+    fragments = cache_of(docs) / "fragments"
+    pages = {path: put_back(text, lambda key: (fragments / f"{key}.html").read_text(encoding="utf-8"))
+             for path, text in part.site.pages.items()}
+    return pages, out.getvalue()
 
 
 def test_a_name_in_a_hidden_member_is_accepted_and_reported_as_not_shown(small: tuple[str, Catalog],
