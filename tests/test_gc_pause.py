@@ -57,7 +57,9 @@ def test_frozen_block_still_collects_its_own_cycles_but_not_older_objects():
         count = gc.get_freeze_count()
         with gc_frozen():
             pass
-        assert gc.get_freeze_count() == count, "what the program froze itself stays frozen"
+        # what the program froze itself stays frozen (unfrozen, the count would fall to about 0);
+        # a frozen object that another thread of the test process frees meanwhile leaves the count
+        assert count - 100 <= gc.get_freeze_count() <= count, "what the program froze itself stays frozen"
     finally:
         gc.unfreeze()
 
