@@ -20,7 +20,7 @@ from schemadocs.build import BuildResult, build
 from schemadocs.introspect.introspect import introspect
 from schemadocs.serve import served
 from tests.render.test_browser import TIMEOUT_MS, browser  # noqa: F401  (browser: a fixture)
-from tests.render.test_diagram_browser import FONT_PX, _drag_pans_and_click_follows
+from tests.render.test_diagram_browser import FONT_PX, _drag_pans_and_click_follows, _open
 from tests.render.test_hostile_names import PROBE
 from tests.render.test_packed_diagrams import packed_demo, project_dir  # noqa: F401  (packed_demo: a fixture)
 
@@ -43,17 +43,6 @@ CREATE TABLE public.child (id int PRIMARY KEY,
 def packed_url(packed_demo: tuple[Path, Path, BuildResult]) -> Iterator[str]:  # noqa: F811
     with served(packed_demo[1]) as url:
         yield url
-
-
-def _open(browser: Any, url: str) -> tuple[Any, list[str]]:  # noqa: F811
-    errors: list[str] = []
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    page.set_default_timeout(TIMEOUT_MS)
-    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.goto(url, wait_until="load")
-    page.locator(".sd-diagram[data-sd-zoom=ready]").first.wait_for(state="attached")
-    return page, errors
 
 
 def test_a_packed_diagram_appears_zooms_pans_and_its_nodes_lead_to_their_pages(browser: Any,  # noqa: F811

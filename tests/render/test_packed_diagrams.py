@@ -29,19 +29,11 @@ from schemadocs.project.file import load
 from schemadocs.project.options import default_map
 from schemadocs.render.escape import base64_attribute
 from schemadocs.render.packed_diagrams import AUTO_MIN, CHOICES, NOTE, SVG_MARK, pack, packs, unpack
+from tests.build.test_machine_files import project_dir
 from tests.sitecheck import check_links
 from tests.test_cli import assert_clean_error, run
 
 PACKED = re.compile(r'<div class="sd-packed" data-z="([A-Za-z0-9+/=]*)"><noscript>([^<]*)</noscript></div>')
-
-
-def project_dir(tmp: Path) -> Path:
-    """A project folder as conftest.build_in makes one (mkdocs.yml, site_src/), not yet built."""
-    (tmp / "site_src").mkdir(parents=True, exist_ok=True)
-    (tmp / "mkdocs.yml").write_text(
-        f"INHERIT: {Path(__file__).parents[2] / 'schemadocs' / 'default_mkdocs.yml'}\n"
-        "site_name: test\ndocs_dir: site_src\n", encoding="utf-8")
-    return tmp
 
 
 def build_packed(catalog: Catalog, tmp: Path) -> tuple[Path, Path, BuildResult]:
