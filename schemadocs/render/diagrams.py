@@ -47,13 +47,14 @@ log = logging.getLogger(__name__)
 MAX_NEIGHBOURS = 20
 MAX_COLUMNS = 12
 DOT_BATCH = 32  # diagrams per `dot` process (1,377 diagrams: 14.7 s with a process each, 2.8 s in batches)
-SVG_PLACEHOLDER = re.compile(r"<!-- schemadocs-svg ([0-9a-f]{64}) -->")
+SVG_MARK = "<!-- schemadocs-svg "  # how a page's Markdown names a diagram: SVG_MARK, its key, " -->"
+SVG_PLACEHOLDER = re.compile(re.escape(SVG_MARK) + r"([0-9a-f]{64}) -->")
 SVG_FORMAT = "themed-1"  # joins the cache key: a change to how an SVG is post-processed draws every diagram again
 
 
 def svg_placeholder(key: str) -> str:
     """What a page's Markdown holds where the SVG of the diagram `key` (its cache file's stem) goes."""
-    return f"<!-- schemadocs-svg {key} -->"
+    return f"{SVG_MARK}{key} -->"
 
 
 @dataclass(frozen=True)

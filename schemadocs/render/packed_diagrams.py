@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from schemadocs.atomic import write_atomic
 from schemadocs.errors import ConfigError
+from schemadocs.render.diagrams import SVG_MARK
 from schemadocs.render.escape import base64_attribute
 
 CHOICES = ("inline", "packed", "auto")
@@ -33,7 +34,6 @@ AUTO_MIN = 1000  # diagrams in the site from which `auto` packs them
 LEVEL = 9  # zlib's best compression: packing is done once per diagram and cached
 WBITS = -15  # raw DEFLATE (no zlib header), what DecompressionStream("deflate-raw") reads
 PACKED_SUFFIX = ".z"  # the packed text's cache file, beside `<key>.svg`
-SVG_MARK = "<!-- schemadocs-svg "  # how a page's Markdown names a diagram (render.diagrams.svg_placeholder)
 NOTE = ("This diagram needs JavaScript (a browser from 2023 on). "
         "The tables on this page list the same columns and relations.")
 
