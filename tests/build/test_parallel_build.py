@@ -3,6 +3,7 @@ search index included (`schemadocs.mkdocs_parallel`)."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,9 @@ def test_three_processes_build_the_single_process_site(demo_catalog: Catalog, de
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     original = mkdocs_parallel.build_parallel
-    monkeypatch.setattr(mkdocs_parallel, "build_parallel", lambda *a: calls.append(a[-1]) or original(*a))
+    monkeypatch.setattr(mkdocs_parallel, "build_parallel",
+                        lambda *a, **k: calls.append(inspect.signature(original).bind(*a, **k).arguments["jobs"])
+                        or original(*a, **k))
     monkeypatch.setenv(mkdocs_parallel.JOBS_ENV, "3")
     result = build(demo_catalog, tmp_path / "site", _project(tmp_path))
     assert calls == [3] and result.rebuilt_files is None
