@@ -5,7 +5,7 @@ beside it (`diagram-inputs.json` in the build's cache directory). Out: each rela
 and lineage `Diagram`, either built (`diagrams.er_diagram`, `diagrams.lineage_diagram`) or,
 when the same inputs were drawn by the previous build and their SVG is still in the cache, a
 `Diagram` that names that SVG by its key (`Diagram.key`), with no DOT source: `render_diagrams`
-then puts in the same placeholder without building and hashing the DOT source again (a quarter
+then puts in the same placeholder without building and hashing the DOT source again (about a fifth
 of a one-table rebuild's CPU time at 1,000 tables).
 
 The inputs' key holds everything `er_diagram` reads: the page, the depth, the centre, its
