@@ -197,7 +197,8 @@ def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = No
         site = render_site(annotated.display if annotated else shown, cache_of(docs_dir), changes=changes,
                            pages=page_cache, er_depth=er_depth, report=report, annotated=annotated,
                            families=found, whole=whole)
-    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog, found), **api_files(sources(shown, report))}
+    graphs = site.graphs if annotated is None else None  # the pages' graphs are of `shown` only without a project file
+    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog, found), **api_files(sources(shown, report, graphs))}
     if not api_objects:
         files = without_api_objects(files)
     if changes is not None and changes.history:

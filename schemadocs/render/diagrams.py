@@ -63,6 +63,12 @@ class Diagram:
     mermaid: str
     not_drawn: tuple[tuple[str, str], ...] = ()  # (name, href) of what a '+N more' node stands for
     not_drawn_id: str = ""  # the id of their list on the page, which that node links to
+    key: str = ""  # its cached SVG's key when known without the DOT source (render.diagram_memo)
+
+
+def svg_key(diagram: Diagram) -> str:
+    """The name of the diagram's SVG in the cache: a hash of its DOT source and of how SVG is post-processed."""
+    return diagram.key or hashlib.sha256(f"{SVG_FORMAT}\n{SVG_FORM}\n{diagram.dot}".encode("utf-8")).hexdigest()
 
 
 class _Drawing:
@@ -264,7 +270,7 @@ def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup
                     "`pip install graphviz-pure` for SVG diagrams")
         return [Markup('<pre class="mermaid"><code>{}</code></pre>').format(d.mermaid) + not_drawn_list(d) for d in diagrams]
     cache_dir.mkdir(parents=True, exist_ok=True)
-    keys = [hashlib.sha256(f"{SVG_FORMAT}\n{SVG_FORM}\n{d.dot}".encode("utf-8")).hexdigest() for d in diagrams]
+    keys = [svg_key(d) for d in diagrams]
     missing = sorted({k: d.dot for k, d in zip(keys, diagrams) if not (cache_dir / f"{k}.svg").exists()}.items())
     batches = [missing[i:i + DOT_BATCH] for i in range(0, len(missing), DOT_BATCH)]
     progress.count("diagrams", reused=len(set(keys)) - len(missing), drawn=len(missing))

@@ -28,7 +28,7 @@ from pathlib import Path
 from schemadocs import progress
 from schemadocs.render.cache_prune import prune
 from schemadocs.atomic import write_atomic
-from schemadocs.render.fragments import fragments_present
+from schemadocs.render.fragments import fragments_present, lift_tables
 from schemadocs.render.templates import render
 
 # Every package whose code shapes a page: all but schemadocs.introspect, which only reads the
@@ -65,26 +65,31 @@ class PageCache:
         self.fragments = fragments  # where the fragments cached pages name must be (render.fragments)
         self.used: set[str] = set()
 
-    def render(self, page: LazyPage) -> str:
-        """The page's text: from the cache, else rendered (and kept for the next build)."""
+    def render(self, page: LazyPage, lift: Path | None = None) -> str:
+        """The page's text: from the cache, else rendered (and kept for the next build). With
+        `lift` (the fragment directory), the text with its tables lifted out (`fragments.lift_tables`):
+        the cache then keeps the lifted text, so a page read back is not lifted again."""
         if self.directory is None:
-            return page.renderer(page.template, page.context())
+            return _rendered(page, lift)
         key = repr(page.key)
         if _ADDRESS.search(key):  # an object without a value repr (its address): never cached
-            return page.renderer(page.template, page.context())
+            return _rendered(page, lift)
         renderer = f"{page.renderer.__module__}.{page.renderer.__qualname__}"
-        digest = hashlib.sha256(f"{render_inputs()}\n{renderer}\n{page.template}\n{page.path}\n{key}".encode()).hexdigest()
+        lifted = "" if lift is None else "\nlifted"
+        digest = hashlib.sha256(
+            f"{render_inputs()}\n{renderer}\n{page.template}\n{page.path}{lifted}\n{key}".encode()).hexdigest()
         self.used.add(digest)
         cached = self.directory / f"{digest}.md"
+        fragments = lift if lift is not None else self.fragments  # where the fragments the text names must be
         try:
             text = cached.read_text(encoding="utf-8")
-            if self.fragments is None or fragments_present(text, self.fragments):
+            if fragments is None or fragments_present(text, fragments):
                 progress.count("cached pages", reused=1)
                 return text
         except FileNotFoundError:
             pass
         progress.count("cached pages", rendered=1)
-        text = page.renderer(page.template, page.context())
+        text = _rendered(page, lift)
         self.directory.mkdir(parents=True, exist_ok=True)
         write_atomic(cached, text)
         return text
@@ -93,6 +98,12 @@ class PageCache:
         """Remove the entries this build did not use (only files named as this cache names them)."""
         if self.directory is not None:
             prune(self.directory, ".md", self.used)
+
+
+def _rendered(page: LazyPage, lift: Path | None) -> str:
+    """The page rendered by its template, its tables lifted out into `lift` when given."""
+    text = page.renderer(page.template, page.context())
+    return text if lift is None else lift_tables(text, lift)
 
 
 @cache

@@ -10,6 +10,7 @@ benchmark can time them apart.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from schemadocs.render.contexts import (
     overview_page,
 )
 from schemadocs.render.health_context import Health, finding_rows, health_context
+from schemadocs.render.diagram_memo import DiagramMemo
 from schemadocs.render.diagrams import (
     Diagram,
     er_diagram,
@@ -82,6 +84,7 @@ class Site:
     pages: dict[str, str]
     nav: list[NavEntry]
     clean: dict[str, str] = dataclasses.field(default_factory=dict)  # each page's clean Markdown (render.clean), same paths
+    graphs: Graphs | None = None  # the catalog's graphs, as the pages were rendered from them (shared with the api/ files)
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
         contexts = with_diagrams(catalog, graphs, contexts, cache_dir / "diagrams", er_depth)
     with progress.stage("pages"):
         site = render_pages(catalog, contexts, changes, pages, cache_dir / "fragments")
-        return dataclasses.replace(site, clean=clean_pages(catalog, contexts, changes, pages))
+        return dataclasses.replace(site, clean=clean_pages(catalog, contexts, changes, pages), graphs=graphs)
 
 
 def page_contexts(catalog: Catalog, graphs: Graphs, health: Health | None = None) -> Contexts:
@@ -178,28 +181,37 @@ def with_families(catalog: Catalog, contexts: Contexts, families: Families, whol
 
 
 def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts,
-                    er_depth: int = 1) -> list[tuple[str, int, str, Diagram]]:
-    """Every diagram the site shows: (Contexts field, index in it (0 for the overview), context field, diagram)."""
+                    er_depth: int = 1, memo: DiagramMemo | None = None) -> list[tuple[str, int, str, Diagram]]:
+    """Every diagram the site shows: (Contexts field, index in it (0 for the overview), context field, diagram).
+    With `memo`, a relation page's diagram drawn from the same inputs before names its SVG without its DOT source."""
     er, lineage = graphs.er, graphs.lineage
     wanted: list[tuple[str, int, str, Diagram]] = []
     labels: dict[tuple[str, QualifiedName, bool], str] = {}  # shared: each table's label built once per folder
     for i, (rel, page) in enumerate(zip(catalog.relations, contexts.relations)):
         if rel.qname in er:
-            wanted.append(("relations", i, "diagram", er_diagram(catalog, er, rel.qname, page.path, labels, er_depth)))
+            wanted.append(("relations", i, "diagram",
+                           memo.er_diagram(rel.qname, page.path, labels, er_depth) if memo is not None
+                           else er_diagram(catalog, er, rel.qname, page.path, labels, er_depth)))
         if rel.qname in lineage and any(k is Edge.READS for *_, k in
                                         [*lineage.in_edges(rel.qname, data="kind"), *lineage.out_edges(rel.qname, data="kind")]):
-            wanted.append(("relations", i, "lineage_diagram", lineage_diagram(catalog, lineage, rel.qname, page.path)))
+            wanted.append(("relations", i, "lineage_diagram",
+                           memo.lineage_diagram(rel.qname, page.path) if memo is not None
+                           else lineage_diagram(catalog, lineage, rel.qname, page.path)))
+    def tables_diagram(tables: Sequence[QualifiedName], path: str, detailed: bool, shared: dict | None = None) -> Diagram:
+        return (memo.schema_diagram(tables, path, detailed, shared) if memo is not None
+                else schema_diagram(catalog, er, tables, path, detailed, shared))
+
     for i, schema in enumerate(contexts.schemas):
         if schema.er_tables:
-            wanted.append(("schemas", i, "diagram", schema_diagram(catalog, er, schema.er_tables, schema.path,
+            wanted.append(("schemas", i, "diagram", tables_diagram(schema.er_tables, schema.path,
                                                                    schema.er_mode == "detailed", labels)))
         elif schema.areas:
             wanted.append(("schemas", i, "diagram", area_map_diagram(
                 [(a.link.text, a.tables, a.link.href or "") for a in schema.areas], schema.area_links, schema.path)))
     for i, area in enumerate(contexts.areas):
-        wanted.append(("areas", i, "diagram", schema_diagram(catalog, er, area.members, area.path, False)))
+        wanted.append(("areas", i, "diagram", tables_diagram(area.members, area.path, False)))
     for i, viewpoint in enumerate(contexts.project.viewpoints if contexts.project else ()):
-        wanted.append(("viewpoints", i, "diagram", schema_diagram(catalog, er, viewpoint.members, viewpoint.path, False)))
+        wanted.append(("viewpoints", i, "diagram", tables_diagram(viewpoint.members, viewpoint.path, False)))
     if contexts.overview.drawn:
         wanted.append(("overview", 0, "diagram", overview_diagram(catalog, graphs.layers.layers, graphs.layers.edges,
                                                                   contexts.overview.path)))
@@ -208,13 +220,16 @@ def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts,
 
 def with_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts, diagram_cache: Path,
                   er_depth: int = 1) -> Contexts:
-    """The same contexts with their diagrams drawn (SVG from the cache where unchanged)."""
-    wanted = wanted_diagrams(catalog, graphs, contexts, er_depth)
+    """The same contexts with their diagrams drawn (SVG from the cache where unchanged; a relation
+    page's diagram drawn from the same inputs by the previous build is not built again: `diagram_memo`)."""
+    memo = DiagramMemo(diagram_cache.parent, catalog, graphs.er, graphs.lineage, diagram_cache)
+    wanted = wanted_diagrams(catalog, graphs, contexts, er_depth, memo)
     pages: dict[str, list[Any]] = {"relations": list(contexts.relations), "schemas": list(contexts.schemas),
                                    "areas": list(contexts.areas), "overview": [contexts.overview],
                                    "viewpoints": list(contexts.project.viewpoints if contexts.project else ())}
     for (field, i, name, _), html in zip(wanted, render_diagrams([d for *_, d in wanted], diagram_cache)):
         pages[field][i] = dataclasses.replace(pages[field][i], **{name: html})
+    memo.save()
     (overview,) = pages.pop("overview")
     viewpoints = pages.pop("viewpoints")
     project = dataclasses.replace(contexts.project, viewpoints=tuple(viewpoints)) if contexts.project else None
@@ -241,13 +256,19 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
     the search-excluded tables are fragments there, named by placeholder (render.fragments). With
     `cache`, a page whose context did not change since it was last rendered is read back from it."""
     cache = cache or PageCache(None)
+    lifted: set[str] = set()  # the pages lifted as they were rendered (or read back lifted from the cache)
 
     def page(path: str, template: str, context: object) -> str:
-        return cache.render(context_page(path, template, context))
+        return lazy_page(context_page(path, template, context))
+
+    def lazy_page(lazy: LazyPage) -> str:
+        if fragments is not None:
+            lifted.add(lazy.path)
+        return cache.render(lazy, lift=fragments)
 
     pages = {HOME_PAGE: page(HOME_PAGE, "home.md.j2", contexts.home), STYLESHEET: stylesheet(), **site_assets(),
              LINEAGE_PAGE: page(LINEAGE_PAGE, "lineage.md.j2", contexts.overview),
-             **{part.path: cache.render(with_rows_fragment(part, fragments)) for part in column_index_pages(catalog)}}
+             **{part.path: lazy_page(with_rows_fragment(part, fragments)) for part in column_index_pages(catalog)}}
     pages.update({p.path: page(p.path, "schema.md.j2", p) for p in contexts.schemas})
     pages.update({p.path: page(p.path, "area.md.j2", p) for p in contexts.areas})
     for rel, relation in zip(catalog.relations, contexts.relations):
@@ -276,7 +297,7 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
             catalog, changes.history, changes.plan, this_build_changed=changes.this_build is not None))
         nav.insert(3, {"Changes": CHANGES_PAGE})
     if fragments is not None:
-        pages = {path: lift_tables(text, fragments) if path.endswith(".md") else text
+        pages = {path: lift_tables(text, fragments) if path.endswith(".md") and path not in lifted else text
                  for path, text in pages.items()}
     return Site(pages=pages, nav=nav)
 

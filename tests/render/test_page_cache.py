@@ -31,10 +31,10 @@ def test_cached_pages_equal_rendered_ones_and_only_changed_parts_render(edge_cat
     rendered: list[str] = []
     original = PageCache.render
 
-    def spy(self: PageCache, page):  # which pages had to be built and rendered
+    def spy(self: PageCache, page, lift=None):  # which pages had to be built and rendered
         built = page.context
         page = dataclasses.replace(page, context=lambda: (rendered.append(page.path), built())[1])
-        return original(self, page)
+        return original(self, page, lift)
 
     monkeypatch.setattr(PageCache, "render", spy)
     again = render_site(edge_catalog, tmp_path / "diagrams", pages=PageCache(tmp_path / "pages"))
