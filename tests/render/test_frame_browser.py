@@ -115,7 +115,7 @@ def test_the_shared_icons_are_drawn_and_the_palette_toggle_and_search_still_work
         assert page.locator("[data-md-component=search]").count() == 1
         assert page.locator("form[data-md-component=palette]").count() == 1
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == chosen
-        page.locator("header label[for=__search]").first.click()
+        query.click()
         query.fill("")
         query.press_sequentially("orders", delay=20)
         page.locator(".md-search-result__list a").first.wait_for(state="visible")
