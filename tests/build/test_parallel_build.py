@@ -17,7 +17,7 @@ def test_three_processes_build_the_single_process_site(demo_catalog: Catalog, de
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     original = mkdocs_parallel.build_parallel
-    monkeypatch.setattr(mkdocs_parallel, "build_parallel", lambda *a: calls.append(a[-1]) or original(*a))
+    monkeypatch.setattr(mkdocs_parallel, "build_parallel", lambda *a, **k: calls.append(a[5]) or original(*a, **k))  # a[5]: jobs
     monkeypatch.setenv(mkdocs_parallel.JOBS_ENV, "3")
     result = build(demo_catalog, tmp_path / "site", _project(tmp_path))
     assert calls == [3] and result.rebuilt_files is None
