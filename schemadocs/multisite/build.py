@@ -22,7 +22,6 @@ from pathlib import Path
 
 from schemadocs import incremental, progress
 from schemadocs.build import (
-    SNAPSHOT_FILE,
     BuildResult,
     Rendered,
     _title,
