@@ -50,9 +50,10 @@ from schemadocs.render.machine_files import MachineFiles, without_api_objects
 from schemadocs.render.packed_diagrams import packs
 from schemadocs.render.page_cache import PageCache
 from schemadocs.render.render_site import NavEntry, Site, render_site
+from schemadocs.site_snapshot import read_file, snapshot_file, snapshot_name, write_file
 
 MANIFEST = ".schemadocs-manifest.json"
-SNAPSHOT_FILE = "catalog.json"  # the snapshot a site was built from, kept in the site
+SNAPSHOT_FILE = "catalog.json"  # the snapshot a site was built from, kept in the site (a large one: .gz, `site_snapshot`)
 HISTORY_FILE = "changes.json"  # the site's change history (schemadocs.diff.history)
 
 
@@ -198,7 +199,7 @@ def render_database(catalog: Catalog, docs_dir: Path, previous: Path | None = No
                            pages=page_cache, er_depth=er_depth, report=report, annotated=annotated,
                            families=found, whole=whole)
     graphs = site.graphs if annotated is None else None  # the pages' graphs are of `shown` only without a project file
-    files = {**site.pages, SNAPSHOT_FILE: snapshot.dumps(catalog, found), **api_files(sources(shown, report, graphs))}
+    files = {**site.pages, snapshot_name(catalog): snapshot.dumps(catalog, found), **api_files(sources(shown, report, graphs))}
     if not api_objects:
         files = without_api_objects(files)
     if changes is not None and changes.history:
@@ -225,9 +226,10 @@ def build_changes(catalog: Catalog, previous: Path | None, found: Families | Non
 
     if previous is None:
         return None
-    source = Path(previous) / SNAPSHOT_FILE if Path(previous).is_dir() else Path(previous)
+    folder = Path(previous).is_dir()
+    source = (snapshot_file(previous) or Path(previous) / SNAPSHOT_FILE) if folder else Path(previous)
     old, past = snapshot.load(source), history.load(source.parent / HISTORY_FILE)
-    label = "the previous build" if Path(previous).is_dir() else source.name
+    label = "the previous build" if folder else source.name
     changed = dataclasses.replace(family_diff(diff(old, catalog), old, catalog, families, after=found),
                                   old=label, new=catalog.database)
     recorded = history.record(past, changed)
@@ -283,19 +285,20 @@ def docs_dir_of(config_file: Path, out_dir: Path) -> Path:
 
 
 def sync_pages(docs_dir: Path, pages: dict[str, str]) -> list[str]:
-    """Write generated pages (only those whose text changed), drop stale ones; return hand-written pages."""
+    """Write generated pages (only those whose text changed), drop stale ones; return hand-written pages.
+    A `.gz` file is given as its text and written compressed (`site_snapshot.write_file`)."""
     docs_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = docs_dir / MANIFEST
     previous = set(json.loads(manifest_path.read_text())) if manifest_path.exists() else set()
     for path, text in pages.items():
         target = docs_dir / path
-        if target.exists() and path not in previous and target.read_text(encoding="utf-8") != text:
+        if target.exists() and path not in previous and read_file(target) != text:
             raise BuildError(f"{target} is a hand-written page where schemadocs generates one; rename or move it")
     for path, text in pages.items():
         target = docs_dir / path
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
+        if not target.exists() or read_file(target) != text:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            write_file(target, text)
     for stale in sorted(previous - set(pages)):
         (docs_dir / stale).unlink(missing_ok=True)
     manifest_path.write_text(json.dumps(sorted(pages), indent=0) + "\n", encoding="utf-8")

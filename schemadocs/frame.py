@@ -3,10 +3,11 @@
 In: each built page's HTML (indentation cut, diagrams not yet filled in: it runs before
 `inline_diagrams`' placeholders are replaced, see `schemadocs.mkdocs_plugins`). Out: the page
 with its navigation's long lists cut to its own entries (`render.frame_nav`) and its theme
-icons named by class (`render.frame_icons`) and its theme scripts loaded from shared files
-(`render.frame_scripts`); after the build, the shared files in the site: `assets/nav-data.js`
+icons named by class (`render.frame_icons`), its theme scripts loaded from shared files
+(`render.frame_scripts`) and its header's palette toggle and search dialog put back by a shared
+script (`render.frame_header`); after the build, the shared files in the site: `assets/nav-data.js`
 (the lists, read by the shipped `assets/nav.js`), `assets/icons.css` (the icons) and the
-`assets/frame-*.js` scripts. The lists and icons hold what this build's pages gave, joined with what the
+`assets/frame-*.js` scripts (`frame-header.js` among them). The lists and icons hold what this build's pages gave, joined with what the
 file already holds (an incremental build's copy of the previous site, or another MkDocs
 process's share: `merge_into`), so a single-process, a parallel and an incremental build
 write the same bytes. A build that rendered no page leaves the files as they are.
@@ -21,13 +22,14 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from schemadocs.render.frame_header import HEADER_FILE, share_header
 from schemadocs.render.frame_icons import STYLE_FILE, Icons, icons_css, read_icons_css, share_icons
 from schemadocs.render.frame_nav import DATA_FILE, NavLists, nav_script, prune_nav, read_nav_script
 from schemadocs.render.frame_scripts import CONFIG_FILE, HEAD_FILE, PALETTE_FILE, share_scripts
 from schemadocs.render.html_trim import trim_html
 
 NAME = "schemadocs/frame"
-SCRIPT_FILES = (HEAD_FILE, PALETTE_FILE, CONFIG_FILE)
+SCRIPT_FILES = (HEAD_FILE, PALETTE_FILE, CONFIG_FILE, HEADER_FILE)
 
 
 class SharedFrame(BasePlugin):  # type: ignore[type-arg]
@@ -42,6 +44,8 @@ class SharedFrame(BasePlugin):  # type: ignore[type-arg]
         pruned, lists = prune_nav(trim_html(output), page.url)
         shared, icons = share_icons(pruned)
         shared, scripts = share_scripts(shared, page.url)
+        shared, header = share_header(shared, page.url)
+        scripts.update(header)
         _join(self.lists, lists, page.url)
         self.icons.update(icons)
         for path, text in scripts.items():

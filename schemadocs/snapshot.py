@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gzip
 import json
 import types
 import typing
+import zlib
 from enum import Enum
 from importlib import resources
 from pathlib import Path
@@ -206,11 +208,17 @@ def save(catalog: Catalog, path: Path, families: Families | None = None) -> None
 
 
 def load(path: Path) -> Catalog:
-    """Read a snapshot file."""
+    """Read a snapshot file, plain or gzip-compressed (a large site's `catalog.json.gz`,
+    `schemadocs.site_snapshot`)."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise SnapshotError(f"cannot read snapshot {path}: {exc.strerror or exc}; check the path") from None
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise SnapshotError(f"snapshot {path} is not a whole gzip file ({exc}); download it again") from None
     return loads(raw, source=f"snapshot {path}")
 
 

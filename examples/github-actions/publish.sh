@@ -6,7 +6,8 @@
 # Environment: PREVIOUS_URL, the URL of the site as last published (optional); PLAN_FILE, the
 # plan of the migrations applied since (plan.sh's plan.json; optional).
 #
-# Every site keeps the snapshot it was built from (catalog.json) and its change history
+# Every site keeps the snapshot it was built from (catalog.json; catalog.json.gz on a site of
+# 1,000 relations or more, which schemadocs reads just the same) and its change history
 # (changes.json). With PREVIOUS_URL, both are fetched from the published site and the build
 # adds what changed since then to the Changes page, and a "changed in this build" badge to
 # the pages of the relations that changed. Without it, or when nothing is published yet,
@@ -25,7 +26,8 @@ previous=()
 if [ -n "${PREVIOUS_URL:-}" ]; then
   fetched=$(mktemp -d)
   trap 'rm -rf "$fetched"' EXIT
-  if curl -fsSL "${PREVIOUS_URL%/}/catalog.json" -o "$fetched/catalog.json"; then
+  if curl -fsSL "${PREVIOUS_URL%/}/catalog.json" -o "$fetched/catalog.json" 2>/dev/null ||
+     curl -fsSL "${PREVIOUS_URL%/}/catalog.json.gz" -o "$fetched/catalog.json"; then
     curl -fsSL "${PREVIOUS_URL%/}/changes.json" -o "$fetched/changes.json" || rm -f "$fetched/changes.json"
     previous=(--previous "$fetched/catalog.json")
   else

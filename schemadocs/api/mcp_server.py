@@ -125,12 +125,13 @@ def parse_http(value: str) -> tuple[str, int]:
 
 
 def site_snapshot(site: Path) -> Path:
-    """The snapshot a built site was made from (`catalog.json` in the site's folder)."""
-    from schemadocs.build import SNAPSHOT_FILE
+    """The snapshot a built site was made from (`catalog.json`, or a large site's
+    `catalog.json.gz`, in the site's folder: `site_snapshot`)."""
+    from schemadocs.site_snapshot import PLAIN, snapshot_file
 
-    path = Path(site) / SNAPSHOT_FILE
-    if not path.is_file():
-        raise ConfigError(f"{site} holds no {SNAPSHOT_FILE}; pass the folder `schemadocs build` wrote (its --out)")
+    path = snapshot_file(Path(site))
+    if path is None:
+        raise ConfigError(f"{site} holds no {PLAIN}; pass the folder `schemadocs build` wrote (its --out)")
     return path
 
 

@@ -22,7 +22,6 @@ from pathlib import Path
 
 from schemadocs import incremental, progress
 from schemadocs.build import (
-    SNAPSHOT_FILE,
     BuildResult,
     Rendered,
     _title,
@@ -40,6 +39,7 @@ from schemadocs.model import Catalog
 from schemadocs.multisite.crumbs import with_database_crumbs
 from schemadocs.multisite.home import databases_page
 from schemadocs.multisite.prefix import prefixed_files, prefixed_nav
+from schemadocs.site_snapshot import snapshot_file
 from schemadocs.multisite.scope import check_named, project_for, virtual_for
 from schemadocs.multisite.search_labels import LABELS_FILE
 from schemadocs.project.databases import Database
@@ -83,7 +83,7 @@ def render_part(db: Database, catalog: Catalog, docs_dir: Path, previous: Path |
     under its folder; what the project file says of other databases is left out (`scope`)."""
     with progress.stage(f"database {db.name}"):
         before = Path(previous) / db.name if previous is not None else None
-        return render_database(catalog, docs_dir, before if before and (before / SNAPSHOT_FILE).is_file() else None,
+        return render_database(catalog, docs_dir, before if before and snapshot_file(before) else None,
                                er_depth, checks, None, virtual_for(catalog, virtual), project_for(project, catalog),
                                pages_cache=f"pages/{db.name}", families=families, api_objects=api_objects)
 

@@ -19,6 +19,7 @@ from schemadocs.checks.engine import Report
 from schemadocs.errors import ConfigError
 from schemadocs.model import Catalog
 from schemadocs.project.databases import Database, dsn_of, pick
+from schemadocs.site_snapshot import NAMES, snapshot_file
 
 LABEL = "{name}:{object}"  # a finding's object in a project of several databases
 
@@ -63,8 +64,8 @@ def merged(reports: list[Report]) -> Report:
 
 def snapshot_in(directory: Path, name: str) -> Path:
     """A database's snapshot in a directory: `<name>.json` (`snapshot --out DIR`) or
-    `<name>/catalog.json` (a built site)."""
-    for candidate in (directory / f"{name}.json", directory / name / "catalog.json"):
+    `<name>/catalog.json` (a built site; `catalog.json.gz` on a large one)."""
+    for candidate in (directory / f"{name}.json", directory / name / "catalog.json", directory / name / "catalog.json.gz"):
         if candidate.is_file():
             return candidate
     raise ConfigError(f"{directory} holds no snapshot of database {name!r} ({name}.json or {name}/catalog.json); "
@@ -75,7 +76,8 @@ def names_in(directories: tuple[Path, ...]) -> tuple[str, ...]:
     """The databases the snapshot directories hold (`<name>.json` or `<name>/catalog.json`)."""
     found = set()
     for directory in directories:
-        found |= {p.stem for p in directory.glob("*.json")} | {p.parent.name for p in directory.glob("*/catalog.json")}
+        found |= {p.stem for p in directory.glob("*.json")} | {p.parent.name for p in directory.glob("*/catalog.json*")
+                                                                if p.name in NAMES}
     return tuple(sorted(found))
 
 
@@ -83,15 +85,20 @@ def site_catalog(site: Path, name: str | None) -> Path:
     """The folder of a built site holding the `catalog.json` to serve: the site itself, or with
     `--database NAME` the database's folder; a site of several databases needs `--database`."""
     if name is not None:
-        if not (site / name / "catalog.json").is_file():
-            known = tuple(p.parent.name for p in sorted(site.glob("*/catalog.json")))
+        if snapshot_file(site / name) is None:
+            known = _databases_in(site)
             raise ConfigError(f"unknown database {name!r} in the site {site}" +
                               (f"; it documents {', '.join(known)}" if known else "; it documents one database: "
                                "leave --database out"))
         return site / name
-    if not (site / "catalog.json").is_file():
-        known = tuple(p.parent.name for p in sorted(site.glob("*/catalog.json")))
+    if snapshot_file(site) is None:
+        known = _databases_in(site)
         if known:
             raise ConfigError(f"the site {site} documents {len(known)} databases ({', '.join(known)}); "
                               "pass --database NAME")
     return site
+
+
+def _databases_in(site: Path) -> tuple[str, ...]:
+    """The databases of a site of several: the folders holding a snapshot."""
+    return tuple(sorted({p.parent.name for p in site.glob("*/catalog.json*") if p.name in NAMES}))

@@ -18,6 +18,7 @@ from schemadocs import progress
 from schemadocs.diff.change import Diff
 from schemadocs.errors import ConfigError
 from schemadocs.multisite.commands import names_in, snapshot_in
+from schemadocs.site_snapshot import snapshot_file
 
 
 def sides(old: str, new: str, database: str | None, config_file: Path | None) -> list[tuple[str | None, str, str]]:
@@ -44,7 +45,7 @@ def sides(old: str, new: str, database: str | None, config_file: Path | None) ->
         raise ConfigError(f"{old_dir} and {new_dir} hold no database snapshots (<name>.json or <name>/catalog.json)")
     pairs = []
     for name in names:
-        present = [any((d / p).is_file() for p in (f"{name}.json", f"{name}/catalog.json")) for d in (old_dir, new_dir)]
+        present = [(d / f"{name}.json").is_file() or snapshot_file(d / name) is not None for d in (old_dir, new_dir)]
         if database is None and not all(present):
             progress.warning(f"database {name!r} is only in {new_dir if present[1] else old_dir}; not compared")
             continue

@@ -35,7 +35,8 @@ LLMS_TXT = "llms.txt"
 LLMS_FULL = "llms-full.txt"
 NO_COPIES = ("Each link is a page of the site (HTML): this site publishes no Markdown copies of its pages and no "
              f"{LLMS_FULL}. The same facts as JSON: catalog.json (the whole schema, the snapshot the site was built "
-             "from) and api/index.json (every object and its page).")
+             "from; on a site of 1,000 relations or more catalog.json.gz, gzip-compressed) and api/index.json "
+             "(every object and its page).")
 DEFAULT_MAX_CHARS = 2_000_000  # llms-full.txt's cap; SCHEMADOCS_LLMS_FULL_MAX_CHARS overrides it
 
 

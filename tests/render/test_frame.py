@@ -11,6 +11,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from schemadocs import frame
+from schemadocs.render.frame_header import HEADER_FILE, share_header
 from schemadocs.render.frame_icons import icons_css, read_icons_css, share_icons
 from schemadocs.render.frame_nav import DATA_FILE, nav_script, prune_nav, read_nav_script
 from schemadocs.render.frame_scripts import CONFIG_FILE, HEAD_FILE, PALETTE_FILE, share_scripts
@@ -122,6 +123,46 @@ def test_a_theme_script_not_as_expected_stays_inline() -> None:
     wrong_base = CONFIG.replace('"base": "../.."', '"base": "."')
     page, files = share_scripts(wrong_base + "<script>other()</script>", "schemas/app/orders.html")
     assert page == wrong_base + "<script>other()</script>" and files == {}
+
+
+PALETTE_FORM = ('<form class="md-header__option" data-md-component="palette">\n<input class="md-option" aria-label="Switch to dark mode" '
+                'type="radio" name="__palette" id="__palette_0">\n<label class="md-header__button md-icon" title="Switch to dark mode" '
+                'for="__palette_1" hidden>\n<svg viewBox="0 0 24 24" class="sd-i sd-i-86a388bd39"></svg>\n</label>\n</form>\n')
+SEARCH = ('<label class="md-header__button md-icon" for="__search">\n<svg viewBox="0 0 24 24" class="sd-i sd-i-0a0b189c56"></svg>\n'
+          '</label>\n<div class="md-search" data-md-component="search" role="dialog">\n<form class="md-search__form" name="search">\n'
+          '<input type="text" class="md-search__input" name="query" aria-label="Search \u2028 </script>" placeholder="Search">\n'
+          '</form>\n<div class="md-search-result__meta">\nInitializing search\n</div>\n</div>\n')
+
+
+def _header(up: str, controls: str) -> str:
+    return (f'<header class="md-header" data-md-component="header">\n<nav class="md-header__inner md-grid" aria-label="Header">\n'
+            f'<a href="{up}index.html" class="md-logo"></a>\n{controls}</nav>\n</header>\n<main></main>')
+
+
+def test_the_header_controls_are_put_back_by_one_shared_script_before_the_palette_script() -> None:
+    palette_tag = '<script src="../../assets/frame-palette.js"></script>'
+    page, files = share_header(_header("../../", PALETTE_FORM + palette_tag + "\n" + SEARCH), "schemas/app/orders.html")
+    assert page == _header("../../", '<script src="../../assets/frame-header.js"></script>' + palette_tag)
+    script = files[HEADER_FILE]
+    prefix = '(function(s){s.insertAdjacentHTML("beforebegin",'
+    assert script.startswith(prefix) and script.endswith(")})(document.currentScript);\n") and "</" not in script
+    # the script puts back the very markup, byte for byte (the palette script's tag is what it leaves out)
+    assert json.loads(script[len(prefix):-len(")})(document.currentScript);\n")]) == PALETTE_FORM + "\n" + SEARCH
+    root_page, root_files = share_header(_header("", PALETTE_FORM + palette_tag.replace("../../", "") + "\n" + SEARCH), "index.html")
+    assert root_page == _header("", '<script src="assets/frame-header.js"></script><script src="assets/frame-palette.js"></script>')
+    assert root_files == files  # the same file for every page
+    alone, alone_files = share_header(_header("", SEARCH), "lineage.html")  # no palette configured
+    assert alone == _header("", '<script src="assets/frame-header.js"></script>') and HEADER_FILE in alone_files
+
+
+def test_a_header_not_as_expected_is_left_as_it_is() -> None:
+    for controls in (PALETTE_FORM,  # no search dialog
+                     SEARCH.replace("</form>", '<a href="../other.html">x</a></form>'),  # a page-relative link
+                     SEARCH + "<script>inline()</script>\n"):  # a script of its own
+        page = _header("../../", controls)
+        assert share_header(page, "schemas/app/orders.html") == (page, {})
+    absolute = _header("../../", SEARCH + '<div class="md-header__source">\n<a href="https://example.com/repo">repo</a>\n</div>\n')
+    assert HEADER_FILE in share_header(absolute, "schemas/app/orders.html")[1]  # an absolute link is the same on every page
 
 
 def test_the_shared_files_join_what_each_process_saw_and_refuse_a_differing_list(tmp_path: Path) -> None:
