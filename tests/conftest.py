@@ -7,7 +7,9 @@ SCHEMADOCS_TEST_DSN to a superuser DSN to run the suite against another server i
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +20,7 @@ from schemadocs.introspect.introspect import introspect
 from schemadocs.build import build
 from schemadocs.embedded import create_database, demo_sql, embedded
 from schemadocs.model import Catalog
+from tests import shared
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -104,24 +107,43 @@ def demo_dsn_conn(demo_dsn: str):
 
 
 @pytest.fixture(scope="session")
-def corpus_server() -> Iterator[str]:
-    """A server for the corpus: the system PostgreSQL (with contrib), never pgserver, which
-    has no contrib modules and cannot load half of the corpus."""
-    with embedded("system") as dsn:
-        yield dsn
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder all xdist workers of this run share (tests/shared.py)."""
+    return shared.run_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def corpus_db(corpus_server: str):
-    """Factory: the corpus entry loaded into a database of its own (once per session)."""
-    from tests.corpus import load_entry
+def corpus_server(shared_folder: Path) -> str:
+    """A server for the corpus: the system PostgreSQL (with contrib), never pgserver, which
+    has no contrib modules and cannot load half of the corpus. One for the whole run, shared
+    by the xdist workers; pytest_unconfigure stops it."""
+    return shared.corpus_server(shared_folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The end of the run (of the controller, under xdist: after every worker ended): stop the
+    corpus server if a test started it."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    if hasattr(config, "workerinput") or factory is None or getattr(factory, "_basetemp", None) is None:
+        return
+    shared.stop_corpus_server(factory.getbasetemp() / "shared")
+
+
+@pytest.fixture(scope="session")
+def corpus_db(corpus_server: str, shared_folder: Path):
+    """Factory: the corpus entry loaded into a database of its own (once per run: the xdist
+    workers share the databases, which the tests only read)."""
+    from tests.corpus import Loaded, load_entry
 
     loaded: dict[str, object] = {}
+
+    def load(entry: str) -> dict[str, object]:
+        return dataclasses.asdict(load_entry(corpus_server, entry))
 
     def get(entry: str):
         if entry not in loaded:
             try:
-                loaded[entry] = load_entry(corpus_server, entry)
+                loaded[entry] = Loaded(**shared.once(shared_folder, f"corpus-db-{entry}", lambda: load(entry)))
             except Exception as exc:  # a failed load fails every test of the entry, but runs once
                 loaded[entry] = exc
         if isinstance(loaded[entry], Exception):
@@ -131,14 +153,21 @@ def corpus_db(corpus_server: str):
 
 
 @pytest.fixture(scope="session")
-def corpus_site(corpus_db, tmp_path_factory: pytest.TempPathFactory):
-    """Factory: the site of a corpus entry, built once per session (tests/render/test_corpus_site.py
-    builds every entry's; the browser tests reuse them)."""
+def corpus_site(corpus_db, shared_folder: Path):
+    """Factory: the site of a corpus entry, built once per run and shared by the xdist workers
+    (tests/render/test_corpus_site.py builds every entry's; the browser tests reuse them, read only)."""
     built: dict[str, tuple[int, Path]] = {}  # entry -> (its relations, its site); no catalog is kept
+
+    def make(entry: str) -> list[object]:
+        catalog = introspect(corpus_db(entry).dsn, stats=False)
+        folder = shared_folder / f"corpus-{entry}"
+        shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+        folder.mkdir()
+        return [len(catalog.relations), str(build_in(folder, catalog))]
 
     def get(entry: str) -> tuple[int, Path]:
         if entry not in built:
-            catalog = introspect(corpus_db(entry).dsn, stats=False)
-            built[entry] = (len(catalog.relations), build_in(tmp_path_factory.mktemp(f"corpus-{entry}"), catalog))
+            relations, site = shared.once(shared_folder, f"corpus-site-{entry}", lambda: make(entry))
+            built[entry] = (relations, Path(site))
         return built[entry]
     return get
