@@ -3,6 +3,9 @@ edge-case fixture schema loaded into their own databases.
 
 The server is the embedded one (pgserver, else a throwaway initdb cluster); set
 SCHEMADOCS_TEST_DSN to a superuser DSN to run the suite against another server instead.
+The corpus (a system PostgreSQL with contrib, each entry loaded once, each entry's site built
+once) is shared by every xdist worker of a run (tests/shared.py), and the longest test files
+are handed out first (LONGEST_FIRST).
 """
 
 from __future__ import annotations
@@ -10,13 +13,22 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from schemadocs.introspect.introspect import introspect
+# With PYTHONDONTWRITEBYTECODE set (as in some shells and CI images), every worker of every run
+# compiled each test module again (pytest's assertion rewriting caches nothing then) and every
+# `schemadocs` the tests start compiled the package again. The suite keeps its bytecode in
+# __pycache__ (ignored by git) whatever the shell says, for itself and what it starts; this
+# precedes the imports below so that the package's modules are cached too.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+from schemadocs.introspect.introspect import introspect  # noqa: E402  (after the bytecode setting)
 from schemadocs.build import build
 from schemadocs.embedded import create_database, demo_sql, embedded
 from schemadocs.model import Catalog
@@ -171,3 +183,27 @@ def corpus_site(corpus_db, shared_folder: Path):
             built[entry] = (relations, Path(site))
         return built[entry]
     return get
+
+
+# The test files that take longest (each a minute or more on 2 cores), longest first: under
+# `make test` (`--dist loadfile --no-loadscope-reorder`) each worker takes the next whole file
+# in collection order, so these go out first and no worker ends the run alone on one of them.
+# The corpus sites come first, before the browser tests that reuse them (conftest's corpus_site).
+LONGEST_FIRST = (
+    "tests/render/test_corpus_site.py",
+    "tests/test_ci_example.py",
+    "tests/render/test_hostile_names.py",
+    "tests/export/test_exports.py",
+    "tests/diff/test_diff.py",
+    "tests/test_cli.py",
+    "tests/render/test_diagram_browser.py",
+    "tests/render/test_answers_browser.py",
+    "tests/api/test_mcp_server.py",
+    "tests/test_fuzz.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files of LONGEST_FIRST first, in that order; every other file after, as collected."""
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable
