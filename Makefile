@@ -18,5 +18,5 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/schemadocs demo
 
 test: $(VENV)/.installed
-	$(VENV)/bin/pytest -n auto --dist loadfile --durations=25
+	$(VENV)/bin/pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25
 	SCHEMADOCS_EMBEDDED=system $(VENV)/bin/pytest -q -n auto --dist loadfile $(CATALOG_TESTS)

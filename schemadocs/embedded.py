@@ -47,7 +47,9 @@ def embedded(backend: str | None = None) -> Iterator[str]:
                 raise EmbeddedServerError(f"pgserver could not start PostgreSQL ({exc}); try SCHEMADOCS_EMBEDDED=system") from None
         else:
             try:
-                yield psycopg.conninfo.make_conninfo(server.get_uri())
+                dsn = psycopg.conninfo.make_conninfo(server.get_uri())
+                _throwaway_settings(dsn)
+                yield dsn
             finally:
                 with _signals_deferred():
                     server.cleanup()
@@ -55,6 +57,16 @@ def embedded(backend: str | None = None) -> Iterator[str]:
             return
     with _system_cluster() as dsn:
         yield dsn
+
+
+def _throwaway_settings(dsn: str) -> None:
+    """What the system cluster is started with (`_start_cluster`): no fsync, no full-page writes.
+    The data is deleted on exit, so durability against a crash buys nothing, and every
+    CREATE DATABASE waited for its files to reach the disk."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("ALTER SYSTEM SET fsync = off")
+        conn.execute("ALTER SYSTEM SET full_page_writes = off")
+        conn.execute("SELECT pg_reload_conf()")
 
 
 def create_database(server_dsn: str, name: str, sql: str | None = None) -> str:

@@ -37,6 +37,13 @@ def leftovers(server: str) -> list[str]:
         return [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'schemadocs\\_plan\\_%'")]
 
 
+def running_sleep(server: str) -> bool:
+    """The migration's `pg_sleep(30)` runs (in the throwaway copy) on the server."""
+    with psycopg.connect(server) as conn:
+        return bool(conn.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                                 "AND query LIKE '%pg\\_sleep(30)%' AND pid <> pg_backend_pid()").fetchone()[0])
+
+
 def snapshot_bytes(dsn: str, tmp_path: Path, name: str) -> bytes:
     out = tmp_path / name
     done = run("snapshot", "--dsn", dsn, "--no-stats", "-o", str(out))
@@ -184,7 +191,9 @@ def test_interrupted_plan_drops_its_copy(source: str, tmp_path: Path, pg_server:
         while not leftovers(pg_server) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert leftovers(pg_server), "the throwaway copy never appeared"
-        time.sleep(1)  # well into the statement
+        while not running_sleep(pg_server) and time.monotonic() < deadline:  # the copy is made; then the statement runs
+            time.sleep(0.1)
+        assert running_sleep(pg_server), "the statement never ran"
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=30)
     finally:

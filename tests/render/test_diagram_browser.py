@@ -65,6 +65,22 @@ CONTRASTS = """() => {  // each diagram text: its colour against the shape under
 }"""
 
 
+SETTLE = """(canvas) => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() =>
+  Promise.allSettled(canvas.getAnimations().map(a => a.finished)).then(() => done(null)))))"""
+
+
+def _settled(box: Any) -> None:
+    """Wait until the diagram stops moving: Panzoom sets the new transform in the next animation
+    frame and animates it (a CSS transition, 200 ms), so a fixed wait is short on a loaded machine."""
+    box.locator(".sd-canvas").evaluate(SETTLE)
+
+
+def _full(box: Any, on: bool) -> None:
+    """Wait until the diagram is in (or out of) full screen and laid out again."""
+    box.page.wait_for_function("([b, on]) => b.classList.contains('sd-full') === on", arg=[box.element_handle(), on])
+    _settled(box)
+
+
 @pytest.fixture(scope="module")
 def sites(demo_site: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
     """Site name → its URL: the demo, and Lago and AdventureWorks when the corpus is there."""
@@ -103,7 +119,7 @@ def test_a_diagram_zooms_to_readable_text_and_its_nodes_stay_links(browser: Any,
             assert [b.get_attribute("data-sd-action") for b in box.locator("button").all()] == \
                 ["in", "out", "fit", "actual", "full"]
             box.locator("[data-sd-action=in]").click()
-            page.wait_for_timeout(350)  # the zoom animates (200 ms)
+            _settled(box)  # the zoom animates (200 ms)
             assert box.evaluate(FONT_PX) > fitted * 1.2, f"{name}: zoom in"
             view = box.locator(".sd-viewport").bounding_box()
             page.mouse.move(view["x"] + view["width"] / 2, view["y"] + view["height"] / 2)
@@ -111,13 +127,13 @@ def test_a_diagram_zooms_to_readable_text_and_its_nodes_stay_links(browser: Any,
             page.keyboard.down("Control")
             page.mouse.wheel(0, -400)
             page.keyboard.up("Control")
-            page.wait_for_timeout(100)
+            _settled(box)
             assert box.evaluate(FONT_PX) > before, f"{name}: Ctrl + wheel zooms in"
             box.locator("[data-sd-action=fit]").click()
-            page.wait_for_timeout(350)
+            _settled(box)
             assert box.evaluate(FONT_PX) == pytest.approx(fitted, rel=0.01), f"{name}: fit resets"
             box.locator("[data-sd-action=actual]").click()
-            page.wait_for_timeout(350)
+            _settled(box)
             assert box.evaluate(FONT_PX) >= READABLE_PX * 0.99, f"{name}: text at actual size, fitted it was {fitted:.1f} px"
             _drag_pans_and_click_follows(page, box, sites[name] + path)
         finally:
@@ -147,7 +163,8 @@ def _drag_pans_and_click_follows(page: Any, box: Any, url: str) -> None:
     page.mouse.down()
     page.mouse.move(visible["x"] + 60, visible["y"] + 30, steps=5)
     page.mouse.up()
-    page.wait_for_timeout(200)
+    page.wait_for_timeout(200)  # time for a wrongly followed link to start loading
+    _settled(box)
     assert page.url.startswith(url), "a drag that started on a node followed its link"
     assert box.locator(".sd-canvas").evaluate("c => c.style.transform") != transform, "the drag panned"
     page.mouse.click(visible["x"] + 60, visible["y"] + 30)  # the node moved with the pan
@@ -176,12 +193,12 @@ def test_full_screen_fills_the_window_and_escape_closes_it(browser: Any, sites: 
         box = page.locator(".sd-diagram").first
         fitted = box.evaluate(FONT_PX)
         box.locator("[data-sd-action=full]").click()
-        page.wait_for_timeout(400)
+        _full(box, True)
         view = box.locator(".sd-viewport").bounding_box()
         assert view["width"] > 1300 and view["height"] > 750, view
         assert box.evaluate(FONT_PX) > fitted, "full screen shows the diagram larger"
         page.keyboard.press("Escape")
-        page.wait_for_timeout(400)
+        _full(box, False)
         assert "sd-full" not in box.get_attribute("class")
         assert box.evaluate(FONT_PX) == pytest.approx(fitted, rel=0.01)
     finally:
@@ -319,7 +336,7 @@ def test_a_pinch_zooms_a_diagram(browser: Any, sites: dict[str, str]) -> None:
         cdp = context.new_cdp_session(page)
         cdp.send("Input.synthesizePinchGesture", {"x": view["x"] + view["width"] / 2, "y": view["y"] + view["height"] / 2,
                                                   "scaleFactor": 2.5, "relativeSpeed": 400, "gestureSourceType": "touch"})
-        page.wait_for_timeout(300)
+        _settled(box)
         after = box.evaluate(FONT_PX)
         scale = page.evaluate("window.visualViewport.scale")
     finally:

@@ -20,7 +20,7 @@ from schemadocs.build import BuildResult, build
 from schemadocs.introspect.introspect import introspect
 from schemadocs.serve import served
 from tests.render.test_browser import TIMEOUT_MS, browser  # noqa: F401  (browser: a fixture)
-from tests.render.test_diagram_browser import FONT_PX, _drag_pans_and_click_follows, _open
+from tests.render.test_diagram_browser import FONT_PX, _drag_pans_and_click_follows, _full, _open, _settled
 from tests.render.test_hostile_names import PROBE
 from tests.render.test_packed_diagrams import packed_demo, project_dir  # noqa: F401  (packed_demo: a fixture)
 
@@ -57,14 +57,14 @@ def test_a_packed_diagram_appears_zooms_pans_and_its_nodes_lead_to_their_pages(b
             ["in", "out", "fit", "actual", "full"]
         fitted = box.evaluate(FONT_PX)
         box.locator("[data-sd-action=full]").click()
-        page.wait_for_timeout(400)
+        _full(box, True)
         view = box.locator(".sd-viewport").bounding_box()
         assert view["width"] > 1300 and view["height"] > 750, view
         page.keyboard.press("Escape")
-        page.wait_for_timeout(400)
+        _full(box, False)
         assert "sd-full" not in box.get_attribute("class")
         box.locator("[data-sd-action=actual]").click()
-        page.wait_for_timeout(350)  # the zoom animates (200 ms)
+        _settled(box)  # the zoom animates (200 ms)
         assert box.evaluate(FONT_PX) > fitted * 1.2, "zoomed to actual size"
         _drag_pans_and_click_follows(page, box, packed_url + PAGE)  # a drag pans; a click on a node opens its page
         page.locator(".sd-diagram[data-sd-zoom=ready]").first.wait_for(state="attached")
