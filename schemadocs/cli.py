@@ -145,8 +145,8 @@ def snapshot(output: str, out_dir: Path | None, full: bool, database: str | None
 @click.option("--markdown-copies/--no-markdown-copies", default=True, show_default=True,
               help="Write a clean Markdown copy beside every page, and llms-full.txt (llms.txt is always written).")
 @click.option("--api-files/--no-api-files", default=True, show_default=True,
-              help="Write one api/ JSON file per table, view, function and type (catalog.json and "
-                   "api/index.json are always written).")
+              help="Write one api/ JSON file per table, view, function and type (the snapshot, catalog.json "
+                   "or on 1,000 relations or more catalog.json.gz, and api/index.json are always written).")
 @diagrams_option
 @database_option
 def build(snapshot_file: Path | None, out_dir: Path, mkdocs_file: Path | None, previous: Path | None,

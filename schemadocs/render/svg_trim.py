@@ -2,7 +2,7 @@
 
 In: one drawing as `render.diagrams` keeps it (inline-ready SVG, no prolog or comments).
 Out: the same drawing, smaller, rendered the same: every id, class, link, tooltip and text
-kept, so diagrams stay clickable and searchable. Taken out:
+kept (but Graphviz's own ids, below), so diagrams stay clickable and searchable. Taken out:
 
 - `<title>` elements: Graphviz names each node and edge by its DOT id (`n3`, `n3->n5`),
   which a browser shows as a meaningless tooltip; the real tooltips are the links' titles;
@@ -27,10 +27,13 @@ kept, so diagrams stay clickable and searchable. Taken out:
   writes a fill on every shape, and `render.diagram_theme` puts a fill class before a stroke
   class); the root group's identity `scale(1 1) rotate(0)` goes; links lose `target="_top"`
   (the diagram is part of the page: its links open where the page's other links do); the
-  line breaks between tags go.
+  line breaks between tags go;
+- Graphviz's own ids (`graph0`, `node3`, `edge7`, `clust1`, `a_node3`, `a_node3_0`): nothing
+  reads them, and they repeat on a page with two diagrams (an ER and a lineage diagram), where
+  HTML wants every id once. The groups they were on stay.
 
 Two things stay as Graphviz writes them. The group around each link of a table's cell
-(`<g id="a_node1_0"><a ...>`): Chromium does not draw an `<a>` whose parent is an `<a>`, and
+(`<g><a ...>`, once `<g id="a_node1_0">`): Chromium does not draw an `<a>` whose parent is an `<a>`, and
 without the group each cell's link would be the table's link's child (its shapes and texts
 then are not drawn and have an empty box: the diagram contrast test's failure when these
 groups were dropped before). And `xlink:href`: with SVG 2's `href`, Material's script, which
@@ -45,7 +48,7 @@ from collections import Counter
 
 from schemadocs.render.diagram_theme import PALETTE
 
-SVG_FORM = "trimmed-7"  # part of each diagram's cache key: a change to the trimming draws them again
+SVG_FORM = "trimmed-8"  # part of each diagram's cache key: a change to the trimming draws them again
 HOISTED = ("font-family", "font-size", "text-anchor")  # only <text> carries them in Graphviz's SVG
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ROOT_GROUP = re.compile(r'<g id="graph0" class="graph"')
@@ -60,6 +63,7 @@ _TRANSPARENT = re.compile(r'(<(?:polygon|path|ellipse|polyline)\b[^>]*?) stroke=
 _CELL = re.compile(r'<polygon class="(sd-f-[\w-]+)"(?: stroke="none")? points="([^"]*)"/>\n<polygon class="(sd-s-[\w-]+)" '
                    r'fill="none" points="\2"/>')  # (graphviz-pure writes stroke="none" on the background)
 _STROKE_ONLY = re.compile(r'(<(?:polygon|path|ellipse|polyline) class="sd-s-[\w-]+") fill="none"')
+_GRAPHVIZ_ID = re.compile(r'<g id="(?:graph\d+|(?:a_)?(?:node|edge|clust)\d+(?:_\d+|-(?:head|tail)?label)?)"')  # (names are &quot;-escaped)
 _POLYGON = re.compile(r'<polygon((?: (?:class|fill|stroke|stroke-width)="[^"]*")*) points="([^"]*)"/>')
 
 
@@ -88,7 +92,7 @@ def trim_svg(svg: str) -> str:
         svg = _ROOT_GROUP.sub(lambda m: m.group(0) + attrs, svg, count=1)
     svg = _SHAPE.sub(_without_class_colours, svg)
     svg = _TRANSPARENT.sub(r"\1", svg)
-    return compact_shapes(svg)
+    return compact_shapes(_GRAPHVIZ_ID.sub("<g", svg))
 
 
 def compact_shapes(svg: str) -> str:
