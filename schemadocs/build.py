@@ -50,10 +50,10 @@ from schemadocs.render.machine_files import MachineFiles, without_api_objects
 from schemadocs.render.packed_diagrams import packs
 from schemadocs.render.page_cache import PageCache
 from schemadocs.render.render_site import NavEntry, Site, render_site
-from schemadocs.site_snapshot import read_file, snapshot_file, snapshot_name, write_file
+from schemadocs.site_snapshot import PLAIN, read_file, snapshot_file, snapshot_name, write_file
 
 MANIFEST = ".schemadocs-manifest.json"
-SNAPSHOT_FILE = "catalog.json"  # the snapshot a site was built from, kept in the site (a large one: .gz, `site_snapshot`)
+SNAPSHOT_FILE = PLAIN  # the snapshot a site was built from, kept in the site (a large one: .gz, `site_snapshot`)
 HISTORY_FILE = "changes.json"  # the site's change history (schemadocs.diff.history)
 
 

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from mkdocs.plugins import BasePlugin
 
 from schemadocs.errors import ConfigError
+from schemadocs.render.escape import script_json
 
 NAME = "schemadocs/not-found"
 PAGE = "404.html"
@@ -77,11 +78,11 @@ def _relative_config(text: str) -> str:
     for key in ("base", "search"):
         if isinstance(config.get(key), str) and config[key].startswith("/"):
             config[key] = config[key][1:]
-    return json.dumps(config, separators=(",", ":")).replace("</", "<\\/")
+    return script_json(json.dumps(config, separators=(",", ":")))
 
 
 def _finder(folders: list[str]) -> str:
-    known = json.dumps(folders, separators=(",", ":")).replace("</", "<\\/")
+    known = script_json(json.dumps(folders, separators=(",", ":")))
     return (f"<script {MARK}>(function(){{var known={known},top={{}};"
             "known.forEach(function(f){top[f.split('/')[0]]=1});"
             "var segs=location.pathname.replace(/[^\\/]*$/,'').split('/').filter(Boolean),n=segs.length,at=n,k;"

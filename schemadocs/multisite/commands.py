@@ -65,9 +65,10 @@ def merged(reports: list[Report]) -> Report:
 def snapshot_in(directory: Path, name: str) -> Path:
     """A database's snapshot in a directory: `<name>.json` (`snapshot --out DIR`) or
     `<name>/catalog.json` (a built site; `catalog.json.gz` on a large one)."""
-    for candidate in (directory / f"{name}.json", directory / name / "catalog.json", directory / name / "catalog.json.gz"):
-        if candidate.is_file():
-            return candidate
+    own = directory / f"{name}.json"
+    found = own if own.is_file() else snapshot_file(directory / name)
+    if found is not None:
+        return found
     raise ConfigError(f"{directory} holds no snapshot of database {name!r} ({name}.json or {name}/catalog.json); "
                       "pass the directory `snapshot --out` wrote or a site built from the project")
 
@@ -76,8 +77,7 @@ def names_in(directories: tuple[Path, ...]) -> tuple[str, ...]:
     """The databases the snapshot directories hold (`<name>.json` or `<name>/catalog.json`)."""
     found = set()
     for directory in directories:
-        found |= {p.stem for p in directory.glob("*.json")} | {p.parent.name for p in directory.glob("*/catalog.json*")
-                                                                if p.name in NAMES}
+        found |= {p.stem for p in directory.glob("*.json")} | set(_databases_in(directory))
     return tuple(sorted(found))
 
 

@@ -23,6 +23,8 @@ and Jinja syntax). Out: the same text made inert for one context:
 - `yaml_comment`: the text of a `# ` comment in YAML we print (`suggest-relations`): one line;
 - `sql_comment`: the text of a `-- ` comment in SQL we write (the MCP server's `sql_context`):
   one line, so a comment can never end the comment and start a statement;
+- `script_json`: JSON text as (part of) a `<script>` element's body: every `</` written `<\\/`
+  (the same string to JSON), so no string in it can close the element;
 - `base64_attribute`: bytes (a packed diagram, `render.packed_diagrams`) as a double-quoted
   HTML attribute value: base64, whose alphabet holds no character special there.
 
@@ -45,6 +47,11 @@ from markupsafe import Markup, escape
 def page_title(text: str) -> str:
     """A page or navigation title for MkDocs: one line, HTML-escaped (the theme renders it as HTML)."""
     return str(escape(" ".join(text.split())))
+
+
+def script_json(text: str) -> str:
+    """JSON text made safe inside `<script>`: no `</` in it can end the element."""
+    return text.replace("</", "<\\/")
 
 
 def base64_attribute(data: bytes) -> Markup:

@@ -20,6 +20,8 @@ import json
 import posixpath
 import re
 
+from schemadocs.render.escape import script_json
+
 HEADER_FILE = "assets/frame-header.js"
 
 _START = re.compile(r'<form class="md-header__option" data-md-component="palette">'
@@ -48,6 +50,6 @@ def share_header(page: str, url: str) -> tuple[str, dict[str, str]]:
         return page, {}
     folder = posixpath.dirname(url) or "."
     tag = f'<script src="{posixpath.relpath(HEADER_FILE, folder)}"></script>'
-    shared = json.dumps(markup, ensure_ascii=True).replace("</", "<\\/")
+    shared = script_json(json.dumps(markup, ensure_ascii=True))
     return (page[:start.start()] + tag + (palette.group(0) if palette else "") + page[end:],
             {HEADER_FILE: _HEADER_JS % shared})

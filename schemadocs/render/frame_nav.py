@@ -19,6 +19,8 @@ import json
 import posixpath
 import re
 
+from schemadocs.render.escape import script_json
+
 NavLists = dict[str, tuple[tuple[str, str], ...]]  # section id → (path from the site's root, title)
 
 DATA_FILE = "assets/nav-data.js"  # the shared lists, written once per build (schemadocs.frame)
@@ -82,7 +84,7 @@ def prune_nav(page: str, url: str) -> tuple[str, NavLists]:
 def nav_script(lists: NavLists) -> str:
     """The shared file's text: the lists as one JSON object, sorted, assigned to `window.__sd_nav`."""
     data = {key: [list(entry) for entry in entries] for key, entries in sorted(lists.items())}
-    return DATA_PREFIX + json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/") + ";\n"
+    return DATA_PREFIX + script_json(json.dumps(data, ensure_ascii=True, separators=(",", ":"))) + ";\n"
 
 
 def read_nav_script(text: str) -> NavLists:

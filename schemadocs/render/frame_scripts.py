@@ -21,6 +21,8 @@ import json
 import posixpath
 import re
 
+from schemadocs.render.escape import script_json
+
 HEAD_FILE = "assets/frame-head.js"
 PALETTE_FILE = "assets/frame-palette.js"
 CONFIG_FILE = "assets/frame-config.js"
@@ -71,4 +73,4 @@ def _shared_config(text: str, folder: str, root: str) -> str | None:
     if search.startswith("../") or "://" in config["search"]:
         return None
     shared = {**config, "base": ".", "search": search}
-    return json.dumps(shared, sort_keys=True, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
+    return script_json(json.dumps(shared, sort_keys=True, ensure_ascii=True, separators=(",", ":")))
