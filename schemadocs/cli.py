@@ -315,8 +315,8 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
                 live.bump()
                 progress.info(f"rebuilt; open pages reload (version {live.version})")
                 progress.current().settle()
-            progress.info(f"watching {', '.join(s.label for s in sources[:-1])} every {interval:g}s")
-            watch_sources(sources, rebuild, interval)
+            watch_sources(sources, rebuild, interval, ready=lambda: progress.info(
+                f"watching {', '.join(s.label for s in sources[:-1])} every {interval:g}s"))
     except KeyboardInterrupt:
         progress.info("stopped")
     finally:

@@ -50,10 +50,13 @@ FINGERPRINT_SQL = "SELECT md5(string_agg(part, ',' ORDER BY part)) FROM (\n" + "
 
 
 def watch(sources: Sequence[Source], rebuild: Callable[[tuple[str, ...]], None], interval: float,
-          sleep: Callable[[float], None] = time.sleep) -> None:
+          sleep: Callable[[float], None] = time.sleep, ready: Callable[[], None] = lambda: None) -> None:
     """Poll every source each `interval` seconds; run `rebuild(labels)` with the labels of the
-    sources that changed, when any has. Runs until interrupted (Ctrl-C, SIGTERM), which it lets through."""
+    sources that changed, when any has. `ready` runs once the first fingerprints are taken: a
+    change after it is seen (one before it, between the build and that first reading, would be
+    the baseline). Runs until interrupted (Ctrl-C, SIGTERM), which it lets through."""
     seen = [source.fingerprint() for source in sources]
+    ready()
     while True:
         sleep(interval)
         now = [source.fingerprint() for source in sources]
