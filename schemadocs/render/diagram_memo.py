@@ -1,7 +1,8 @@
 """A relation page's diagrams found again by what they are drawn from, without their DOT source.
 
 In: the catalog, its ER and lineage graphs, the diagram cache (`diagrams/`) and the memo file
-beside it (`diagram-inputs.json` in the build's cache directory). Out: each relation page's ER
+(`diagram-inputs.json`, beside the database's page cache: `.schemadocs-cache/pages/`, or
+`pages/<database>/` in a site of several databases, each keeping its own). Out: each relation page's ER
 and lineage `Diagram`, either built (`diagrams.er_diagram`, `diagrams.lineage_diagram`) or,
 when the same inputs were drawn by the previous build and their SVG is still in the cache, a
 `Diagram` that names that SVG by its key (`Diagram.key`), with no DOT source: `render_diagrams`

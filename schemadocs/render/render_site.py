@@ -108,7 +108,9 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
     """Build every page context, draw the diagrams (unless `draw` is False), render the templates.
 
     `cache_dir` keeps what pages refer to by placeholder, filled in after MkDocs: the
-    diagrams' SVG (`diagrams/`) and large HTML fragments (`fragments/`);
+    diagrams' SVG (`diagrams/`) and large HTML fragments (`fragments/`); the memo of what each
+    diagram was drawn from (`diagram_memo`) is kept beside the database's page cache (`pages`), so
+    the databases of one site keep one each;
     with `changes`, a Changes page and a badge on the pages of the relations this build changed;
     with `pages`, the costly pages that did not change come from that cache. `er_depth` is how
     many foreign-key hops a table page's ER diagram reaches; with a lint `report`, the Health
@@ -129,7 +131,8 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
         if families:
             contexts = with_families(catalog, contexts, families, whole or catalog)
     if draw:
-        contexts = with_diagrams(catalog, graphs, contexts, cache_dir / "diagrams", er_depth)
+        memo_dir = pages.directory if pages is not None and pages.directory is not None else cache_dir
+        contexts = with_diagrams(catalog, graphs, contexts, cache_dir / "diagrams", er_depth, memo_dir)
     with progress.stage("pages"):
         site = render_pages(catalog, contexts, changes, pages, cache_dir / "fragments")
         return dataclasses.replace(site, clean=clean_pages(catalog, contexts, changes, pages), graphs=graphs)
@@ -219,10 +222,11 @@ def wanted_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts,
 
 
 def with_diagrams(catalog: Catalog, graphs: Graphs, contexts: Contexts, diagram_cache: Path,
-                  er_depth: int = 1) -> Contexts:
+                  er_depth: int = 1, memo_dir: Path | None = None) -> Contexts:
     """The same contexts with their diagrams drawn (SVG from the cache where unchanged; a relation
-    page's diagram drawn from the same inputs by the previous build is not built again: `diagram_memo`)."""
-    memo = DiagramMemo(diagram_cache.parent, catalog, graphs.er, graphs.lineage, diagram_cache)
+    page's diagram drawn from the same inputs by the previous build is not built again: `diagram_memo`,
+    its file in `memo_dir`, by default the cache directory holding `diagram_cache`)."""
+    memo = DiagramMemo(memo_dir or diagram_cache.parent, catalog, graphs.er, graphs.lineage, diagram_cache)
     wanted = wanted_diagrams(catalog, graphs, contexts, er_depth, memo)
     pages: dict[str, list[Any]] = {"relations": list(contexts.relations), "schemas": list(contexts.schemas),
                                    "areas": list(contexts.areas), "overview": [contexts.overview],

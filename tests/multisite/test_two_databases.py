@@ -15,6 +15,8 @@ import psycopg
 import pytest
 
 from schemadocs.multisite.search_labels import SEPARATOR
+from schemadocs.render.diagram_memo import MEMO_FILE
+from schemadocs.render.diagrams import dot_program
 from tests.conftest import DEFAULT_MKDOCS
 from tests.inprocess import assert_success_or_clean_error, run_cli
 from tests.sitecheck import check_links
@@ -196,6 +198,9 @@ def test_an_unknown_database_lists_the_known_ones(project: Path, command: str) -
 
 def test_a_rebuild_is_incremental_with_a_page_cache_per_database(project: Path, sites: tuple[Path, Path]) -> None:
     before = {p: p.read_bytes() for p in sorted(sites[1].rglob("*.html"))}
+    caches = project / ".schemadocs-cache" / "pages"
+    memos = [caches / name / MEMO_FILE for name in ("sales", "stock")]
+    memos_before = [(m.read_bytes(), m.stat().st_mtime_ns) if m.exists() else None for m in memos]
     err = ok("build", "--no-stats", "--config", str(project / "schemadocs.yml"), "--mkdocs-config",
              str(project / "mkdocs.yml"), "--out", str(sites[1]), "--previous", str(sites[0]))
     # only the Changes page and changes.json, whose history records when this build saw the change
@@ -203,8 +208,14 @@ def test_a_rebuild_is_incremental_with_a_page_cache_per_database(project: Path, 
     after = {p: p.read_bytes() for p in sorted(sites[1].rglob("*.html"))}
     assert set(after) == set(before)
     assert [p.relative_to(sites[1]).as_posix() for p in before if after[p] != before[p]] in ([], ["sales/changes.html"])
-    caches = project / ".schemadocs-cache" / "pages"
     assert all(any((caches / name).glob("*.md")) for name in ("sales", "stock"))
+    # each database keeps its own memo of what its diagrams were drawn from: sharing one, each
+    # build of a database would overwrite the other's, and neither would find its diagrams again
+    if dot_program() is None:  # without Graphviz nothing is memoised
+        assert memos_before == [None, None] and not any(m.exists() for m in memos)
+    else:
+        assert None not in memos_before and memos_before[0][0] != memos_before[1][0]
+        assert [(m.read_bytes(), m.stat().st_mtime_ns) for m in memos] == memos_before, "found again, not rewritten"
 
 
 def test_machine_files_per_database_and_an_index_of_them(sites: tuple[Path, Path]) -> None:

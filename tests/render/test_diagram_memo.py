@@ -133,7 +133,7 @@ def test_a_rebuild_after_changing_a_neighbour_equals_a_cold_build(demo_catalog: 
 
     migrated = dataclasses.replace(demo_catalog, relations=tuple(migrate(r) for r in demo_catalog.relations))
     project = build_in(tmp_path / "a", demo_catalog).parent
-    memo = json.loads((project / ".schemadocs-cache" / MEMO_FILE).read_text(encoding="utf-8"))
+    memo = json.loads((project / ".schemadocs-cache" / "pages" / MEMO_FILE).read_text(encoding="utf-8"))
     relations_drawn = len(memo["diagrams"])
     assert relations_drawn > 10
 
