@@ -29,7 +29,7 @@ from schemadocs.model import Catalog, ColumnRef, QualifiedName
 from schemadocs.render.slugs import relation_page
 from tests.corpus import entries
 from schemadocs.serve import served
-from tests.render.test_browser import TIMEOUT_MS, browser  # noqa: F401  (browser: a fixture)
+from tests.render.test_browser import TIMEOUT_MS, browser, settle  # noqa: F401  (browser: a fixture)
 
 WIDE = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -217,10 +217,8 @@ def test_corpus_tables_fit_or_scroll_from_the_top(open_page: Any, corpus_site: A
 
 
 def _leave(page: Any) -> None:
-    """Let the page finish what it loads after `load` (the search index, lazy parts), then
-    leave it, before its server stops: a request cut by the server's shutdown is a console error
-    (`net::ERR_CONNECTION_RESET`) that says nothing about the site."""
-    page.wait_for_load_state("networkidle")
+    """Leave the page once settled, before its server stops."""
+    settle(page)
     page.goto("about:blank")
 
 

@@ -36,6 +36,14 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def settle(page: Any) -> None:
+    """Let the page finish what it asks for after `load` (the search index in the search worker,
+    lazy parts) before the test leaves it, closes it or stops its server: a request cut short is
+    a `requestfailed` or a console error (`net::ERR_ABORTED`, `net::ERR_CONNECTION_RESET`) that
+    says nothing about the site."""
+    page.wait_for_load_state("networkidle")
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     try:

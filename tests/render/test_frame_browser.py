@@ -16,7 +16,7 @@ import pytest
 
 from schemadocs.render.frame_nav import DATA_FILE, read_nav_script
 from schemadocs.serve import served
-from tests.render.test_browser import TIMEOUT_MS, browser  # noqa: F401 (the shared browser fixture)
+from tests.render.test_browser import TIMEOUT_MS, browser, settle  # noqa: F401 (the shared browser fixture)
 
 TABLE_PAGE = "schemas/app/orders.html"
 SCHEMA_PAGE = "schemas/billing/index.html"
@@ -49,13 +49,6 @@ def _page(browser: Any, site_url: str, script: bool = True) -> tuple[Any, Any, l
     return context, page, problems
 
 
-def _idle(page: Any) -> None:
-    """Let the page finish what it asks for after `load` (the search index, in the search worker)
-    before leaving it: a request cut by the next navigation or by closing the page is a
-    `requestfailed` (net::ERR_ABORTED) that says nothing about the site."""
-    page.wait_for_load_state("networkidle")
-
-
 def _nav(page: Any) -> list[tuple[str, str]]:
     return [tuple(pair) for pair in page.eval_on_selector_all(NAV_LINKS, "links => links.map(a => [a.textContent.trim(), a.href])")]
 
@@ -72,7 +65,7 @@ def test_the_navigation_lists_every_schema_once_the_script_ran_on_every_page(
         expected = [(title, f"{site_url}/{path}") for path, title in schemas]
         assert _nav(page) == expected
         # a filled-in entry works, and the next page is filled in too
-        _idle(page)
+        settle(page)
         page.locator(NAV_LINKS).filter(has_text="billing").first.click()
         page.wait_for_url(f"**/{SCHEMA_PAGE}")
         page.wait_for_function("!document.querySelector('ul[data-sd-nav]')")
@@ -84,7 +77,7 @@ def test_the_navigation_lists_every_schema_once_the_script_ran_on_every_page(
         assert page.eval_on_selector_all(".md-nav--primary .md-nav__item--section > nav > ul.md-nav__list > li",
                                          "items => items.map(li => li.querySelector('.md-ellipsis').textContent.trim())") == titles
         assert page.locator(".md-nav--primary li.md-nav__item--active nav.md-nav--secondary a").count() > 0
-        _idle(page)
+        settle(page)
     finally:
         context.close()
     assert problems == []
@@ -111,7 +104,7 @@ def test_the_shared_icons_are_drawn_and_the_palette_toggle_and_search_still_work
         page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== {scheme!r}")
         chosen = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
         # the choice is kept (the shared head script's storage) and applied on a fresh load by the shared palette script
-        _idle(page)
+        settle(page)
         page.goto(f"{site_url}/lineage.html", wait_until="load")
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == chosen
         query = page.locator("input.md-search__input")
@@ -129,7 +122,7 @@ def test_the_shared_icons_are_drawn_and_the_palette_toggle_and_search_still_work
         query.fill("")
         query.press_sequentially("orders", delay=20)
         page.locator(".md-search-result__list a").first.wait_for(state="visible")
-        _idle(page)
+        settle(page)
     finally:
         context.close()
     assert problems == []
