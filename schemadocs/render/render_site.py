@@ -73,7 +73,7 @@ from schemadocs.render.templates import environment as templates_env
 from schemadocs.render.templates import render, stylesheet
 from schemadocs.template_cache import use_for
 from schemadocs.render.type_context import TypePage, type_pages
-from schemadocs.render.undocumented import undocumented_page
+from schemadocs.render.undocumented import UndocumentedPage, undocumented_page
 
 NavEntry = dict[str, Any]
 STYLESHEET = "assets/schemadocs.css"
@@ -96,6 +96,7 @@ class Contexts:
     types: list[TypePage]
     schemas: list[SchemaPage]
     areas: list[AreaPage]  # the subject areas of the largest schemas
+    undocumented: UndocumentedPage  # what has no comment (for the site's page and its clean copy alike)
     health: Health | None = None  # the Health pages, when the build linted the catalog
     project: ProjectPages | None = None  # the label, owner and viewpoint pages, with a project file
     families: tuple[FamilyPage, ...] = ()  # one page per schema family (render.family_context)
@@ -139,8 +140,8 @@ def render_site(catalog: Catalog, cache_dir: Path, draw: bool = True, changes: B
 
 
 def page_contexts(catalog: Catalog, graphs: Graphs, health: Health | None = None) -> Contexts:
-    """The contexts of the home, schema, area, relation, routine, type and Health pages and the
-    lineage overview, without diagrams."""
+    """The contexts of the home, schema, area, relation, routine, type, Undocumented and Health
+    pages and the lineage overview, without diagrams."""
     schemas, areas = [], []
     for schema in catalog.schemas:
         page, its_areas = schema_page_context(catalog, graphs.er, schema.name)
@@ -157,7 +158,8 @@ def page_contexts(catalog: Catalog, graphs: Graphs, health: Health | None = None
                     if p.qname in found else p for p in routines]
         home = dataclasses.replace(home, health=health.counts)
     return Contexts(home=home, relations=relations, overview=overview_page(graphs.layers, catalog), routines=routines,
-                    types=type_pages(catalog), schemas=schemas, areas=areas, health=health)
+                    types=type_pages(catalog), schemas=schemas, areas=areas, undocumented=undocumented_page(catalog),
+                    health=health)
 
 
 def with_project(catalog: Catalog, contexts: Contexts, annotated: Annotated) -> Contexts:
@@ -281,7 +283,7 @@ def render_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | N
         pages[relation.path] = page(relation.path, "relation.md.j2", relation)
     pages.update({p.path: page(p.path, "routine.md.j2", p) for p in contexts.routines})
     pages.update({p.path: page(p.path, "type.md.j2", p) for p in contexts.types})
-    pages[UNDOCUMENTED_PAGE] = page(UNDOCUMENTED_PAGE, "undocumented.md.j2", undocumented_page(catalog))
+    pages[UNDOCUMENTED_PAGE] = page(UNDOCUMENTED_PAGE, "undocumented.md.j2", contexts.undocumented)
     pages.update({p.path: page(p.path, "family.md.j2", p) for p in contexts.families})
     nav: list[NavEntry] = [{"Home": HOME_PAGE}, {"Lineage": LINEAGE_PAGE}, {"Columns": COLUMN_INDEX_PAGE},
                            {"Schemas": [{page_title(s.name): schema_page(s.name)} for s in catalog.schemas]}]
@@ -334,7 +336,7 @@ def clean_pages(catalog: Catalog, contexts: Contexts, changes: BuildChanges | No
     clean.update({p.path: page(p.path, "relation.md.j2", p) for p in contexts.relations})
     clean.update({p.path: page(p.path, "routine.md.j2", p) for p in contexts.routines})
     clean.update({p.path: page(p.path, "type.md.j2", p) for p in contexts.types})
-    clean[UNDOCUMENTED_PAGE] = page(UNDOCUMENTED_PAGE, "undocumented.md.j2", undocumented_page(catalog))
+    clean[UNDOCUMENTED_PAGE] = page(UNDOCUMENTED_PAGE, "undocumented.md.j2", contexts.undocumented)
     clean.update({p.path: page(p.path, "family.md.j2", p) for p in contexts.families})
     if contexts.health is not None:
         clean[HEALTH_PAGE] = page(HEALTH_PAGE, "health.md.j2", contexts.health.page)
