@@ -272,7 +272,7 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
     from schemadocs.multisite.live import LiveSite, one_source
     from schemadocs.project.file import DEFAULT
     from schemadocs.serve import LiveReload, bind, serve_in_background
-    from schemadocs.watch import database_source, file_source, watch as watch_sources
+    from schemadocs.watch import Source, database_source, file_source, fingerprints, watch as watch_sources
 
     if snapshot_file is not None and db.get("dsn"):
         raise ConfigError("pass either --dsn or --snapshot, not both")
@@ -290,6 +290,19 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
         return build_chosen(db, chosen, snapshot_file, out_dir, mkdocs_file, None, er_depth,
                             project_settings(config_file), diagrams=diagrams).out_dir
 
+    sources: list[Source] = []
+    if live is not None:  # what to watch, read before the first build: a change made during it is seen
+        from schemadocs.introspect.connect import resolve_dsn
+
+        if several is not None:
+            sources = several.sources(config_file or DEFAULT)
+        elif chosen:  # the project file's one database
+            sources = [one_source(db, chosen[0]), file_source(config_file or DEFAULT)]
+        else:
+            sources = [file_source(snapshot_file) if snapshot_file is not None
+                       else database_source(resolve_dsn(db.get("dsn")), round(db["lock_timeout"] * 1000))]
+            sources.append(file_source(config_file or DEFAULT))
+    baseline = fingerprints(sources)
     thread = None
     try:
         site = build_once()
@@ -299,23 +312,12 @@ def serve_command(snapshot_file: Path | None, host: str, port: int, out_dir: Pat
         if live is None:
             threading.Event().wait()  # until Ctrl-C
         else:
-            from schemadocs.introspect.connect import resolve_dsn
-
-            if several is not None:
-                sources = several.sources(config_file or DEFAULT)
-            elif chosen:  # the project file's one database
-                sources = [one_source(db, chosen[0]), file_source(config_file or DEFAULT)]
-            else:
-                sources = [file_source(snapshot_file) if snapshot_file is not None
-                           else database_source(resolve_dsn(db.get("dsn")), round(db["lock_timeout"] * 1000))]
-                sources.append(file_source(config_file or DEFAULT))
-
             def rebuild(changed: tuple[str, ...]) -> None:
                 build_once(changed)
                 live.bump()
                 progress.info(f"rebuilt; open pages reload (version {live.version})")
                 progress.current().settle()
-            watch_sources(sources, rebuild, interval, ready=lambda: progress.info(
+            watch_sources(sources, rebuild, interval, baseline=baseline, ready=lambda: progress.info(
                 f"watching {', '.join(s.label for s in sources[:-1])} every {interval:g}s"))
     except KeyboardInterrupt:
         progress.info("stopped")

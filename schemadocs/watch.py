@@ -50,12 +50,16 @@ FINGERPRINT_SQL = "SELECT md5(string_agg(part, ',' ORDER BY part)) FROM (\n" + "
 
 
 def watch(sources: Sequence[Source], rebuild: Callable[[tuple[str, ...]], None], interval: float,
-          sleep: Callable[[float], None] = time.sleep, ready: Callable[[], None] = lambda: None) -> None:
+          sleep: Callable[[float], None] = time.sleep, ready: Callable[[], None] = lambda: None,
+          baseline: Sequence[str | None] | None = None) -> None:
     """Poll every source each `interval` seconds; run `rebuild(labels)` with the labels of the
-    sources that changed, when any has. `ready` runs once the first fingerprints are taken: a
-    change after it is seen (one before it, between the build and that first reading, would be
-    the baseline). Runs until interrupted (Ctrl-C, SIGTERM), which it lets through."""
-    seen = [source.fingerprint() for source in sources]
+    sources that changed, when any has. `baseline`: the sources' fingerprints taken before the
+    site being served was built (`fingerprints`), so a change made while it was being built is
+    seen at the first poll; without it (or where it is None: unreadable then), the first reading
+    here is the baseline. `ready` runs once the baseline is set: any change after it is seen.
+    Runs until interrupted (Ctrl-C, SIGTERM), which it lets through."""
+    seen = [source.fingerprint() if before is None else before
+            for source, before in zip(sources, baseline if baseline is not None else [None] * len(sources))]
     ready()
     while True:
         sleep(interval)
@@ -69,6 +73,11 @@ def watch(sources: Sequence[Source], rebuild: Callable[[tuple[str, ...]], None],
         except SchemadocsError as exc:
             progress.warning(f"the rebuild failed, the previous site stays served: {exc}")
         seen = [after if after is not None else before for before, after in zip(seen, now)]
+
+
+def fingerprints(sources: Sequence[Source]) -> list[str | None]:
+    """Each source's fingerprint now: `watch`'s baseline, taken before the first build reads them."""
+    return [source.fingerprint() for source in sources]
 
 
 @dataclass

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -21,7 +22,7 @@ import pytest
 
 from schemadocs import snapshot
 from schemadocs.introspect.introspect import introspect
-from schemadocs.watch import database_source
+from schemadocs.watch import database_source, file_source, fingerprints, watch
 from tests.inprocess import run_cli
 from tests.test_cli import clean_env
 
@@ -182,3 +183,32 @@ def test_a_busy_port_fails_before_anything_is_built(tmp_path):
                                str(busy.getsockname()[1]), "--out", str(tmp_path / "site"))
     assert code == 2 and stderr.startswith("error: port ") and "already in use" in stderr
     assert len(stderr.splitlines()) == 1 and not (tmp_path / "site").exists()
+
+
+def test_a_change_made_while_the_first_build_ran_is_seen(tmp_path):
+    """serve --watch takes the sources' fingerprints before its first build: a change made while
+    that build ran (after it read the source) is seen at the first poll; taken after the build,
+    that change would have been the baseline and never rebuilt."""
+    source = tmp_path / "schema.json"
+    source.write_text("{}", encoding="utf-8")
+    sources = [file_source(source)]
+
+    def polls(n: int) -> Callable[[float], None]:
+        calls = iter(range(n + 1))
+
+        def sleep(_: float) -> None:
+            if next(calls) == n:
+                raise KeyboardInterrupt
+        return sleep
+
+    baseline = fingerprints(sources)
+    source.write_text('{"changed": "while the first build ran"}', encoding="utf-8")  # another size: another fingerprint
+    rebuilt: list[tuple[str, ...]] = []
+    with pytest.raises(KeyboardInterrupt):
+        watch(sources, rebuilt.append, 0.01, sleep=polls(2), baseline=baseline)
+    assert rebuilt == [(str(source),)], "rebuilt once, at the first poll"
+
+    rebuilt.clear()  # without the baseline, the first reading is the baseline: that change is not seen
+    with pytest.raises(KeyboardInterrupt):
+        watch(sources, rebuilt.append, 0.01, sleep=polls(2))
+    assert rebuilt == []
