@@ -449,9 +449,10 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
     if write_baseline is not None:
         baseline.check_writable(write_baseline)
     families = family_settings(project)
-    chosen = chosen_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")))
+    chosen = chosen_databases(config_file, database, snapshot_file is not None or bool(db.get("dsn")), project)
     from schemadocs.project.databases import load as load_databases
 
+    spec = read(project)  # the project file's names and notes, read once
     labelled_names = len(load_databases(project)) > 1  # labels: the fingerprints are the same alone or together
     if chosen and labelled_names:
         from schemadocs.multisite.commands import labelled, merged
@@ -459,11 +460,11 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
 
         loaded = [(each.name, read_database(db, each)) for each in chosen]
         if len(loaded) > 1:  # with --database, the names the file gives may be in the others
-            check_named(read(project), loaded)
+            check_named(spec, loaded)
         reports = []
         for name, catalog in loaded:
             catalog = relations.with_virtual(catalog, virtual_for(catalog, virtual))
-            scoped = project_for(read(project), catalog)
+            scoped = project_for(spec, catalog)
             if scoped is not None:
                 apply(catalog, scoped)
             with progress.stage(f"health checks ({name})"):  # schema families: each finding once per family
@@ -471,7 +472,7 @@ def lint_command(snapshot_file: Path | None, fmt: str, fail_on: str, baseline_fi
         report = merged(reports)
     else:
         catalog = relations.with_virtual(read_database(db, chosen[0]) if chosen else read_catalog(db, snapshot_file), virtual)
-        apply(catalog, read(project))  # names the project file gives that the catalog lacks are errors here too
+        apply(catalog, spec)  # names the project file gives that the catalog lacks are errors here too
         with progress.stage("health checks"):  # schema families: each finding once per family
             report = lint_families(catalog, detect(catalog, families), settings)
     if write_baseline is not None:

@@ -88,16 +88,18 @@ def database_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                              "where the command takes several).")(fn)
 
 
-def chosen_databases(config_file: Path | None, name: str | None, explicit: bool) -> tuple[Any, ...]:
+def chosen_databases(config_file: Path | None, name: str | None, explicit: bool,
+                     project: Any = None) -> tuple[Any, ...]:
     """The project file's databases the command works on (`multisite.commands.chosen`); with
-    --dsn or --snapshot alone, none, and the project file is not read for them."""
+    --dsn or --snapshot alone, none, and the project file is not read for them. `project`: the
+    file as the command already loaded it (`project.file.load`), not read again."""
     from schemadocs.multisite.commands import chosen
     from schemadocs.project.databases import load as load_databases
     from schemadocs.project.file import load
 
     if explicit and name is None:
         return ()
-    return chosen(load_databases(load(config_file)), name, explicit)
+    return chosen(load_databases(project if project is not None else load(config_file)), name, explicit)
 
 
 def read_database(db: dict[str, Any], database: Any, **kwargs: Any) -> Catalog:
