@@ -58,12 +58,6 @@ def embedded_postgres_pids(owner: int | None = None) -> set[int]:
     return pids
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_unreachable_database(tmp_path):
     done = run("snapshot", "--dsn", f"postgresql://someone:{SECRET}@127.0.0.1:1/nodb")
     assert_clean_error(done, "cannot connect", "check the host")
@@ -133,28 +127,20 @@ def test_demo_no_serve_leaves_nothing_running(tmp_path):
 
 
 def test_demo_serves_until_ctrl_c(tmp_path):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "schemadocs", "demo", "--port", str(port)], cwd=tmp_path,
-                            env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    from tests.test_serve import Served  # (test_serve imports this module)
+
+    served = Served([], tmp_path, command="demo")
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/schemas/app/orders.html", timeout=2) as resp:
-                    assert resp.status == 200 and b"app.orders" in resp.read()
-                    break
-            except OSError:
-                assert proc.poll() is None, proc.communicate()[1]
-                assert time.monotonic() < deadline, "demo never served"
-                time.sleep(0.3)
-        assert not embedded_postgres_pids(proc.pid), "the database stops before serving"
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        port = int(served.wait_for(r"serving .* on http://127\.0\.0\.1:(\d+)/", timeout=180)[1])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/schemas/app/orders.html", timeout=10) as resp:
+            assert resp.status == 200 and b"app.orders" in resp.read()
+        assert not embedded_postgres_pids(served.proc.pid), "the database stops before serving"
+        code = served.stop()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130 and "Traceback" not in err
-    assert not embedded_postgres_pids(proc.pid)
+        if served.proc.poll() is None:
+            served.proc.kill()
+    assert code == 130 and not any("Traceback" in line for line in served.seen), served.seen
+    assert not embedded_postgres_pids(served.proc.pid)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

@@ -33,15 +33,18 @@ CREATE TABLE book (id int PRIMARY KEY, author_id int REFERENCES author, title te
 
 
 class Served:
-    """A `schemadocs serve` process and what it printed on stderr, line by line."""
+    """A `schemadocs serve` (or `demo`) process on a port of its own choosing (`--port 0`: no
+    port picked here and bound there later, which another process could take meanwhile), and
+    what it printed on stderr, line by line."""
 
-    def __init__(self, args: list[str], cwd: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "schemadocs", "serve", "--port", "0", *args],
+    def __init__(self, args: list[str], cwd: Path, command: str = "serve") -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "schemadocs", command, "--port", "0", *args],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd,
                                      env=clean_env())
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         assert self.proc.stderr is not None
@@ -64,6 +67,7 @@ class Served:
     def stop(self) -> int:
         self.proc.send_signal(signal.SIGINT)  # Ctrl-C
         code = self.proc.wait(timeout=30)
+        self.reader.join(timeout=30)  # every line read: the pipe ends with the process
         while not self.lines.empty():
             self.seen.append(self.lines.get())
         return code
