@@ -5,7 +5,8 @@
    sees: once the page is loaded, and again after each of mkdocs-material's instant
    navigations (document$), from a file:// page too. A step that returns a promise (assets/unpack.js, inflating packed
    diagrams) holds the steps after it until it settles, so assets/diagrams.js finds the SVG. A
-   step that throws is reported and the others still run. */
+   step that throws is reported and the others still run. Once all have run for a page, the
+   count on <html data-sd-shown> goes up by one. */
 (function () {
   "use strict";
 
@@ -30,6 +31,12 @@
         return;
       }
     }
+    done();
+  }
+
+  function done() { // every step ran for one more page: <html data-sd-shown="N"> (what a test waits for)
+    var root = document.documentElement;
+    root.setAttribute("data-sd-shown", String(Number(root.getAttribute("data-sd-shown") || 0) + 1));
   }
 
   function page() {

@@ -184,7 +184,7 @@ FIT = """() => {
 
 def _fit_problems(page: Any, url: str) -> list[str]:
     page.goto(url, wait_until="load")
-    page.wait_for_timeout(100)
+    page.wait_for_function("() => document.documentElement.dataset.sdShown")  # the site's scripts ran (boot.js)
     return [f"{url}: table {t['table']}" for t in page.evaluate(FIT)
             if not t["fits"] and not (t["clipped"] and t["topbar"])]
 
