@@ -320,7 +320,9 @@ def test_incremental_build_drops_foreign_files_and_rewrites_edited_ones(demo_cat
     (site / "uploaded.html").write_text("<p>not ours</p>", encoding="utf-8")
     (site / "assets" / "extra").mkdir()
     (site / "assets" / "extra" / "x.js").write_text("alert(1)", encoding="utf-8")
-    (site / "schemas" / "app" / "customers.html").write_text("defaced", encoding="utf-8")  # a page that won't change
+    untouched = site / "schemas" / "app" / "categories.html"  # a page the migration of app.orders doesn't change
+    assert untouched.is_file()
+    untouched.write_text("defaced", encoding="utf-8")
     (site / "assets" / "schemadocs.css").write_text("body{}", encoding="utf-8")
     migrated = one_table_migration(demo_catalog)
     again = build(migrated, site, tmp_path / "a" / "mkdocs.yml")
