@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gzip
 import json
 import types
 import typing
@@ -215,11 +214,30 @@ def load(path: Path) -> Catalog:
     except OSError as exc:
         raise SnapshotError(f"cannot read snapshot {path}: {exc.strerror or exc}; check the path") from None
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise SnapshotError(f"snapshot {path} is not a whole gzip file ({exc}); download it again") from None
+        raw = _inflated(raw, path)
     return loads(raw, source=f"snapshot {path}")
+
+
+MAX_INFLATED = 2 << 30  # bytes a compressed snapshot may inflate to: ~30 times the snapshot of 10,000 tables
+
+
+def _inflated(raw: bytes, path: Path) -> bytes:
+    """The gzip file `raw` inflated, member after member, never past MAX_INFLATED bytes (a small
+    file can inflate to far more than memory holds)."""
+    out = bytearray()
+    try:
+        while raw:
+            member = zlib.decompressobj(wbits=31)
+            out += member.decompress(raw, MAX_INFLATED + 1 - len(out))
+            if len(out) > MAX_INFLATED or member.unconsumed_tail:
+                raise SnapshotError(f"snapshot {path} inflates to more than {MAX_INFLATED >> 30} GiB, more than a "
+                                    "snapshot schemadocs writes; pass the catalog.json.gz of a schemadocs site")
+            if not member.eof:
+                raise EOFError("the file ends inside the compressed data")
+            raw = member.unused_data
+    except (EOFError, zlib.error) as exc:
+        raise SnapshotError(f"snapshot {path} is not a whole gzip file ({exc}); download it again") from None
+    return bytes(out)
 
 
 def to_plain(value: Any) -> Any:

@@ -89,3 +89,25 @@ def test_a_cut_compressed_snapshot_is_a_one_line_error(demo_catalog: Catalog, tm
     with pytest.raises(SnapshotError, match="is not a whole gzip file") as raised:
         snapshot.load(cut)
     assert "\n" not in str(raised.value)
+
+
+def test_a_compressed_snapshot_inflates_no_further_than_the_cap(demo_catalog: Catalog, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small gzip file can inflate to more than memory holds: inflating stops past
+    `snapshot.MAX_INFLATED` bytes, with a one-line error; a file at the cap, or in two gzip
+    members, loads."""
+    text = snapshot.dumps(demo_catalog).encode("utf-8")
+    path = tmp_path / COMPRESSED
+    path.write_bytes(gzip.compress(text, mtime=0))
+    monkeypatch.setattr(snapshot, "MAX_INFLATED", len(text) - 1)
+    with pytest.raises(SnapshotError, match="inflates to more than") as raised:
+        snapshot.load(path)
+    assert "\n" not in str(raised.value)
+    monkeypatch.setattr(snapshot, "MAX_INFLATED", len(text))
+    assert snapshot.load(path) == demo_catalog
+    half = len(text) // 2
+    path.write_bytes(gzip.compress(text[:half], mtime=0) + gzip.compress(text[half:], mtime=0))
+    assert snapshot.load(path) == demo_catalog
+    monkeypatch.setattr(snapshot, "MAX_INFLATED", len(text) - 1)  # the cap counts every member
+    with pytest.raises(SnapshotError, match="inflates to more than"):
+        snapshot.load(path)
