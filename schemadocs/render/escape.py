@@ -113,7 +113,7 @@ def markdown_cell(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return re.sub(r"\r\n?|\n", " ", text)
+    return re.sub(r"\r\n?|\n", " ", text) if "\n" in text or "\r" in text else text
 
 
 def markdown_fence(body: str) -> str:
@@ -175,21 +175,44 @@ def markdown_text(text: str) -> str:
     """Any text (a name, a type, a default) as one line of plain Markdown text that renders as
     exactly `text`: line breaks become spaces, and every character that could start markup
     (`\\ ` * [ ] < > | & ~ # ! { } $`, a `_` that is not between two letters or digits, a
-    leading `-`, `+` or `=`, and the `.` or `)` of a leading `1. `) is backslash-escaped."""
+    leading `-`, `+` or `=`, and the `.` or `)` of a leading `1. `) is backslash-escaped.
+    (Called for every cell of the clean Markdown copies: one regular expression does the
+    first two, and only the start of the text is looked at for the others.)"""
     flat = _one_line(text)
-    out: list[str] = []
-    for i, c in enumerate(flat):
-        if c in _MD_ALWAYS:
-            out.append("\\" + c)
-        elif c == "_" and not (0 < i < len(flat) - 1 and flat[i - 1].isalnum() and flat[i + 1].isalnum()):
-            out.append("\\_")
-        elif c in "-+=" and not flat[:i].strip():
-            out.append("\\" + c)
-        elif c in ".)" and flat[:i].strip().isdigit() and flat[i + 1:i + 2] in ("", " ", "\t"):
-            out.append("\\" + c)
-        else:
-            out.append(c)
-    return "".join(out)
+    at = _leading_marker(flat)
+    if at is None:
+        return _MD_INLINE.sub(_backslashed, flat)
+    return _MD_INLINE.sub(_backslashed, flat[:at]) + "\\" + flat[at] + _MD_INLINE.sub(_backslashed, flat[at + 1:])
+
+
+# a character of _MD_ALWAYS, or a `_` without a letter or digit ([^\W_]: str.isalnum) before it or
+# after it (the `_` matched first: a pattern starting with a look-behind is tried at every position)
+_MD_INLINE = re.compile("[" + re.escape("".join(sorted(_MD_ALWAYS))) + r"]|_(?:(?<![^\W_]_)|(?![^\W_]))")
+
+
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match.group()
+
+
+def _leading_marker(flat: str) -> int | None:
+    """Where a list or heading marker would start the text: the first character after leading
+    blanks when it is `-`, `+` or `=`; the `.` or `)` after leading digits (blanks around them
+    allowed) when a blank or the end follows it."""
+    n = len(flat)
+    j = 0
+    while j < n and flat[j].isspace():
+        j += 1
+    if j < n and flat[j] in "-+=":
+        return j
+    k = j
+    while k < n and flat[k].isdigit():
+        k += 1
+    m = k
+    while m < n and flat[m].isspace():
+        m += 1
+    if k > j and m < n and flat[m] in ".)" and flat[m + 1:m + 2] in ("", " ", "\t"):
+        return m
+    return None
 
 
 def markdown_block(text: str) -> str:

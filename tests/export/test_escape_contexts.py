@@ -8,6 +8,8 @@ import io
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from pydbml import PyDBML
 
@@ -97,3 +99,33 @@ def test_mermaid_text_stays_on_one_line():
 
     for text in PAYLOADS:
         assert len(mermaid_text(text).splitlines()) <= 1 and '"' not in mermaid_text(text)
+
+
+def _markdown_text_by_character(text: str) -> str:
+    """markdown_text's rules, character by character, as the docstring states them: the
+    specification the faster implementation must equal."""
+    flat = re.sub(r"\r\n?|\n", " ", text)
+    out: list[str] = []
+    for i, c in enumerate(flat):
+        if c in "\\`*[]<>|&~#!{}$":
+            out.append("\\" + c)
+        elif c == "_" and not (0 < i < len(flat) - 1 and flat[i - 1].isalnum() and flat[i + 1].isalnum()):
+            out.append("\\_")
+        elif c in "-+=" and not flat[:i].strip():
+            out.append("\\" + c)
+        elif c in ".)" and flat[:i].strip().isdigit() and flat[i + 1:i + 2] in ("", " ", "\t"):
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("\\`*[]<>|&~#!{}$_-+=.)( \t\n\r\u00a0\u2003aZ9_é名²٣ⅷ'\""))))
+def test_markdown_text_equals_its_rules_character_by_character(text: str) -> None:
+    assert markdown_text(text) == _markdown_text_by_character(text)
+
+
+@pytest.mark.parametrize("text", PAYLOADS + ["1. x", " 12 ) y", "3.", "²) x", "a_b _c d_ é_名 ٣_x", "-x", " =y", "+"])
+def test_markdown_text_payloads_equal_its_rules(text: str) -> None:
+    assert markdown_text(text) == _markdown_text_by_character(text)
