@@ -15,7 +15,7 @@ representative (`like tenant_0001`). Deterministic: the same catalog gives the s
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
 
@@ -61,9 +61,25 @@ class Family:
         return len(self.members)
 
 
+@dataclass(frozen=True, eq=False)
+class Proven:
+    """The schemas whose structure detection proved equal to their family representative's, on
+    `catalog` (the very object): the members with unambiguous fingerprints (`Structure.unambiguous`),
+    representatives among them. The compact snapshot patches their objects without checking
+    each one (`families/proof.py`)."""
+
+    catalog: Catalog
+    schemas: frozenset[str]
+
+
 @dataclass(frozen=True)
 class Families:
     families: tuple[Family, ...] = ()  # sorted by name
+    proven: Proven | None = field(default=None, compare=False, repr=False)  # set by `detect`
+
+    def proven_in(self, catalog: Catalog) -> frozenset[str]:
+        """The schemas `proven` holds, if detection ran on `catalog` itself; else none."""
+        return self.proven.schemas if self.proven is not None and self.proven.catalog is catalog else frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.families)
@@ -115,7 +131,8 @@ def detect(catalog: Catalog, settings: FamilySettings | None = None) -> Families
                 near.setdefault(close.family, []).append(close)
     families = [Family(f.name, f.representative, f.members, f.objects, tuple(near.get(f.name, ())))
                 for f in families]
-    return Families(tuple(sorted(families, key=lambda f: f.name)))
+    proven = Proven(catalog, frozenset(s for f in families for s in f.members if shapes[s].unambiguous))
+    return Families(tuple(sorted(families, key=lambda f: f.name)), proven)
 
 
 def _names(groups: list[list[str]]) -> list[str]:
