@@ -28,7 +28,7 @@ from typing import Any
 import orjson
 
 from schemadocs.families.fields import per_member_plan as _plan
-from schemadocs.families.proof import agreeing, clean_objects, faithful, plain
+from schemadocs.families.proof import agreeing, clean_objects, plain
 from schemadocs.model import RelationStats
 from schemadocs.model_fields import class_fields
 
@@ -105,9 +105,9 @@ def _fold_list(key: str, mine: list[Any], base: list[Any], starts: Callable[[int
     n = len(mine)
     patches: list[dict[str, Any]] = [{} for _ in range(n)]
     quick = list(compress(range(n), fast))
-    if quick and faithful([*(mine[i] for i in quick), *base]):
-        reps = [base[i % count] for i in quick]
-        agree = agreeing([mine[i] for i in quick], reps)
+    reps = [base[i % count] for i in quick]
+    agree = agreeing([mine[i] for i in quick], reps) if quick else None
+    if agree is not None:
         quick = list(compress(quick, agree))
         _, found = _masked_all([mine[i] for i in quick], list(compress(reps, agree)), copy=False)
         for i, patch in zip(quick, found):

@@ -2,8 +2,7 @@
 
 In: a family's representative's objects (and their JSON as the snapshot writes them), a list of
 member objects paired with the representative's. Out: which of them `compact` may patch from their
-per-member fields alone (`clean_objects`, `agreeing`), and whether equal per-member values are
-written alike (`faithful`).
+per-member fields alone (`clean_objects`, `agreeing`).
 
 The compact snapshot folds a member object into a patch of its per-member fields when the member
 object, with those fields set to the representative's, writes exactly the representative's JSON
@@ -25,7 +24,7 @@ into families. That proves the check, without doing it, where all of these hold:
 - the pair agrees in what the fingerprint leaves out without it being per-member (`agreeing`):
   the same class, nested lists of the same lengths and item classes, the same column positions
   and `acl_empty`;
-- equal per-member values are written alike (`faithful`: no 1 == 1.0, True == 1, 0.0 == -0.0).
+- equal per-member values are written alike (`_faithful_fields`: no 1 == 1.0, True == 1, 0.0 == -0.0).
 
 Then the member's structural JSON is the representative's with the same occurrences rewritten to
 the member's name, which is what `moved` writes; its per-member fields, masked, are the
@@ -35,11 +34,10 @@ representative's, which `moved` left as they were. Anything else takes the check
 from __future__ import annotations
 
 import dataclasses
-from bisect import bisect_right
 from collections.abc import Sequence
 from enum import Enum
-from itertools import accumulate, chain, compress
-from operator import attrgetter, eq, is_, not_
+from itertools import chain, repeat
+from operator import attrgetter, eq
 from typing import Any
 
 import orjson
@@ -123,37 +121,45 @@ def _member_values(obj: Any) -> bytes | None:
         return None
 
 
-def agreeing(mine: list[Any], reps: list[Any]) -> list[bool]:
+def agreeing(mine: list[Any], reps: list[Any]) -> list[bool] | None:
     """Per pair, whether the member object and the representative's agree in what the fingerprint
-    leaves out without it being per-member: the same class; nested lists (columns, indexes, ...) of
-    the same lengths, with items of the same classes; the same column positions and `acl_empty`."""
-    ok = list(map(is_, map(type, mine), map(type, reps)))
-    kinds = set(map(type, mine))
-    if len(kinds) != 1 or not all(ok):
-        return [False] * len(mine)
+    leaves out without it being per-member: the same class; nested lists (columns, indexes, ...)
+    with items of the same classes, one by one; the same column positions and `acl_empty`. None
+    when equal per-member values may be written apart in these objects (`_faithful_fields`), or when they
+    are not what the model holds (a list of one class, nested items holding none of their own):
+    then none is proven. Each nested list is compared as a tuple per object, at C speed; the
+    representative's objects (repeated in `reps`) are read once each."""
+    kinds = set(map(type, mine)) | set(map(type, reps))
+    if len(kinds) != 1:
+        return None
     cls = kinds.pop()
-    _, _, nested = per_member_plan(cls)
+    unique = list({id(r): r for r in reps}.values())
+    fast, _, nested = per_member_plan(cls)
+    if not _faithful_fields((*fast, *_uncompared(cls)), mine, unique):
+        return None
+    ok = [True] * len(mine)
     for name in _uncompared(cls):
         get = attrgetter(name)
         ok = list(map(bool.__and__, ok, map(eq, map(get, mine), map(get, reps))))
     for name in nested:
         get = attrgetter(name)
-        ours, theirs = list(map(get, mine)), list(map(get, reps))
-        ok = list(map(bool.__and__, ok, map(eq, map(len, ours), map(len, theirs))))
-        owners = list(compress(range(len(ours)), ok))
-        flat = list(chain.from_iterable(map(ours.__getitem__, owners)))
-        other = list(chain.from_iterable(map(theirs.__getitem__, owners)))
-        bad = set(compress(range(len(flat)), map(not_, map(is_, map(type, flat), map(type, other)))))
-        for field in {f for kind in set(map(type, flat)) for f in _uncompared(kind)}:
-            get_field = attrgetter(field)
-            try:
-                bad.update(compress(range(len(flat)), map(not_, map(eq, map(get_field, flat), map(get_field, other)))))
-            except AttributeError:  # items of classes with and without it
-                bad.update(range(len(flat)))
-        if bad:
-            starts = list(accumulate(map(len, map(ours.__getitem__, owners)), initial=0))
-            for j in bad:
-                ok[owners[bisect_right(starts, j) - 1]] = False
+        ours, theirs = list(map(get, mine)), list(map(get, unique))
+        flat, other = list(chain.from_iterable(ours)), list(chain.from_iterable(theirs))
+        items = set(map(type, flat)) | set(map(type, other))
+        if not items:
+            continue
+        fields = {per_member_plan(k)[0] + _uncompared(k) for k in items}
+        if len(fields) != 1 or any(per_member_plan(k)[2] for k in items):
+            return None
+        uncompared = {f for k in items for f in _uncompared(k)}
+        if not _faithful_fields(next(iter(fields)), flat, other):
+            return None
+        slot = dict(zip(map(id, unique), range(len(unique))))
+        at = list(map(slot.__getitem__, map(id, reps)))  # each pair's representative object, by its place in `unique`
+        for read in (type, *map(attrgetter, sorted(uncompared))):  # the items' classes, then each uncompared field
+            values = list(map(tuple, map(map, repeat(read), ours)))
+            their = list(map(tuple, map(map, repeat(read), theirs)))
+            ok = list(map(bool.__and__, ok, map(eq, values, map(their.__getitem__, at))))
     return ok
 
 
@@ -164,32 +170,20 @@ def _uncompared(cls: type) -> tuple[str, ...]:
         if dataclasses.is_dataclass(cls) else ()
 
 
-def faithful(objects: list[Any]) -> bool:
-    """Whether, among `objects` (of one class), equal per-member values, and equal values of the
-    fields `agreeing` compares, are always written alike, at any depth: then comparing them (at C
-    speed) says what comparing their JSON would."""
-    kinds = set(map(type, objects))
-    if len(kinds) > 1:
-        return False
-    if not kinds:
-        return True
-    cls = kinds.pop()
-    fast, _, nested = per_member_plan(cls)
-    for name in (*fast, *_uncompared(cls)):
-        if not _faithful_values(list(map(attrgetter(name), objects))):
-            return False
-    for name in nested:
-        items = list(chain.from_iterable(map(attrgetter(name), objects)))
-        if len(set(map(type, items))) <= 1:
-            if not faithful(items):
-                return False
-            continue
-        groups: dict[type, list[Any]] = {}  # paired items are of one class (`agreeing`): each class apart
-        for item in items:
-            groups.setdefault(type(item), []).append(item)
-        if not all(faithful(group) for group in groups.values()):
+def _faithful_fields(names: tuple[str, ...], *lists: list[Any]) -> bool:
+    """Whether equal values of fields `names` are written alike throughout `lists` (objects of one class)."""
+    for name in names:
+        get = attrgetter(name)
+        kinds = set().union(*(map(type, map(get, objects)) for objects in lists))
+        kinds.discard(type(None))
+        if len(kinds) == 1 and (kinds <= _ATOMS or issubclass(next(iter(kinds)), Enum)):
+            continue  # the usual case, told by the values' classes alone
+        if not _faithful_values([v for objects in lists for v in map(get, objects)]):
             return False
     return True
+
+
+_ATOMS = frozenset({str, int, bool})
 
 
 def _faithful_values(values: list[Any]) -> bool:
@@ -208,6 +202,5 @@ def _faithful_values(values: list[Any]) -> bool:
     if kind is tuple:
         return _faithful_values(list(chain.from_iterable(v for v in values if v is not None)))
     if dataclasses.is_dataclass(kind):
-        present = [v for v in values if v is not None]
-        return all(_faithful_values(list(map(attrgetter(f.name), present))) for f in dataclasses.fields(kind))
+        return _faithful_fields(tuple(f.name for f in dataclasses.fields(kind)), [v for v in values if v is not None])
     return False
