@@ -20,9 +20,10 @@ else the whole object is replaced; so folding never loses anything.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import accumulate, chain, compress
 from operator import and_, attrgetter, eq, is_, is_not, ne, or_
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -39,7 +40,7 @@ Objects = dict[str, list[Any]]  # one schema's objects per list ("schema": [its 
 def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequence[str]]],
             encode: Callable[[Any], bytes],
             encode_all: Callable[[tuple[Any, ...]], list[bytes]] | None = None,
-            proven: Container[str] = frozenset()) -> tuple[list[dict[str, Any]], frozenset[str]]:
+            proven: Mapping[str, str] = MappingProxyType({})) -> tuple[list[dict[str, Any]], frozenset[str]]:
     """The members of each (representative, members) group as patches on the representative, sorted
     by member name, and the folded member names. `encode` writes one object as the snapshot does,
     `encode_all` a list of objects of one class (each as `encode` would); a member's objects are
@@ -49,11 +50,11 @@ def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequen
     Each family's members are compared with the representative all at once, list by list
     (`_masked_all`): the per-member fields of all their objects read and compared at C speed,
     only the objects that differ looked at field by field, and the masked objects encoded in one
-    call per list; the result is what `_masked` gives object by object. `proven`: the schemas
-    whose structure detection proved equal to their representative's on this catalog
-    (`Families.proven_in`); where `families/proof.py` finds that proof enough for an object, its
-    patch is made from its per-member fields alone, without masking and encoding it (the same
-    patch: the check would pass)."""
+    call per list; the result is what `_masked` gives object by object. `proven`: the schemas'
+    fingerprints as detection made them on this catalog (`Families.proven_in`); a member whose
+    fingerprint is its representative's has the same structure, and where `families/proof.py`
+    finds that enough for an object, its patch is made from its per-member fields alone, without
+    masking and encoding it (the same patch: the check would pass)."""
     encode_all = encode_all or (lambda items: [encode(x) for x in items])
     entries: list[dict[str, Any]] = []
     groups = list(groups)
@@ -73,7 +74,8 @@ def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequen
         if not folded:
             continue
         texts = {k: [encode(x) for x in base[k]] for k in _KEYS}
-        quick = [rep in proven and member in proven and plain(rep) and plain(member) for member in folded]
+        same = proven.get(rep)
+        quick = [same is not None and proven.get(member) == same and plain(rep) and plain(member) for member in folded]
         moved_texts: dict[tuple[int, str], list[bytes]] = {}
 
         def starts(k: int, key: str) -> list[bytes]:  # the representative's objects of `key` moved to member k

@@ -15,9 +15,11 @@ representative (`like tenant_0001`). Deterministic: the same catalog gives the s
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
+from types import MappingProxyType
 
 from schemadocs.diff.change import Action, Change
 from schemadocs.diff.diff import diff
@@ -63,13 +65,13 @@ class Family:
 
 @dataclass(frozen=True, eq=False)
 class Proven:
-    """The schemas whose structure detection proved equal to their family representative's, on
-    `catalog` (the very object): the members with unambiguous fingerprints (`Structure.unambiguous`),
-    representatives among them. The compact snapshot patches their objects without checking
-    each one (`families/proof.py`)."""
+    """Each schema's fingerprint as detection made it on `catalog` (the very object), for the
+    schemas whose fingerprint is unambiguous (`Structure.unambiguous`): two of them with equal
+    fingerprints have the same structure. The compact snapshot patches a member's objects
+    without checking each one where its fingerprint is its representative's (`families/proof.py`)."""
 
     catalog: Catalog
-    schemas: frozenset[str]
+    fingerprints: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,9 @@ class Families:
     families: tuple[Family, ...] = ()  # sorted by name
     proven: Proven | None = field(default=None, compare=False, repr=False)  # set by `detect`
 
-    def proven_in(self, catalog: Catalog) -> frozenset[str]:
-        """The schemas `proven` holds, if detection ran on `catalog` itself; else none."""
-        return self.proven.schemas if self.proven is not None and self.proven.catalog is catalog else frozenset()
+    def proven_in(self, catalog: Catalog) -> Mapping[str, str]:
+        """The fingerprints `proven` holds, if detection ran on `catalog` itself; else none."""
+        return self.proven.fingerprints if self.proven is not None and self.proven.catalog is catalog else {}
 
     def __bool__(self) -> bool:
         return bool(self.families)
@@ -131,7 +133,7 @@ def detect(catalog: Catalog, settings: FamilySettings | None = None) -> Families
                 near.setdefault(close.family, []).append(close)
     families = [Family(f.name, f.representative, f.members, f.objects, tuple(near.get(f.name, ())))
                 for f in families]
-    proven = Proven(catalog, frozenset(s for f in families for s in f.members if shapes[s].unambiguous))
+    proven = Proven(catalog, MappingProxyType({n: shape.fingerprint for n, shape in shapes.items() if shape.unambiguous}))
     return Families(tuple(sorted(families, key=lambda f: f.name)), proven)
 
 

@@ -16,10 +16,11 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import pytest
 
 from schemadocs import snapshot
-from schemadocs.families.detect import Families, detect
+from schemadocs.families.detect import Families, Family, detect
 from schemadocs.model import Catalog, Column, Relation, RelationStats
 
 SIX = tuple(f"tenant_{i:04d}" for i in range(1, 7))
@@ -157,7 +158,32 @@ def test_a_trap_gives_the_bytes_of_the_checked_path(tenants: Catalog, monkeypatc
 def test_proof_holds_for_the_catalog_it_was_detected_on_only(tenants: Catalog) -> None:
     catalog = six(tenants)
     found = detect(catalog)
-    assert found.proven_in(catalog) == frozenset(SIX)
+    fingerprints = found.proven_in(catalog)
+    assert set(fingerprints) == {"public", *SIX} and len({fingerprints[s] for s in SIX}) == 1
     other = six(tenants, _shifted)  # equal families, another catalog object: nothing proven for it
-    assert found == detect(other) and found.proven_in(other) == frozenset()
-    assert Families(found.families).proven_in(catalog) == frozenset()
+    assert found == detect(other) and found.proven_in(other) == {}
+    assert Families(found.families).proven_in(catalog) == {}
+
+
+def test_a_member_regrouped_against_its_fingerprint_is_checked(tenants: Catalog) -> None:
+    """Families with detection's proof but other groups: `zz1`, of a family of its own (copies of
+    `tenant_0002` that kept its name in their text), put among the tenants. Its fingerprint is not
+    its representative's, so its objects take the checked path."""
+    catalog = six(tenants)
+    public = next(s for s in catalog.schemas if s.name == "public")
+    copies = ("zz1", "zz2", "zz3")
+    extra = dataclasses.replace(
+        catalog, schemas=(*catalog.schemas, *(dataclasses.replace(public, name=z) for z in copies)),
+        relations=(*catalog.relations, *(dataclasses.replace(r, schema=z, oid=(r.oid or 0) + 7) for z in copies
+                                         for r in catalog.relations if r.schema == "tenant_0002")),
+        sequences=(*catalog.sequences, *(dataclasses.replace(q, schema=z) for z in copies
+                                         for q in catalog.sequences if q.schema == "tenant_0002")))
+    found = detect(extra)
+    assert [f.members for f in found.families] == [SIX, copies]
+    entries = orjson.loads(snapshot.dump_bytes(extra, Families(found.families)))["family_members"]
+    assert "zz1" not in {e["schema"] for e in entries} and "zz2" in {e["schema"] for e in entries}
+    regrouped = Families((Family("f", "tenant_0002", (*SIX, "zz1"), 3),), found.proven)
+    compact = snapshot.dump_bytes(extra, regrouped)
+    assert "zz1" in {e["schema"] for e in orjson.loads(compact)["family_members"]}  # folded, as what differs
+    assert compact == snapshot.dump_bytes(extra, Families(regrouped.families))
+    assert snapshot.loads(compact) == extra
