@@ -21,8 +21,9 @@ On a fresh embedded PostgreSQL, in one run:
 Each build is `schemadocs.build.build` in this process into a fresh project dir (after one
 warm-up build of the single schema, not reported, so that imports count for neither), timed whole;
 reported: build time (and, for families, the detection's share), generated pages, the site's
-HTML pages and size, and the size of its snapshot (`catalog.json`, which every site keeps for
-`--previous`; format 2 holds each family once). The ratio families/single is the issue's target:
+HTML pages and size, and its snapshot (which every site keeps for `--previous`; format 2 holds
+each family once): `catalog.json`, or `catalog.json.gz` on a site of 1,000 relations or more,
+its size on disk and its JSON's. The ratio families/single is the issue's target:
 "about the time of a single schema plus the list". The load average at the start and the end is
 printed too: the machine may be shared.
 
@@ -40,6 +41,11 @@ Measured (issue 14, second round; 2 shared cores, load average 11-13 throughout)
                                                           baseline single CPU 2.9 s, 2,000 tenants CPU 22.5 s (7.76x);
                                                           this round (family page tables lifted out of MkDocs):
                                                           single CPU 2.8 s, 2,000 tenants CPU 20.9 s (7.56x)
+  fifth round, side by side (--baseline main at d6f7cb0; load 1.7-2.0, wall and CPU agree):
+                                                          baseline single CPU 1.2 s, 2,000 tenants CPU 9.7 s (7.85x);
+                                                          this round (compact snapshot proven by detection, the
+                                                          catalog frozen for the build): single CPU 1.1 s,
+                                                          2,000 tenants CPU 5.6 s (4.96x); wall 10.0 s -> 5.7 s
   (README "Schema families", Measured, has the table and where the rest goes; CPU time is the
   steadier figure on a shared machine. `--profile FILE` writes a cProfile of the families build.)
 
