@@ -14,7 +14,8 @@ the snapshot format), then patched by `differs`: per list (`schema`, `relations`
 comments, owners, privileges, statistics, anything the rewriting did not give). A patch is an
 object (patch these keys, or these list indices, of the value) or a one-item array (replace the
 value by its item). Every patch is exact: by construction, or checked by the loader's own code,
-else the whole object is replaced; so folding never loses anything.
+or proven by detection's fingerprints (`proof.py`: then not checked one by one), else the whole
+object is replaced; so folding never loses anything.
 """
 
 from __future__ import annotations
