@@ -21,8 +21,9 @@ On a fresh embedded PostgreSQL, in one run:
 Each build is `schemadocs.build.build` in this process into a fresh project dir (after one
 warm-up build of the single schema, not reported, so that imports count for neither), timed whole;
 reported: build time (and, for families, the detection's share), generated pages, the site's
-HTML pages and size, and the size of its snapshot (`catalog.json`, which every site keeps for
-`--previous`; format 2 holds each family once). The ratio families/single is the issue's target:
+HTML pages and size, and its snapshot (which every site keeps for `--previous`; format 2 holds
+each family once): `catalog.json`, or `catalog.json.gz` on a site of 1,000 relations or more,
+its size on disk and its JSON's. The ratio families/single is the issue's target:
 "about the time of a single schema plus the list". The load average at the start and the end is
 printed too: the machine may be shared.
 
@@ -40,6 +41,11 @@ Measured (issue 14, second round; 2 shared cores, load average 11-13 throughout)
                                                           baseline single CPU 2.9 s, 2,000 tenants CPU 22.5 s (7.76x);
                                                           this round (family page tables lifted out of MkDocs):
                                                           single CPU 2.8 s, 2,000 tenants CPU 20.9 s (7.56x)
+  fifth round, side by side (--baseline main at d6f7cb0; load 1.7-2.0, wall and CPU agree):
+                                                          baseline single CPU 1.2 s, 2,000 tenants CPU 9.7 s (7.85x);
+                                                          this round (compact snapshot proven by detection, the
+                                                          catalog frozen for the build): single CPU 1.1 s,
+                                                          2,000 tenants CPU 5.6 s (4.96x); wall 10.0 s -> 5.7 s
   (README "Schema families", Measured, has the table and where the rest goes; CPU time is the
   steadier figure on a shared machine. `--profile FILE` writes a cProfile of the families build.)
 
@@ -55,6 +61,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gzip
 import json
 import os
 import pickle
@@ -106,10 +113,17 @@ def new_project(parent: Path, name: str) -> Path:
     return project
 
 
-def site_figures(site: Path) -> dict[str, int]:
+def site_figures(site: Path) -> dict[str, Any]:
+    """HTML pages and bytes of a built site, and its snapshot: `catalog.json`, or `catalog.json.gz` on a
+    site of 1,000 relations or more (`site_snapshot`): its name, its bytes and its JSON's bytes."""
+    from schemadocs.site_snapshot import snapshot_file
+
     files = [p for p in site.rglob("*") if p.is_file()]
+    snapshot = snapshot_file(site)
+    raw = snapshot.read_bytes() if snapshot is not None else b""
     return {"html_pages": sum(p.suffix == ".html" for p in files), "site_bytes": sum(p.stat().st_size for p in files),
-            "snapshot_bytes": (site / "catalog.json").stat().st_size if (site / "catalog.json").exists() else 0}
+            "snapshot_file": snapshot.name if snapshot is not None else None, "snapshot_bytes": len(raw),
+            "snapshot_json_bytes": len(gzip.decompress(raw)) if raw[:2] == b"\x1f\x8b" else len(raw)}
 
 
 def timed_build(catalog: Any, parent: Path, name: str, families: Any = None,
@@ -208,7 +222,8 @@ def baseline_build(baseline: Path, catalog_file: Path, single_file: Path, parent
                          text=True, env={**os.environ, "PYTHONPATH": str(baseline)})
     for line in out.stderr.splitlines():
         log(f"  {line}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    return {**figures, **site_figures(parent / name / "site")}  # the snapshot as this code reads it, whichever file
 
 
 def run(tenants: int, tables: int, real: int, unfolded: int, profile: Path | None = None,
@@ -274,10 +289,12 @@ def report(res: dict[str, Any]) -> str:
         rows.append((f"{res['unfolded']['tenants']} tenants, families off", res["unfolded"]))
     lines = [f"{res['tenants']} tenant schemas of {res['tables']} tables "
              f"({res['tenants'] * res['tables']:,} tables) against one schema of {res['tables']}:",
-             f"{'':34} {'build s':>8} {'CPU s':>7} {'gen. pages':>10} {'HTML pages':>10} {'site MB':>8} {'catalog.json MB':>16}"]
+             f"{'':34} {'build s':>8} {'CPU s':>7} {'gen. pages':>10} {'HTML pages':>10} {'site MB':>8} "
+             f"{'snapshot MB (file, JSON)':>28}"]
     for label, r in rows:
+        snapshot = f"{r['snapshot_bytes'] / 1e6:.2f} {r.get('snapshot_file') or '-'}, {r.get('snapshot_json_bytes', 0) / 1e6:.1f}"
         lines.append(f"{label:34} {r['build_s']:8.1f} {r.get('cpu_s', 0):7.1f} {r['generated_pages']:10} {r['html_pages']:10} "
-                     f"{r['site_bytes'] / 1e6:8.1f} {r['snapshot_bytes'] / 1e6:16.1f}")
+                     f"{r['site_bytes'] / 1e6:8.1f} {snapshot:>28}")
     lines.append(f"families / single build time: {res['ratio']}x, CPU time {res['cpu_ratio']}x "
                  f"(detection {res['detect_s']} s of it)")
     if "baseline_ratio" in res:

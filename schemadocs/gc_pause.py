@@ -13,7 +13,11 @@ walks them all (~0.3 s at 10,000 tables). `gc.freeze()` then `gc.unfreeze()` mov
 tracked object to the oldest generation in constant time, without walking any: the
 catalog is then walked only by full collections, like any long-lived data. Cyclic garbage
 made meanwhile moves along and is freed by the next full collection. (Skipped when the
-program has frozen objects of its own, which unfreezing would release.)
+program has frozen objects of its own, which unfreezing would release, and inside `gc_frozen`.)
+
+`gc_frozen` blocks nest: an inner one freezes what was made since the outer one began, and
+leaves it frozen until the outer one ends (`build` freezes the catalog for the whole build, then
+what the rendering left for MkDocs' run).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            if gc.get_freeze_count() == 0:  # unfreezing would also release what a caller froze itself
+            if not _frozen and gc.get_freeze_count() == 0:  # unfreezing would also release what was frozen
                 gc.freeze()  # what the block made goes to the oldest generation, unwalked
                 gc.unfreeze()
             gc.enable()
@@ -46,11 +50,22 @@ def gc_frozen() -> Iterator[None]:
     running, while the catalog and the rendered pages, which live on, are not walked by
     each of its full collections. Skipped when the program has frozen objects of its own.
     """
+    global _frozen
+    if _frozen:  # inside another: what was made since is frozen too, until the outer block ends
+        gc.freeze()
+        yield
+        return
     if gc.get_freeze_count() or not gc.isenabled():
         yield
         return
     gc.freeze()
+    _frozen += 1
     try:
         yield
     finally:
+        _frozen -= 1
         gc.unfreeze()
+
+
+_frozen = 0  # a `gc_frozen` block is in force: this module froze what is frozen (so the collector
+# need not be asked: `gc.get_freeze_count` walks every frozen object, 0.1 s for an 80,000-table catalog)

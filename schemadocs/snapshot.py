@@ -77,7 +77,7 @@ def _dump_bytes(catalog: Catalog, families: Families | None) -> bytes:
                     lists = by_schema[schema] = _empty_lists()
                 lists[key].append(item)
         entries, folded = compact(by_schema, [(f.representative, f.members) for f in families.families], _encode,
-                                  _encode_all)
+                                  _encode_all, families.proven_in(catalog))
     pieces = [b"{\n"]
     for i, field in enumerate(fields):
         value = getattr(catalog, field.name)

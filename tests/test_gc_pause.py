@@ -80,3 +80,18 @@ def test_loading_a_snapshot_runs_no_collection(demo_catalog):
     finally:
         gc.callbacks.remove(count)
     assert collections == []
+
+
+def test_nested_frozen_blocks_and_pauses_keep_the_outer_freeze():
+    older = [[i] for i in range(10_000)]
+    with gc_frozen():
+        frozen = gc.get_freeze_count()
+        assert frozen >= 10_000
+        with gc_paused():
+            newer = [[i] for i in range(5_000)]
+        assert frozen - 100 <= gc.get_freeze_count() <= frozen, "a pause inside unfreezes nothing, freezes nothing"
+        with gc_frozen():
+            assert gc.get_freeze_count() >= frozen + 4_900, "an inner block freezes what was made since"
+        assert gc.get_freeze_count() >= frozen + 4_900, "... until the outer block ends"
+    assert gc.get_freeze_count() == 0
+    assert all(gc.is_tracked(o) for o in older[:10] + newer[:10])

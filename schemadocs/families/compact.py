@@ -14,7 +14,8 @@ the snapshot format), then patched by `differs`: per list (`schema`, `relations`
 comments, owners, privileges, statistics, anything the rewriting did not give). A patch is an
 object (patch these keys, or these list indices, of the value) or a one-item array (replace the
 value by its item). Every patch is exact: by construction, or checked by the loader's own code,
-else the whole object is replaced; so folding never loses anything.
+or proven by detection's fingerprints (`proof.py`: then not checked one by one), else the whole
+object is replaced; so folding never loses anything.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import accumulate, chain, compress
-from operator import and_, attrgetter, eq, is_not, ne, or_
+from operator import and_, attrgetter, eq, is_, is_not, ne, or_
+from types import MappingProxyType
 from typing import Any
 
 import orjson
 
 from schemadocs.families.fields import per_member_plan as _plan
+from schemadocs.families.proof import agreeing, clean_objects, plain
 from schemadocs.model import RelationStats
 from schemadocs.model_fields import class_fields
 
@@ -38,7 +41,7 @@ Objects = dict[str, list[Any]]  # one schema's objects per list ("schema": [its 
 def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequence[str]]],
             encode: Callable[[Any], bytes],
             encode_all: Callable[[tuple[Any, ...]], list[bytes]] | None = None,
-            ) -> tuple[list[dict[str, Any]], frozenset[str]]:
+            proven: Mapping[str, str] = MappingProxyType({})) -> tuple[list[dict[str, Any]], frozenset[str]]:
     """The members of each (representative, members) group as patches on the representative, sorted
     by member name, and the folded member names. `encode` writes one object as the snapshot does,
     `encode_all` a list of objects of one class (each as `encode` would); a member's objects are
@@ -48,7 +51,11 @@ def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequen
     Each family's members are compared with the representative all at once, list by list
     (`_masked_all`): the per-member fields of all their objects read and compared at C speed,
     only the objects that differ looked at field by field, and the masked objects encoded in one
-    call per list; the result is what `_masked` gives object by object."""
+    call per list; the result is what `_masked` gives object by object. `proven`: the schemas'
+    fingerprints as detection made them on this catalog (`Families.proven_in`); a member whose
+    fingerprint is its representative's has the same structure, and where `families/proof.py`
+    finds that enough for an object, its patch is made from its per-member fields alone, without
+    masking and encoding it (the same patch: the check would pass)."""
     encode_all = encode_all or (lambda items: [encode(x) for x in items])
     entries: list[dict[str, Any]] = []
     groups = list(groups)
@@ -67,32 +74,58 @@ def compact(by_schema: Mapping[str, Objects], groups: Iterable[tuple[str, Sequen
             folded.append(member)
         if not folded:
             continue
-        joined = b"\n".join(encode(x) for k in _KEYS for x in base[k])  # as `moved_objects` joins them, once
-        starts = [moved(joined, rep, member).split(b"\n") for member in folded]  # per member, in _KEYS order
+        texts = {k: [encode(x) for x in base[k]] for k in _KEYS}
+        same = proven.get(rep)
+        quick = [same is not None and proven.get(member) == same and plain(rep) and plain(member) for member in folded]
+        moved_texts: dict[tuple[int, str], list[bytes]] = {}
+
+        def starts(k: int, key: str) -> list[bytes]:  # the representative's objects of `key` moved to member k
+            if (k, key) not in moved_texts:
+                moved_texts[k, key] = moved_objects(texts[key], rep, folded[k])
+            return moved_texts[k, key]
+
         differs: list[dict[str, Any]] = [{} for _ in folded]
-        at = 0
         for key, count in zip(_KEYS, counts):
             if count:
                 mine = [x for member in folded for x in by_schema[member][key]]
-                _fold_list(key, mine, base[key] * len(folded), [s for one in starts for s in one[at:at + count]],
-                           count, differs, encode, encode_all)
-            at += count
+                clean = clean_objects(base[key], texts[key], rep) if key != "schema" and any(quick) else [False] * count
+                fast = [q and c for q in quick for c in clean]
+                _fold_list(key, mine, base[key], starts, count, differs, encode, encode_all, fast)
         entries += [{"schema": member, "like": rep, "differs": d} for member, d in zip(folded, differs)]
     entries.sort(key=lambda e: e["schema"])
     return entries, frozenset(e["schema"] for e in entries)
 
 
-def _fold_list(key: str, mine: list[Any], reps: list[Any], starts: list[bytes], count: int,
+def _fold_list(key: str, mine: list[Any], base: list[Any], starts: Callable[[int, str], list[bytes]], count: int,
                differs: list[dict[str, Any]], encode: Callable[[Any], bytes],
-               encode_all: Callable[[tuple[Any, ...]], list[bytes]]) -> None:
+               encode_all: Callable[[tuple[Any, ...]], list[bytes]], fast: list[bool]) -> None:
     """One list (`key`) of every folded member at once: `mine` their objects one member after the
-    other (`count` each), `reps` the representative's as many times, `starts` the representative's
-    moved under each member's name. Each member's patches go into its `differs` entry."""
-    masked, patches = _masked_all(mine, reps)
-    texts = encode_all(tuple(masked)) if len(set(map(type, masked))) == 1 else [encode(x) for x in masked]
-    for i in compress(range(len(mine)), map(ne, texts, starts)):  # the rewriting did not give the rest: compared whole
-        patches[i] = _whole_patch(mine[i], starts[i], encode)
-    for i in compress(range(len(mine)), patches):
+    other (`count` each), `base` the representative's, `starts(k, key)` the representative's moved
+    under member k's name. Each member's patches go into its `differs` entry. The objects `fast`
+    marks (`families/proof.py`: proven by detection), if they agree with the representative's in
+    what the fingerprint leaves out, are patched from their per-member fields alone; the others
+    are masked, encoded and compared with the representative's moved."""
+    n = len(mine)
+    patches: list[dict[str, Any]] = [{} for _ in range(n)]
+    quick = list(compress(range(n), fast))
+    reps = [base[i % count] for i in quick]
+    agree = agreeing([mine[i] for i in quick], reps) if quick else None
+    if agree is not None:
+        quick = list(compress(quick, agree))
+        _, found = _masked_all([mine[i] for i in quick], list(compress(reps, agree)), copy=False)
+        for i, patch in zip(quick, found):
+            patches[i] = patch
+    else:
+        quick = []
+    slow = sorted(set(range(n)).difference(quick)) if quick else list(range(n))
+    if slow:
+        ours = [mine[i] for i in slow]
+        masked, found = _masked_all(ours, [base[i % count] for i in slow])
+        texts = encode_all(tuple(masked)) if len(set(map(type, masked))) == 1 else [encode(x) for x in masked]
+        for i, text, patch in zip(slow, texts, found):
+            start = starts(i // count, key)[i % count]
+            patches[i] = _whole_patch(mine[i], start, encode) if text != start else patch  # the rewriting did not give the rest: compared whole
+    for i in compress(range(n), patches):
         differs[i // count].setdefault(key, {})[str(i % count)] = patches[i]
 
 
@@ -222,12 +255,13 @@ def _copy_with(mine: Any, changes: dict[str, Any]) -> Any:
     return copy
 
 
-def _masked_all(mine: list[Any], reps: list[Any]) -> tuple[list[Any], list[dict[str, Any]]]:
+def _masked_all(mine: list[Any], reps: list[Any], copy: bool = True) -> tuple[list[Any], list[dict[str, Any]]]:
     """`_masked` of each pair (`mine[i]`, `reps[i]`), unzipped: the same masked objects and patches,
     computed list-wide. The per-member fields of all objects, and of all the items of their nested
     lists (columns, indexes, ...), are read with one getter each and compared at C speed; only
     the objects and items that differ are masked and patched, one by one. A list of mixed classes,
-    or of a class whose nested items hold nested items of their own, goes object by object."""
+    or of a class whose nested items hold nested items of their own, goes object by object.
+    `copy=False`: the patches alone (`mine` is given back unmasked)."""
     n = len(mine)
     cls = type(mine[0]) if n else None
     fast, getter, nested = _plan(cls) if cls is not None else ((), None, ())
@@ -238,14 +272,20 @@ def _masked_all(mine: list[Any], reps: list[Any]) -> tuple[list[Any], list[dict[
     patches: list[dict[str, Any]] = [{} for _ in range(n)]
     if getter is not None:
         compared = attrgetter(*fast)  # one field: its value, not a tuple of one (no call of a Python lambda)
-        for i in compress(range(n), map(ne, map(compared, mine), map(compared, reps))):
+        differ = list(compress(range(n), map(ne, map(compared, mine), map(compared, reps))))
+        if not copy:
+            _patch_fields(fast, [mine[i] for i in differ], [reps[i] for i in differ], [patches[i] for i in differ])
+            differ = []
+        for i in differ:
             change, patch = {}, patches[i]
             changes[i] = change
             for name, value, their in zip(fast, getter(mine[i]), getter(reps[i])):
                 if value != their:
                     change[name], patch[name] = their, _replacing(value, their)
     for name in nested:
-        _mask_nested(name, mine, reps, changes, patches)
+        _mask_nested(name, mine, reps, changes, patches, copy)
+    if not copy:
+        return mine, patches
     masked = list(mine)
     for i in compress(range(n), changes):
         masked[i] = _copy_with(mine[i], changes[i])  # type: ignore[arg-type]
@@ -253,7 +293,7 @@ def _masked_all(mine: list[Any], reps: list[Any]) -> tuple[list[Any], list[dict[
 
 
 def _mask_nested(name: str, mine: list[Any], reps: list[Any], changes: list[dict[str, Any] | None],
-                 patches: list[dict[str, Any]]) -> None:
+                 patches: list[dict[str, Any]], copy: bool = True) -> None:
     """`_masked`'s work on the nested list `name` (columns, indexes, ...) of every object at once:
     where an object's and its representative's lists have the same length, each item whose
     per-member fields differ is masked (in `changes[i][name]`) and patched (`patches[i][name]`)."""
@@ -268,24 +308,38 @@ def _mask_nested(name: str, mine: list[Any], reps: list[Any], changes: list[dict
         flat = list(chain.from_iterable(map(ours.__getitem__, owners)))
         other = list(chain.from_iterable(map(theirs.__getitem__, owners)))
     getters = {k: _plan(k)[1] for k in set(map(type, chain(flat, other)))}
+    fields: set[tuple[str, ...]] = set()
     if any(_plan(k)[2] for k in getters):  # items holding items with per-member fields: as `_masked`, pair by pair
         differ = list(range(len(flat)))
     elif None in getters.values():  # items without per-member fields: as `_masked`, skipped when all are such
         return
     elif len(fields := set(map(_plan_fields, getters))) == 1:  # one set of fields (foreign keys among constraints)
-        compared = attrgetter(*fields.pop())  # one field: its value, not a tuple of one
+        compared = attrgetter(*next(iter(fields)))  # one field: its value, not a tuple of one
         differ = list(compress(range(len(flat)), map(ne, map(compared, flat), map(compared, other))))
     else:
         differ = [j for j, (a, b) in enumerate(zip(flat, other)) if getters[type(a)](a) != getters[type(b)](b)]
     if not differ:
         return
     starts = list(accumulate(map(len, map(ours.__getitem__, owners)), initial=0))
+    if not copy and len(fields) == 1 and not any(_plan(k)[2] for k in getters):  # the patches alone, at C speed
+        items, others = [flat[j] for j in differ], [other[j] for j in differ]
+        found: list[dict[str, Any]] = [{} for _ in differ]
+        same = list(map(is_, map(type, items), map(type, others)))  # else `_masked` patches nothing
+        _patch_fields(next(iter(fields)), list(compress(items, same)), list(compress(others, same)),
+                      list(compress(found, same)))
+        for j, diff in compress(zip(differ, found), found):
+            k = bisect_right(starts, j) - 1
+            patches[owners[k]].setdefault(name, {})[str(j - starts[k])] = diff
+        return
     touched: dict[int, list[Any]] = {}  # object index -> its items, the differing ones masked
     for j in differ:  # ascending: each object's items patched in their order, as `_masked` does
         k = bisect_right(starts, j) - 1
         i, at = owners[k], j - starts[k]
-        item, diff = _masked_item(flat[j], other[j])
+        item, diff = _masked_item(flat[j], other[j], copy)
         if not diff:
+            continue
+        if not copy:
+            patches[i].setdefault(name, {})[str(at)] = diff
             continue
         if i not in touched:
             touched[i] = list(ours[i])
@@ -298,8 +352,21 @@ def _mask_nested(name: str, mine: list[Any], reps: list[Any], changes: list[dict
         changes[i][name] = tuple(items)  # type: ignore[index]
 
 
-def _masked_item(mine: Any, rep: Any) -> tuple[Any, dict[str, Any]]:
-    """`_masked` of an item holding no items with per-member fields (a column, an index, ...)."""
+def _patch_fields(fields: tuple[str, ...], mine: list[Any], reps: list[Any], patches: list[dict[str, Any]]) -> None:
+    """Into each of `patches`, the per-member `fields` in which `mine[i]` differs from `reps[i]`
+    (objects of one class, or of classes with these per-member fields), as `_masked` patches them:
+    each field's values read for all objects at once."""
+    for name in fields:
+        get = attrgetter(name)
+        ours, theirs = list(map(get, mine)), list(map(get, reps))
+        for i in compress(range(len(ours)), map(ne, ours, theirs)):
+            value = ours[i]
+            patches[i][name] = [value] if type(value) in _PLAIN_SCALARS else _replacing(value, theirs[i])
+
+
+def _masked_item(mine: Any, rep: Any, copy: bool = True) -> tuple[Any, dict[str, Any]]:
+    """`_masked` of an item holding no items with per-member fields (a column, an index, ...);
+    `copy=False`: its patch alone (`mine` given back unmasked)."""
     cls = type(mine)
     fast, getter, nested = _plan(cls)
     if type(rep) is not cls or nested or getter is None:
@@ -311,7 +378,7 @@ def _masked_item(mine: Any, rep: Any) -> tuple[Any, dict[str, Any]]:
             changes[name], patch[name] = their, _replacing(value, their)
     if not changes:
         return mine, {}
-    return _copy_with(mine, changes), patch
+    return (_copy_with(mine, changes) if copy else mine), patch
 
 
 def _plan_fields(cls: type) -> tuple[str, ...]:

@@ -15,9 +15,11 @@ representative (`like tenant_0001`). Deterministic: the same catalog gives the s
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
+from types import MappingProxyType
 
 from schemadocs.diff.change import Action, Change
 from schemadocs.diff.diff import diff
@@ -61,9 +63,25 @@ class Family:
         return len(self.members)
 
 
+@dataclass(frozen=True, eq=False)
+class Proven:
+    """Each schema's fingerprint as detection made it on `catalog` (the very object), for the
+    schemas whose fingerprint is unambiguous (`Structure.unambiguous`): two of them with equal
+    fingerprints have the same structure. The compact snapshot patches a member's objects
+    without checking each one where its fingerprint is its representative's (`families/proof.py`)."""
+
+    catalog: Catalog
+    fingerprints: Mapping[str, str]
+
+
 @dataclass(frozen=True)
 class Families:
     families: tuple[Family, ...] = ()  # sorted by name
+    proven: Proven | None = field(default=None, compare=False, repr=False)  # set by `detect`
+
+    def proven_in(self, catalog: Catalog) -> Mapping[str, str]:
+        """The fingerprints `proven` holds, if detection ran on `catalog` itself; else none."""
+        return self.proven.fingerprints if self.proven is not None and self.proven.catalog is catalog else {}
 
     def __bool__(self) -> bool:
         return bool(self.families)
@@ -115,7 +133,8 @@ def detect(catalog: Catalog, settings: FamilySettings | None = None) -> Families
                 near.setdefault(close.family, []).append(close)
     families = [Family(f.name, f.representative, f.members, f.objects, tuple(near.get(f.name, ())))
                 for f in families]
-    return Families(tuple(sorted(families, key=lambda f: f.name)))
+    proven = Proven(catalog, MappingProxyType({n: shape.fingerprint for n, shape in shapes.items() if shape.unambiguous}))
+    return Families(tuple(sorted(families, key=lambda f: f.name)), proven)
 
 
 def _names(groups: list[list[str]]) -> list[str]:

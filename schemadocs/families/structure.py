@@ -49,9 +49,20 @@ class Structure:
 
     @cached_property
     def fingerprint(self) -> str:
+        return self._digest[0]
+
+    @cached_property
+    def unambiguous(self) -> bool:
+        """Whether the normalised text reads back as one text under any name: the objects hold no
+        NUL, the placeholder's first character (`families/proof.py` relies on it)."""
+        return self._digest[1]
+
+    @cached_property
+    def _digest(self) -> tuple[str, bool]:
         keys = "\x00".join(f"{kind}\x00{name}" for kind, name, _ in self.items).encode()
-        body = _Rewriter(self.schema, PLACEHOLDER, values=True)(orjson.dumps([_plain(x) for *_, x in self.items]))
-        return hashlib.sha256(keys + b"\x01" + body).hexdigest()
+        text = orjson.dumps([_plain(x) for *_, x in self.items])
+        body = _Rewriter(self.schema, PLACEHOLDER, values=True)(text)
+        return hashlib.sha256(keys + b"\x01" + body).hexdigest(), b"\\u0000" not in text
 
     @cached_property
     def objects(self) -> tuple[tuple[tuple[str, str], bytes], ...]:

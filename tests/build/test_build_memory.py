@@ -4,6 +4,7 @@ and free memory goes back to the system (`schemadocs.release`); the site is unch
 
 from __future__ import annotations
 
+import gc
 import platform
 import weakref
 from pathlib import Path
@@ -45,6 +46,23 @@ def test_rendered_pages_are_released_before_mkdocs(demo_catalog: Catalog, demo_s
     assert not extra._folder.exists(), "the spilled files are removed after the build"
     built, single = site_files(tmp_path / "site"), site_files(demo_site)
     assert sorted(built) == sorted(single) and [p for p in single if built[p] != single[p]] == []
+
+
+def test_the_catalog_is_frozen_while_the_rendering_is_released(demo_catalog: Catalog, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`release`'s collection walks what the rendering left, not the catalog (frozen for the build)."""
+    seen: dict[str, bool] = {}
+
+    def spying() -> bool:
+        walked = {id(o) for o in gc.get_objects()}
+        seen["catalog walked"] = id(demo_catalog.relations[0]) in walked or id(demo_catalog.relations) in walked
+        return release()
+
+    monkeypatch.setattr(build_module, "release", spying)
+    build_module.build(demo_catalog, tmp_path / "site", _project(tmp_path))
+    assert seen == {"catalog walked": False}
+    assert gc.get_freeze_count() == 0 and gc.isenabled(), "the collector is as it was after the build"
+    assert gc.is_tracked(demo_catalog.relations[0])
 
 
 def test_spilled_files_read_back_as_written(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from schemadocs import snapshot
 from schemadocs.errors import SnapshotError
 from schemadocs.families.detect import Families, Family, detect
+from schemadocs.families.settings import FamilySettings
 from schemadocs.families.structure import renamed
 from schemadocs.model import Catalog, Grant, RelationStats
 from tests.families.fixture import EXTRA, HOSTILE, NOINDEX, TENANTS
@@ -119,6 +120,9 @@ def test_hostile_families_round_trip_exactly(tenants: Catalog, names: list[str],
     assert orjson.loads(compact)["format_version"] == 2
     loaded = snapshot.loads(compact)
     assert loaded == catalog and snapshot.dump_bytes(loaded) == snapshot.dump_bytes(catalog)
+    found = detect(catalog, FamilySettings(min_members=2))  # what detection proves of this catalog (`families/proof.py`)
+    proven = Families(family.families, found.proven)
+    assert snapshot.dump_bytes(catalog, proven) == compact  # the proven path: the checked path's bytes
 
 
 def test_a_member_unlike_its_representative_is_kept_whole(catalog: Catalog) -> None:
