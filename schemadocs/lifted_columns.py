@@ -28,14 +28,12 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from schemadocs.render.build_marks import strip_build_marks
 from schemadocs.render.fragments import COLUMNS_PLACEHOLDER, search_proxy
-from schemadocs.render.html_trim import trim_html
-from schemadocs.search_columns import column_entries
+from schemadocs.search_columns import ROW
 
 NAME = "schemadocs/lifted-columns"
 DROPPED_ID = "columns"  # the section `search_columns.with_columns` replaces by its column entries
-_START_TAG = re.compile(r"<([a-zA-Z][^\s/>]*)(\s[^>]*)>")
+_START_TAG = re.compile(r"<([a-zA-Z][^\s/>]*)(?=[^>]*\s(?:id|name)\s*=)(\s[^>]*)>", re.I)  # one with an anchor
 _ANCHOR_ATTRIBUTE = re.compile(r"""\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _HEADING_BEFORE = re.compile(r"<h([1-6])(\s[^>]*)>(?:(?!</h[1-6]>).)*</h\1>\n\Z", re.S)
 
@@ -74,8 +72,8 @@ def for_search(content: str, read: Any, url: str) -> str:
             attrs = heading.group(2)
             if re.search(r"\sdata-search-exclude(?=[\s=>]|$)", attrs):
                 return match.group(0)  # an excluded section: the search plugin skips it whole
-            if f' id="{DROPPED_ID}"' in attrs and column_entries(strip_build_marks(trim_html(table)), url):
-                return match.group(0)  # replaced by the column entries
+            if f' id="{DROPPED_ID}"' in attrs and ROW.search(table, 0, table.find("</table>")):
+                return match.group(0)  # replaced by the column entries (a row found here is found in the built page)
         proxy = search_proxy(table)
         if proxy is None:  # lift_tables made a placeholder only of a table with a proxy
             raise PluginError(f"the columns table {match.group(1)} of {url} has no search proxy")
