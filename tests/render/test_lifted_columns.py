@@ -14,7 +14,8 @@ from schemadocs.render.fragments import COLUMNS_PLACEHOLDER, PROXY, lift_tables,
 
 TABLE = ('<table data-sd="columns">\n<thead data-search-exclude><tr><th>Name</th><th>Type</th></tr></thead>\n<tbody>\n'
          '<tr id="col-id"><td><a class="sd-anchor" href="#col-id">id</a></td><td data-search-exclude><code>int</code>'
-         '</td></tr>\n<tr id="col-a&amp;b"><td><a class="sd-anchor" href="#col-a&amp;b">a&amp;b</a> <a name="n1"></a></td>'
+         '</td></tr>\n<tr id="col-a&amp;b"><td><a class="sd-anchor" href="#col-a&amp;b">a&amp;b</a> '
+         '<a name="n1"></a></td>'
          '<td data-search-exclude><a href="x.html">t</a></td></tr>\n</tbody>\n</table>')
 
 
@@ -41,7 +42,8 @@ def sections(html: str) -> list[tuple[str, str, object]]:
 def test_a_columns_section_the_index_replaces_keeps_its_placeholder(tmp_path: Path) -> None:
     html, key = rendered(f"# t\n\n## Columns\n\n{TABLE}\n\n## Next\n\nafter\n", tmp_path)
     assert '<h2 id="columns">' in html
-    assert for_search(html, read_from(tmp_path), "t.html") == html  # nothing of the table for the search plugin to parse
+    # nothing of the table for the search plugin to parse
+    assert for_search(html, read_from(tmp_path), "t.html") == html
     assert put_back(html, read_from(tmp_path)).count(TABLE) == 1
 
 
