@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -34,7 +34,8 @@ from schemadocs.search_columns import ROW
 NAME = "schemadocs/lifted-columns"
 DROPPED_ID = "columns"  # the section `search_columns.with_columns` replaces by its column entries
 _START_TAG = re.compile(r"<([a-zA-Z][^\s/>]*)(?=[^>]*\s(?:id|name)\s*=)(\s[^>]*)>", re.I)  # one with an anchor
-_ANCHOR_ATTRIBUTE = re.compile(r"""\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+# one attribute after another, each with its value (so a value's text is never read as an attribute)
+_ATTRIBUTE = re.compile(r"""[\s/]*([^\s/>][^\s/=>]*)(?:\s*=+\s*(?:"([^"]*)"|'([^']*)'|(?!['"])([^>\s]*)))?""")
 _HEADING_BEFORE = re.compile(r"<h([1-6])(\s[^>]*)>(?:(?!</h[1-6]>).)*</h\1>\n\Z", re.S)
 
 
@@ -62,7 +63,7 @@ class LiftedColumns(BasePlugin):  # type: ignore[type-arg]
                               "build again to make it") from None
 
 
-def for_search(content: str, read: Any, url: str) -> str:
+def for_search(content: str, read: Callable[[str], str], url: str) -> str:
     """`content` with each columns placeholder whose section the search index keeps replaced by
     the table's search proxy (the others stay: nothing of them reaches the index)."""
     def one(match: re.Match[str]) -> str:
@@ -85,7 +86,9 @@ def anchor_ids(table: str) -> set[str]:
     """The anchors MkDocs' raw-HTML pass collects of `table`: every tag's `id`, an `<a>`'s `name`."""
     found: set[str] = set()
     for tag in _START_TAG.finditer(table):
-        for attribute in _ANCHOR_ATTRIBUTE.finditer(tag.group(2)):
-            if attribute.group(1).lower() == "id" or tag.group(1).lower() == "a":
-                found.add(html.unescape(attribute.group(2) if attribute.group(2) is not None else attribute.group(3)))
+        for attribute in _ATTRIBUTE.finditer(tag.group(2)):
+            name = attribute.group(1).lower()
+            value = next((v for v in attribute.groups()[1:] if v is not None), None)
+            if value is not None and (name == "id" or (name == "name" and tag.group(1).lower() == "a")):
+                found.add(html.unescape(value))
     return found

@@ -72,7 +72,7 @@ def test_a_table_without_column_rows_gets_its_proxy(tmp_path: Path) -> None:
 
 
 def test_the_anchors_are_those_mkdocs_collects() -> None:
-    hostile = TABLE.replace("a&amp;b", "&lt;/tr&gt;&quot; id=&quot;x") + "<A NAME='up'>u</A><p id=\"p\" name=\"q\">"
+    hostile = TABLE.replace("a&amp;b", "&lt;/tr&gt;&quot; id=&quot;x") + "<A NAME='up'>u</A><p id=\"p\" name=\"q\"><td id=bare>"
     for table in (TABLE, hostile):
         handler = _HTMLHandler()
         handler.feed(table)
