@@ -21,6 +21,11 @@ proxy keeps every `id`, so MkDocs sees the same anchors (a table whose marked el
 anchor stays whole). On a relation page the marked cells (types, defaults, badges, statistics)
 are most of the table's tags, which Python-Markdown, MkDocs' anchor collection and the search
 plugin each parsed with HTMLParser. After MkDocs, `put_back` swaps the proxy for the table.
+
+A relation page's columns table needs no proxy while MkDocs works: the search plugin's entry for
+its section is replaced by one entry per column (`schemadocs.search_columns`), which are read from
+the built page. It leaves whole, as a *columns placeholder*, and `schemadocs.lifted_columns`
+gives MkDocs its anchors (and the search plugin its proxy, where the section would stay).
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ from markupsafe import Markup
 
 from schemadocs.atomic import write_atomic
 
-FRAGMENT_PLACEHOLDER = re.compile(r"<!-- schemadocs-html ([0-9a-f]{64}) -->")
+FRAGMENT_PLACEHOLDER = re.compile(r"<!-- schemadocs-(?:html|columns) ([0-9a-f]{64}) -->")  # either kind
+COLUMNS_PLACEHOLDER = re.compile(r"<!-- schemadocs-columns ([0-9a-f]{64}) -->")  # a columns table (lifted_columns)
+COLUMNS_TABLE = '<table data-sd="columns">\n'
 PROXY = re.compile(r'<table data-sd-proxy="([0-9a-f]{64})"[^>]*>.*?</table>', re.S)
 # A table or list a template writes, from its opening line to its closing line, and the heading
 # line just before it, if any. Names and comments reach a page escaped (render.escape), so only a
@@ -51,7 +58,8 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 
 def lift_tables(text: str, cache_dir: Path) -> str:
     """`text` (a page's Markdown) with every search-excluded table or list replaced by a fragment
-    placeholder, and every other table with marked cells by its search proxy. A block under a
+    placeholder, a relation page's columns table by a columns placeholder, and every other table
+    with marked cells by its search proxy. A block under a
     heading marked search-excluded is excluded too (the search plugin drops the heading's whole
     section), unless it holds an anchor MkDocs must see."""
     def lift(match: re.Match[str]) -> str:
@@ -64,6 +72,8 @@ def lift_tables(text: str, cache_dir: Path) -> str:
         proxy = search_proxy(block) if tag == "table" else None
         if proxy is None:
             return match.group(0)
+        if block.startswith(COLUMNS_TABLE):  # its proxy, if the search plugin needs it, is made from it then
+            return f"{heading}<!-- schemadocs-columns {fragment_key(block, cache_dir)} -->"
         return f'{heading}<table data-sd-proxy="{fragment_key(block, cache_dir)}"{proxy[6:]}'
     return TEMPLATE_BLOCK.sub(lift, text) if MARK in text else text
 

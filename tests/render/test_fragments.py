@@ -2,7 +2,10 @@
 
 The proxy stands in for a searchable table while MkDocs works: the search plugin must index it
 exactly as it indexed the table, and MkDocs' anchor collection must find the same anchors. Both
-are checked with their own parsers on every table of the demo's pages and on hostile text.
+are checked with their own parsers on every table of the demo's pages and on hostile text. A
+relation page's columns table leaves whole (`schemadocs.lifted_columns` gives MkDocs its anchors
+and, where its section stays in the index, the search plugin its proxy): the index, once the
+columns section gives way to the column entries, and the anchors are the same.
 """
 
 from __future__ import annotations
@@ -16,15 +19,18 @@ from markupsafe import escape
 from material.plugins.search.plugin import Parser
 from mkdocs.structure.pages import _HTMLHandler
 
+from schemadocs.lifted_columns import anchor_ids, for_search
 from schemadocs.model import Catalog
 from schemadocs.render.escape import markdown_block
-from schemadocs.render.fragments import FRAGMENT_PLACEHOLDER, PROXY, TEMPLATE_BLOCK, lift_tables, put_back, search_proxy
+from schemadocs.render.fragments import (COLUMNS_PLACEHOLDER, FRAGMENT_PLACEHOLDER, PROXY, TEMPLATE_BLOCK, lift_tables,
+                                         put_back, search_proxy)
 from schemadocs.render.render_site import render_site
+from schemadocs.search_columns import ROW
 
 EXCLUDED = ('<table data-sd="findings" data-search-exclude data-sd-sortable>\n'
             "<thead><tr><th>Level</th></tr></thead>\n<tbody>\n<tr><td>warning</td></tr>\n</tbody>\n</table>")
 SEARCHED = '<table data-sd="columns">\n<tbody>\n<tr><td>id</td></tr>\n</tbody>\n</table>'
-MARKED = ('<table data-sd="columns">\n<thead data-search-exclude><tr><th>Name</th><th>Type</th></tr></thead>\n<tbody>\n'
+MARKED = ('<table data-sd="keys">\n<thead data-search-exclude><tr><th>Name</th><th>Type</th></tr></thead>\n<tbody>\n'
           '<tr id="col-id"><td><a class="sd-anchor" href="#col-id">id</a> <span data-search-exclude class="b">PK</span>'
           '</td><td data-search-exclude><code>bigint</code><br></td><td>a <em>comment</em></td></tr>\n</tbody>\n</table>')
 
@@ -100,10 +106,16 @@ def test_hostile_cell_text_is_indexed_the_same_through_the_proxy(tmp_path: Path)
     rows = "".join(f'<tr id="col-{i}"><td>{escape(p)}</td><td data-search-exclude>{escape(p)}</td>'
                    f'<td>{escape(p)} <span data-search-exclude>{escape(p)}</span> {escape(p)}</td></tr>\n'
                    for i, p in enumerate(payloads))
-    page = f'## Columns\n<table data-sd="columns">\n<tbody>\n{rows}</tbody>\n</table>\n'
+    page = f'## Keys\n<table data-sd="keys">\n<tbody>\n{rows}</tbody>\n</table>\n'
     lifted = lift_tables(page, tmp_path)
     assert PROXY.search(lifted) and expand(lifted, tmp_path) == page
     assert indexed(lifted) == indexed(page) and anchors(lifted) == anchors(page)
+    columns = page.replace('data-sd="keys"', 'data-sd="columns"')
+    lifted = lift_tables(columns, tmp_path)
+    (key,) = COLUMNS_PLACEHOLDER.findall(lifted)
+    assert expand(lifted, tmp_path) == columns and anchors(lifted) == set()
+    assert anchor_ids((tmp_path / f"{key}.html").read_text(encoding="utf-8")) == anchors(columns) == {
+        f"col-{i}" for i in range(len(payloads))}
 
 
 def test_a_nested_table_is_left_inline(tmp_path: Path) -> None:
@@ -123,7 +135,7 @@ def demo_pages(demo_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) 
 
 def test_every_demo_table_is_indexed_and_anchored_the_same_through_its_proxy(demo_pages: dict[str, str],
                                                                               tmp_path: Path) -> None:
-    proxied, columns, sections = 0, 0, 0
+    proxied, columns, sections, placeholders, kept = 0, 0, 0, 0, 0
     for path, page in demo_pages.items():
         for match in TEMPLATE_BLOCK.finditer(page):
             block = match.group(0)[len(match.group("heading") or ""):]
@@ -136,13 +148,27 @@ def test_every_demo_table_is_indexed_and_anchored_the_same_through_its_proxy(dem
             assert anchors(proxy) == anchors(block), path
         lifted = lift_tables(page, tmp_path)
         assert expand(lifted, tmp_path) == page, path
-        # What the search plugin indexes: the page as Python-Markdown renders it, lifted or whole.
-        assert indexed(as_html(lifted)) == indexed(as_html(page)), path
+        # What the search plugin indexes: the page as Python-Markdown renders it, lifted or whole,
+        # a lifted columns table given its proxy where its section would stay (lifted_columns),
+        # once the columns section gives way to the column entries (search_columns).
+        read = lambda key: (tmp_path / f"{key}.html").read_text(encoding="utf-8")  # noqa: E731
+        searched = for_search(as_html(lifted), read, path)
+        kept += searched.count("<!-- schemadocs-columns ")
+        assert given_way(indexed(searched), page) == given_way(indexed(as_html(page)), page), path
         # The anchors MkDocs sees are those it saw when only blocks marked as a whole were lifted.
-        assert anchors(lifted) == anchors(TEMPLATE_BLOCK.sub(marked_lifted, page)), path
+        ids = set().union(*(anchor_ids(read(key)) for key in COLUMNS_PLACEHOLDER.findall(lifted)))
+        assert anchors(lifted) | ids == anchors(TEMPLATE_BLOCK.sub(marked_lifted, page)), path
         sections += lifted.count("{ data-search-exclude }\n\n<!-- schemadocs-html")
+        placeholders += len(COLUMNS_PLACEHOLDER.findall(lifted))
     assert columns >= 20 and proxied == columns  # every relation page's columns table, the bulk of its HTML
+    assert placeholders == columns and kept == columns  # each leaves whole, and the search plugin needs no proxy
     assert sections >= 20  # the keys, indexes and relationships under an excluded heading leave whole
+
+
+def given_way(sections: list[tuple[str, str, object]], page: str) -> list[tuple[str, str, object]]:
+    """The sections the index keeps: the columns section gives way to the column entries on a
+    page with column rows (`search_columns.with_columns`)."""
+    return [s for s in sections if not (s[2] == "columns" and ROW.search(page))]
 
 
 def as_html(page: str) -> str:
