@@ -52,8 +52,8 @@ SVG_FORM = "trimmed-8"  # part of each diagram's cache key: a change to the trim
 HOISTED = ("font-family", "font-size", "text-anchor")  # only <text> carries them in Graphviz's SVG
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ROOT_GROUP = re.compile(r'<g id="graph0" class="graph"')
-_FONT_SIZE = re.compile(r'font-size="(\d+)\.00"')  # 10.00 → 10 (x and y come with at most one decimal)
-_TWO_DECIMALS = re.compile(r'-?\d+\.\d{2,}')
+_FONT_SIZE = re.compile(r'(font-size="\d+)\.00"')  # 10.00 → 10 (x and y come with at most one decimal)
+_TWO_DECIMALS = re.compile(r'(-?\d+\.\d{2,})')  # captured: split() keeps them
 _LIST_ATTR = re.compile(r' (points|d|viewBox|transform|x|y)="([^"]*)"')  # x, y: graphviz-pure writes two decimals
 _VALUES = {name: re.compile(rf' {name}="([^"]*)"') for name in HOISTED}
 _SHAPE = re.compile(r'<(?:polygon|path|ellipse|polyline|text) class="([^"]*)"[^>]*>')
@@ -77,7 +77,7 @@ def trim_svg(svg: str) -> str:
     if not _ROOT_GROUP.search(svg):
         return svg
     svg = _TITLE.sub("", svg)
-    svg = _FONT_SIZE.sub(r'font-size="\1"', svg)
+    svg = _FONT_SIZE.sub(_closed, svg)
     svg = _LIST_ATTR.sub(_lighter_numbers, svg)
     texts = svg.count("<text ")
     hoisted = {}
@@ -91,7 +91,8 @@ def trim_svg(svg: str) -> str:
         attrs = "".join(f' {name}="{value}"' for name, value in hoisted.items())
         svg = _ROOT_GROUP.sub(lambda m: m.group(0) + attrs, svg, count=1)
     svg = _SHAPE.sub(_without_class_colours, svg)
-    svg = _TRANSPARENT.sub(r"\1", svg)
+    if ' stroke="transparent"' in svg:
+        svg = _TRANSPARENT.sub(_first, svg)
     return compact_shapes(_GRAPHVIZ_ID.sub("<g", svg))
 
 
@@ -100,9 +101,9 @@ def compact_shapes(svg: str) -> str:
     stylesheet gives, no identity transform, no `target="_top"`, no line breaks between tags (see the module docstring). Graphviz writes every `"` of a name
     or comment as `&quot;` and every `<` as `&lt;`, so these patterns never match inside a
     name, a tooltip or a text."""
-    svg = _CELL.sub(r'<polygon class="\1 \3" points="\2"/>', svg)
+    svg = _CELL.sub(_one_cell, svg)
     svg = _POLYGON.sub(_as_box, svg)
-    svg = _STROKE_ONLY.sub(r"\1", svg)
+    svg = _STROKE_ONLY.sub(_first, svg)
     svg = svg.replace(' transform="scale(1 1) rotate(0) translate(', ' transform="translate(', 1)
     return svg.replace(' target="_top"', "").replace(">\n<", "><")
 
@@ -110,17 +111,23 @@ def compact_shapes(svg: str) -> str:
 def _as_box(match: re.Match[str]) -> str:
     """One polygon as a box path when its four points are the corners of an axis-aligned box."""
     attrs, points = match.groups()
+    pairs = points.split()
+    if len(pairs) != 4:
+        return match.group(0)
     try:
-        corners = [tuple(float(v) for v in pair.split(",")) for pair in points.split()]
-    except ValueError:
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = [(float(a), float(b)) for a, b in (p.split(",") for p in pairs)]
+    except ValueError:  # not a number, or not two of them
         return match.group(0)
-    if len(corners) != 4 or any(len(c) != 2 for c in corners):
+    # four corners, each side along one axis: x alternates with y from one side to the next
+    if not ((x0 == x1) != (y0 == y1) and (x1 == x2) != (y1 == y2) and (x2 == x3) != (y2 == y3)
+            and (x3 == x0) != (y3 == y0)):
         return match.group(0)
-    xs, ys = sorted({x for x, _ in corners}), sorted({y for _, y in corners})
-    edges = zip(corners, corners[1:] + corners[:1])
-    if len(xs) != 2 or len(ys) != 2 or not all((a[0] == b[0]) != (a[1] == b[1]) for a, b in edges):
+    xs, ys = {x0, x1, x2, x3}, {y0, y1, y2, y3}
+    if len(xs) != 2 or len(ys) != 2:
         return match.group(0)
-    x, y, width, height = xs[0], ys[0], xs[1] - xs[0], ys[1] - ys[0]
+    x, right = min(xs), max(xs)
+    y, bottom = min(ys), max(ys)
+    width, height = right - x, bottom - y
     return f'<path{attrs} d="M{_number(x)},{_number(y)}h{_number(width)}v{_number(height)}h{_number(-width)}z"/>'
 
 
@@ -132,12 +139,22 @@ def _number(value: float) -> str:
 def _without_class_colours(match: re.Match[str]) -> str:
     """One shape or text tag without the fill and stroke its role classes already give."""
     tag = match.group(0)
+    if not tag.isascii():  # lower() may change a length: found where the lowered tag is now
+        for name in match.group(1).split():
+            paint = _ROLE_PAINT.get(name)
+            if paint is not None:
+                at = tag.lower().find(paint)
+                if at >= 0:
+                    tag = tag[:at] + tag[at + len(paint):]
+        return tag
+    lowered = tag.lower()
     for name in match.group(1).split():
         paint = _ROLE_PAINT.get(name)
         if paint is not None:
-            at = tag.lower().find(paint)
+            at = lowered.find(paint)
             if at >= 0:
                 tag = tag[:at] + tag[at + len(paint):]
+                lowered = lowered[:at] + lowered[at + len(paint):]
     return tag
 
 
@@ -145,17 +162,45 @@ def _lighter_numbers(match: re.Match[str]) -> str:
     """One attribute's numbers with one decimal; a polygon's points without the closing one."""
     name, value = match.groups()
     if "." in value:
-        value = _TWO_DECIMALS.sub(_round, value)
+        value = _rounded(value)
     if name == "points":
         value = _open_polygon(value)
     return f' {name}="{value}"'
 
 
-def _round(match: re.Match[str]) -> str:
-    text = f"{float(match.group(0)):.1f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+class _Rounded(dict[str, str]):
+    """A number as written → as kept (one decimal), computed once: most coordinates repeat."""
+
+    def __missing__(self, text: str) -> str:
+        if len(self) > 100_000:  # a bound on the memory it takes
+            self.clear()
+        kept = self[text] = _number(float(text))
+        return kept
+
+
+_ROUNDED = _Rounded()
+
+
+def _rounded(value: str) -> str:
+    """`value` with each number of two or more decimals kept with one (`_TWO_DECIMALS` captures them)."""
+    parts = _TWO_DECIMALS.split(value)
+    parts[1::2] = map(_ROUNDED.__getitem__, parts[1::2])
+    return "".join(parts)
 
 
 def _open_polygon(points: str) -> str:
     pairs = points.split()
     return " ".join(pairs[:-1]) if len(pairs) > 3 and pairs[0] == pairs[-1] else points
+
+
+def _first(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
+def _closed(match: re.Match[str]) -> str:
+    return match.group(1) + '"'
+
+
+def _one_cell(match: re.Match[str]) -> str:
+    fill, points, stroke = match.groups()
+    return f'<polygon class="{fill} {stroke}" points="{points}"/>'
