@@ -54,8 +54,10 @@ _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ROOT_GROUP = re.compile(r'<g id="graph0" class="graph"')
 _FONT_SIZE = re.compile(r'(font-size="\d+)\.00"')  # 10.00 → 10 (x and y come with at most one decimal)
 _TWO_DECIMALS = re.compile(r'(-?\d+\.\d{2,})')  # captured: split() keeps them
-_LIST_ATTR = re.compile(r' (points|d|viewBox|transform|x|y)="([^"]*)"')  # x, y: graphviz-pure writes two decimals
-_VALUES = {name: re.compile(rf' {name}="([^"]*)"') for name in HOISTED}
+_POINTS = re.compile(r' (points)="([^"]*)"')  # every one: its closing point may go
+# the other attributes with numbers (x, y: graphviz-pure writes two decimals), only where one has two decimals
+_DECIMAL_ATTR = re.compile(r' (d|viewBox|transform|x|y)="([^"]*\d\.\d\d[^"]*)"')
+_VALUES = re.compile(r' (' + "|".join(HOISTED) + r')="([^"]*)"')
 _SHAPE = re.compile(r'<(?:polygon|path|ellipse|polyline|text) class="([^"]*)"[^>]*>')
 _ROLE_PAINT = {f"sd-{kind[0]}-{role}": f' {kind}="{hex_}"' for role, hex_ in PALETTE.items() for kind in ("fill", "stroke")}
 _TRANSPARENT = re.compile(r'(<(?:polygon|path|ellipse|polyline)\b[^>]*?) stroke="transparent"')
@@ -78,11 +80,13 @@ def trim_svg(svg: str) -> str:
         return svg
     svg = _TITLE.sub("", svg)
     svg = _FONT_SIZE.sub(_closed, svg)
-    svg = _LIST_ATTR.sub(_lighter_numbers, svg)
+    svg = _DECIMAL_ATTR.sub(_lighter_numbers, _POINTS.sub(_lighter_numbers, svg))
     texts = svg.count("<text ")
     hoisted = {}
-    for name, pattern in _VALUES.items():
-        values = pattern.findall(svg)
+    found: dict[str, list[str]] = {name: [] for name in HOISTED}
+    for name, value in _VALUES.findall(svg):
+        found[name].append(value)
+    for name, values in found.items():
         if texts and len(values) == texts:  # every text sets it, and nothing else does
             hoisted[name] = Counter(values).most_common(1)[0][0]
     if hoisted:
@@ -132,8 +136,16 @@ def _as_box(match: re.Match[str]) -> str:
 
 
 def _number(value: float) -> str:
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = _NUMBERS.get(value)
+    if text is None:
+        if len(_NUMBERS) > 100_000:  # a bound on the memory it takes
+            _NUMBERS.clear()
+        text = f"{value:.1f}".rstrip("0").rstrip(".")
+        text = _NUMBERS[value] = "0" if text in ("-0", "") else text
+    return text
+
+
+_NUMBERS: dict[float, str] = {}  # a value → as written (-0.0 is 0.0: both are written "0")
 
 
 def _without_class_colours(match: re.Match[str]) -> str:
