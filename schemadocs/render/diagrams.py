@@ -18,12 +18,9 @@ import os
 import posixpath
 import re
 import shutil
-import subprocess
 import sysconfig
-import threading
 import logging
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,13 +30,12 @@ import networkx as nx
 
 from schemadocs import progress
 from schemadocs.lineage.edges import Edge
-from schemadocs.atomic import write_atomic
-from schemadocs.render.svg_trim import SVG_FORM, trim_svg
+from schemadocs.render.svg_draw import _clean_svg, draw_batches  # noqa: F401 (_clean_svg: for the tests)
+from schemadocs.render.svg_trim import SVG_FORM
 from schemadocs.lineage.er_graph import neighbours
-from schemadocs.errors import BuildError
 from schemadocs.model import Catalog, QualifiedName, Relation
 from schemadocs.render.diagram_layout import chains, wrapped_fans
-from schemadocs.render.diagram_theme import colour, themed
+from schemadocs.render.diagram_theme import colour
 from schemadocs.render.escape import dot_html, dot_text, mermaid_text
 from schemadocs.render.slugs import column_anchor, relation_page, relative_html
 
@@ -274,9 +270,8 @@ def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup
     missing = sorted({k: d.dot for k, d in zip(keys, diagrams) if not (cache_dir / f"{k}.svg").exists()}.items())
     batches = [missing[i:i + DOT_BATCH] for i in range(0, len(missing), DOT_BATCH)]
     progress.count("diagrams", reused=len(set(keys)) - len(missing), drawn=len(missing))
-    with progress.stage("diagrams", total=len(missing), detail=f"{len(set(keys)) - len(missing)} reused") as stage, \
-            ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        list(pool.map(lambda batch: (_draw(batch, dot_exe, cache_dir), stage.advance(len(batch))), batches))
+    with progress.stage("diagrams", total=len(missing), detail=f"{len(set(keys)) - len(missing)} reused") as stage:
+        draw_batches(batches, dot_exe, cache_dir, stage.advance)  # on every core (svg_draw)
     return [Markup(svg_placeholder(key)) + not_drawn_list(d) for key, d in zip(keys, diagrams)]
 
 
@@ -299,49 +294,6 @@ def dot_program() -> str | None:
         return shutil.which(named)
     return (shutil.which("dot") or shutil.which("graphviz-pure", path=sysconfig.get_path("scripts"))
             or shutil.which("graphviz-pure"))
-
-
-def _draw(batch: list[tuple[str, str]], dot_exe: str, cache_dir: Path) -> None:
-    """Draw (key, DOT source) pairs into the cache with one `dot` process (a graph after another).
-
-    When a batch fails, each of its diagrams is drawn alone, so the error names the one at fault.
-    """
-    try:
-        done = subprocess.run([dot_exe, "-Tsvg"], input="\n".join(src for _, src in batch).encode("utf-8"),
-                              capture_output=True, timeout=120, check=True)
-        svgs = re.findall(r"<\?xml.*?</svg>", done.stdout.decode("utf-8"), flags=re.S)
-        if len(svgs) != len(batch):
-            raise subprocess.CalledProcessError(0, dot_exe, stderr=f"{len(svgs)} drawings for {len(batch)} graphs".encode())
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-        if len(batch) > 1:
-            for one in batch:
-                _draw([one], dot_exe, cache_dir)
-            return
-        detail = getattr(exc, "stderr", b"") or b""
-        raise BuildError(f"Graphviz failed to draw a diagram ({detail.decode(errors='replace').strip() or exc}); "
-                         f"check {dot_exe}, or set SCHEMADOCS_DOT to another Graphviz program") from None
-    for (key, _), svg in zip(batch, svgs):
-        cached = cache_dir / f"{key}.svg"
-        write_atomic(cached, trim_svg(themed(_clean_svg(_alone(svg)))))
-
-
-def _alone(svg: str) -> str:
-    """The drawing as `dot` makes it of that graph alone. In a batch, a later graph's id is
-    "page0,N_graph0", and the numbers of its HTML-label anchors ("a_node1_0") go on from the
-    graphs before it: they are counted from 0 again, so a drawing never depends on its batch."""
-    svg = re.sub(r'<g id="page\d+,\d+_graph0" class="graph"', '<g id="graph0" class="graph"', svg, count=1)
-    numbers = [int(n) for n in re.findall(r'id="a_[^"]*?_(\d+)"', svg)]
-    if not numbers or min(numbers) == 0:
-        return svg
-    offset = min(numbers)
-    return re.sub(r'(id="a_[^"]*?_)(\d+)"', lambda m: f'{m.group(1)}{int(m.group(2)) - offset}"', svg)
-
-
-def _clean_svg(svg: str) -> str:
-    """Inline-ready SVG: no XML prolog, doctype or comments; scales down to the page width."""
-    svg = re.sub(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", "", svg, flags=re.S)
-    svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg class="sd-er" style="max-width:100%;height:auto"', svg, count=1)
-    return "\n".join(line for line in svg.splitlines() if line.strip())
 
 
 def _html_label(rel: Relation | None, qname: QualifiedName, page: str, highlight: bool) -> str:
