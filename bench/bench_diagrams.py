@@ -5,9 +5,7 @@ own .venv). Out: on stdout, per side, the wall and CPU seconds (the drawing proc
 its `dot` children's) of `render_diagrams` drawing every diagram of the synthetic schema's site
 into an empty cache, the peak memory of the process tree, and whether both caches hold the same
 files with the same bytes. `--save-dots FILE` keeps the DOT sources (JSON) for later runs
-(`--dots FILE` reads them instead of building a database). Three sides: `new` (this checkout),
-`threads` (this checkout's post-processing, every batch drawn by threads of one process, as
-before worker processes) and `baseline`. Not a pytest test.
+(`--dots FILE` reads them instead of building a database). Not a pytest test.
 
     .venv/bin/python -m bench.bench_diagrams --tables 1000 --baseline /work/wt/base-r5
 """
@@ -16,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -60,9 +57,6 @@ def draw_child(dots_file: Path, cache_dir: Path) -> dict[str, float]:
     """In a child process (any checkout's Python): draw every diagram into `cache_dir`, timed."""
     from schemadocs.render.diagrams import Diagram, render_diagrams
 
-    if os.environ.get("BENCH_DIAGRAMS_THREADS"):  # this checkout's post-processing, drawn by threads alone
-        from schemadocs.render import svg_draw
-        svg_draw.WORKERS_FROM = 1 << 30
     diagrams = [Diagram(dot=dot, mermaid="") for dot in json.loads(dots_file.read_text(encoding="utf-8"))]
     wall, cpu = time.perf_counter(), _cpu()
     render_diagrams(diagrams, cache_dir)
@@ -74,13 +68,12 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def run_side(code: Path, dots_file: Path, cache_dir: Path, threads: bool = False) -> dict[str, float]:
+def run_side(code: Path, dots_file: Path, cache_dir: Path) -> dict[str, float]:
     """One drawing run in a fresh process of `code`'s .venv; its figures and the tree's peak memory."""
     from bench.memory_sampler import sample_tree
 
     child = subprocess.Popen([str(code / ".venv" / "bin" / "python"), str(Path(__file__).resolve()), "--child",
-                              str(dots_file), str(cache_dir)], stdout=subprocess.PIPE, text=True, cwd=code,
-                             env={**os.environ, **({"BENCH_DIAGRAMS_THREADS": "1"} if threads else {})})
+                              str(dots_file), str(cache_dir)], stdout=subprocess.PIPE, text=True, cwd=code)
     stop, sampler, peaks = sample_tree(child.pid)
     stdout, _ = child.communicate()
     stop.set()
@@ -116,12 +109,12 @@ def main() -> None:
         dots_file.write_text(json.dumps(dots), encoding="utf-8")
         if parsed.save_dots:
             parsed.save_dots.write_text(json.dumps(dots), encoding="utf-8")
-        sides = [("new", ROOT), ("threads", ROOT), *([("baseline", parsed.baseline.resolve())] if parsed.baseline else [])]
+        sides = [("new", ROOT), *([("baseline", parsed.baseline.resolve())] if parsed.baseline else [])]
         print(f"{len(dots)} diagrams")
         for run in range(parsed.repeat):
             for name, code in sides:
                 cache = Path(tmp) / f"{name}-{run}"
-                figures = run_side(code, dots_file, cache, threads=name == "threads")
+                figures = run_side(code, dots_file, cache)
                 print(f"{name:9} wall {figures['wall']:6.2f} s  cpu {figures['cpu']:6.2f} s  peak {figures['peak_mib']:6.0f} MiB")
             if parsed.baseline:
                 count, differ = same_files(Path(tmp) / f"new-{run}", Path(tmp) / f"baseline-{run}")

@@ -6,7 +6,7 @@ naming a cached SVG whose nodes link to their pages (the SVG joins the built pag
 MkDocs has processed its Markdown: `schemadocs/inline_diagrams.py`), or a Mermaid block the
 browser draws when no Graphviz program is found (`dot_program`). SVGs are cached by a hash of
 their DOT source; the missing ones are drawn in batches, one `dot` process per batch, batches in
-parallel on all cores. A hub's many neighbours are wrapped into a grid (`diagram_layout`), and
+parallel on all cores (`svg_draw`). A hub's many neighbours are wrapped into a grid (`diagram_layout`), and
 each SVG's colours carry a class per role, coloured by the site's CSS in either scheme
 (`diagram_theme`); the page's script adds pan, zoom and full screen (docs_templates/assets/).
 """
@@ -30,7 +30,7 @@ import networkx as nx
 
 from schemadocs import progress
 from schemadocs.lineage.edges import Edge
-from schemadocs.render.svg_draw import _clean_svg, draw_batches  # noqa: F401 (_clean_svg: for the tests)
+from schemadocs.render.svg_draw import draw_batches
 from schemadocs.render.svg_trim import SVG_FORM
 from schemadocs.lineage.er_graph import neighbours
 from schemadocs.model import Catalog, QualifiedName, Relation
@@ -271,7 +271,7 @@ def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup
     batches = [missing[i:i + DOT_BATCH] for i in range(0, len(missing), DOT_BATCH)]
     progress.count("diagrams", reused=len(set(keys)) - len(missing), drawn=len(missing))
     with progress.stage("diagrams", total=len(missing), detail=f"{len(set(keys)) - len(missing)} reused") as stage:
-        draw_batches(batches, dot_exe, cache_dir, stage.advance)  # on every core (svg_draw)
+        draw_batches(batches, dot_exe, cache_dir, stage.advance)
     return [Markup(svg_placeholder(key)) + not_drawn_list(d) for key, d in zip(keys, diagrams)]
 
 

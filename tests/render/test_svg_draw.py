@@ -1,10 +1,8 @@
 """Drawing into the SVG cache: the cheaper post-processing writes the bytes it wrote before
-(tests/render/svg_post_reference.py), worker processes write what threads write, progress
-advances per batch, and a worker's failure is the same one-line error, with no worker left."""
+(tests/render/svg_post_reference.py), progress advances per batch, and a failure is one line."""
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 import subprocess
@@ -38,50 +36,25 @@ def demo_batches(demo_catalog: Catalog) -> list[Batch]:
     return [pairs[i:i + 2] for i in range(0, len(pairs), 2)]
 
 
-def _drawn(tmp: Path, batches: list[Batch], workers: int, dot: str) -> tuple[dict[str, bytes], list[int]]:
-    advanced: list[int] = []
-    draw_batches(batches, dot, tmp, advanced.append, workers=workers)
-    return {p.name: p.read_bytes() for p in tmp.iterdir()}, advanced
-
-
-def test_workers_and_threads_write_the_bytes_the_old_post_processing_wrote(demo_batches: list[Batch], tmp_path: Path) -> None:
+def test_the_cache_holds_the_bytes_the_old_post_processing_wrote(demo_batches: list[Batch], tmp_path: Path) -> None:
     dot = dot_program()
     assert dot is not None
-    by_workers, advanced = _drawn(tmp_path / "workers", demo_batches, 2, dot)
-    by_threads, _ = _drawn(tmp_path / "threads", demo_batches, 0, dot)
+    advanced: list[int] = []
+    draw_batches(demo_batches, dot, tmp_path, advanced.append)
+    drawn = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert sorted(advanced) == sorted(len(b) for b in demo_batches)  # one step per batch, every diagram counted
-    assert by_workers == by_threads
-    assert sorted(by_workers) == sorted(f"{key}.svg" for batch in demo_batches for key, _ in batch)
+    assert sorted(drawn) == sorted(f"{key}.svg" for batch in demo_batches for key, _ in batch)
     for batch in demo_batches:  # each drawn alone, as the old post-processing did it
         for key, source in batch:
             raw = subprocess.run([dot, "-Tsvg"], input=source.encode(), capture_output=True, check=True).stdout.decode()
-            assert by_workers[f"{key}.svg"] == reference_post(raw).encode("utf-8")
+            assert drawn[f"{key}.svg"] == reference_post(raw).encode("utf-8")
 
 
-def _children() -> list[str]:
-    """The command lines of this process's children still running."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            if proc.name.isdigit() and int(fields[1]) == os.getpid() and fields[0] != "Z":
-                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
-
-
-def test_a_failing_worker_is_the_one_line_error_the_build_gives_and_no_worker_is_left(demo_batches: list[Batch],
-                                                                                       tmp_path: Path) -> None:
+def test_a_failure_is_one_line_naming_the_program(demo_batches: list[Batch], tmp_path: Path) -> None:
     failing = tmp_path / "dot"
     failing.write_text("#!/bin/sh\ncat >/dev/null\necho 'syntax error in line 1' >&2\nexit 1\n")
     failing.chmod(failing.stat().st_mode | stat.S_IEXEC)
-    messages = []
-    for workers in (2, 0):
-        with pytest.raises(BuildError) as raised:
-            draw_batches(demo_batches, str(failing), tmp_path / f"cache{workers}", lambda n: None, workers=workers)
-        messages.append(str(raised.value))
-    assert messages[0] == messages[1]
+    with pytest.raises(BuildError) as raised:
+        draw_batches(demo_batches, str(failing), tmp_path / "cache", lambda n: None)
     assert re.fullmatch(r"Graphviz failed to draw a diagram \(syntax error in line 1\); check .*/dot, "
-                        r"or set SCHEMADOCS_DOT to another Graphviz program", messages[0])
-    assert not [c for c in _children() if "svg_draw" in c]
+                        r"or set SCHEMADOCS_DOT to another Graphviz program", str(raised.value))

@@ -12,7 +12,8 @@ import graphviz
 import pytest
 
 from schemadocs.render.diagram_theme import PALETTE, themed
-from schemadocs.render.diagrams import _clean_svg, dot_program
+from schemadocs.render.diagrams import dot_program
+from schemadocs.render.svg_draw import _clean_svg
 from schemadocs.render.escape import dot_html, dot_text
 from schemadocs.render.svg_trim import trim_svg
 
