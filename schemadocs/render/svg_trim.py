@@ -138,7 +138,7 @@ def _as_box(match: re.Match[str]) -> str:
 def _number(value: float) -> str:
     text = _NUMBERS.get(value)
     if text is None:
-        if len(_NUMBERS) > 100_000:  # a bound on the memory it takes
+        if len(_NUMBERS) > 20_000:  # a bound on the memory it takes (some 2.5 MB)
             _NUMBERS.clear()
         text = f"{value:.1f}".rstrip("0").rstrip(".")
         text = _NUMBERS[value] = "0" if text in ("-0", "") else text
@@ -184,7 +184,7 @@ class _Rounded(dict[str, str]):
     """A number as written → as kept (one decimal), computed once: most coordinates repeat."""
 
     def __missing__(self, text: str) -> str:
-        if len(self) > 100_000:  # a bound on the memory it takes
+        if len(self) > 20_000:  # a bound on the memory it takes (some 2.5 MB)
             self.clear()
         kept = self[text] = _number(float(text))
         return kept

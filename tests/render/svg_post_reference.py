@@ -10,12 +10,28 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from schemadocs.render.diagram_theme import PALETTE, themed
+from schemadocs.render.diagram_theme import PALETTE
 
 
 def reference_post(svg: str) -> str:
     """`_alone`, `_clean_svg`, `themed` then `trim_svg`, as they were."""
     return trim_svg(themed(_clean_svg(_alone(svg))))
+
+
+_ROLE_OF = {hex_: role for role, hex_ in PALETTE.items()}
+_THEMED_SHAPE = re.compile(r"<(polygon|path|ellipse|polyline|text)\b([^>]*)>")
+_PAINT = re.compile(r'\b(fill|stroke)="(#[0-9a-fA-F]{6})"')
+
+
+def themed(svg: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        tag, attrs = match.group(1), match.group(2)
+        classes = [f"sd-{'f' if kind == 'fill' else 's'}-{_ROLE_OF[value.lower()]}"
+                   for kind, value in _PAINT.findall(attrs) if value.lower() in _ROLE_OF]
+        if not classes or " class=" in attrs:
+            return match.group(0)
+        return f'<{tag} class="{" ".join(classes)}"{attrs}>'
+    return _THEMED_SHAPE.sub(one, svg)
 
 
 def _alone(svg: str) -> str:
