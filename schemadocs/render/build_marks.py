@@ -24,6 +24,7 @@ tag by tag.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MARK = "data-search-exclude"
 _KEPT_OPEN = re.compile(r"<(pre|code|textarea|script|style)[\s>]", re.I)
@@ -71,6 +72,7 @@ def strip_part(part: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)  # the templates write the same few marked tags on every page
 def _tag_without_mark(tag: str) -> str:
     """One tag without its `data-search-exclude` attribute (a valueless one, as the templates write it)."""
     def one(match: re.Match[str]) -> str:
