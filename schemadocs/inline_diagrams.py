@@ -3,7 +3,8 @@
 In: each page's final HTML, holding the placeholders `render_diagrams` and
 `render.fragments` wrote into its Markdown, and the cache directory. Out: the same HTML with
 every placeholder replaced by its cached SVG or fragment, the theme's indentation cut
-(`render.html_trim`) and the marks only the search plugin reads taken out (`render.build_marks`). They join the page only after
+(`render.html_trim`) and the marks only the search plugin reads taken out (`render.build_marks`),
+both in one split of the page (and of each fragment) into its parts. They join the page only after
 Python-Markdown, MkDocs' anchor collection and the search plugin are done with it, so none of
 them parses them. On a site whose diagrams are packed (`render.packed_diagrams`), each
 diagram goes in as its packed element, which the browser inflates into the same SVG.
@@ -18,7 +19,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from schemadocs.render.build_marks import strip_build_marks
+from schemadocs.render.build_marks import strip_part
 from schemadocs.render.diagrams import SVG_PLACEHOLDER
 from schemadocs.render.fragments import put_back
 from schemadocs.render.html_trim import trim_html
@@ -34,7 +35,7 @@ class InlineDiagrams(BasePlugin):  # type: ignore[type-arg]
         self.packed = packed
 
     def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
-        return fill_placeholders(strip_build_marks(trim_html(output)), self.cache_dir, page.file.src_uri, self.packed)
+        return fill_placeholders(trim_html(output, strip_part), self.cache_dir, page.file.src_uri, self.packed)
 
 
 def fill_placeholders(html: str, cache_dir: Path, source: str, packed: bool = False) -> str:
@@ -50,4 +51,4 @@ def fill_placeholders(html: str, cache_dir: Path, source: str, packed: bool = Fa
                               "build again to make it") from None
 
     html = SVG_PLACEHOLDER.sub(lambda m: read("diagrams", f"{m.group(1)}.svg"), html)
-    return put_back(html, lambda key: strip_build_marks(trim_html(read("fragments", f"{key}.html"))))
+    return put_back(html, lambda key: trim_html(read("fragments", f"{key}.html"), strip_part))

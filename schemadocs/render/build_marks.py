@@ -11,15 +11,25 @@ so the page renders and behaves the same. Some 70 of them are on a relation page
 Only whole attributes of tags are taken out: a tag is parsed attribute by attribute, so the
 words `data-search-exclude` inside an attribute's value or in text (a hostile comment) stay.
 `<pre>`, `<code>`, `<textarea>`, `<script>` and `<style>` are left as they are.
+`strip_part` does the same to a part of a page outside those elements (`render.html_trim`
+calls it on each part it trims, so a page is split once for both).
+
+The tags are found as a scan of every tag would find them, but only where a mark is: from
+each `data-search-exclude` back to the `<` before it. That is the same tag the scan finds
+whenever no quoted attribute value in the part holds a `<` (then every `<` the scan reaches
+starts its try there, and a tag holds no `<` but its first); a part where one does is scanned
+tag by tag.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MARK = "data-search-exclude"
 _KEPT_OPEN = re.compile(r"<(pre|code|textarea|script|style)[\s>]", re.I)
 _MARKED_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*(?:\s+[^\s=<>\"'/]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>")
+_QUOTED_LT = re.compile(r"=(?:\"[^\"]*<|'[^']*<)")  # a quoted attribute value (or what may be one) holding a `<`
 _ATTRIBUTE = re.compile(r"(\s+)([^\s=<>\"'/]+)(=(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
 
 
@@ -31,21 +41,38 @@ def strip_build_marks(html: str) -> str:
     last = 0
     lower = html.lower()
     while (kept := _KEPT_OPEN.search(html, last)) is not None:
-        out.append(_strip(html[last:kept.start()]))
+        out.append(strip_part(html[last:kept.start()]))
         close = lower.find(f"</{kept.group(1).lower()}", kept.end())
         end = len(html) if close < 0 else lower.find(">", close) + 1 or len(html)
         out.append(html[kept.start():end])
         last = end
-    out.append(_strip(html[last:]))
+    out.append(strip_part(html[last:]))
     return "".join(out)
 
 
-def _strip(part: str) -> str:
+def strip_part(part: str) -> str:
+    """`part` (a page's text outside its kept elements) without `data-search-exclude` attributes."""
     if MARK not in part:
         return part
-    return _MARKED_TAG.sub(lambda m: _tag_without_mark(m.group(0)) if MARK in m.group(0) else m.group(0), part)
+    if _QUOTED_LT.search(part) is not None:
+        return _MARKED_TAG.sub(lambda m: _tag_without_mark(m.group(0)) if MARK in m.group(0) else m.group(0), part)
+    out: list[str] = []
+    last = 0
+    at = part.find(MARK)
+    while at >= 0:
+        start = part.rfind("<", last, at)
+        tag = _MARKED_TAG.match(part, start) if start >= 0 else None
+        if tag is not None and tag.end() > at:
+            out += (part[last:start], _tag_without_mark(tag.group(0)))
+            last = tag.end()
+            at = part.find(MARK, last)
+        else:
+            at = part.find(MARK, at + len(MARK))
+    out.append(part[last:])
+    return "".join(out)
 
 
+@lru_cache(maxsize=4096)  # the templates write the same few marked tags on every page
 def _tag_without_mark(tag: str) -> str:
     """One tag without its `data-search-exclude` attribute (a valueless one, as the templates write it)."""
     def one(match: re.Match[str]) -> str:

@@ -114,8 +114,11 @@ def fragment_key(html: str, cache_dir: Path) -> str:
     key = hashlib.sha256(html.encode("utf-8")).hexdigest()
     path = cache_dir / f"{key}.html"
     if not path.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, html)
+        try:
+            write_atomic(path, html)
+        except FileNotFoundError:  # the cache's first fragment: its directory is made once
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, html)
     return key
 
 
