@@ -26,8 +26,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from schemadocs.render.html_trim import outside_kept
+
 MARK = "data-search-exclude"
-_KEPT_OPEN = re.compile(r"<(pre|code|textarea|script|style)[\s>]", re.I)
 _MARKED_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*(?:\s+[^\s=<>\"'/]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>")
 _QUOTED_LT = re.compile(r"=(?:\"[^\"]*<|'[^']*<)")  # a quoted attribute value (or what may be one) holding a `<`
 _ATTRIBUTE = re.compile(r"(\s+)([^\s=<>\"'/]+)(=(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
@@ -35,19 +36,7 @@ _ATTRIBUTE = re.compile(r"(\s+)([^\s=<>\"'/]+)(=(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>
 
 def strip_build_marks(html: str) -> str:
     """`html` without `data-search-exclude` attributes, outside the kept elements."""
-    if MARK not in html:
-        return html
-    out: list[str] = []
-    last = 0
-    lower = html.lower()
-    while (kept := _KEPT_OPEN.search(html, last)) is not None:
-        out.append(strip_part(html[last:kept.start()]))
-        close = lower.find(f"</{kept.group(1).lower()}", kept.end())
-        end = len(html) if close < 0 else lower.find(">", close) + 1 or len(html)
-        out.append(html[kept.start():end])
-        last = end
-    out.append(strip_part(html[last:]))
-    return "".join(out)
+    return outside_kept(html, strip_part) if MARK in html else html
 
 
 def strip_part(part: str) -> str:

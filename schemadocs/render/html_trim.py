@@ -6,7 +6,8 @@ elements where whitespace is content: `<pre>`, `<code>`, `<textarea>`, `<script>
 `<style>`. Elsewhere a browser collapses such a run to one space anyway. The theme's page
 template repeats some 20 KB on every page, most of it that indentation. `then`, if given, is
 applied to each trimmed part outside those elements too (`build_marks.strip_part`), so a page
-that is trimmed and has its marks stripped is split into its parts once.
+that is trimmed and has its marks stripped is split into its parts once (`outside_kept`, which
+`build_marks` uses too).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-_KEPT_OPEN = re.compile(r"<(pre|code|textarea|script|style)[\s>]", re.I)
+_KEPT_OPEN = re.compile(r"<(pre|code|textarea|script|style)[\s>]", re.I | re.A)  # HTML: ASCII case only
 _BLANK_RUN = re.compile(r"\n\s+")
 
 
@@ -22,25 +23,29 @@ def trim_html(html: str, then: Callable[[str], str] | None = None) -> str:
     """`html` with each line break and the whitespace after it cut to "\\n", outside the kept
     elements (each such part then passed through `then`, if given)."""
     if then is None:
-        return _trim(html, _trimmed)
-    if len(html.lower()) != len(html):  # a letter that lowers to two: the trimmed page may split elsewhere
-        return _trim(_trim(html, _trimmed), then)
-    return _trim(html, lambda part: then(_trimmed(part)))
+        return outside_kept(html, _trimmed)
+    return outside_kept(html, lambda part: then(_trimmed(part)))
 
 
 def _trimmed(part: str) -> str:
     return _BLANK_RUN.sub("\n", part)
 
 
-def _trim(html: str, outside: Callable[[str], str]) -> str:
+def outside_kept(html: str, outside: Callable[[str], str]) -> str:
+    """`html` with `outside` applied to each part outside the kept elements (`<pre>`, `<code>`,
+    `<textarea>`, `<script>`, `<style>`: each from its opening tag to the end of its closing tag,
+    names in any case), the kept elements as they are. Positions are found in `html` itself: a
+    lowered copy is not as long where a letter lowers to two (`İ`)."""
     out: list[str] = []
     last = 0
-    lower = html.lower()
     while (kept := _KEPT_OPEN.search(html, last)) is not None:
         out.append(outside(html[last:kept.start()]))
-        close = lower.find(f"</{kept.group(1).lower()}", kept.end())
-        end = len(html) if close < 0 else lower.find(">", close) + 1 or len(html)
+        close = _KEPT_CLOSE[kept.group(1).lower()].search(html, kept.end())
+        end = len(html) if close is None else html.find(">", close.start()) + 1 or len(html)
         out.append(html[kept.start():end])
         last = end
     out.append(outside(html[last:]))
     return "".join(out)
+
+
+_KEPT_CLOSE = {name: re.compile(f"</{name}", re.I | re.A) for name in ("pre", "code", "textarea", "script", "style")}

@@ -10,7 +10,8 @@ import re
 from schemadocs.render.build_marks import MARK, strip_build_marks, strip_part
 from schemadocs.render.html_trim import trim_html
 
-_KEPT_OPEN = re.compile(r"<(pre|code|textarea|script|style)[\s>]", re.I)
+_KEPT_OPEN = re.compile(r"<(pre|code|textarea|script|style)[\s>]", re.I | re.A)
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # HTML's case: ASCII only
 _EVERY_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*(?:\s+[^\s=<>\"'/]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>")
 _ATTRIBUTE = re.compile(r"(\s+)([^\s=<>\"'/]+)(=(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
 PIECES = ["<td data-search-exclude>", "<td class=x data-search-exclude>", "<span data-search-exclude title='a<b'>",
@@ -22,7 +23,7 @@ PIECES = ["<td data-search-exclude>", "<td class=x data-search-exclude>", "<span
 
 
 def _plain_trim(html: str) -> str:
-    out, last, lower = [], 0, html.lower()
+    out, last, lower = [], 0, html.translate(_ASCII_LOWER)  # as long as html
     while (kept := _KEPT_OPEN.search(html, last)) is not None:
         out.append(re.sub(r"\n\s+", "\n", html[last:kept.start()]))
         close = lower.find(f"</{kept.group(1).lower()}", kept.end())
@@ -40,7 +41,7 @@ def _plain_strip(html: str) -> str:
         name_end = re.match(r"<[a-zA-Z][a-zA-Z0-9-]*", m.group(0)).end()  # type: ignore[union-attr]
         return m.group(0)[:name_end] + _ATTRIBUTE.sub(
             lambda a: "" if a.group(2).lower() == MARK and a.group(3) is None else a.group(0), m.group(0)[name_end:])
-    out, last, lower = [], 0, html.lower()
+    out, last, lower = [], 0, html.translate(_ASCII_LOWER)  # as long as html
     while (kept := _KEPT_OPEN.search(html, last)) is not None:
         out.append(_EVERY_TAG.sub(tag, html[last:kept.start()]))
         close = lower.find(f"</{kept.group(1).lower()}", kept.end())
@@ -68,3 +69,13 @@ def test_a_mark_in_a_quoted_value_or_in_text_stays() -> None:
     page = '<p title="<td data-search-exclude>">data-search-exclude <td data-search-exclude>x</td></p>'
     assert strip_part(page) == '<p title="<td data-search-exclude>">data-search-exclude <td>x</td></p>'
     assert strip_part("a data-search-exclude <b data-search-exclude>") == "a data-search-exclude <b>"
+
+
+def test_a_letter_that_lowers_to_two_does_not_shift_the_kept_elements() -> None:
+    """`İ` lowers to two characters: positions found in a lowered copy of the page would land
+    past the real closing tag, cutting into what follows (a kept `<pre>` then loses its end,
+    or text after it is kept untrimmed)."""
+    page = "<p>İİİİ\n   x</p><pre>a\n   b</pre>\n   <td data-search-exclude>y</td>\n   z"
+    assert trim_html(page) == "<p>İİİİ\nx</p><pre>a\n   b</pre>\n<td data-search-exclude>y</td>\nz"
+    assert trim_html(page, strip_part) == "<p>İİİİ\nx</p><pre>a\n   b</pre>\n<td>y</td>\nz"
+    assert strip_build_marks(page) == page.replace(" data-search-exclude", "")
