@@ -265,7 +265,6 @@ def render_diagrams(diagrams: Sequence[Diagram], cache_dir: Path) -> list[Markup
                     "browser; install Graphviz (apt-get install graphviz, brew install graphviz) or "
                     "`pip install graphviz-pure` for SVG diagrams")
         return [Markup('<pre class="mermaid"><code>{}</code></pre>').format(d.mermaid) + not_drawn_list(d) for d in diagrams]
-    cache_dir.mkdir(parents=True, exist_ok=True)
     keys = [svg_key(d) for d in diagrams]
     missing = sorted({k: d.dot for k, d in zip(keys, diagrams) if not (cache_dir / f"{k}.svg").exists()}.items())
     batches = [missing[i:i + DOT_BATCH] for i in range(0, len(missing), DOT_BATCH)]
